@@ -1,0 +1,48 @@
+// The KMS ciphertext blob: self-describing, so Decrypt needs nothing but the blob and the context.
+//   version(1) | keyId length(1) | keyId (ascii) | material index(4, BE) | iv(12) | tag(16) | body
+// The key id, material index and the canonical encryption context are bound as AAD.
+
+const VERSION = 1;
+
+export interface CiphertextParts {
+  keyId: string;
+  materialIndex: number;
+  iv: Buffer;
+  tag: Buffer;
+  body: Buffer;
+}
+
+export function encodeCiphertext(p: CiphertextParts): Buffer {
+  const id = Buffer.from(p.keyId, "ascii");
+  const head = Buffer.alloc(6 + id.length);
+  head.writeUInt8(VERSION, 0);
+  head.writeUInt8(id.length, 1);
+  id.copy(head, 2);
+  head.writeUInt32BE(p.materialIndex, 2 + id.length);
+  return Buffer.concat([head, p.iv, p.tag, p.body]);
+}
+
+/** undefined when the blob is not one of ours */
+export function decodeCiphertext(blob: Buffer): CiphertextParts | undefined {
+  if (blob.length < 2 || blob[0] !== VERSION) return undefined;
+  const idLength = blob[1];
+  const fixed = 2 + idLength + 4 + 12 + 16;
+  if (blob.length < fixed) return undefined;
+  const keyId = blob.subarray(2, 2 + idLength).toString("ascii");
+  let at = 2 + idLength;
+  const materialIndex = blob.readUInt32BE(at);
+  at += 4;
+  return {
+    keyId,
+    materialIndex,
+    iv: blob.subarray(at, at + 12),
+    tag: blob.subarray(at + 12, at + 28),
+    body: blob.subarray(at + 28),
+  };
+}
+
+/** Encryption context as bound into AAD: keys sorted, so equal contexts give equal bytes. */
+export function canonicalContext(context: Record<string, string> | undefined): string {
+  if (!context) return "";
+  return JSON.stringify(Object.keys(context).sort().map((k) => [k, context[k]]));
+}

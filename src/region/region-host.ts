@@ -1,0 +1,88 @@
+// A process hosting one or many Regions (DESIGN §3): opens each Region's node, the per-partition
+// credentials, and runs the background sweep. The edge asks it for the node of a request's Region.
+
+import { mkdirSync } from "node:fs";
+import { allRegions, type Topology } from "../config/topology.js";
+import { makeCredentialRegistry, type CredentialRegistry } from "../identity/credentials.js";
+import type { Seal } from "../kms/root-key.js";
+import type { Clock } from "../util/clock.js";
+import { openRegionNode, type RegionNode } from "./region-node.js";
+
+export interface HostOptions {
+  topology: Topology;
+  dataDir: string;
+  seal: Seal;
+  clock: Clock;
+  /** Regions to host; all of the topology's when absent */
+  regions?: string[];
+  sweepIntervalMs?: number;
+}
+
+export interface RegionHost {
+  nodes: Map<string, RegionNode>;
+  credentials: CredentialRegistry;
+  node(region: string): RegionNode | undefined;
+  /** opt-in Regions refuse an account's requests until it enables them */
+  isEnabled(accountId: string, region: string): Promise<boolean>;
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const rootKey = await opts.seal.loadRootKey();
+  const wanted = allRegions(opts.topology).filter((r) => !opts.regions || opts.regions.includes(r.name));
+  const nodes = new Map<string, RegionNode>();
+  try {
+    for (const info of wanted) nodes.set(info.name, await openRegionNode(info, opts.dataDir, rootKey, opts.clock));
+  } catch (e) {
+    for (const n of nodes.values()) await n.close();
+    throw e;
+  }
+  rootKey.fill(0);
+
+  // Identity data lives in each partition's home Region (or the first hosted one of the partition).
+  const identityNodes = opts.topology.partitions
+    .map((p) => nodes.get(p.homeRegion) ?? [...nodes.values()].find((n) => n.info.partition === p.name))
+    .filter((n): n is RegionNode => n !== undefined);
+  const credentials = makeCredentialRegistry(
+    identityNodes.map((n) => ({ partition: n.info.partition, store: n.store, wrapper: n.wrapper })),
+    opts.clock,
+  );
+  await credentials.load();
+  const homeOf = (partition: string) => identityNodes.find((n) => n.info.partition === partition);
+
+  let sweeping = false;
+  const timer = setInterval(async () => {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      for (const n of nodes.values()) await n.sweep();
+    } catch (e) {
+      console.error(`background sweep failed: ${(e as Error).message}`);
+    } finally {
+      sweeping = false;
+    }
+  }, opts.sweepIntervalMs ?? 60_000);
+  timer.unref();
+
+  return {
+    nodes,
+    credentials,
+    node: (region) => nodes.get(region),
+    async isEnabled(accountId, region) {
+      const node = nodes.get(region);
+      if (!node) return false;
+      if (!node.info.optIn) return true;
+      const status = await homeOf(node.info.partition)?.store.getMeta(`region-opt-status:${accountId}:${region}`);
+      return status === "ENABLED" || status === "ENABLED_BY_DEFAULT";
+    },
+    async reset() {
+      for (const n of nodes.values()) await n.store.wipe();
+    },
+    async close() {
+      clearInterval(timer);
+      for (const n of nodes.values()) await n.close();
+    },
+  };
+}

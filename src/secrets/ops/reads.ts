@@ -1,0 +1,118 @@
+// GetSecretValue, BatchGetSecretValue, DescribeSecret, ListSecretVersionIds and ListSecrets.
+
+import { invalidParameter, ServiceError } from "../../edge/service-error.js";
+import type { CallContext, OperationTable } from "../../region/call-context.js";
+import { startOfUtcDay } from "../../util/clock.js";
+import type { SecretRecord } from "../secret-types.js";
+import { epochSeconds, type SecretsCore } from "../secrets-core.js";
+import { CURRENT, versionWithLabel } from "../labels.js";
+import { noValueForStage, noValueForVersion, stageNotOnVersion } from "../secret-errors.js";
+import { describeSecretOutput, secretListEntry } from "../render.js";
+import { filterSecrets, paginate, sortSecrets } from "../list-filter.js";
+
+export function readOps(core: SecretsCore): OperationTable {
+  /** The value of one version of a secret, recording the access (day resolution). */
+  async function readValue(ctx: CallContext, record: SecretRecord, versionId?: string, stage?: string) {
+    let version;
+    if (versionId !== undefined) {
+      version = record.versions.find((v) => v.versionId === versionId);
+      if (!version) throw noValueForVersion(versionId);
+      if (stage !== undefined && !version.stages.includes(stage)) throw stageNotOnVersion();
+    } else {
+      const label = stage ?? CURRENT;
+      version = versionWithLabel(record.versions, label);
+      if (!version) throw noValueForStage(label);
+    }
+    const value = await core.open(ctx, record, version.versionId);
+    if (!value) throw noValueForVersion(version.versionId);
+    const today = startOfUtcDay(core.clock.now());
+    if (version.lastAccessedDate !== today || record.lastAccessedDate !== today) {
+      await core.store.touchAccessed(record.arn, version.versionId, today);
+    }
+    return {
+      ARN: record.arn,
+      Name: record.name,
+      VersionId: version.versionId,
+      SecretString: value.kind === "string" ? value.bytes.toString("utf8") : undefined,
+      SecretBinary: value.kind === "binary" ? value.bytes.toString("base64") : undefined,
+      VersionStages: version.stages,
+      CreatedDate: epochSeconds(version.createdDate),
+    };
+  }
+
+  async function getSecretValue(ctx: CallContext, input: any) {
+    const record = await core.lookup(ctx, input.SecretId);
+    return readValue(ctx, record, input.VersionId, input.VersionStage);
+  }
+
+  async function batchGetSecretValue(ctx: CallContext, input: any) {
+    const ids: string[] | undefined = input.SecretIdList;
+    if (ids && input.Filters) throw invalidParameter("Either 'SecretIdList' or 'Filters' must be provided, but not both.");
+    if (!ids && !input.Filters) throw invalidParameter("Either 'SecretIdList' or 'Filters' must be provided.");
+    if (ids && input.MaxResults !== undefined) {
+      throw invalidParameter("'MaxResults' is only valid when 'Filters' is provided.");
+    }
+    const values: unknown[] = [];
+    const errors: unknown[] = [];
+    let nextToken: string | undefined;
+    let targets: { id: string; record?: SecretRecord }[];
+    if (ids) {
+      targets = ids.map((id) => ({ id }));
+    } else {
+      const live = (await core.store.listSecrets(ctx.accountId)).filter((r) => r.deletedDate === undefined);
+      const page = paginate(sortSecrets(filterSecrets(live, input.Filters)), input.MaxResults, input.NextToken, 20);
+      nextToken = page.nextToken;
+      targets = page.page.map((record) => ({ id: record.arn, record }));
+    }
+    for (const t of targets) {
+      try {
+        const record = t.record ?? (await core.lookup(ctx, t.id));
+        values.push(await readValue(ctx, record));
+      } catch (e) {
+        if (!(e instanceof ServiceError)) throw e;
+        errors.push({ SecretId: t.id, ErrorCode: e.code, Message: e.message });
+      }
+    }
+    return { SecretValues: values, Errors: errors.length ? errors : undefined, NextToken: nextToken };
+  }
+
+  async function describeSecret(ctx: CallContext, input: any) {
+    return describeSecretOutput(await core.lookup(ctx, input.SecretId, { allowDeleted: true }));
+  }
+
+  async function listSecretVersionIds(ctx: CallContext, input: any) {
+    const record = await core.lookup(ctx, input.SecretId, { allowDeleted: true });
+    const versions = record.versions
+      .filter((v) => input.IncludeDeprecated || v.stages.length > 0)
+      .sort((a, b) => a.createdDate - b.createdDate);
+    const page = paginate(versions, input.MaxResults, input.NextToken, 100);
+    return {
+      ARN: record.arn,
+      Name: record.name,
+      NextToken: page.nextToken,
+      Versions: page.page.map((v) => ({
+        VersionId: v.versionId,
+        VersionStages: v.stages.length ? v.stages : undefined,
+        LastAccessedDate: epochSeconds(v.lastAccessedDate),
+        CreatedDate: epochSeconds(v.createdDate),
+        KmsKeyIds: [v.kmsKeyId ?? "DefaultEncryptionKey"],
+      })),
+    };
+  }
+
+  async function listSecrets(ctx: CallContext, input: any) {
+    const all = await core.store.listSecrets(ctx.accountId);
+    const visible = input.IncludePlannedDeletion ? all : all.filter((r) => r.deletedDate === undefined);
+    const sorted = sortSecrets(filterSecrets(visible, input.Filters), input.SortBy, input.SortOrder);
+    const page = paginate(sorted, input.MaxResults, input.NextToken, 100);
+    return { SecretList: page.page.map(secretListEntry), NextToken: page.nextToken };
+  }
+
+  return {
+    GetSecretValue: getSecretValue,
+    BatchGetSecretValue: batchGetSecretValue,
+    DescribeSecret: describeSecret,
+    ListSecretVersionIds: listSecretVersionIds,
+    ListSecrets: listSecrets,
+  };
+}

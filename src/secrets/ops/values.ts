@@ -1,0 +1,105 @@
+// CreateSecret, PutSecretValue and UpdateSecret: the operations that write values.
+
+import { randomInt } from "node:crypto";
+import { invalidParameter, invalidRequest } from "../../edge/service-error.js";
+import { StoreConflict } from "../../store/store.js";
+import type { CallContext, OperationTable } from "../../region/call-context.js";
+import type { SecretRecord } from "../secret-types.js";
+import type { SecretsCore } from "../secrets-core.js";
+import { CURRENT } from "../labels.js";
+import { invalidName, missingToken, nameScheduledForDeletion, secretExists } from "../secret-errors.js";
+import { checkTags } from "./tags.js";
+import { writeVersion } from "./write-version.js";
+
+const NAME_CHARS = /^[A-Za-z0-9/_+=.@!-]+$/;
+const SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+function arnSuffix(): string {
+  let s = "";
+  for (let i = 0; i < 6; i++) s += SUFFIX_CHARS[randomInt(SUFFIX_CHARS.length)];
+  return s;
+}
+
+export function valueOps(core: SecretsCore): OperationTable {
+  async function createSecret(ctx: CallContext, input: any) {
+    if (!NAME_CHARS.test(input.Name)) throw invalidName();
+    if (input.AddReplicaRegions?.length) {
+      throw invalidParameter("Replication to other Regions is not enabled on this Meridian server yet.");
+    }
+    const value = core.requestValue(input);
+    if (value && !input.ClientRequestToken) throw missingToken();
+    if (input.Tags) checkTags(input.Tags);
+    if (input.KmsKeyId) await core.keys.resolveKey(ctx.accountId, input.KmsKeyId);
+
+    for (;;) {
+      const existing = await core.store.findSecretByName(ctx.accountId, input.Name);
+      if (existing) {
+        if (existing.deletedDate !== undefined) throw nameScheduledForDeletion();
+        const token = input.ClientRequestToken;
+        if (value && token && existing.versions.some((v) => v.versionId === token)) {
+          // A retried CreateSecret: answer as the first time, or refuse a different value.
+          const { result } = await writeVersion(core, ctx, existing, token, value, [CURRENT]);
+          return { ARN: existing.arn, Name: existing.name, VersionId: result.versionId };
+        }
+        throw secretExists(input.Name);
+      }
+      const now = core.clock.now();
+      const record: SecretRecord = {
+        arn: `arn:${ctx.partition}:secretsmanager:${ctx.region}:${ctx.accountId}:secret:${input.Name}-${arnSuffix()}`,
+        accountId: ctx.accountId,
+        region: ctx.region,
+        name: input.Name,
+        description: input.Description,
+        kmsKeyId: input.KmsKeyId,
+        tags: input.Tags ?? [],
+        type: input.Type,
+        createdDate: now,
+        lastChangedDate: now,
+        versions: [],
+        revision: 1,
+      };
+      const change = value
+        ? await writeVersion(core, ctx, record, input.ClientRequestToken, value, [CURRENT])
+        : { record, result: undefined };
+      try {
+        await core.commit({ ...change, record: change.record ?? record }, 0);
+      } catch (e) {
+        if (e instanceof StoreConflict) continue; // created meanwhile: answer from what is there now
+        throw e;
+      }
+      return { ARN: record.arn, Name: record.name, VersionId: change.result?.versionId };
+    }
+  }
+
+  async function putSecretValue(ctx: CallContext, input: any) {
+    const value = core.requestValue(input);
+    if (!value) throw invalidRequest("You must provide either SecretString or SecretBinary.");
+    if (!input.ClientRequestToken) throw missingToken();
+    const stages: string[] = input.VersionStages ?? [CURRENT];
+    return core.update(ctx, input.SecretId, async (record) => {
+      const change = await writeVersion(core, ctx, record, input.ClientRequestToken, value, stages);
+      const out = { ARN: record.arn, Name: record.name, VersionId: change.result.versionId, VersionStages: change.result.stages };
+      return { ...change, result: out };
+    });
+  }
+
+  async function updateSecret(ctx: CallContext, input: any) {
+    const value = core.requestValue(input);
+    if (value && !input.ClientRequestToken) throw missingToken();
+    if (input.KmsKeyId) await core.keys.resolveKey(ctx.accountId, input.KmsKeyId);
+    return core.update(ctx, input.SecretId, async (current) => {
+      const record: SecretRecord = {
+        ...current,
+        description: input.Description ?? current.description,
+        kmsKeyId: input.KmsKeyId ?? current.kmsKeyId,
+        type: input.Type ?? current.type,
+        lastChangedDate: core.clock.now(),
+      };
+      if (!value) return { record, result: { ARN: record.arn, Name: record.name } };
+      const change = await writeVersion(core, ctx, record, input.ClientRequestToken, value, [CURRENT]);
+      return { ...change, record: change.record ?? record, result: { ARN: record.arn, Name: record.name, VersionId: change.result.versionId } };
+    });
+  }
+
+  return { CreateSecret: createSecret, PutSecretValue: putSecretValue, UpdateSecret: updateSecret };
+}

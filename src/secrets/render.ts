@@ -1,0 +1,44 @@
+// The shapes DescribeSecret and ListSecrets return for a secret. Members AWS omits when empty are
+// omitted here too (Tags, VersionIdsToStages, RotationEnabled for a secret never rotated).
+
+import type { SecretRecord } from "./secret-types.js";
+import { epochSeconds } from "./secrets-core.js";
+
+export function stagesByVersion(record: SecretRecord): Record<string, string[]> | undefined {
+  const labeled = record.versions.filter((v) => v.stages.length > 0);
+  if (labeled.length === 0) return undefined;
+  return Object.fromEntries(labeled.map((v) => [v.versionId, v.stages]));
+}
+
+function common(record: SecretRecord) {
+  const r = record.rotation;
+  return {
+    ARN: record.arn,
+    Name: record.name,
+    Type: record.type,
+    Description: record.description,
+    KmsKeyId: record.kmsKeyId,
+    RotationEnabled: r ? r.enabled : undefined,
+    RotationLambdaARN: r?.lambdaArn,
+    RotationRules: r
+      ? { AutomaticallyAfterDays: r.automaticallyAfterDays, ScheduleExpression: r.scheduleExpression, Duration: r.duration }
+      : undefined,
+    LastRotatedDate: epochSeconds(r?.lastRotatedDate),
+    LastChangedDate: epochSeconds(record.lastChangedDate),
+    LastAccessedDate: epochSeconds(record.lastAccessedDate),
+    DeletedDate: epochSeconds(record.deletedDate),
+    NextRotationDate: epochSeconds(r?.enabled ? r.nextRotationDate : undefined),
+    Tags: record.tags.length ? record.tags : undefined,
+    OwningService: record.owningService,
+    CreatedDate: epochSeconds(record.createdDate),
+    PrimaryRegion: record.primaryRegion,
+  };
+}
+
+export function describeSecretOutput(record: SecretRecord) {
+  return { ...common(record), VersionIdsToStages: stagesByVersion(record) };
+}
+
+export function secretListEntry(record: SecretRecord) {
+  return { ...common(record), SecretVersionsToStages: stagesByVersion(record) };
+}

@@ -1,0 +1,28 @@
+// Secrets Manager's error values, with AWS's exact messages.
+
+import { ServiceError, invalidParameter, invalidRequest, notFound } from "../edge/service-error.js";
+
+export const secretNotFound = () => notFound();
+export const markedForDeletion = () =>
+  invalidRequest("You can't perform this operation on the secret because it was marked for deletion.");
+export const nameScheduledForDeletion = () =>
+  invalidRequest("You can't create this secret because a secret with this name is already scheduled for deletion.");
+export const secretExists = (name: string) =>
+  new ServiceError("ResourceExistsException", `The operation failed because the secret ${name} already exists.`);
+export const versionExists = () =>
+  new ServiceError("ResourceExistsException", "You can't modify an existing version, you can only create a new version.");
+export const bothValues = () =>
+  invalidParameter("You can't specify both a binary secret value and a string secret value in the same secret.");
+export const missingToken = () =>
+  invalidRequest("You must provide a ClientRequestToken value. We recommend a UUID-type value.");
+export const invalidName = () =>
+  new ServiceError(
+    "ValidationException",
+    "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!",
+  );
+export const noValueForStage = (stage: string) =>
+  notFound(`Secrets Manager can't find the specified secret value for staging label: ${stage}`);
+export const noValueForVersion = (versionId: string) =>
+  notFound(`Secrets Manager can't find the specified secret value for VersionId: ${versionId}`);
+export const stageNotOnVersion = () =>
+  invalidRequest("You provided a VersionStage that is not associated to the provided VersionId.");

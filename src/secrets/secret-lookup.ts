@@ -1,0 +1,21 @@
+// Finding the secret a SecretId names: a name, a full ARN, or a partial ARN (the ARN without the
+// six-character suffix), in the caller's account and Region only.
+
+import { parseArn } from "../util/arn.js";
+import type { SecretRepo } from "../store/store.js";
+import type { CallContext } from "../region/call-context.js";
+import type { SecretRecord } from "./secret-types.js";
+
+export async function findSecret(
+  store: Pick<SecretRepo, "findSecretByArn" | "findSecretByName">,
+  ctx: CallContext,
+  secretId: string,
+): Promise<SecretRecord | undefined> {
+  if (!secretId.startsWith("arn:")) return store.findSecretByName(ctx.accountId, secretId);
+  const arn = parseArn(secretId);
+  if (!arn || arn.service !== "secretsmanager" || arn.region !== ctx.region || arn.partition !== ctx.partition) return undefined;
+  if (arn.accountId !== ctx.accountId || !arn.resource.startsWith("secret:")) return undefined;
+  const exact = await store.findSecretByArn(secretId);
+  if (exact) return exact;
+  return store.findSecretByName(ctx.accountId, arn.resource.slice("secret:".length));
+}

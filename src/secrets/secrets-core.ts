@@ -1,0 +1,100 @@
+// What every Secrets Manager operation shares: finding a secret, committing a change with an
+// optimistic retry, and turning request values into sealed versions. Operations live in ops/.
+
+import { randomUUID } from "node:crypto";
+import type { Clock } from "../util/clock.js";
+import { StoreConflict, type SecretCommit, type SecretRepo } from "../store/store.js";
+import type { KeyService } from "../kms/key-service.js";
+import type { CallContext } from "../region/call-context.js";
+import type { SealedValue, SecretRecord } from "./secret-types.js";
+import { findSecret } from "./secret-lookup.js";
+import { openValue, sealValue, type SecretValue } from "./envelope.js";
+import { bothValues, markedForDeletion, secretNotFound } from "./secret-errors.js";
+
+export interface SecretsDeps {
+  store: SecretRepo;
+  keys: Pick<KeyService, "generateDataKey" | "decrypt" | "resolveKey">;
+  clock: Clock;
+  newVersionId?: () => string;
+}
+
+export const DEFAULT_KEY = "alias/aws/secretsmanager";
+const MAX_ATTEMPTS = 8;
+
+export interface Change<T> {
+  record: SecretRecord;
+  putValues?: SealedValue[];
+  deleteValues?: string[];
+  result: T;
+}
+
+export function makeSecretsCore(deps: SecretsDeps) {
+  const { store, keys, clock } = deps;
+
+  async function lookup(ctx: CallContext, secretId: string, opts: { allowDeleted?: boolean } = {}) {
+    const record = await findSecret(store, ctx, secretId);
+    if (!record) throw secretNotFound();
+    if (record.deletedDate !== undefined && !opts.allowDeleted) throw markedForDeletion();
+    return record;
+  }
+
+  /**
+   * Read the secret, compute the change, commit it against the revision read. Another writer in
+   * between makes the commit fail; then the change is computed again from the new state.
+   * `mutate` returns undefined when there is nothing to write.
+   */
+  async function update<T>(
+    ctx: CallContext,
+    secretId: string,
+    mutate: (current: SecretRecord) => Promise<Change<T> | { result: T; record?: undefined }>,
+    opts: { allowDeleted?: boolean } = {},
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await lookup(ctx, secretId, opts);
+      const change = await mutate(current);
+      if (!change.record) return change.result;
+      try {
+        await commit({ ...change, record: { ...change.record, revision: current.revision + 1 } }, current.revision);
+        return change.result;
+      } catch (e) {
+        if (!(e instanceof StoreConflict) || attempt >= MAX_ATTEMPTS) throw e;
+      }
+    }
+  }
+
+  function commit(change: Change<unknown>, expectedRevision: number) {
+    const c: SecretCommit = {
+      record: change.record,
+      expectedRevision,
+      putValues: change.putValues,
+      deleteValues: change.deleteValues,
+    };
+    return store.commitSecret(c);
+  }
+
+  /** The value a request carries in SecretString or SecretBinary, if any. */
+  function requestValue(input: { SecretString?: string; SecretBinary?: string }): SecretValue | undefined {
+    if (input.SecretString !== undefined && input.SecretBinary !== undefined) throw bothValues();
+    if (input.SecretString !== undefined) return { kind: "string", bytes: Buffer.from(input.SecretString, "utf8") };
+    if (input.SecretBinary !== undefined) return { kind: "binary", bytes: Buffer.from(input.SecretBinary, "base64") };
+    return undefined;
+  }
+
+  async function seal(ctx: CallContext, record: SecretRecord, versionId: string, value: SecretValue) {
+    return sealValue(keys, ctx.accountId, record.kmsKeyId ?? DEFAULT_KEY, record.arn, versionId, value);
+  }
+
+  async function open(ctx: CallContext, record: SecretRecord, versionId: string): Promise<SecretValue | undefined> {
+    const sealed = await store.getValue(record.arn, versionId);
+    return sealed && openValue(keys, ctx.accountId, record.arn, sealed);
+  }
+
+  const newVersionId = deps.newVersionId ?? randomUUID;
+
+  return { store, keys, clock, lookup, update, commit, requestValue, seal, open, newVersionId };
+}
+
+export type SecretsCore = ReturnType<typeof makeSecretsCore>;
+
+export const sameValue = (a: SecretValue, b: SecretValue) => a.kind === b.kind && a.bytes.equals(b.bytes);
+export const epochSeconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);

@@ -1,0 +1,28 @@
+// The Secrets Manager service of one Region: its operation table, built from the op groups in ops/.
+// Rotation and replication operations arrive with their issues.
+
+import type { OperationTable } from "../region/call-context.js";
+import { makeSecretsCore, type SecretsDeps } from "./secrets-core.js";
+import { valueOps } from "./ops/values.js";
+import { readOps } from "./ops/reads.js";
+import { stageOps } from "./ops/stages.js";
+import { lifecycleOps, purgeDueSecrets } from "./ops/lifecycle.js";
+import { tagOps } from "./ops/tags.js";
+import { policyOps } from "./ops/policy.js";
+import { generateRandomPassword } from "./random-password.js";
+
+export function makeSecretsService(deps: SecretsDeps) {
+  const core = makeSecretsCore(deps);
+  const operations: OperationTable = {
+    ...valueOps(core),
+    ...readOps(core),
+    ...stageOps(core),
+    ...lifecycleOps(core),
+    ...tagOps(core),
+    ...policyOps(core),
+    GetRandomPassword: async (_ctx, input) => ({ RandomPassword: generateRandomPassword(input) }),
+  };
+  return { operations, purgeDue: () => purgeDueSecrets(core) };
+}
+
+export type SecretsService = ReturnType<typeof makeSecretsService>;

@@ -1,0 +1,43 @@
+// KMS keys and aliases in a Region's SQLite store; key material inside is wrapped by the root key.
+
+import type Database from "better-sqlite3";
+import type { AliasRecord, KeyRecord } from "../../kms/kms-types.js";
+import type { KeyRepo } from "../store.js";
+import { decodeDoc, encodeDoc } from "../json-codec.js";
+
+export function makeSqliteKeyRepo(db: Database.Database): KeyRepo {
+  const getKey = db.prepare("SELECT doc FROM kms_keys WHERE arn = ?");
+  const listKeys = db.prepare("SELECT doc FROM kms_keys WHERE account_id = ? ORDER BY arn");
+  const putKey = db.prepare("INSERT OR REPLACE INTO kms_keys (arn, account_id, doc) VALUES (?, ?, ?)");
+  const getAlias = db.prepare("SELECT doc FROM kms_aliases WHERE account_id = ? AND alias_name = ?");
+  const listAliases = db.prepare("SELECT doc FROM kms_aliases WHERE account_id = ? ORDER BY alias_name");
+  const putAlias = db.prepare("INSERT OR REPLACE INTO kms_aliases (account_id, alias_name, doc) VALUES (?, ?, ?)");
+  const deleteAlias = db.prepare("DELETE FROM kms_aliases WHERE account_id = ? AND alias_name = ?");
+  const docs = <T>(rows: unknown[]) => (rows as { doc: string }[]).map((r) => decodeDoc<T>(r.doc));
+
+  return {
+    async getKey(arn) {
+      const row = getKey.get(arn) as { doc: string } | undefined;
+      return row && decodeDoc<KeyRecord>(row.doc);
+    },
+    async listKeys(accountId) {
+      return docs<KeyRecord>(listKeys.all(accountId));
+    },
+    async putKey(key) {
+      putKey.run(key.arn, key.accountId, encodeDoc(key));
+    },
+    async getAlias(accountId, aliasName) {
+      const row = getAlias.get(accountId, aliasName) as { doc: string } | undefined;
+      return row && decodeDoc<AliasRecord>(row.doc);
+    },
+    async listAliases(accountId) {
+      return docs<AliasRecord>(listAliases.all(accountId));
+    },
+    async putAlias(alias) {
+      putAlias.run(alias.accountId, alias.aliasName, encodeDoc(alias));
+    },
+    async deleteAlias(accountId, aliasName) {
+      deleteAlias.run(accountId, aliasName);
+    },
+  };
+}

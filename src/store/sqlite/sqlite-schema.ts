@@ -1,0 +1,48 @@
+// Schema of a Region's SQLite store. Records are JSON documents beside the few columns that are
+// looked up or ordered by; values and key material are blobs that are only ever ciphertext.
+
+export const schema = `
+CREATE TABLE IF NOT EXISTS secrets (
+  arn TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  created_date INTEGER NOT NULL,
+  purge_date INTEGER,
+  revision INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  access_doc TEXT NOT NULL DEFAULT '{}'
+);
+CREATE UNIQUE INDEX IF NOT EXISTS secrets_by_name ON secrets(account_id, name);
+CREATE INDEX IF NOT EXISTS secrets_by_purge ON secrets(purge_date) WHERE purge_date IS NOT NULL;
+CREATE TABLE IF NOT EXISTS secret_values (
+  arn TEXT NOT NULL,
+  version_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  wrapped_key BLOB NOT NULL,
+  iv BLOB NOT NULL,
+  ciphertext BLOB NOT NULL,
+  PRIMARY KEY (arn, version_id)
+);
+CREATE TABLE IF NOT EXISTS kms_keys (
+  arn TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS kms_aliases (
+  account_id TEXT NOT NULL,
+  alias_name TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (account_id, alias_name)
+);
+CREATE TABLE IF NOT EXISTS access_keys (
+  access_key_id TEXT PRIMARY KEY,
+  doc TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`;
+
+/** tables a permissive-mode reset empties; the root key check value and access keys survive */
+export const resettableTables = ["secrets", "secret_values", "kms_keys", "kms_aliases"];

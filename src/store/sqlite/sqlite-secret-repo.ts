@@ -1,0 +1,115 @@
+// Secrets and their sealed values in a Region's SQLite store.
+
+import type Database from "better-sqlite3";
+import type { SealedValue, SecretRecord } from "../../secrets/secret-types.js";
+import { StoreConflict, type SecretCommit, type SecretRepo } from "../store.js";
+import { decodeDoc, encodeDoc } from "../json-codec.js";
+
+interface SecretRow {
+  doc: string;
+  revision: number;
+  access_doc: string;
+}
+
+type AccessDoc = Record<string, number>; // "" → secret, versionId → version
+const SECRET_KEY = "";
+
+function toRecord(row: SecretRow | undefined): SecretRecord | undefined {
+  if (!row) return undefined;
+  const record = decodeDoc<SecretRecord>(row.doc);
+  record.revision = row.revision;
+  const access = JSON.parse(row.access_doc) as AccessDoc;
+  record.lastAccessedDate = access[SECRET_KEY];
+  for (const v of record.versions) v.lastAccessedDate = access[v.versionId];
+  return record;
+}
+
+function docOf(record: SecretRecord): string {
+  const { lastAccessedDate: _a, revision: _r, ...rest } = record;
+  return encodeDoc({ ...rest, versions: rest.versions.map(({ lastAccessedDate: _v, ...v }) => v) });
+}
+
+export function makeSqliteSecretRepo(db: Database.Database): SecretRepo {
+  const byName = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE account_id = ? AND name = ?");
+  const byArn = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE arn = ?");
+  const all = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE account_id = ?");
+  const due = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE purge_date IS NOT NULL AND purge_date <= ?");
+  const insert = db.prepare(
+    "INSERT INTO secrets (arn, account_id, name, created_date, purge_date, revision, doc) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  );
+  const update = db.prepare(
+    "UPDATE secrets SET name = ?, purge_date = ?, revision = ?, doc = ? WHERE arn = ? AND revision = ?",
+  );
+  const getValue = db.prepare("SELECT kind, wrapped_key, iv, ciphertext FROM secret_values WHERE arn = ? AND version_id = ?");
+  const putValue = db.prepare(
+    "INSERT OR REPLACE INTO secret_values (arn, version_id, kind, wrapped_key, iv, ciphertext) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+  const deleteValue = db.prepare("DELETE FROM secret_values WHERE arn = ? AND version_id = ?");
+  const accessOf = db.prepare("SELECT access_doc FROM secrets WHERE arn = ?");
+  const setAccess = db.prepare("UPDATE secrets SET access_doc = ? WHERE arn = ?");
+  const deleteSecret = db.prepare("DELETE FROM secrets WHERE arn = ? AND (? IS NULL OR revision = ?)");
+  const deleteValues = db.prepare("DELETE FROM secret_values WHERE arn = ?");
+
+  const commit = db.transaction((c: SecretCommit) => {
+    const r = c.record;
+    const doc = docOf(r);
+    if (c.expectedRevision === 0) {
+      try {
+        insert.run(r.arn, r.accountId, r.name, r.createdDate, r.purgeDate ?? null, r.revision, doc);
+      } catch (e) {
+        if ((e as { code?: string }).code?.startsWith("SQLITE_CONSTRAINT")) throw new StoreConflict("name");
+        throw e;
+      }
+    } else if (update.run(r.name, r.purgeDate ?? null, r.revision, doc, r.arn, c.expectedRevision).changes === 0) {
+      throw new StoreConflict("revision");
+    }
+    for (const v of c.putValues ?? []) putValue.run(r.arn, v.versionId, v.kind, v.wrappedKey, v.iv, v.ciphertext);
+    for (const id of c.deleteValues ?? []) deleteValue.run(r.arn, id);
+  });
+
+  const touch = db.transaction((arn: string, versionId: string, day: number) => {
+    const row = accessOf.get(arn) as { access_doc: string } | undefined;
+    if (!row) return;
+    const access = JSON.parse(row.access_doc) as AccessDoc;
+    access[SECRET_KEY] = day;
+    access[versionId] = day;
+    setAccess.run(JSON.stringify(access), arn);
+  });
+
+  const purge = db.transaction((arn: string, revision: number | null) => {
+    if (deleteSecret.run(arn, revision, revision).changes === 0) return false;
+    deleteValues.run(arn);
+    return true;
+  });
+
+  return {
+    async findSecretByName(accountId, name) {
+      return toRecord(byName.get(accountId, name) as SecretRow | undefined);
+    },
+    async findSecretByArn(arn) {
+      return toRecord(byArn.get(arn) as SecretRow | undefined);
+    },
+    async listSecrets(accountId) {
+      return (all.all(accountId) as SecretRow[]).map((row) => toRecord(row)!);
+    },
+    async getValue(arn, versionId): Promise<SealedValue | undefined> {
+      const row = getValue.get(arn, versionId) as
+        | { kind: "string" | "binary"; wrapped_key: Buffer; iv: Buffer; ciphertext: Buffer }
+        | undefined;
+      if (!row) return undefined;
+      return { versionId, kind: row.kind, wrappedKey: row.wrapped_key, iv: row.iv, ciphertext: row.ciphertext };
+    },
+    async commitSecret(c) {
+      commit(c);
+    },
+    async touchAccessed(arn, versionId, day) {
+      touch(arn, versionId, day);
+    },
+    async purgeSecret(arn, expectedRevision) {
+      return purge(arn, expectedRevision ?? null);
+    },
+    async secretsDueForPurge(now) {
+      return (due.all(now) as SecretRow[]).map((row) => toRecord(row)!);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// The SQLite implementation of the Region store (DESIGN §7): one file per Region, WAL, and
+// synchronous=FULL so an acknowledged write survives a crash of the process or the machine.
+
+import Database from "better-sqlite3";
+import type { AccessKeyRecord } from "../../identity/identity-types.js";
+import type { RegionStore } from "../store.js";
+import { decodeDoc, encodeDoc } from "../json-codec.js";
+import { schema, resettableTables } from "./sqlite-schema.js";
+import { makeSqliteSecretRepo } from "./sqlite-secret-repo.js";
+import { makeSqliteKeyRepo } from "./sqlite-key-repo.js";
+
+export function openSqliteStore(file: string): RegionStore {
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.pragma("busy_timeout = 5000");
+  db.exec(schema);
+
+  const getAccessKey = db.prepare("SELECT doc FROM access_keys WHERE access_key_id = ?");
+  const listAccessKeys = db.prepare("SELECT doc FROM access_keys ORDER BY access_key_id");
+  const putAccessKey = db.prepare("INSERT OR REPLACE INTO access_keys (access_key_id, doc) VALUES (?, ?)");
+  const getMeta = db.prepare("SELECT value FROM meta WHERE key = ?");
+  const putMeta = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+  const wipe = db.transaction(() => {
+    for (const t of resettableTables) db.prepare(`DELETE FROM ${t}`).run();
+  });
+
+  return {
+    ...makeSqliteSecretRepo(db),
+    ...makeSqliteKeyRepo(db),
+    async getAccessKey(id) {
+      const row = getAccessKey.get(id) as { doc: string } | undefined;
+      return row && decodeDoc<AccessKeyRecord>(row.doc);
+    },
+    async listAccessKeys() {
+      return (listAccessKeys.all() as { doc: string }[]).map((r) => decodeDoc<AccessKeyRecord>(r.doc));
+    },
+    async putAccessKey(key) {
+      putAccessKey.run(key.accessKeyId, encodeDoc(key));
+    },
+    async getMeta(key) {
+      return (getMeta.get(key) as { value: string } | undefined)?.value;
+    },
+    async putMeta(key, value) {
+      putMeta.run(key, value);
+    },
+    async wipe() {
+      wipe();
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}
