@@ -1,20 +1,16 @@
 // Put/Get/DeleteResourcePolicy and ValidateResourcePolicy. Evaluation of the policy comes with IAM;
 // here its grammar is checked and BlockPublicPolicy honoured.
 
-import { ServiceError } from "../../edge/service-error.js";
 import type { CallContext, OperationTable } from "../../region/call-context.js";
 import type { SecretsCore } from "../secrets-core.js";
-import { checkPolicyGrammar, isPublicPolicy, validateResourcePolicy } from "../resource-policy.js";
+import { checkPolicyGrammar, isPublicPolicy, publicPolicyError, validateResourcePolicy } from "../resource-policy.js";
 
 export function policyOps(core: SecretsCore): OperationTable {
   async function putResourcePolicy(ctx: CallContext, input: any) {
     const policy: string = input.ResourcePolicy;
     checkPolicyGrammar(policy);
     if (input.BlockPublicPolicy === true && isPublicPolicy(policy, ctx.accountId)) {
-      throw new ServiceError(
-        "PublicPolicyException",
-        "This resource policy contains a public access policy. Remove public access and try again.",
-      );
+      throw publicPolicyError();
     }
     return core.update(ctx, input.SecretId, async (record) => ({
       record: { ...record, resourcePolicy: policy, lastChangedDate: core.clock.now() },

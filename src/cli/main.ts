@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// The `meridian` command. `meridian serve` hosts every Region of the topology in one process.
+
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import { startServer } from "../server.js";
+import { allRegions, defaultTopology } from "../config/topology.js";
+import type { AuthMode } from "../edge/authenticate.js";
+
+const HELP = `Usage: meridian <command> [options]
+
+Commands:
+  serve     Start Meridian: every Region of the built-in topology, one SQLite store per Region.
+
+Options for serve (environment variable in brackets):
+  --host <addr>        address to listen on (MERIDIAN_HOST, default 127.0.0.1)
+  --port <n>           port, 0 for any free one (MERIDIAN_PORT, default 4566)
+  --data-dir <dir>     where the stores and the root key live (MERIDIAN_DATA_DIR, default ./.meridian)
+  --auth <mode>        strict (default) or permissive (MERIDIAN_AUTH); permissive accepts any
+                       well-formed SigV4 request and is meant for CI replacing an emulator
+  --account-id <id>    the default account, 12 digits (MERIDIAN_ACCOUNT_ID, default 000000000000)
+  -h, --help           show this help
+
+First start: the admin access key comes from MERIDIAN_ADMIN_ACCESS_KEY_ID and
+MERIDIAN_ADMIN_SECRET_ACCESS_KEY when set, else one is generated and printed once. The root key
+comes from MERIDIAN_ROOT_KEY (32 bytes, base64) or a file generated in the data directory.
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`meridian: ${message}\n`);
+  process.exit(2);
+}
+
+async function serve(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: "string" },
+      port: { type: "string" },
+      "data-dir": { type: "string" },
+      auth: { type: "string" },
+      "account-id": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return void process.stdout.write(HELP);
+  const env = process.env;
+  const port = Number(values.port ?? env.MERIDIAN_PORT ?? 4566);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid port ${values.port ?? env.MERIDIAN_PORT}`);
+  const auth = (values.auth ?? env.MERIDIAN_AUTH ?? "strict") as AuthMode;
+  if (auth !== "strict" && auth !== "permissive") fail(`--auth must be strict or permissive, not ${auth}`);
+  const accountId = values["account-id"] ?? env.MERIDIAN_ACCOUNT_ID ?? "000000000000";
+  if (!/^\d{12}$/.test(accountId)) fail("--account-id must be 12 digits");
+  const dataDir = resolve(values["data-dir"] ?? env.MERIDIAN_DATA_DIR ?? ".meridian");
+
+  process.umask(0o077); // every file under the data directory is the owner's alone
+  const server = await startServer({ host: values.host ?? env.MERIDIAN_HOST ?? "127.0.0.1", port, dataDir, auth, accountId });
+  printBanner(server.url, dataDir, auth, accountId, server.createdAdminKey);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: finishing in-flight requests and closing the stores…\n`);
+    setTimeout(() => process.exit(1), 10_000).unref();
+    server.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+function printBanner(
+  url: string,
+  dataDir: string,
+  auth: AuthMode,
+  accountId: string,
+  created?: { accessKeyId: string; secretAccessKey: string; fromEnv: boolean },
+) {
+  const regions = allRegions(defaultTopology);
+  const lines = [
+    `Meridian is listening on ${url}`,
+    `Data directory: ${dataDir}`,
+    `Account: ${accountId}`,
+    `Regions: ${regions.filter((r) => !r.optIn).map((r) => r.name).join(", ")}`,
+    `Opt-in Regions (disabled until enabled): ${regions.filter((r) => r.optIn).map((r) => r.name).join(", ")}`,
+  ];
+  if (auth === "permissive") {
+    lines.push(
+      "",
+      "!!! PERMISSIVE AUTH: any well-formed SigV4 request is accepted without checking its secret key or date.",
+      "!!! Use only for tests on this machine. POST /_meridian/reset wipes all state.",
+    );
+  }
+  lines.push("", "Point the AWS CLI and SDKs at it:", `  export AWS_ENDPOINT_URL=${url}`, "  export AWS_REGION=us-east-1");
+  if (auth === "permissive") {
+    lines.push("  export AWS_ACCESS_KEY_ID=test", "  export AWS_SECRET_ACCESS_KEY=test");
+  } else if (created && !created.fromEnv) {
+    lines.push(
+      `  export AWS_ACCESS_KEY_ID=${created.accessKeyId}`,
+      `  export AWS_SECRET_ACCESS_KEY=${created.secretAccessKey}`,
+      "  (the secret access key is shown this once; it is stored only wrapped by the root key)",
+    );
+  } else {
+    lines.push("  export AWS_ACCESS_KEY_ID=<the admin access key id>", "  export AWS_SECRET_ACCESS_KEY=<its secret, shown at first start>");
+  }
+  process.stdout.write(lines.join("\n") + "\n");
+}
+
+async function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  if (!command || command === "--help" || command === "-h" || command === "help") return void process.stdout.write(HELP);
+  if (command === "serve") return serve(rest);
+  fail(`unknown command '${command}' (try --help)`);
+}
+
+main().catch((e: Error) => fail(e.message));

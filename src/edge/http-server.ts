@@ -1,0 +1,117 @@
+// The edge (DESIGN §2): an HTTP server that reads a request, authenticates it, routes it to the
+// Region node of its credential scope and answers in the service's protocol. Every response carries
+// x-amzn-RequestId; nothing but a ServiceError's code and message ever reaches a client.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { randomUUID } from "node:crypto";
+import { ServiceError } from "./service-error.js";
+import { JSON_CONTENT_TYPE, invokeJson, operationOf, serializeError, serializeOutput, type JsonService } from "./aws-json.js";
+import { makeAuthenticator, type AuthMode } from "./authenticate.js";
+import type { RegionHost } from "../region/region-host.js";
+import type { Logger } from "../util/logger.js";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface EdgeOptions {
+  host: RegionHost;
+  services: JsonService[];
+  auth: AuthMode;
+  defaultAccountId: string;
+  now: () => number;
+  log: Logger;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyTooLarge());
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, requestId: string, body: string, contentType = JSON_CONTENT_TYPE) {
+  res.writeHead(status, {
+    "content-type": contentType,
+    "content-length": Buffer.byteLength(body),
+    "x-amzn-requestid": requestId,
+  });
+  res.end(body);
+}
+
+export function createEdgeServer(opts: EdgeOptions): Server {
+  const authenticate = makeAuthenticator(opts.host, opts.auth, opts.defaultAccountId, opts.now);
+
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string) {
+    const [path, query = ""] = (req.url ?? "/").split("?", 2);
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (e) {
+      if (e instanceof BodyTooLarge) {
+        throw new ServiceError("SerializationException", `Request body must be at most ${MAX_BODY_BYTES} bytes.`, 413);
+      }
+      throw e;
+    }
+
+    if (req.method === "GET" && path === "/_meridian/health") {
+      return send(res, 200, requestId, JSON.stringify({ status: "ok", regions: opts.host.nodes.size }), "application/json");
+    }
+    if (req.method === "POST" && (path === "/_meridian/reset" || path === "/moto-api/reset")) {
+      if (opts.auth !== "permissive") throw new ServiceError("AccessDeniedException", "Reset is only available in permissive mode.", 403);
+      await opts.host.reset();
+      return send(res, 200, requestId, "{}", "application/json");
+    }
+
+    const target = req.headers["x-amz-target"];
+    if (req.method !== "POST" || typeof target !== "string") {
+      throw new ServiceError("UnknownOperationException", "");
+    }
+    const service = opts.services.find((s) => operationOf(s, target) !== undefined);
+    if (!service) throw new ServiceError("UnknownOperationException", "");
+    const operation = operationOf(service, target)!;
+    const contentType = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+    if (contentType !== JSON_CONTENT_TYPE && contentType !== "application/json") {
+      throw new ServiceError("UnknownOperationException", "", 400);
+    }
+
+    const caller = await authenticate(
+      { method: req.method, path, query, headers: req.headers, body },
+      service.signingName,
+    );
+    const operations = caller.node.services[service.signingName];
+    if (!operations) throw new ServiceError("UnknownOperationException", "");
+    const output = await invokeJson(service, operations, operation, {
+      accountId: caller.accountId,
+      region: caller.node.info.name,
+      partition: caller.node.info.partition,
+      requestId,
+      principalArn: caller.principalArn,
+    }, body);
+    send(res, 200, requestId, serializeOutput(output));
+  }
+
+  return createServer((req, res) => {
+    const requestId = randomUUID();
+    const target = String(req.headers["x-amz-target"] ?? "");
+    const model = opts.services.find((s) => operationOf(s, target) !== undefined)?.model;
+    handle(req, res, requestId).catch((e: unknown) => {
+      if (res.headersSent) return res.destroy();
+      if (e instanceof ServiceError) return send(res, e.status, requestId, serializeError(model, e));
+      // Never the stack or the request to the client; the log gets the error, not the body.
+      opts.log.error("internal error", { requestId, error: e instanceof Error ? e.stack ?? e.message : String(e) });
+      send(res, 500, requestId, serializeError(model, new ServiceError("InternalServiceError", "An error occurred on the server side.", 500)));
+    });
+  });
+}

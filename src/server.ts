@@ -1,0 +1,79 @@
+// Starting and stopping a Meridian process: the Region host behind the edge server. The CLI and the
+// end-to-end tests both start Meridian through here.
+
+import type { AddressInfo } from "node:net";
+import { defaultTopology, type Topology } from "./config/topology.js";
+import { openRegionHost, type RegionHost } from "./region/region-host.js";
+import { createEdgeServer } from "./edge/http-server.js";
+import type { AuthMode } from "./edge/authenticate.js";
+import { makeFileSeal } from "./kms/root-key.js";
+import { systemClock, type Clock } from "./util/clock.js";
+import { makeLogger, type Logger } from "./util/logger.js";
+import { jsonServices } from "./edge/services.js";
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  dataDir: string;
+  auth: AuthMode;
+  accountId: string;
+  topology?: Topology;
+  regions?: string[];
+  clock?: Clock;
+  log?: Logger;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  host: RegionHost;
+  /** the bootstrap admin key when it was created by this start (shown once) */
+  createdAdminKey?: { accessKeyId: string; secretAccessKey: string; fromEnv: boolean };
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? makeLogger();
+  const env = opts.env ?? process.env;
+  const host = await openRegionHost({
+    topology: opts.topology ?? defaultTopology,
+    dataDir: opts.dataDir,
+    seal: makeFileSeal(opts.dataDir, env),
+    clock,
+    regions: opts.regions,
+  });
+  const createdAdminKey = await host.credentials.bootstrapAdmin(opts.accountId, env);
+  const server = createEdgeServer({
+    host,
+    services: jsonServices,
+    auth: opts.auth,
+    defaultAccountId: opts.accountId,
+    now: () => clock.now(),
+    log,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${port}`,
+    port,
+    host,
+    createdAdminKey,
+    close() {
+      closing ??= (async () => {
+        // Stop accepting, let in-flight requests finish, then close the stores.
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await host.close();
+      })();
+      return closing;
+    },
+  };
+}
