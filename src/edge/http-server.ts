@@ -87,7 +87,7 @@ export function createEdgeServer(opts: EdgeOptions): Server {
     }
 
     const caller = await authenticate(
-      { method: req.method, path, query, headers: req.headers, body },
+      { method: req.method, path, query, headers: req.headersDistinct, body },
       service.signingName,
     );
     const operations = caller.node.services[service.signingName];

@@ -87,7 +87,7 @@ export function valueOps(core: SecretsCore): OperationTable {
     const value = core.requestValue(input);
     if (value && !input.ClientRequestToken) throw missingToken();
     if (input.KmsKeyId) await core.keys.resolveKey(ctx.accountId, input.KmsKeyId);
-    return core.update(ctx, input.SecretId, async (current) => {
+    return core.update<{ ARN: string; Name: string; VersionId?: string }>(ctx, input.SecretId, async (current) => {
       const record: SecretRecord = {
         ...current,
         description: input.Description ?? current.description,

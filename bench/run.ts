@@ -1,0 +1,141 @@
+// `npm run bench [-- get-secret-value|rss]`: the figures BENCHMARKS.md keeps.
+//   get-secret-value: GetSecretValue throughput and p50/p99 with 50 connections against one Region,
+//                     and a bare node:http server answering a same-sized body in the same run.
+//   rss:              the server's resident memory after creating 100,000 secrets.
+// Servers run as child processes on 127.0.0.1; every load stops by itself.
+
+import { mkdtempSync, rmSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { signJson } from "./signed-request.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const cli = join(here, "..", "src", "cli", "main.js");
+const ADMIN = { accessKeyId: "AKIABENCHMARKADMIN00", secretAccessKey: "bench-secret-access-key-0123456789abcdef" };
+const CONNECTIONS = 50;
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+
+function startChild(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1] });
+    });
+    child.once("exit", (code) => reject(new Error(`child exited ${code}: ${out}`)));
+  });
+}
+
+async function startMeridian() {
+  const dataDir = mkdtempSync(join(tmpdir(), "meridian-bench-"));
+  const { child, url } = await startChild([cli, "serve", "--port", "0", "--data-dir", dataDir], {
+    MERIDIAN_ADMIN_ACCESS_KEY_ID: ADMIN.accessKeyId,
+    MERIDIAN_ADMIN_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+  });
+  return {
+    child,
+    url,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function call(url: string, target: string, input: unknown) {
+  const signed = await signJson(url, "us-east-1", ADMIN, `secretsmanager.${target}`, input);
+  const res = await fetch(url, { method: "POST", headers: signed.headers, body: signed.body });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${target} failed: ${res.status} ${text}`);
+  return text;
+}
+
+function load(url: string, headers: Record<string, string>, body: string): Promise<autocannon.Result> {
+  return autocannon({ url, method: "POST", headers, body, connections: CONNECTIONS, duration: DURATION_S });
+}
+
+async function getSecretValueBench() {
+  const meridian = await startMeridian();
+  try {
+    await call(meridian.url, "CreateSecret", {
+      Name: "bench/db-credentials",
+      SecretString: JSON.stringify({ username: "app", password: "x".repeat(200), host: "db.internal", port: 5432 }),
+      ClientRequestToken: "00000000-0000-4000-8000-000000000001",
+    });
+    const input = { SecretId: "bench/db-credentials" };
+    const sample = await call(meridian.url, "GetSecretValue", input);
+    const signed = await signJson(meridian.url, "us-east-1", ADMIN, "secretsmanager.GetSecretValue", input);
+    await load(meridian.url, signed.headers, signed.body); // warm-up, not counted
+    const m = await load(meridian.url, signed.headers, signed.body);
+    const bare = await startChild([join(here, "bare-server.js")], { BARE_BODY: sample });
+    let b: autocannon.Result;
+    try {
+      await load(bare.url, signed.headers, signed.body);
+      b = await load(bare.url, signed.headers, signed.body);
+    } finally {
+      bare.child.kill("SIGTERM");
+    }
+    const row = (name: string, r: autocannon.Result) =>
+      `| ${name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx + r.errors} |`;
+    console.log(`\nGetSecretValue, ${CONNECTIONS} connections, ${DURATION_S} s, response ${sample.length} bytes`);
+    console.log("| server | requests/s | p50 ms | p99 ms | errors |\n| --- | --- | --- | --- | --- |");
+    console.log(row("Meridian (us-east-1)", m));
+    console.log(row("bare node:http", b));
+    console.log(`ratio Meridian / bare: ${(m.requests.average / b.requests.average).toFixed(2)}`);
+  } finally {
+    await meridian.stop();
+  }
+}
+
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+async function rssBench() {
+  const total = Number(process.env.BENCH_SECRETS ?? 100_000);
+  const meridian = await startMeridian();
+  try {
+    const before = rssOf(meridian.child.pid!);
+    const started = Date.now();
+    let next = 0;
+    const worker = async () => {
+      while (next < total) {
+        const i = next++;
+        await call(meridian.url, "CreateSecret", {
+          Name: `rss/secret-${i}`,
+          SecretString: `value-${i}-${"v".repeat(64)}`,
+          ClientRequestToken: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+    const seconds = (Date.now() - started) / 1000;
+    await call(meridian.url, "ListSecrets", { MaxResults: 100 });
+    const after = rssOf(meridian.child.pid!);
+    console.log(`\nRSS with ${total} secrets`);
+    console.log("| measure | value |\n| --- | --- |");
+    console.log(`| RSS at start | ${(before / 2 ** 20).toFixed(0)} MiB |`);
+    console.log(`| RSS after ${total} CreateSecret + one ListSecrets | ${(after / 2 ** 20).toFixed(0)} MiB |`);
+    console.log(`| CreateSecret rate while filling (${CONNECTIONS} concurrent) | ${(total / seconds).toFixed(0)} /s |`);
+  } finally {
+    await meridian.stop();
+  }
+}
+
+const benches: Record<string, () => Promise<void>> = { "get-secret-value": getSecretValueBench, rss: rssBench };
+const chosen = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+for (const name of chosen.length ? chosen : Object.keys(benches)) {
+  const bench = benches[name];
+  if (!bench) {
+    console.error(`unknown bench '${name}'; choose from ${Object.keys(benches).join(", ")}`);
+    process.exit(2);
+  }
+  await bench();
+}
