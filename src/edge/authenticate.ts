@@ -2,7 +2,7 @@
 // or, in permissive mode, any well-formed signature (a 12-digit access key id picks the account).
 
 import { ServiceError } from "./service-error.js";
-import { parseAuthorization, verifySigV4, type SignedRequest } from "./sigv4.js";
+import { verifySigV4, type SignedRequest } from "./sigv4.js";
 import type { RegionHost } from "../region/region-host.js";
 import type { RegionNode } from "../region/region-node.js";
 
@@ -20,14 +20,16 @@ const invalidToken = () =>
 
 export function makeAuthenticator(host: RegionHost, mode: AuthMode, defaultAccountId: string, now: () => number) {
   return async function authenticate(req: SignedRequest, expectedService: string): Promise<Caller> {
-    // The credential scope's Region decides whose keys apply: each partition has its own.
-    const partition = host.node(parseAuthorization(req).credential.region)?.info.partition;
     const verified = verifySigV4(req, {
       now: new Date(now()),
       checkSignature: mode === "strict",
       expectedService,
       isHostedRegion: (region) => host.node(region) !== undefined,
-      secretFor: (accessKeyId) => (partition ? host.credentials.lookup(partition, accessKeyId)?.secretAccessKey : undefined),
+      // The credential scope's Region decides whose keys apply: each partition has its own.
+      secretFor: (accessKeyId, region) => {
+        const partition = host.node(region)?.info.partition;
+        return partition ? host.credentials.lookup(partition, accessKeyId)?.secretAccessKey : undefined;
+      },
     });
     const node = host.node(verified.region)!;
     let principal: { accountId: string; principalArn: string };

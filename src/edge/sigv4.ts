@@ -29,7 +29,8 @@ export interface VerifiedCaller {
 }
 
 export interface VerifyOptions {
-  secretFor(accessKeyId: string): string | undefined;
+  /** the secret access key of `accessKeyId` in the partition of `region` */
+  secretFor(accessKeyId: string, region: string): string | undefined;
   now: Date;
   /** false = permissive mode: the header must still be well formed, but the secret, signature and clock are not checked. */
   checkSignature: boolean;
@@ -90,7 +91,7 @@ export function verifySigV4(req: SignedRequest, opts: VerifyOptions): VerifiedCa
   if (auth.sessionToken !== undefined) caller.sessionToken = auth.sessionToken;
   if (!opts.checkSignature) return caller;
 
-  const secret = opts.secretFor(accessKeyId);
+  const secret = opts.secretFor(accessKeyId, region);
   if (secret === undefined) {
     throw new ServiceError("UnrecognizedClientException", "The security token included in the request is invalid.", 400);
   }
@@ -202,15 +203,14 @@ function parseRequestDate(raw: string): Date {
 
 function checkSkew(signedAt: Date, now: Date): void {
   const nowSec = Math.floor(now.getTime() / 1000) * 1000;
-  const at = formatBasic(signedAt);
   const earliest = nowSec - MAX_SKEW_MS;
   const latest = nowSec + MAX_SKEW_MS;
   const mins = MAX_SKEW_MS / 60_000;
   if (signedAt.getTime() < earliest) {
-    throw invalidSignature(`Signature expired: ${at} is now earlier than ${formatBasic(new Date(earliest))} (${formatBasic(new Date(nowSec))} - ${mins} min.)`);
+    throw invalidSignature(`Signature expired: ${formatBasic(signedAt)} is now earlier than ${formatBasic(new Date(earliest))} (${formatBasic(new Date(nowSec))} - ${mins} min.)`);
   }
   if (signedAt.getTime() > latest) {
-    throw invalidSignature(`Signature not yet current: ${at} is still later than ${formatBasic(new Date(latest))} (${formatBasic(new Date(nowSec))} + ${mins} min.)`);
+    throw invalidSignature(`Signature not yet current: ${formatBasic(signedAt)} is still later than ${formatBasic(new Date(latest))} (${formatBasic(new Date(nowSec))} + ${mins} min.)`);
   }
 }
 

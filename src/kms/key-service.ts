@@ -23,6 +23,20 @@ export type EncryptionContext = Record<string, string>;
 
 export function makeKeyService({ store, region, partition, wrapper, clock }: KeyServiceDeps) {
   const materialCache = new Map<string, Buffer>();
+  // Key records are read on every Decrypt; every change to one goes through putKey below.
+  const keyCache = new Map<string, KeyRecord>();
+  async function getKey(arn: string): Promise<KeyRecord | undefined> {
+    let key = keyCache.get(arn);
+    if (!key) {
+      key = await store.getKey(arn);
+      if (key) keyCache.set(arn, key);
+    }
+    return key;
+  }
+  async function putKey(key: KeyRecord): Promise<void> {
+    keyCache.delete(key.arn);
+    await store.putKey(key);
+  }
   const creatingDefault = new Map<string, Promise<KeyRecord>>();
   const keyArn = (accountId: string, keyId: string) => `arn:${partition}:kms:${region}:${accountId}:key/${keyId}`;
   const aliasArn = (accountId: string, alias: string) => `arn:${partition}:kms:${region}:${accountId}:${alias}`;
@@ -65,7 +79,7 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
       resource = `key/${alias.targetKeyId}`;
     }
     const keyId = resource.startsWith("key/") ? resource.slice(4) : resource;
-    const key = await store.getKey(keyArn(account, keyId));
+    const key = await getKey(keyArn(account, keyId));
     if (!key) throw kmsNotFound(ref.startsWith("arn:") ? ref : keyArn(account, keyId));
     return key;
   }
@@ -91,7 +105,7 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
       ...init,
       materials: [{ index: 0, wrapped: wrapper.wrap(randomBytes(32), materialContext(arn, 0)), createdDate: now }],
     };
-    await store.putKey(key);
+    await putKey(key);
     return key;
   }
 
@@ -102,7 +116,7 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
     const work = (async () => {
       const alias = await store.getAlias(accountId, "alias/aws/secretsmanager");
       if (alias) {
-        const key = await store.getKey(keyArn(accountId, alias.targetKeyId));
+        const key = await getKey(keyArn(accountId, alias.targetKeyId));
         if (key) return key;
       }
       const key = await createKey(accountId, {
@@ -140,7 +154,7 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
   async function decrypt(accountId: string, blob: Buffer, context?: EncryptionContext) {
     const parts = decodeCiphertext(blob);
     if (!parts) throw invalidCiphertext();
-    const key = await store.getKey(keyArn(accountId, parts.keyId));
+    const key = await getKey(keyArn(accountId, parts.keyId));
     if (!key) throw invalidCiphertext();
     usable(key);
     try {
@@ -153,7 +167,12 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
     }
   }
 
-  return { resolveKey, createKey, defaultKey, encrypt, generateDataKey, decrypt, keyArn };
+    function clearCaches() {
+    keyCache.clear();
+    materialCache.clear();
+  }
+
+  return { resolveKey, createKey, defaultKey, encrypt, generateDataKey, decrypt, keyArn, getKey, putKey, clearCaches };
 }
 
 export type KeyService = ReturnType<typeof makeKeyService>;

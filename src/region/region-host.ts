@@ -78,7 +78,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
       return status === "ENABLED" || status === "ENABLED_BY_DEFAULT";
     },
     async reset() {
-      for (const n of nodes.values()) await n.store.wipe();
+      for (const n of nodes.values()) await n.reset();
     },
     async close() {
       clearInterval(timer);

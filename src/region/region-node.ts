@@ -19,6 +19,8 @@ export interface RegionNode {
   /** operation tables by signing name ("secretsmanager", "kms", …) */
   services: Record<string, OperationTable>;
   sweep(): Promise<void>;
+  /** forget every secret and key (permissive-mode reset) */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,10 @@ export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey:
     services: { secretsmanager: secrets.operations },
     async sweep() {
       await secrets.purgeDue();
+    },
+    async reset() {
+      await store.wipe();
+      keys.clearCaches();
     },
     close: () => store.close(),
   };

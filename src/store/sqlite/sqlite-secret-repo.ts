@@ -29,7 +29,46 @@ function docOf(record: SecretRecord): string {
   return encodeDoc({ ...rest, versions: rest.versions.map(({ lastAccessedDate: _v, ...v }) => v) });
 }
 
-export function makeSqliteSecretRepo(db: Database.Database): SecretRepo {
+/**
+ * Decoded records are cached by ARN and by account+name: this process is the only writer of its
+ * SQLite file, so every change passes through commit, touch or purge, which drop the entries.
+ */
+const MAX_CACHED = 10_000;
+
+function makeRecordCache() {
+  const byArn = new Map<string, SecretRecord>();
+  const arnByName = new Map<string, string>();
+  const nameKey = (accountId: string, name: string) => `${accountId}\u0000${name}`;
+  return {
+    byName(accountId: string, name: string) {
+      const arn = arnByName.get(nameKey(accountId, name));
+      return arn === undefined ? undefined : byArn.get(arn);
+    },
+    byArn: (arn: string) => byArn.get(arn),
+    remember(record: SecretRecord | undefined) {
+      if (!record) return record;
+      if (byArn.size >= MAX_CACHED) {
+        const oldest = byArn.keys().next().value as string;
+        this.forget(oldest);
+      }
+      byArn.set(record.arn, record);
+      arnByName.set(nameKey(record.accountId, record.name), record.arn);
+      return record;
+    },
+    forget(arn: string) {
+      const record = byArn.get(arn);
+      if (record) arnByName.delete(nameKey(record.accountId, record.name));
+      byArn.delete(arn);
+    },
+    clear() {
+      byArn.clear();
+      arnByName.clear();
+    },
+  };
+}
+
+export function makeSqliteSecretRepo(db: Database.Database): SecretRepo & { clearCache(): void } {
+  const cache = makeRecordCache();
   const byName = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE account_id = ? AND name = ?");
   const byArn = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE arn = ?");
   const all = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE account_id = ?");
@@ -52,6 +91,7 @@ export function makeSqliteSecretRepo(db: Database.Database): SecretRepo {
 
   const commit = db.transaction((c: SecretCommit) => {
     const r = c.record;
+    cache.forget(r.arn);
     const doc = docOf(r);
     if (c.expectedRevision === 0) {
       try {
@@ -68,6 +108,7 @@ export function makeSqliteSecretRepo(db: Database.Database): SecretRepo {
   });
 
   const touch = db.transaction((arn: string, versionId: string, day: number) => {
+    cache.forget(arn);
     const row = accessOf.get(arn) as { access_doc: string } | undefined;
     if (!row) return;
     const access = JSON.parse(row.access_doc) as AccessDoc;
@@ -77,6 +118,7 @@ export function makeSqliteSecretRepo(db: Database.Database): SecretRepo {
   });
 
   const purge = db.transaction((arn: string, revision: number | null) => {
+    cache.forget(arn);
     if (deleteSecret.run(arn, revision, revision).changes === 0) return false;
     deleteValues.run(arn);
     return true;
@@ -84,11 +126,12 @@ export function makeSqliteSecretRepo(db: Database.Database): SecretRepo {
 
   return {
     async findSecretByName(accountId, name) {
-      return toRecord(byName.get(accountId, name) as SecretRow | undefined);
+      return cache.byName(accountId, name) ?? cache.remember(toRecord(byName.get(accountId, name) as SecretRow | undefined));
     },
     async findSecretByArn(arn) {
-      return toRecord(byArn.get(arn) as SecretRow | undefined);
+      return cache.byArn(arn) ?? cache.remember(toRecord(byArn.get(arn) as SecretRow | undefined));
     },
+    clearCache: () => cache.clear(),
     async listSecrets(accountId) {
       return (all.all(accountId) as SecretRow[]).map((row) => toRecord(row)!);
     },

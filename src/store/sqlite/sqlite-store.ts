@@ -25,8 +25,9 @@ export function openSqliteStore(file: string): RegionStore {
     for (const t of resettableTables) db.prepare(`DELETE FROM ${t}`).run();
   });
 
+  const { clearCache, ...secretRepo } = makeSqliteSecretRepo(db);
   return {
-    ...makeSqliteSecretRepo(db),
+    ...secretRepo,
     ...makeSqliteKeyRepo(db),
     async getAccessKey(id) {
       const row = getAccessKey.get(id) as { doc: string } | undefined;
@@ -46,6 +47,7 @@ export function openSqliteStore(file: string): RegionStore {
     },
     async wipe() {
       wipe();
+      clearCache();
     },
     async close() {
       if (db.open) db.close();
