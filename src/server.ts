@@ -6,7 +6,7 @@ import { defaultTopology, type Topology } from "./config/topology.js";
 import { openRegionHost, type RegionHost } from "./region/region-host.js";
 import { createEdgeServer } from "./edge/http-server.js";
 import type { AuthMode } from "./edge/authenticate.js";
-import { makeFileSeal } from "./kms/root-key.js";
+import { makeFileSeal } from "./seal/file-seal.js";
 import { systemClock, type Clock } from "./util/clock.js";
 import { makeLogger, type Logger } from "./util/logger.js";
 import { jsonServices } from "./edge/services.js";

@@ -1,35 +1,7 @@
-// The seal seam (DESIGN §1, §7): a seal provides the root key, and from it each Region derives the
-// key that wraps its KMS key material and stored credentials. The development seal reads the root
-// key from MERIDIAN_ROOT_KEY or from a file it generates once, readable by its owner only.
+// From the root key (which a seal provides, see src/seal/) each Region derives the key that wraps
+// its KMS key material and stored credentials, and a check value that refuses a wrong root key.
 
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-
-export interface Seal {
-  readonly description: string;
-  loadRootKey(): Promise<Buffer>;
-}
-
-export function makeFileSeal(dataDir: string, env: NodeJS.ProcessEnv = process.env): Seal {
-  const file = join(dataDir, "root.key");
-  return {
-    description: env.MERIDIAN_ROOT_KEY ? "MERIDIAN_ROOT_KEY" : file,
-    async loadRootKey() {
-      if (env.MERIDIAN_ROOT_KEY) return decodeRootKey(env.MERIDIAN_ROOT_KEY, "MERIDIAN_ROOT_KEY");
-      if (existsSync(file)) return decodeRootKey(readFileSync(file, "utf8").trim(), file);
-      const key = randomBytes(32);
-      writeFileSync(file, key.toString("base64") + "\n", { mode: 0o600, flag: "wx" });
-      return key;
-    },
-  };
-}
-
-function decodeRootKey(text: string, from: string): Buffer {
-  const key = Buffer.from(text, "base64");
-  if (key.length !== 32) throw new Error(`${from} must hold 32 bytes, base64-encoded (found ${key.length} bytes)`);
-  return key;
-}
 
 /** Wraps and unwraps secrets at rest in one Region under a key derived from the root key. */
 export interface RegionWrapper {

@@ -4,7 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { allRegions, type Topology } from "../config/topology.js";
 import { makeCredentialRegistry, type CredentialRegistry } from "../identity/credentials.js";
-import type { Seal } from "../kms/root-key.js";
+import type { Seal } from "../seal/seal.js";
 import type { Clock } from "../util/clock.js";
 import { openRegionNode, type RegionNode } from "./region-node.js";
 
