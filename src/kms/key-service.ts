@@ -1,15 +1,18 @@
-// A Region's key service: KMS keys whose material never leaves it unwrapped, and the envelope
-// operations the secrets service uses (GenerateDataKey, Decrypt). Its methods are the ones the KMS
-// API exposes, so the API layer is a thin translation over them.
+// A Region's key service: KMS keys whose material never leaves it unwrapped, and the cryptographic
+// operations over them. The KMS API (kms/ops/) and the secrets service both call it; only this
+// module ever sees unwrapped key material.
 
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from "node:crypto";
 import type { Clock } from "../util/clock.js";
+import { days } from "../util/clock.js";
 import { parseArn } from "../util/arn.js";
 import type { KeyRepo } from "../store/store.js";
 import type { RegionWrapper } from "./root-key.js";
-import type { KeyRecord } from "./kms-types.js";
+import type { KeyMaterial, KeyRecord } from "./kms-types.js";
 import { canonicalContext, decodeCiphertext, encodeCiphertext } from "./ciphertext.js";
-import { aliasNotFound, invalidCiphertext, keyDisabled, keyPendingDeletion, kmsNotFound } from "./kms-errors.js";
+import {
+  aliasNotFound, incorrectKey, invalidArnRegion, invalidCiphertext, invalidKeyId, keyDisabled, keyPendingDeletion, kmsNotFound,
+} from "./kms-errors.js";
 
 export interface KeyServiceDeps {
   store: KeyRepo;
@@ -21,10 +24,18 @@ export interface KeyServiceDeps {
 
 export type EncryptionContext = Record<string, string>;
 
+export const DEFAULT_SECRETS_ALIAS = "alias/aws/secretsmanager";
+const KEY_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+
 export function makeKeyService({ store, region, partition, wrapper, clock }: KeyServiceDeps) {
   const materialCache = new Map<string, Buffer>();
   // Key records are read on every Decrypt; every change to one goes through putKey below.
   const keyCache = new Map<string, KeyRecord>();
+  const creatingDefault = new Map<string, Promise<KeyRecord>>();
+  const keyArn = (accountId: string, keyId: string) => `arn:${partition}:kms:${region}:${accountId}:key/${keyId}`;
+  const aliasArn = (accountId: string, alias: string) => `arn:${partition}:kms:${region}:${accountId}:${alias}`;
+  const materialContext = (arn: string, index: number) => `kms-material:${arn}:${index}`;
+
   async function getKey(arn: string): Promise<KeyRecord | undefined> {
     let key = keyCache.get(arn);
     if (!key) {
@@ -33,14 +44,18 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
     }
     return key;
   }
-  async function putKey(key: KeyRecord): Promise<void> {
+
+  async function putKey(key: KeyRecord): Promise<KeyRecord> {
     keyCache.delete(key.arn);
     await store.putKey(key);
+    return key;
   }
-  const creatingDefault = new Map<string, Promise<KeyRecord>>();
-  const keyArn = (accountId: string, keyId: string) => `arn:${partition}:kms:${region}:${accountId}:key/${keyId}`;
-  const aliasArn = (accountId: string, alias: string) => `arn:${partition}:kms:${region}:${accountId}:${alias}`;
-  const materialContext = (arn: string, index: number) => `kms-material:${arn}:${index}`;
+
+  async function deleteKey(key: KeyRecord): Promise<void> {
+    keyCache.delete(key.arn);
+    for (const m of key.materials) materialCache.delete(`${key.arn}#${m.index}`);
+    await store.deleteKey(key.arn);
+  }
 
   function material(key: KeyRecord, index: number): Buffer {
     const cacheKey = `${key.arn}#${index}`;
@@ -54,41 +69,52 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
     return plain;
   }
 
+  function newMaterial(arn: string, index: number, rotationType?: KeyMaterial["rotationType"]): KeyMaterial {
+    return {
+      index,
+      id: randomBytes(32).toString("hex"),
+      wrapped: wrapper.wrap(randomBytes(32), materialContext(arn, index)),
+      createdDate: clock.now(),
+      rotationType,
+    };
+  }
+
   function usable(key: KeyRecord): KeyRecord {
     if (key.keyState === "Disabled") throw keyDisabled(key.arn);
     if (key.keyState === "PendingDeletion") throw keyPendingDeletion(key.arn);
     return key;
   }
 
-  /** Resolve a key id, key ARN, alias name or alias ARN in this Region and account. */
+  /** Resolve a key id, key ARN, alias name or alias ARN in this Region, for the caller's account. */
   async function resolveKey(accountId: string, ref: string): Promise<KeyRecord> {
     let account = accountId;
     let resource = ref;
     if (ref.startsWith("arn:")) {
       const arn = parseArn(ref);
-      if (!arn || arn.service !== "kms" || arn.region !== region || arn.partition !== partition) throw kmsNotFound(ref);
+      if (!arn || arn.service !== "kms" || arn.partition !== partition) throw kmsNotFound(ref);
+      if (arn.region !== region) throw invalidArnRegion(arn.region);
       account = arn.accountId;
       resource = arn.resource;
     }
     if (resource.startsWith("alias/")) {
       const alias = await store.getAlias(account, resource);
       if (!alias) {
-        if (resource === "alias/aws/secretsmanager" && account === accountId) return defaultKey(accountId);
+        if (resource === DEFAULT_SECRETS_ALIAS && account === accountId) return defaultKey(accountId);
         throw aliasNotFound(aliasArn(account, resource));
       }
       resource = `key/${alias.targetKeyId}`;
     }
     const keyId = resource.startsWith("key/") ? resource.slice(4) : resource;
+    if (!ref.startsWith("arn:") && !KEY_ID.test(keyId)) throw invalidKeyId(keyId);
     const key = await getKey(keyArn(account, keyId));
-    if (!key) throw kmsNotFound(ref.startsWith("arn:") ? ref : keyArn(account, keyId));
+    if (!key) throw kmsNotFound(keyArn(account, keyId));
     return key;
   }
 
   async function createKey(accountId: string, init: Partial<KeyRecord> = {}): Promise<KeyRecord> {
     const keyId = randomUUID();
     const arn = keyArn(accountId, keyId);
-    const now = clock.now();
-    const key: KeyRecord = {
+    return putKey({
       arn,
       keyId,
       accountId,
@@ -98,15 +124,13 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
       keyState: "Enabled",
       keyUsage: "ENCRYPT_DECRYPT",
       keySpec: "SYMMETRIC_DEFAULT",
-      creationDate: now,
+      creationDate: clock.now(),
       multiRegion: false,
       rotationEnabled: false,
       tags: [],
       ...init,
-      materials: [{ index: 0, wrapped: wrapper.wrap(randomBytes(32), materialContext(arn, 0)), createdDate: now }],
-    };
-    await putKey(key);
-    return key;
+      materials: [newMaterial(arn, 0)],
+    });
   }
 
   /** The AWS managed key for Secrets Manager in this account, created on first use. */
@@ -114,25 +138,37 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
     const pending = creatingDefault.get(accountId);
     if (pending) return pending;
     const work = (async () => {
-      const alias = await store.getAlias(accountId, "alias/aws/secretsmanager");
+      const alias = await store.getAlias(accountId, DEFAULT_SECRETS_ALIAS);
       if (alias) {
         const key = await getKey(keyArn(accountId, alias.targetKeyId));
         if (key) return key;
       }
+      // AWS managed keys rotate every year, and users cannot change that.
+      const now = clock.now();
       const key = await createKey(accountId, {
         keyManager: "AWS",
         description: "Default key that protects my Secrets Manager data when no other key is defined",
+        rotationEnabled: true,
+        rotationPeriodInDays: 365,
+        nextRotationDate: now + days(365),
       });
-      const now = clock.now();
-      await store.putAlias({ accountId, aliasName: "alias/aws/secretsmanager", targetKeyId: key.keyId, creationDate: now, lastUpdatedDate: now });
+      await store.putAlias({ accountId, aliasName: DEFAULT_SECRETS_ALIAS, targetKeyId: key.keyId, creationDate: now, lastUpdatedDate: now });
       return key;
     })().finally(() => creatingDefault.delete(accountId));
     creatingDefault.set(accountId, work);
     return work;
   }
 
+  /** Add fresh key material; earlier ciphertexts stay decryptable with the material they name. */
+  async function rotateMaterial(key: KeyRecord, type: "AUTOMATIC" | "ON_DEMAND"): Promise<KeyRecord> {
+    const index = Math.max(...key.materials.map((m) => m.index)) + 1;
+    return putKey({ ...key, materials: [...key.materials, newMaterial(key.arn, index, type)] });
+  }
+
+  const currentMaterial = (key: KeyRecord) => key.materials[key.materials.length - 1];
+
   function seal(key: KeyRecord, plaintext: Buffer, context?: EncryptionContext): Buffer {
-    const current = key.materials[key.materials.length - 1];
+    const current = currentMaterial(key);
     const iv = randomBytes(12);
     const cipher = createCipheriv("aes-256-gcm", material(key, current.index), iv);
     cipher.setAAD(Buffer.from(`${key.keyId}|${current.index}|${canonicalContext(context)}`));
@@ -151,28 +187,36 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
     return { keyArn: key.arn, plaintext, ciphertextBlob: seal(key, plaintext, context) };
   }
 
-  async function decrypt(accountId: string, blob: Buffer, context?: EncryptionContext) {
+  /** Decrypt a blob made by this Region's key service; `keyRef`, when given, must name its key. */
+  async function decrypt(accountId: string, blob: Buffer, context?: EncryptionContext, keyRef?: string) {
     const parts = decodeCiphertext(blob);
     if (!parts) throw invalidCiphertext();
     const key = await getKey(keyArn(accountId, parts.keyId));
+    if (keyRef !== undefined && (await resolveKey(accountId, keyRef)).arn !== key?.arn) throw incorrectKey();
     if (!key) throw invalidCiphertext();
     usable(key);
+    let plaintext: Buffer;
     try {
       const decipher = createDecipheriv("aes-256-gcm", material(key, parts.materialIndex), parts.iv);
       decipher.setAAD(Buffer.from(`${key.keyId}|${parts.materialIndex}|${canonicalContext(context)}`));
       decipher.setAuthTag(parts.tag);
-      return { keyArn: key.arn, plaintext: Buffer.concat([decipher.update(parts.body), decipher.final()]) };
+      plaintext = Buffer.concat([decipher.update(parts.body), decipher.final()]);
     } catch {
       throw invalidCiphertext();
     }
+    const materialId = key.materials.find((m) => m.index === parts.materialIndex)!.id;
+    return { keyArn: key.arn, plaintext, materialId };
   }
 
-    function clearCaches() {
+  function clearCaches() {
     keyCache.clear();
     materialCache.clear();
   }
 
-  return { resolveKey, createKey, defaultKey, encrypt, generateDataKey, decrypt, keyArn, getKey, putKey, clearCaches };
+  return {
+    keyArn, aliasArn, getKey, putKey, deleteKey, resolveKey, createKey, defaultKey, rotateMaterial, currentMaterial,
+    usable, encrypt, generateDataKey, decrypt, clearCaches,
+  };
 }
 
 export type KeyService = ReturnType<typeof makeKeyService>;

@@ -6,6 +6,9 @@ export type KeyState = "Enabled" | "Disabled" | "PendingDeletion" | "PendingImpo
 export interface KeyMaterial {
   /** index recorded in every ciphertext made with this material, so rotation keeps old ones readable */
   index: number;
+  /** the KeyMaterialId AWS reports: 64 hex characters */
+  id: string;
+  rotationType?: "AUTOMATIC" | "ON_DEMAND";
   wrapped: Buffer;
   createdDate: number;
 }
@@ -22,10 +25,13 @@ export interface KeyRecord {
   keySpec: "SYMMETRIC_DEFAULT";
   creationDate: number;
   deletionDate?: number;
+  pendingWindowInDays?: number;
   multiRegion: boolean;
   materials: KeyMaterial[];
   rotationEnabled: boolean;
   rotationPeriodInDays?: number;
+  nextRotationDate?: number;
+  onDemandRotationStartDate?: number;
   policy?: string;
   tags: { TagKey: string; TagValue: string }[];
 }

@@ -8,6 +8,7 @@ import type { RegionStore } from "../store/store.js";
 import { makeRegionWrapper, sameCheckValue, type RegionWrapper } from "../kms/root-key.js";
 import { makeKeyService, type KeyService } from "../kms/key-service.js";
 import { makeSecretsService } from "../secrets/secrets-service.js";
+import { makeKmsService } from "../kms/kms-service.js";
 import type { OperationTable } from "./call-context.js";
 import type { Clock } from "../util/clock.js";
 
@@ -38,14 +39,16 @@ export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey:
   }
   const keys = makeKeyService({ store, region: info.name, partition: info.partition, wrapper, clock });
   const secrets = makeSecretsService({ store, keys, clock });
+  const kms = makeKmsService({ keys, store, clock });
   return {
     info,
     store,
     wrapper,
     keys,
-    services: { secretsmanager: secrets.operations },
+    services: { secretsmanager: secrets.operations, kms: kms.operations },
     async sweep() {
       await secrets.purgeDue();
+      await kms.sweep();
     },
     async reset() {
       await store.wipe();

@@ -39,6 +39,10 @@ export interface KeyRepo {
   getKey(arn: string): Promise<KeyRecord | undefined>;
   listKeys(accountId: string): Promise<KeyRecord[]>;
   putKey(key: KeyRecord): Promise<void>;
+  /** remove a key and every alias that points at it */
+  deleteKey(arn: string): Promise<void>;
+  /** every key of every account, for the background sweep (deletion and automatic rotation) */
+  allKeys(): Promise<KeyRecord[]>;
   getAlias(accountId: string, aliasName: string): Promise<AliasRecord | undefined>;
   listAliases(accountId: string): Promise<AliasRecord[]>;
   putAlias(alias: AliasRecord): Promise<void>;

@@ -13,6 +13,18 @@ export function makeSqliteKeyRepo(db: Database.Database): KeyRepo {
   const listAliases = db.prepare("SELECT doc FROM kms_aliases WHERE account_id = ? ORDER BY alias_name");
   const putAlias = db.prepare("INSERT OR REPLACE INTO kms_aliases (account_id, alias_name, doc) VALUES (?, ?, ?)");
   const deleteAlias = db.prepare("DELETE FROM kms_aliases WHERE account_id = ? AND alias_name = ?");
+  const allKeys = db.prepare("SELECT doc FROM kms_keys ORDER BY arn");
+  const deleteKeyRow = db.prepare("DELETE FROM kms_keys WHERE arn = ?");
+  const aliasesOf = db.prepare("SELECT alias_name, doc FROM kms_aliases WHERE account_id = ?");
+  const deleteKey = db.transaction((arn: string) => {
+    const key = getKey.get(arn) as { doc: string } | undefined;
+    if (!key) return;
+    const record = decodeDoc<KeyRecord>(key.doc);
+    for (const row of aliasesOf.all(record.accountId) as { alias_name: string; doc: string }[]) {
+      if (decodeDoc<AliasRecord>(row.doc).targetKeyId === record.keyId) deleteAlias.run(record.accountId, row.alias_name);
+    }
+    deleteKeyRow.run(arn);
+  });
   const docs = <T>(rows: unknown[]) => (rows as { doc: string }[]).map((r) => decodeDoc<T>(r.doc));
 
   return {
@@ -25,6 +37,12 @@ export function makeSqliteKeyRepo(db: Database.Database): KeyRepo {
     },
     async putKey(key) {
       putKey.run(key.arn, key.accountId, encodeDoc(key));
+    },
+    async deleteKey(arn) {
+      deleteKey(arn);
+    },
+    async allKeys() {
+      return docs<KeyRecord>(allKeys.all());
     },
     async getAlias(accountId, aliasName) {
       const row = getAlias.get(accountId, aliasName) as { doc: string } | undefined;

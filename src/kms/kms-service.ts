@@ -1,0 +1,35 @@
+// The KMS API of one Region: its operation table over the Region's key service, and the background
+// work of keys (deletion when the waiting period ends, automatic rotation).
+
+import type { OperationTable } from "../region/call-context.js";
+import type { KeyRepo } from "../store/store.js";
+import type { KmsDeps } from "./ops/kms-deps.js";
+import { keyOps } from "./ops/keys.js";
+import { aliasOps } from "./ops/aliases.js";
+import { cryptoOps } from "./ops/crypto.js";
+import { rotationOps, rotateDueKeys } from "./ops/rotation.js";
+import { tagOps } from "./ops/tags.js";
+import { policyOps } from "./ops/policy.js";
+
+export function makeKmsService(deps: KmsDeps & { store: KmsDeps["store"] & Pick<KeyRepo, "allKeys"> }) {
+  const operations: OperationTable = {
+    ...keyOps(deps),
+    ...aliasOps(deps),
+    ...cryptoOps(deps),
+    ...rotationOps(deps),
+    ...tagOps(deps),
+    ...policyOps(deps),
+  };
+
+  /** Delete keys whose waiting period has ended, rotate keys that are due. */
+  async function sweep(): Promise<void> {
+    const all = await deps.store.allKeys();
+    const now = deps.clock.now();
+    for (const key of all) {
+      if (key.keyState === "PendingDeletion" && key.deletionDate !== undefined && key.deletionDate <= now) await deps.keys.deleteKey(key);
+    }
+    await rotateDueKeys(deps, all);
+  }
+
+  return { operations, sweep };
+}

@@ -1,0 +1,76 @@
+// CreateAlias, UpdateAlias, DeleteAlias, ListAliases. Aliases name keys in one account and Region;
+// the alias/aws/ prefix belongs to AWS managed keys.
+
+import { ServiceError } from "../../edge/service-error.js";
+import type { CallContext, OperationTable } from "../../region/call-context.js";
+import { aliasNotFound, kmsValidation } from "../kms-errors.js";
+import type { KeyRecord } from "../kms-types.js";
+import { customerKey, notPendingDeletion } from "./keys.js";
+import { markerPage } from "./render.js";
+import type { KmsDeps } from "./kms-deps.js";
+
+function checkAliasName(name: string): void {
+  if (!name.startsWith("alias/")) {
+    throw kmsValidation('Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html');
+  }
+  if (name.startsWith("alias/aws/")) {
+    throw new ServiceError("NotAuthorizedException", "Cannot create, update or delete an alias with the reserved prefix alias/aws/.");
+  }
+}
+
+export function aliasOps({ keys, store, clock }: KmsDeps): OperationTable {
+  /** An alias points at a customer key given by key id or key ARN (not by another alias). */
+  async function target(ctx: CallContext, targetKeyId: string): Promise<KeyRecord> {
+    if (targetKeyId.startsWith("alias/") || /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(targetKeyId)) {
+      throw kmsValidation("Aliases must refer to keys. Not aliases");
+    }
+    return notPendingDeletion(customerKey(await keys.resolveKey(ctx.accountId, targetKeyId)));
+  }
+
+  return {
+    async CreateAlias(ctx: CallContext, input: any) {
+      checkAliasName(input.AliasName);
+      const key = await target(ctx, input.TargetKeyId);
+      if (await store.getAlias(ctx.accountId, input.AliasName)) {
+        throw new ServiceError("AlreadyExistsException", `An alias with the name ${keys.aliasArn(ctx.accountId, input.AliasName)} already exists`);
+      }
+      const now = clock.now();
+      await store.putAlias({ accountId: ctx.accountId, aliasName: input.AliasName, targetKeyId: key.keyId, creationDate: now, lastUpdatedDate: now });
+      return {};
+    },
+    async UpdateAlias(ctx: CallContext, input: any) {
+      checkAliasName(input.AliasName);
+      const alias = await store.getAlias(ctx.accountId, input.AliasName);
+      if (!alias) throw aliasNotFound(keys.aliasArn(ctx.accountId, input.AliasName));
+      const key = await target(ctx, input.TargetKeyId);
+      await store.putAlias({ ...alias, targetKeyId: key.keyId, lastUpdatedDate: clock.now() });
+      return {};
+    },
+    async DeleteAlias(ctx: CallContext, input: any) {
+      checkAliasName(input.AliasName);
+      if (!(await store.getAlias(ctx.accountId, input.AliasName))) throw aliasNotFound(keys.aliasArn(ctx.accountId, input.AliasName));
+      await store.deleteAlias(ctx.accountId, input.AliasName);
+      return {};
+    },
+    async ListAliases(ctx: CallContext, input: any) {
+      await keys.defaultKey(ctx.accountId);
+      let aliases = await store.listAliases(ctx.accountId);
+      if (input.KeyId !== undefined) {
+        const key = await keys.resolveKey(ctx.accountId, input.KeyId);
+        aliases = aliases.filter((a) => a.targetKeyId === key.keyId);
+      }
+      const { page, Truncated, NextMarker } = markerPage(aliases, input.Limit, input.Marker);
+      return {
+        Aliases: page.map((a) => ({
+          AliasName: a.aliasName,
+          AliasArn: keys.aliasArn(a.accountId, a.aliasName),
+          TargetKeyId: a.targetKeyId,
+          CreationDate: a.creationDate / 1000,
+          LastUpdatedDate: a.lastUpdatedDate / 1000,
+        })),
+        Truncated,
+        NextMarker,
+      };
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// The shapes the KMS API returns for a key, and its Marker paging.
+
+import { ServiceError } from "../../edge/service-error.js";
+import type { KeyRecord } from "../kms-types.js";
+
+const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
+
+export function keyMetadata(key: KeyRecord) {
+  return {
+    AWSAccountId: key.accountId,
+    KeyId: key.keyId,
+    Arn: key.arn,
+    CreationDate: seconds(key.creationDate),
+    Enabled: key.keyState === "Enabled",
+    Description: key.description,
+    KeyUsage: key.keyUsage,
+    KeyState: key.keyState,
+    DeletionDate: seconds(key.deletionDate),
+    Origin: "AWS_KMS",
+    KeyManager: key.keyManager,
+    CustomerMasterKeySpec: key.keySpec,
+    KeySpec: key.keySpec,
+    EncryptionAlgorithms: ["SYMMETRIC_DEFAULT"],
+    MultiRegion: key.multiRegion,
+    PendingDeletionWindowInDays: key.pendingWindowInDays,
+    CurrentKeyMaterialId: key.materials[key.materials.length - 1].id,
+  };
+}
+
+/** Marker paging as the KMS list operations do it: Limit 1–1000 (default 100), Truncated, NextMarker. */
+export function markerPage<T>(items: T[], limit: number | undefined, marker: string | undefined) {
+  let start = 0;
+  if (marker !== undefined) {
+    start = Number(Buffer.from(marker, "base64url").toString("utf8"));
+    if (!Number.isInteger(start) || start < 0 || start > items.length) {
+      throw new ServiceError("InvalidMarkerException", "Invalid marker");
+    }
+  }
+  const end = start + (limit ?? 100);
+  const truncated = end < items.length;
+  return {
+    page: items.slice(start, end),
+    Truncated: truncated,
+    NextMarker: truncated ? Buffer.from(String(end)).toString("base64url") : undefined,
+  };
+}
+
+export function defaultKeyPolicy(partition: string, accountId: string): string {
+  return JSON.stringify(
+    {
+      Version: "2012-10-17",
+      Id: "key-default-1",
+      Statement: [
+        {
+          Sid: "Enable IAM User Permissions",
+          Effect: "Allow",
+          Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+          Action: "kms:*",
+          Resource: "*",
+        },
+      ],
+    },
+    null,
+    2,
+  );
+}

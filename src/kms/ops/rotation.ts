@@ -1,0 +1,75 @@
+// EnableKeyRotation, DisableKeyRotation, GetKeyRotationStatus, RotateKeyOnDemand, ListKeyRotations,
+// and the automatic rotation the background sweep performs.
+
+import { ServiceError } from "../../edge/service-error.js";
+import type { CallContext, OperationTable } from "../../region/call-context.js";
+import { days } from "../../util/clock.js";
+import type { KeyRecord } from "../kms-types.js";
+import { keyDisabled } from "../kms-errors.js";
+import { customerKey, notPendingDeletion } from "./keys.js";
+import { markerPage } from "./render.js";
+import type { KmsDeps } from "./kms-deps.js";
+
+const ON_DEMAND_LIMIT = 10;
+const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
+
+function enabledKey(key: KeyRecord): KeyRecord {
+  notPendingDeletion(key);
+  if (key.keyState === "Disabled") throw keyDisabled(key.arn);
+  return key;
+}
+
+export function rotationOps({ keys, clock }: KmsDeps): OperationTable {
+  return {
+    async EnableKeyRotation(ctx: CallContext, input: any) {
+      const key = enabledKey(customerKey(await keys.resolveKey(ctx.accountId, input.KeyId)));
+      const period: number = input.RotationPeriodInDays ?? 365;
+      await keys.putKey({ ...key, rotationEnabled: true, rotationPeriodInDays: period, nextRotationDate: clock.now() + days(period) });
+      return {};
+    },
+    async DisableKeyRotation(ctx: CallContext, input: any) {
+      const key = enabledKey(customerKey(await keys.resolveKey(ctx.accountId, input.KeyId)));
+      await keys.putKey({ ...key, rotationEnabled: false, rotationPeriodInDays: undefined, nextRotationDate: undefined });
+      return {};
+    },
+    async GetKeyRotationStatus(ctx: CallContext, input: any) {
+      const key = notPendingDeletion(await keys.resolveKey(ctx.accountId, input.KeyId));
+      return {
+        KeyRotationEnabled: key.rotationEnabled,
+        KeyId: key.arn,
+        RotationPeriodInDays: key.rotationEnabled ? key.rotationPeriodInDays : undefined,
+        NextRotationDate: key.rotationEnabled ? seconds(key.nextRotationDate) : undefined,
+        OnDemandRotationStartDate: seconds(key.onDemandRotationStartDate),
+      };
+    },
+    async RotateKeyOnDemand(ctx: CallContext, input: any) {
+      const key = enabledKey(customerKey(await keys.resolveKey(ctx.accountId, input.KeyId)));
+      if (key.materials.filter((m) => m.rotationType === "ON_DEMAND").length >= ON_DEMAND_LIMIT) {
+        throw new ServiceError(
+          "LimitExceededException",
+          `The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: ${key.arn}`,
+        );
+      }
+      await keys.rotateMaterial({ ...key, onDemandRotationStartDate: clock.now() }, "ON_DEMAND");
+      return { KeyId: key.keyId };
+    },
+    async ListKeyRotations(ctx: CallContext, input: any) {
+      const key = await keys.resolveKey(ctx.accountId, input.KeyId);
+      const rotations = key.materials
+        .filter((m) => m.rotationType !== undefined)
+        .map((m) => ({ KeyId: key.arn, KeyMaterialId: m.id, RotationDate: m.createdDate / 1000, RotationType: m.rotationType }));
+      const { page, Truncated, NextMarker } = markerPage(rotations, input.Limit, input.Marker);
+      return { Rotations: page, Truncated, NextMarker };
+    },
+  };
+}
+
+/** Rotate every enabled key whose rotation is due; called by the Region's background sweep. */
+export async function rotateDueKeys({ keys, clock }: Pick<KmsDeps, "keys" | "clock">, all: KeyRecord[]): Promise<void> {
+  const now = clock.now();
+  for (const key of all) {
+    if (!key.rotationEnabled || key.keyState !== "Enabled" || key.nextRotationDate === undefined || key.nextRotationDate > now) continue;
+    const period = key.rotationPeriodInDays ?? 365;
+    await keys.rotateMaterial({ ...key, nextRotationDate: now + days(period) }, "AUTOMATIC");
+  }
+}
