@@ -26,3 +26,10 @@ export const noValueForVersion = (versionId: string) =>
   notFound(`Secrets Manager can't find the specified secret value for VersionId: ${versionId}`);
 export const stageNotOnVersion = () =>
   invalidRequest("You provided a VersionStage that is not associated to the provided VersionId.");
+export const encryptionFailure = () =>
+  new ServiceError(
+    "EncryptionFailure",
+    "Secrets Manager can't encrypt the protected secret text using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state. For more information, see Key state: Effect on your KMS key.",
+  );
+export const decryptionFailure = () =>
+  new ServiceError("DecryptionFailure", "Secrets Manager can't decrypt the protected secret text using the provided KMS key.");

@@ -9,11 +9,12 @@ import type { CallContext } from "../region/call-context.js";
 import type { SealedValue, SecretRecord } from "./secret-types.js";
 import { findSecret } from "./secret-lookup.js";
 import { openValue, sealValue, type SecretValue } from "./envelope.js";
-import { bothValues, markedForDeletion, secretNotFound } from "./secret-errors.js";
+import { bothValues, decryptionFailure, encryptionFailure, markedForDeletion, secretNotFound } from "./secret-errors.js";
+import { ServiceError } from "../edge/service-error.js";
 
 export interface SecretsDeps {
   store: SecretRepo;
-  keys: Pick<KeyService, "generateDataKey" | "decrypt" | "resolveKey">;
+  keys: Pick<KeyService, "generateDataKey" | "decrypt" | "resolveKey" | "usable">;
   clock: Clock;
   newVersionId?: () => string;
 }
@@ -26,6 +27,14 @@ export interface Change<T> {
   putValues?: SealedValue[];
   deleteValues?: string[];
   result: T;
+}
+
+/** An outcome that writes nothing (an idempotent retry, a no-op). */
+export interface NoChange<T> {
+  result: T;
+  record?: undefined;
+  putValues?: undefined;
+  deleteValues?: undefined;
 }
 
 export function makeSecretsCore(deps: SecretsDeps) {
@@ -46,7 +55,7 @@ export function makeSecretsCore(deps: SecretsDeps) {
   async function update<T>(
     ctx: CallContext,
     secretId: string,
-    mutate: (current: SecretRecord) => Promise<Change<T> | { result: T; record?: undefined }>,
+    mutate: (current: SecretRecord) => Promise<Change<T> | NoChange<T>>,
     opts: { allowDeleted?: boolean } = {},
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -81,20 +90,41 @@ export function makeSecretsCore(deps: SecretsDeps) {
   }
 
   async function seal(ctx: CallContext, record: SecretRecord, versionId: string, value: SecretValue) {
-    return sealValue(keys, ctx.accountId, record.kmsKeyId ?? DEFAULT_KEY, record.arn, versionId, value);
+    return kmsFailureAs(encryptionFailure, () =>
+      sealValue(keys, ctx.accountId, record.kmsKeyId ?? DEFAULT_KEY, record.arn, versionId, value),
+    );
   }
 
   async function open(ctx: CallContext, record: SecretRecord, versionId: string): Promise<SecretValue | undefined> {
     const sealed = await store.getValue(record.arn, versionId);
-    return sealed && openValue(keys, ctx.accountId, record.arn, sealed);
+    return sealed && kmsFailureAs(decryptionFailure, () => openValue(keys, ctx.accountId, record.arn, sealed));
+  }
+
+  /** A key a secret may use: in this Region and account, enabled. */
+  async function checkKey(ctx: CallContext, keyRef: string): Promise<void> {
+    await kmsFailureAs(encryptionFailure, async () => keys.usable(await keys.resolveKey(ctx.accountId, keyRef)));
   }
 
   const newVersionId = deps.newVersionId ?? randomUUID;
 
-  return { store, keys, clock, lookup, update, commit, requestValue, seal, open, newVersionId };
+  return { store, keys, clock, lookup, update, commit, requestValue, seal, open, checkKey, newVersionId };
 }
 
 export type SecretsCore = ReturnType<typeof makeSecretsCore>;
+
+/** The key service's refusals (key disabled, pending deletion, missing) as Secrets Manager reports them. */
+async function kmsFailureAs<T>(failure: () => ServiceError, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof ServiceError && KMS_REFUSALS.has(e.code)) throw failure();
+    throw e;
+  }
+}
+
+const KMS_REFUSALS = new Set([
+  "NotFoundException", "DisabledException", "KMSInvalidStateException", "InvalidCiphertextException", "IncorrectKeyException",
+]);
 
 export const sameValue = (a: SecretValue, b: SecretValue) => a.kind === b.kind && a.bytes.equals(b.bytes);
 export const epochSeconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);

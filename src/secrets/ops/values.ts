@@ -6,7 +6,9 @@ import { StoreConflict } from "../../store/store.js";
 import type { CallContext, OperationTable } from "../../region/call-context.js";
 import type { SecretRecord } from "../secret-types.js";
 import type { SecretsCore } from "../secrets-core.js";
-import { CURRENT } from "../labels.js";
+import { CURRENT, PENDING, PREVIOUS } from "../labels.js";
+
+const REKEYED_STAGES = [CURRENT, PENDING, PREVIOUS];
 import { invalidName, missingToken, nameScheduledForDeletion, secretExists } from "../secret-errors.js";
 import { checkTags } from "./tags.js";
 import { writeVersion } from "./write-version.js";
@@ -29,7 +31,7 @@ export function valueOps(core: SecretsCore): OperationTable {
     const value = core.requestValue(input);
     if (value && !input.ClientRequestToken) throw missingToken();
     if (input.Tags) checkTags(input.Tags);
-    if (input.KmsKeyId) await core.keys.resolveKey(ctx.accountId, input.KmsKeyId);
+    if (input.KmsKeyId) await core.checkKey(ctx, input.KmsKeyId);
 
     for (;;) {
       const existing = await core.store.findSecretByName(ctx.accountId, input.Name);
@@ -86,19 +88,54 @@ export function valueOps(core: SecretsCore): OperationTable {
   async function updateSecret(ctx: CallContext, input: any) {
     const value = core.requestValue(input);
     if (value && !input.ClientRequestToken) throw missingToken();
-    if (input.KmsKeyId) await core.keys.resolveKey(ctx.accountId, input.KmsKeyId);
+    if (input.KmsKeyId) await core.checkKey(ctx, input.KmsKeyId);
     return core.update<{ ARN: string; Name: string; VersionId?: string }>(ctx, input.SecretId, async (current) => {
-      const record: SecretRecord = {
+      let record: SecretRecord = {
         ...current,
         description: input.Description ?? current.description,
         kmsKeyId: input.KmsKeyId ?? current.kmsKeyId,
         type: input.Type ?? current.type,
         lastChangedDate: core.clock.now(),
       };
-      if (!value) return { record, result: { ARN: record.arn, Name: record.name } };
+      const rekeyed = input.KmsKeyId !== undefined && input.KmsKeyId !== current.kmsKeyId
+        ? await reencryptLabeled(ctx, current, record)
+        : { record, putValues: [] };
+      record = rekeyed.record;
+      const result = { ARN: record.arn, Name: record.name };
+      if (!value) return { record, putValues: rekeyed.putValues, result };
       const change = await writeVersion(core, ctx, record, input.ClientRequestToken, value, [CURRENT]);
-      return { ...change, record: change.record ?? record, result: { ARN: record.arn, Name: record.name, VersionId: change.result.versionId } };
+      return {
+        record: change.record ?? record,
+        putValues: [...rekeyed.putValues, ...(change.putValues ?? [])],
+        deleteValues: change.deleteValues,
+        result: { ...result, VersionId: change.result.versionId },
+      };
     });
+  }
+
+  /**
+   * A secret's new KMS key applies to the versions labeled AWSCURRENT, AWSPENDING and AWSPREVIOUS,
+   * which are encrypted again under it; older versions stay under the key that encrypted them.
+   */
+  async function reencryptLabeled(ctx: CallContext, current: SecretRecord, next: SecretRecord) {
+    const putValues = [];
+    const versions = [];
+    for (const v of next.versions) {
+      if (!v.stages.some((s) => REKEYED_STAGES.includes(s))) {
+        versions.push(v);
+        continue;
+      }
+      const plain = await core.open(ctx, current, v.versionId);
+      if (!plain) {
+        versions.push(v);
+        continue;
+      }
+      const { sealed, keyArn } = await core.seal(ctx, next, v.versionId, plain);
+      plain.bytes.fill(0);
+      putValues.push(sealed);
+      versions.push({ ...v, kmsKeyId: next.kmsKeyId ? keyArn : undefined });
+    }
+    return { record: { ...next, versions }, putValues };
   }
 
   return { CreateSecret: createSecret, PutSecretValue: putSecretValue, UpdateSecret: updateSecret };

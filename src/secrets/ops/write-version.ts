@@ -5,7 +5,7 @@ import { ServiceError } from "../../edge/service-error.js";
 import type { CallContext } from "../../region/call-context.js";
 import type { SecretRecord } from "../secret-types.js";
 import type { SecretValue } from "../envelope.js";
-import { sameValue, type Change, type SecretsCore } from "../secrets-core.js";
+import { sameValue, type Change, type NoChange, type SecretsCore } from "../secrets-core.js";
 import { addVersion, pruneVersions } from "../labels.js";
 import { versionExists } from "../secret-errors.js";
 
@@ -24,7 +24,7 @@ export async function writeVersion(
   versionId: string,
   value: SecretValue,
   stages: string[],
-): Promise<Change<WrittenVersion> | { result: WrittenVersion; record?: undefined }> {
+): Promise<Change<WrittenVersion> | NoChange<WrittenVersion>> {
   const existing = record.versions.find((v) => v.versionId === versionId);
   if (existing) {
     const stored = await core.open(ctx, record, versionId);
