@@ -1,6 +1,7 @@
-// `npm run bench [-- get-secret-value|rss]`: the figures BENCHMARKS.md keeps.
+// `npm run bench [-- get-secret-value|kms|rss]`: the figures BENCHMARKS.md keeps.
 //   get-secret-value: GetSecretValue throughput and p50/p99 with 50 connections against one Region,
 //                     and a bare node:http server answering a same-sized body in the same run.
+//   kms:              Encrypt, Decrypt, GenerateDataKey; GetSecretValue under a customer key vs the default key.
 //   rss:              the server's resident memory after creating 100,000 secrets.
 // Servers run as child processes on 127.0.0.1; every load stops by itself.
 
@@ -48,8 +49,9 @@ async function startMeridian() {
   };
 }
 
-async function call(url: string, target: string, input: unknown) {
-  const signed = await signJson(url, "us-east-1", ADMIN, `secretsmanager.${target}`, input);
+async function call(url: string, target: string, input: unknown, service = "secretsmanager") {
+  const prefix = service === "kms" ? "TrentService" : "secretsmanager";
+  const signed = await signJson(url, "us-east-1", ADMIN, `${prefix}.${target}`, input, service);
   const res = await fetch(url, { method: "POST", headers: signed.headers, body: signed.body });
   const text = await res.text();
   if (!res.ok) throw new Error(`${target} failed: ${res.status} ${text}`);
@@ -81,8 +83,6 @@ async function getSecretValueBench() {
     } finally {
       bare.child.kill("SIGTERM");
     }
-    const row = (name: string, r: autocannon.Result) =>
-      `| ${name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx + r.errors} |`;
     console.log(`\nGetSecretValue, ${CONNECTIONS} connections, ${DURATION_S} s, response ${sample.length} bytes`);
     console.log("| server | requests/s | p50 ms | p99 ms | errors |\n| --- | --- | --- | --- | --- |");
     console.log(row("Meridian (us-east-1)", m));
@@ -129,7 +129,39 @@ async function rssBench() {
   }
 }
 
-const benches: Record<string, () => Promise<void>> = { "get-secret-value": getSecretValueBench, rss: rssBench };
+const row = (name: string, r: autocannon.Result) =>
+  `| ${name} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx + r.errors} |`;
+
+async function measure(url: string, target: string, input: unknown, service = "secretsmanager") {
+  const prefix = service === "kms" ? "TrentService" : "secretsmanager";
+  const signed = await signJson(url, "us-east-1", ADMIN, `${prefix}.${target}`, input, service);
+  await autocannon({ url, method: "POST", headers: signed.headers, body: signed.body, connections: CONNECTIONS, duration: 2 });
+  return load(url, signed.headers, signed.body);
+}
+
+/** Encrypt, Decrypt and GenerateDataKey against a customer key; GetSecretValue under it and under aws/secretsmanager. */
+async function kmsBench() {
+  const meridian = await startMeridian();
+  try {
+    const key = JSON.parse(await call(meridian.url, "CreateKey", { Description: "bench" }, "kms")).KeyMetadata.KeyId as string;
+    const plaintext = Buffer.alloc(256, 1).toString("base64");
+    const context = { purpose: "bench" };
+    const blob = JSON.parse(await call(meridian.url, "Encrypt", { KeyId: key, Plaintext: plaintext, EncryptionContext: context }, "kms")).CiphertextBlob;
+    await call(meridian.url, "CreateSecret", { Name: "bench/default-key", SecretString: "x".repeat(300), ClientRequestToken: "00000000-0000-4000-8000-000000000010" });
+    await call(meridian.url, "CreateSecret", { Name: "bench/customer-key", SecretString: "x".repeat(300), KmsKeyId: key, ClientRequestToken: "00000000-0000-4000-8000-000000000011" });
+    console.log(`\nKMS and keys, ${CONNECTIONS} connections, ${DURATION_S} s each`);
+    console.log("| operation | requests/s | p50 ms | p99 ms | errors |\n| --- | --- | --- | --- | --- |");
+    console.log(row("Encrypt (256 bytes)", await measure(meridian.url, "Encrypt", { KeyId: key, Plaintext: plaintext, EncryptionContext: context }, "kms")));
+    console.log(row("Decrypt (256 bytes)", await measure(meridian.url, "Decrypt", { CiphertextBlob: blob, EncryptionContext: context }, "kms")));
+    console.log(row("GenerateDataKey (AES_256)", await measure(meridian.url, "GenerateDataKey", { KeyId: key, KeySpec: "AES_256" }, "kms")));
+    console.log(row("GetSecretValue, aws/secretsmanager", await measure(meridian.url, "GetSecretValue", { SecretId: "bench/default-key" })));
+    console.log(row("GetSecretValue, customer key", await measure(meridian.url, "GetSecretValue", { SecretId: "bench/customer-key" })));
+  } finally {
+    await meridian.stop();
+  }
+}
+
+const benches: Record<string, () => Promise<void>> = { "get-secret-value": getSecretValueBench, kms: kmsBench, rss: rssBench };
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 for (const name of chosen.length ? chosen : Object.keys(benches)) {
   const bench = benches[name];

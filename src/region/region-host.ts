@@ -52,8 +52,10 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   await credentials.load();
   const homeOf = (partition: string) => identityNodes.find((n) => n.info.partition === partition);
 
+  // Deletion windows and key rotations that came due while the process was down are handled at
+  // start, then once a minute.
   let sweeping = false;
-  const timer = setInterval(async () => {
+  const sweep = async () => {
     if (sweeping) return;
     sweeping = true;
     try {
@@ -63,7 +65,9 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     } finally {
       sweeping = false;
     }
-  }, opts.sweepIntervalMs ?? 60_000);
+  };
+  await sweep();
+  const timer = setInterval(sweep, opts.sweepIntervalMs ?? 60_000);
   timer.unref();
 
   return {
