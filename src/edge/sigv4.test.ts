@@ -131,6 +131,13 @@ function refuses(req: SignedRequest, opts: VerifyOptions, code: string, message:
   );
 }
 
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+// The mismatch message goes on with the canonical request and string to sign the server computed.
+const MISMATCH = new RegExp(
+  `^${escapeRegExp(SIGNATURE_MISMATCH)}\\n\\nThe Canonical String for this request should have been\\n'[^']*'\\n\\n` +
+    `The String-to-Sign should have been\\n'AWS4-HMAC-SHA256\\n\\d{8}T\\d{6}Z\\n\\d{8}/[a-z0-9-]+/[a-z]+/aws4_request\\n[0-9a-f]{64}'\\n$`,
+);
+
 const withHeaders = (req: SignedRequest, headers: Record<string, string | string[] | undefined>): SignedRequest => ({
   ...req,
   headers: { ...req.headers, ...headers },
@@ -362,7 +369,7 @@ describe("verifySigV4 matches fixed signatures from other signers", () => {
 describe("verifySigV4 refuses like AWS JSON services", () => {
   it("no Authorization header and no query signature: MissingAuthenticationTokenException", async () => {
     const req = withHeaders(await sdkSign(), { authorization: undefined });
-    refuses(req, options(), "MissingAuthenticationTokenException", "Request is missing Authentication Token");
+    refuses(req, options(), "MissingAuthenticationTokenException", "Missing Authentication Token");
   });
 
   it("an AWS4 algorithm other than HMAC-SHA256", async () => {
@@ -417,7 +424,7 @@ describe("verifySigV4 refuses like AWS JSON services", () => {
   it("a complete header under a non-AWS scheme carries no AWS token", async () => {
     const req = await sdkSign();
     const header = String(req.headers["authorization"]).replace("AWS4-HMAC-SHA256", "Custom-HMAC");
-    refuses(withHeaders(req, { authorization: header }), options(), "MissingAuthenticationTokenException", "Request is missing Authentication Token");
+    refuses(withHeaders(req, { authorization: header }), options(), "MissingAuthenticationTokenException", "Missing Authentication Token");
   });
 
   it("host not among the signed headers", async () => {
@@ -505,40 +512,60 @@ describe("verifySigV4 refuses like AWS JSON services", () => {
 
   it("a body changed after signing", async () => {
     const req = await sdkSign();
-    refuses({ ...req, body: Buffer.from('{"SecretId":"prod/other"}') }, options(), "InvalidSignatureException", SIGNATURE_MISMATCH);
+    refuses({ ...req, body: Buffer.from('{"SecretId":"prod/other"}') }, options(), "InvalidSignatureException", MISMATCH);
   });
 
   it("a signed header changed after signing", async () => {
     const req = withHeaders(await sdkSign(), { "x-amz-target": "secretsmanager.DeleteSecret" });
-    refuses(req, options(), "InvalidSignatureException", SIGNATURE_MISMATCH);
+    refuses(req, options(), "InvalidSignatureException", MISMATCH);
   });
 
   it("a query parameter changed after signing", async () => {
     const req = await sdkSign({ path: "/enableRegion", query: { RegionName: "af-south-1" } });
-    refuses({ ...req, query: "RegionName=me-south-1" }, options(), "InvalidSignatureException", SIGNATURE_MISMATCH);
+    refuses({ ...req, query: "RegionName=me-south-1" }, options(), "InvalidSignatureException", MISMATCH);
   });
 
   it("the wrong secret", async () => {
     const req = await sdkSign({ secret: "not-the-secret" });
-    refuses(req, options(), "InvalidSignatureException", SIGNATURE_MISMATCH);
+    refuses(req, options(), "InvalidSignatureException", MISMATCH);
+  });
+
+  it("the mismatch shows the canonical request and string to sign the server computed", async () => {
+    const req = await sdkSign({ secret: "not-the-secret" });
+    const e = (() => {
+      try {
+        verifySigV4(req, options());
+      } catch (err) {
+        return err as ServiceError;
+      }
+      return assert.fail("expected a refusal");
+    })();
+    const canonical = e.message.split("\n\nThe Canonical String for this request should have been\n'")[1]!.split("'\n\n")[0]!;
+    const lines = canonical.split("\n");
+    assert.equal(lines[0], "POST");
+    assert.equal(lines[1], "/");
+    assert.ok(lines.includes("x-amz-target:secretsmanager.GetSecretValue"), canonical);
+    assert.equal(lines.at(-1), createHash("sha256").update(req.body).digest("hex"));
+    assert.match(e.message, /\n20240101T000000Z\n20240101\/eu-west-1\/secretsmanager\/aws4_request\n[0-9a-f]{64}'\n$/);
+    assert.ok(!e.message.includes("not-the-secret"));
   });
 
   it("a malformed signature value, without throwing anything but the mismatch", async () => {
     const req = await sdkSign();
     const header = String(req.headers["authorization"]).replace(/Signature=[0-9a-f]+/, "Signature=zz");
-    refuses(withHeaders(req, { authorization: header }), options(), "InvalidSignatureException", SIGNATURE_MISMATCH);
+    refuses(withHeaders(req, { authorization: header }), options(), "InvalidSignatureException", MISMATCH);
   });
 
   it("a body swapped under x-amz-content-sha256 of the signed body: the received body is what counts", async () => {
     const signedBody = '{"SecretId":"prod/db"}';
     const req = await sdkSign({ headers: { "x-amz-content-sha256": createHash("sha256").update(signedBody).digest("hex") } });
     verifySigV4(req, options());
-    refuses({ ...req, body: Buffer.from('{"SecretId":"prod/other"}') }, options(), "InvalidSignatureException", SIGNATURE_MISMATCH);
+    refuses({ ...req, body: Buffer.from('{"SecretId":"prod/other"}') }, options(), "InvalidSignatureException", MISMATCH);
   });
 
   it("UNSIGNED-PAYLOAD is an ordinary mismatch, as on AWS's JSON services", async () => {
     const req = await sdkSign({ headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } });
-    refuses(req, options(), "InvalidSignatureException", SIGNATURE_MISMATCH);
+    refuses(req, options(), "InvalidSignatureException", MISMATCH);
   });
 });
 
@@ -552,7 +579,7 @@ describe("permissive mode (checkSignature: false)", () => {
   });
 
   it("still requires a well-formed Authorization header and a hosted Region", async () => {
-    refuses(withHeaders(await sdkSign(), { authorization: undefined }), permissive, "MissingAuthenticationTokenException", "Request is missing Authentication Token");
+    refuses(withHeaders(await sdkSign(), { authorization: undefined }), permissive, "MissingAuthenticationTokenException", "Missing Authentication Token");
     refuses(withHeaders(await sdkSign(), { authorization: "AWS4-HMAC-SHA256 Credential=x" }), permissive, "IncompleteSignatureException", /^Authorization header requires 'Signature' parameter\./);
     refuses(await sdkSign({ region: "ap-south-2" }), permissive, "InvalidSignatureException", "Credential should be scoped to a valid region. ");
   });

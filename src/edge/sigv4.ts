@@ -48,12 +48,24 @@ const HASHED_LOWER = "(hashed with SHA-256 and encoded with Base64)";
 
 const incomplete = (message: string) => new ServiceError("IncompleteSignatureException", message, 400);
 const invalidSignature = (message: string) => new ServiceError("InvalidSignatureException", message, 400);
-const missingToken = () =>
-  new ServiceError("MissingAuthenticationTokenException", "Request is missing Authentication Token", 400);
+// Secrets Manager's wording (DynamoDB's older front end says "Request is missing Authentication Token").
+const missingToken = () => new ServiceError("MissingAuthenticationTokenException", "Missing Authentication Token", 400);
 
 export const SIGNATURE_MISMATCH =
   "The request signature we calculated does not match the signature you provided. " +
   "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+
+/**
+ * The full mismatch message: like Secrets Manager, it shows the canonical request and the string to
+ * sign the server computed (only what the client sent and hashes of it, never the secret), which is
+ * what lets a client author find the difference.
+ */
+export function signatureMismatch(canonicalRequest: string, stringToSign: string): string {
+  return (
+    `${SIGNATURE_MISMATCH}\n\nThe Canonical String for this request should have been\n'${canonicalRequest}'\n\n` +
+    `The String-to-Sign should have been\n'${stringToSign}'\n`
+  );
+}
 
 interface ParsedAuth {
   credential: Credential;
@@ -97,8 +109,10 @@ export function verifySigV4(req: SignedRequest, opts: VerifyOptions): VerifiedCa
   }
   const expected = computeSignature(req, query, auth, signedAt, secret);
   const given = Buffer.from(auth.signature, "utf8");
-  const wanted = Buffer.from(expected, "utf8");
-  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) throw invalidSignature(SIGNATURE_MISMATCH);
+  const wanted = Buffer.from(expected.signature, "utf8");
+  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
+    throw invalidSignature(signatureMismatch(expected.canonicalRequest, expected.stringToSign));
+  }
   return caller;
 }
 
@@ -238,7 +252,13 @@ const formatBasic = (d: Date) => d.toISOString().replace(/[-:]|\.\d{3}/g, "");
 
 // ---- the signature itself ----
 
-function computeSignature(req: SignedRequest, query: QueryPair[], auth: ParsedAuth, signedAt: Date, secret: string): string {
+interface Computed {
+  signature: string;
+  canonicalRequest: string;
+  stringToSign: string;
+}
+
+function computeSignature(req: SignedRequest, query: QueryPair[], auth: ParsedAuth, signedAt: Date, secret: string): Computed {
   const { date, region, service } = auth.credential;
   // The body the server received is what was signed, whatever x-amz-content-sha256 claims:
   // AWS's JSON services do the same and treat UNSIGNED-PAYLOAD as an ordinary mismatch.
@@ -253,7 +273,8 @@ function computeSignature(req: SignedRequest, query: QueryPair[], auth: ParsedAu
   ].join("\n");
   const scope = `${date}/${region}/${service}/${auth.terminator}`;
   const stringToSign = `${ALGORITHM}\n${formatBasic(signedAt)}\n${scope}\n${sha256Hex(canonicalRequest)}`;
-  return createHmac("sha256", signingKey(secret, date, region, service)).update(stringToSign, "utf8").digest("hex");
+  const signature = createHmac("sha256", signingKey(secret, date, region, service)).update(stringToSign, "utf8").digest("hex");
+  return { signature, canonicalRequest, stringToSign };
 }
 
 // Non-S3 services sign the path normalised (no empty, '.' or '..' segments) and encoded once more
