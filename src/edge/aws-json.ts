@@ -20,13 +20,21 @@ export function operationOf(service: JsonService, target: string): string | unde
   return target.startsWith(prefix) ? target.slice(prefix.length) : undefined;
 }
 
-export function parseJsonBody(body: Buffer): unknown {
+/**
+ * The request body as JSON. Like AWS, a body that does not parse, or parses to anything but an
+ * object or a list, is a SerializationException with no message; a list goes on to the validator,
+ * which names it. An empty body is taken as `{}` (AWS wants at least `{}`, every SDK sends it).
+ */
+export function parseJsonBody(body: Buffer): object {
   if (body.length === 0) return {};
+  let parsed: unknown;
   try {
-    return JSON.parse(body.toString("utf8"));
+    parsed = JSON.parse(body.toString("utf8"));
   } catch {
-    throw new ServiceError("SerializationException", "Start of structure or map found where not expected.");
+    throw new ServiceError("SerializationException", "");
   }
+  if (typeof parsed !== "object" || parsed === null) throw new ServiceError("SerializationException", "");
+  return parsed;
 }
 
 export async function invokeJson(
@@ -34,14 +42,13 @@ export async function invokeJson(
   operations: OperationTable,
   operation: string,
   ctx: CallContext,
-  body: Buffer,
+  input: object,
 ): Promise<unknown> {
-  const spec = service.model.operations[operation];
-  const handler = operations[operation];
+  const spec = Object.hasOwn(service.model.operations, operation) ? service.model.operations[operation] : undefined;
+  const handler = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
   if (!spec || !handler) throw new ServiceError("UnknownOperationException", "");
-  const input = parseJsonBody(body);
   if (spec.input) validateInput(service.model, spec.input, input);
-  return handler(ctx, input ?? {});
+  return handler(ctx, input);
 }
 
 /** JSON text of an output: undefined members dropped (JSON.stringify does that). */
@@ -53,5 +60,8 @@ export function serializeError(model: ServiceModel | undefined, error: ServiceEr
   const shape = model?.shapes[error.code];
   const members = shape && "members" in shape ? Object.keys(shape.members ?? {}) : [];
   const messageMember = members.includes("Message") ? "Message" : "message";
+  // AWS leaves the member out of the errors it gives without a message (UnknownOperationException,
+  // a body that is not JSON): {"__type":"SerializationException"}.
+  if (error.message === "") return JSON.stringify({ __type: error.code });
   return JSON.stringify({ __type: error.code, [messageMember]: error.message });
 }

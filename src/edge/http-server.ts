@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import { ServiceError } from "./service-error.js";
-import { JSON_CONTENT_TYPE, invokeJson, operationOf, serializeError, serializeOutput, type JsonService } from "./aws-json.js";
+import { JSON_CONTENT_TYPE, invokeJson, operationOf, parseJsonBody, serializeError, serializeOutput, type JsonService } from "./aws-json.js";
 import { makeAuthenticator, type AuthMode } from "./authenticate.js";
 import type { RegionHost } from "../region/region-host.js";
 import type { Logger } from "../util/logger.js";
@@ -22,6 +22,25 @@ export interface EdgeOptions {
 }
 
 class BodyTooLarge extends Error {}
+
+/**
+ * A request AWS's front end turns away before any protocol applies (not a POST, not a JSON content
+ * type): answered with a bare XML body and no Content-Type, as AWS does, not as an AWS JSON error.
+ */
+class FrontEndRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(body);
+  }
+}
+
+const cannotAuthorize = () =>
+  new FrontEndRefusal(
+    403,
+    "<AccessDeniedException>\n  <Message>Unable to determine service/operation name to be authorized</Message>\n</AccessDeniedException>\n",
+  );
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -41,9 +60,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function send(res: ServerResponse, status: number, requestId: string, body: string, contentType = JSON_CONTENT_TYPE) {
+function send(res: ServerResponse, status: number, requestId: string, body: string, contentType: string | null = JSON_CONTENT_TYPE) {
   res.writeHead(status, {
-    "content-type": contentType,
+    ...(contentType === null ? {} : { "content-type": contentType }),
     "content-length": Buffer.byteLength(body),
     "x-amzn-requestid": requestId,
   });
@@ -74,16 +93,21 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       return send(res, 200, requestId, "{}", "application/json");
     }
 
-    const target = req.headers["x-amz-target"];
-    if (req.method !== "POST" || typeof target !== "string") {
-      throw new ServiceError("UnknownOperationException", "");
-    }
-    const service = opts.services.find((s) => operationOf(s, target) !== undefined);
-    if (!service) throw new ServiceError("UnknownOperationException", "");
-    const operation = operationOf(service, target)!;
-    const contentType = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+    // The order of the checks is AWS's: method, content type, body, operation, then the signature.
+    if (req.method !== "POST") throw cannotAuthorize();
+    const target = String(req.headers["x-amz-target"] ?? "");
+    const contentType = String(req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
     if (contentType !== JSON_CONTENT_TYPE && contentType !== "application/json") {
-      throw new ServiceError("UnknownOperationException", "", 400);
+      // With a Service.Operation target AWS says it knows no such operation for this content type.
+      if (!/^[^.]+\.[^.]+$/.test(target)) throw cannotAuthorize();
+      throw new FrontEndRefusal(404, "<UnknownOperationException/>\n");
+    }
+    const input = parseJsonBody(body);
+    const service = opts.services.find((s) => operationOf(s, target) !== undefined);
+    const operation = service && operationOf(service, target)!;
+    // Own properties only: "secretsmanager.constructor" names no operation.
+    if (!service || !operation || !Object.hasOwn(service.model.operations, operation)) {
+      throw new ServiceError("UnknownOperationException", "");
     }
 
     const caller = await authenticate(
@@ -98,7 +122,7 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       partition: caller.node.info.partition,
       requestId,
       principalArn: caller.principalArn,
-    }, body);
+    }, input);
     send(res, 200, requestId, serializeOutput(output));
   }
 
@@ -109,6 +133,7 @@ export function createEdgeServer(opts: EdgeOptions): Server {
     handle(req, res, requestId).catch((e: unknown) => {
       if (res.headersSent) return res.destroy();
       if (e instanceof ServiceError) return send(res, e.status, requestId, serializeError(model, e));
+      if (e instanceof FrontEndRefusal) return send(res, e.status, requestId, e.body, null);
       // Never the stack or the request to the client; the log gets the error, not the body.
       opts.log.error("internal error", { requestId, error: e instanceof Error ? e.stack ?? e.message : String(e) });
       send(res, 500, requestId, serializeError(model, new ServiceError("InternalServiceError", "An error occurred on the server side.", 500)));
