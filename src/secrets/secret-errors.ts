@@ -33,3 +33,10 @@ export const encryptionFailure = () =>
   );
 export const decryptionFailure = () =>
   new ServiceError("DecryptionFailure", "Secrets Manager can't decrypt the protected secret text using the provided KMS key.");
+export const tooManyLabels = () =>
+  new ServiceError("LimitExceededException", "A secret can have at most 20 staging labels.");
+export const tooManyVersions = () =>
+  new ServiceError(
+    "LimitExceededException",
+    "A secret can have at most 100 versions. Secrets Manager removes versions without staging labels once they are more than 24 hours old.",
+  );
