@@ -3,8 +3,8 @@
 import { invalidParameter } from "../../edge/service-error.js";
 import type { CallContext, OperationTable } from "../../region/call-context.js";
 import type { SecretsCore } from "../secrets-core.js";
-import { CURRENT, moveLabel, removeLabel, versionWithLabel } from "../labels.js";
-import { noValueForVersion, stageNotOnVersion } from "../secret-errors.js";
+import { CURRENT, labelCount, MAX_LABELS, moveLabel, removeLabel, versionWithLabel } from "../labels.js";
+import { noValueForVersion, stageNotOnVersion, tooManyLabels } from "../secret-errors.js";
 
 export function stageOps(core: SecretsCore): OperationTable {
   async function updateSecretVersionStage(ctx: CallContext, input: any) {
@@ -31,6 +31,7 @@ export function stageOps(core: SecretsCore): OperationTable {
         versions = removeLabel(versions, stage, from);
       }
       if (versions === record.versions) return { result };
+      if (labelCount(versions) > MAX_LABELS) throw tooManyLabels();
       return { record: { ...record, versions, lastChangedDate: core.clock.now() }, result };
     });
   }
