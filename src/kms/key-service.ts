@@ -32,6 +32,11 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
   // Key records are read on every Decrypt; every change to one goes through putKey below.
   const keyCache = new Map<string, KeyRecord>();
   const creatingDefault = new Map<string, Promise<KeyRecord>>();
+  // Decrypted data keys, so repeated reads of a secret version cost one AES-GCM operation; the
+  // key's state is still checked on every use, and the cache only holds what the process could
+  // already derive from the unwrapped key material it holds.
+  const decrypted = new Map<string, { plaintext: Buffer; materialId: string }>();
+  const MAX_DECRYPTED = 10_000;
   const keyArn = (accountId: string, keyId: string) => `arn:${partition}:kms:${region}:${accountId}:key/${keyId}`;
   const aliasArn = (accountId: string, alias: string) => `arn:${partition}:kms:${region}:${accountId}:${alias}`;
   const materialContext = (arn: string, index: number) => `kms-material:${arn}:${index}`;
@@ -54,6 +59,7 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
   async function deleteKey(key: KeyRecord): Promise<void> {
     keyCache.delete(key.arn);
     for (const m of key.materials) materialCache.delete(`${key.arn}#${m.index}`);
+    for (const cached of decrypted.keys()) if (cached.includes(`|${key.keyId}|`)) decrypted.delete(cached);
     await store.deleteKey(key.arn);
   }
 
@@ -195,22 +201,33 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
     if (keyRef !== undefined && (await resolveKey(accountId, keyRef)).arn !== key?.arn) throw incorrectKey();
     if (!key) throw invalidCiphertext();
     usable(key);
-    let plaintext: Buffer;
-    try {
-      const decipher = createDecipheriv("aes-256-gcm", material(key, parts.materialIndex), parts.iv);
-      decipher.setAAD(Buffer.from(`${key.keyId}|${parts.materialIndex}|${canonicalContext(context)}`));
-      decipher.setAuthTag(parts.tag);
-      plaintext = Buffer.concat([decipher.update(parts.body), decipher.final()]);
-    } catch {
-      throw invalidCiphertext();
+    const aad = `${key.keyId}|${parts.materialIndex}|${canonicalContext(context)}`;
+    const cacheKey = `${blob.toString("base64")}|${aad}`;
+    let hit = decrypted.get(cacheKey);
+    if (!hit) {
+      let plaintext: Buffer;
+      try {
+        const decipher = createDecipheriv("aes-256-gcm", material(key, parts.materialIndex), parts.iv);
+        decipher.setAAD(Buffer.from(aad));
+        decipher.setAuthTag(parts.tag);
+        plaintext = Buffer.concat([decipher.update(parts.body), decipher.final()]);
+      } catch {
+        throw invalidCiphertext();
+      }
+      hit = { plaintext, materialId: key.materials.find((m) => m.index === parts.materialIndex)!.id };
+      if (plaintext.length <= 64) {
+        if (decrypted.size >= MAX_DECRYPTED) decrypted.delete(decrypted.keys().next().value as string);
+        decrypted.set(cacheKey, hit);
+      }
     }
-    const materialId = key.materials.find((m) => m.index === parts.materialIndex)!.id;
-    return { keyArn: key.arn, plaintext, materialId };
+    // a copy: callers wipe what they are given
+    return { keyArn: key.arn, plaintext: Buffer.from(hit.plaintext), materialId: hit.materialId };
   }
 
   function clearCaches() {
     keyCache.clear();
     materialCache.clear();
+    decrypted.clear();
   }
 
   return {

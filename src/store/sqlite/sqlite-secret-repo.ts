@@ -32,6 +32,7 @@ function docOf(record: SecretRecord): string {
 /**
  * Decoded records are cached by ARN and by account+name: this process is the only writer of its
  * SQLite file, so every change passes through commit, touch or purge, which drop the entries.
+ * The caches hold what the file holds: metadata and ciphertext, never a plaintext value.
  */
 const MAX_CACHED = 10_000;
 
@@ -67,8 +68,41 @@ function makeRecordCache() {
   };
 }
 
+/** Sealed values (ciphertext only) by secret, dropped with the secret's record on every change. */
+function makeValueCache() {
+  const bySecret = new Map<string, Map<string, SealedValue>>();
+  return {
+    get: (arn: string, versionId: string) => bySecret.get(arn)?.get(versionId),
+    remember(arn: string, value: SealedValue | undefined) {
+      if (!value) return value;
+      let versions = bySecret.get(arn);
+      if (!versions) {
+        if (bySecret.size >= MAX_CACHED) bySecret.delete(bySecret.keys().next().value as string);
+        versions = new Map();
+        bySecret.set(arn, versions);
+      }
+      versions.set(value.versionId, value);
+      return value;
+    },
+    forget: (arn: string) => bySecret.delete(arn),
+    clear: () => bySecret.clear(),
+  };
+}
+
 export function makeSqliteSecretRepo(db: Database.Database): SecretRepo & { clearCache(): void } {
-  const cache = makeRecordCache();
+  const records = makeRecordCache();
+  const values = makeValueCache();
+  const cache = {
+    ...records,
+    forget(arn: string) {
+      records.forget(arn);
+      values.forget(arn);
+    },
+    clear() {
+      records.clear();
+      values.clear();
+    },
+  };
   const byName = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE account_id = ? AND name = ?");
   const byArn = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE arn = ?");
   const all = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE account_id = ?");
@@ -136,11 +170,13 @@ export function makeSqliteSecretRepo(db: Database.Database): SecretRepo & { clea
       return (all.all(accountId) as SecretRow[]).map((row) => toRecord(row)!);
     },
     async getValue(arn, versionId): Promise<SealedValue | undefined> {
+      const cached = values.get(arn, versionId);
+      if (cached) return cached;
       const row = getValue.get(arn, versionId) as
         | { kind: "string" | "binary"; wrapped_key: Buffer; iv: Buffer; ciphertext: Buffer }
         | undefined;
       if (!row) return undefined;
-      return { versionId, kind: row.kind, wrappedKey: row.wrapped_key, iv: row.iv, ciphertext: row.ciphertext };
+      return values.remember(arn, { versionId, kind: row.kind, wrappedKey: row.wrapped_key, iv: row.iv, ciphertext: row.ciphertext });
     },
     async commitSecret(c) {
       commit(c);
