@@ -5,6 +5,8 @@ import type { CallContext, OperationTable } from "../../region/call-context.js";
 import { days } from "../../util/clock.js";
 import { epochSeconds, type SecretsCore } from "../secrets-core.js";
 import { markedForDeletion } from "../secret-errors.js";
+import { findSecret } from "../secret-lookup.js";
+import { arnSuffix } from "./values.js";
 
 export function lifecycleOps(core: SecretsCore): OperationTable {
   async function deleteSecret(ctx: CallContext, input: any) {
@@ -18,7 +20,9 @@ export function lifecycleOps(core: SecretsCore): OperationTable {
     }
     const now = core.clock.now();
     if (force) {
-      const record = await core.lookup(ctx, input.SecretId, { allowDeleted: true });
+      const record = await findSecret(core.store, ctx, input.SecretId);
+      // AWS answers a forced delete of a secret that does not exist as if it had deleted it.
+      if (!record) return { ...absentSecret(ctx, input.SecretId), DeletionDate: epochSeconds(now) };
       await core.store.purgeSecret(record.arn);
       return { ARN: record.arn, Name: record.name, DeletionDate: epochSeconds(now) };
     }
@@ -51,6 +55,15 @@ export function lifecycleOps(core: SecretsCore): OperationTable {
   }
 
   return { DeleteSecret: deleteSecret, RestoreSecret: restoreSecret };
+}
+
+/** ARN and name for a SecretId that names no secret: an ARN as given, a name with a fresh suffix. */
+function absentSecret(ctx: CallContext, secretId: string): { ARN: string; Name: string } {
+  if (!secretId.startsWith("arn:")) {
+    return { ARN: `arn:${ctx.partition}:secretsmanager:${ctx.region}:${ctx.accountId}:secret:${secretId}-${arnSuffix()}`, Name: secretId };
+  }
+  const resource = secretId.split(":").slice(6).join(":");
+  return { ARN: secretId, Name: resource.replace(/-[A-Za-z0-9]{6}$/, "") };
 }
 
 /** Remove every secret whose recovery window has ended; returns how many were purged. */

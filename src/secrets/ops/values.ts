@@ -16,7 +16,8 @@ import { writeVersion } from "./write-version.js";
 const NAME_CHARS = /^[A-Za-z0-9/_+=.@!-]+$/;
 const SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
-function arnSuffix(): string {
+/** The six random characters Secrets Manager appends to a secret's name in its ARN. */
+export function arnSuffix(): string {
   let s = "";
   for (let i = 0; i < 6; i++) s += SUFFIX_CHARS[randomInt(SUFFIX_CHARS.length)];
   return s;
