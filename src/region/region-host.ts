@@ -1,7 +1,10 @@
 // A process hosting one or many Regions (DESIGN §3): opens each Region's node, the per-partition
 // credentials, and runs the background sweep. The edge asks it for the node of a request's Region.
 
-import { mkdirSync } from "node:fs";
+import { createHmac, hkdfSync } from "node:crypto";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { sameCheckValue } from "../kms/root-key.js";
 import { allRegions, type Topology } from "../config/topology.js";
 import { makeCredentialRegistry, type CredentialRegistry } from "../identity/credentials.js";
 import type { Seal } from "../seal/seal.js";
@@ -31,6 +34,7 @@ export interface RegionHost {
 export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const rootKey = await opts.seal.loadRootKey();
+  refuseOtherRootKey(opts.dataDir, rootKey, opts.seal.description);
   const wanted = allRegions(opts.topology).filter((r) => !opts.regions || opts.regions.includes(r.name));
   const nodes = new Map<string, RegionNode>();
   try {
@@ -39,6 +43,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     for (const n of nodes.values()) await n.close();
     throw e;
   }
+  recordRootKey(opts.dataDir, rootKey);
   rootKey.fill(0);
 
   // Identity data lives in each partition's home Region (or the first hosted one of the partition).
@@ -89,4 +94,38 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
       for (const n of nodes.values()) await n.close();
     },
   };
+}
+
+// Each Region's store also holds a check value, but opening a SQLite store to read it already
+// changes its files (closing checkpoints the WAL). A check file beside the stores lets a wrong root
+// key be refused before any store is opened, so the data directory stays byte for byte as it was.
+const ROOT_KEY_CHECK_FILE = "root-key.check";
+
+function rootKeyCheck(rootKey: Buffer): string {
+  const key = Buffer.from(hkdfSync("sha256", rootKey, "meridian-data-directory", "root-key-check", 32));
+  return createHmac("sha256", key).update("meridian-root-key-check").digest("hex");
+}
+
+function refuseOtherRootKey(dataDir: string, rootKey: Buffer, source: string): void {
+  const file = join(dataDir, ROOT_KEY_CHECK_FILE);
+  if (!existsSync(file)) return; // a new data directory, or one from before the check file: the stores check
+  if (!sameCheckValue(readFileSync(file, "utf8").trim(), rootKeyCheck(rootKey))) {
+    rootKey.fill(0);
+    throw new Error(`the root key from ${source} is not the one that sealed the stores in ${dataDir}; nothing was changed`);
+  }
+}
+
+function recordRootKey(dataDir: string, rootKey: Buffer): void {
+  const file = join(dataDir, ROOT_KEY_CHECK_FILE);
+  if (existsSync(file)) return;
+  // Whole or not at all: a torn check file would lock the data directory out for good.
+  const temp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(temp, "w", 0o600);
+  try {
+    writeSync(fd, rootKeyCheck(rootKey) + "\n");
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, file);
 }
