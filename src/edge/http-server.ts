@@ -71,6 +71,12 @@ function send(res: ServerResponse, status: number, requestId: string, body: stri
 
 export function createEdgeServer(opts: EdgeOptions): Server {
   const authenticate = makeAuthenticator(opts.host, opts.auth, opts.defaultAccountId, opts.now);
+  // Once close() has begun, a request still being served is answered and its connection closed, so
+  // a keep-alive client can neither hold the shutdown up nor keep feeding it requests.
+  const reply: typeof send = (res, ...rest) => {
+    if (!server.listening) res.setHeader("connection", "close");
+    send(res, ...rest);
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string) {
     const [path, query = ""] = (req.url ?? "/").split("?", 2);
@@ -85,12 +91,12 @@ export function createEdgeServer(opts: EdgeOptions): Server {
     }
 
     if (req.method === "GET" && path === "/_meridian/health") {
-      return send(res, 200, requestId, JSON.stringify({ status: "ok", regions: opts.host.nodes.size }), "application/json");
+      return reply(res, 200, requestId, JSON.stringify({ status: "ok", regions: opts.host.nodes.size }), "application/json");
     }
     if (req.method === "POST" && (path === "/_meridian/reset" || path === "/moto-api/reset")) {
       if (opts.auth !== "permissive") throw new ServiceError("AccessDeniedException", "Reset is only available in permissive mode.", 403);
       await opts.host.reset();
-      return send(res, 200, requestId, "{}", "application/json");
+      return reply(res, 200, requestId, "{}", "application/json");
     }
 
     // The order of the checks is AWS's: method, content type, body, operation, then the signature.
@@ -123,20 +129,21 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       requestId,
       principalArn: caller.principalArn,
     }, input);
-    send(res, 200, requestId, serializeOutput(output));
+    reply(res, 200, requestId, serializeOutput(output));
   }
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const requestId = randomUUID();
     const target = String(req.headers["x-amz-target"] ?? "");
     const model = opts.services.find((s) => operationOf(s, target) !== undefined)?.model;
     handle(req, res, requestId).catch((e: unknown) => {
       if (res.headersSent) return res.destroy();
-      if (e instanceof ServiceError) return send(res, e.status, requestId, serializeError(model, e));
-      if (e instanceof FrontEndRefusal) return send(res, e.status, requestId, e.body, null);
+      if (e instanceof ServiceError) return reply(res, e.status, requestId, serializeError(model, e));
+      if (e instanceof FrontEndRefusal) return reply(res, e.status, requestId, e.body, null);
       // Never the stack or the request to the client; the log gets the error, not the body.
       opts.log.error("internal error", { requestId, error: e instanceof Error ? e.stack ?? e.message : String(e) });
-      send(res, 500, requestId, serializeError(model, new ServiceError("InternalServiceError", "An error occurred on the server side.", 500)));
+      reply(res, 500, requestId, serializeError(model, new ServiceError("InternalServiceError", "An error occurred on the server side.", 500)));
     });
   });
+  return server;
 }
