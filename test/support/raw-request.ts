@@ -52,7 +52,8 @@ export interface RawResponse {
   json: Record<string, unknown> | undefined;
 }
 
-export async function rawRequest(url: string, r: RawRequest): Promise<RawResponse> {
+/** The headers (signed unless `sign: false`) and body of a raw request, for tests that send it themselves. */
+export async function prepareRequest(url: string, r: RawRequest): Promise<{ method: string; headers: Record<string, string>; body: Buffer }> {
   const u = new URL(url);
   const method = r.method ?? "POST";
   const body =
@@ -61,22 +62,24 @@ export async function rawRequest(url: string, r: RawRequest): Promise<RawRespons
   if (r.contentType !== null) headers["content-type"] = r.contentType ?? "application/x-amz-json-1.1";
   if (r.target !== null) headers["x-amz-target"] = r.target ?? "secretsmanager.ListSecrets";
   Object.assign(headers, r.headers);
+  if (r.sign === false) return { method, headers, body };
 
-  let sent = headers;
-  if (r.sign !== false) {
-    const signer = new SignatureV4({
-      credentials: r.credentials ?? { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
-      region: r.region ?? "us-east-1",
-      service: r.service ?? "secretsmanager",
-      sha256: Sha256,
-    });
-    const signed = await signer.sign(
-      new HttpRequest({ method, protocol: u.protocol, hostname: u.hostname, port: Number(u.port), path: "/", headers, body }),
-      { signingDate: r.signedAt ?? new Date() },
-    );
-    sent = signed.headers as Record<string, string>;
-  }
-  return send(u, method, sent, body);
+  const signer = new SignatureV4({
+    credentials: r.credentials ?? { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
+    region: r.region ?? "us-east-1",
+    service: r.service ?? "secretsmanager",
+    sha256: Sha256,
+  });
+  const signed = await signer.sign(
+    new HttpRequest({ method, protocol: u.protocol, hostname: u.hostname, port: Number(u.port), path: "/", headers, body }),
+    { signingDate: r.signedAt ?? new Date() },
+  );
+  return { method, headers: signed.headers as Record<string, string>, body };
+}
+
+export async function rawRequest(url: string, r: RawRequest): Promise<RawResponse> {
+  const { method, headers, body } = await prepareRequest(url, r);
+  return send(new URL(url), method, headers, body);
 }
 
 function send(u: URL, method: string, headers: Record<string, string>, body: Buffer): Promise<RawResponse> {
