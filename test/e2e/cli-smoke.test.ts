@@ -1,0 +1,120 @@
+// The unchanged `aws` CLI against Meridian: endpoint and credentials from the environment only, as
+// a user would set them. Skips when `aws` is not on PATH.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { startMeridian, ADMIN, ACCOUNT_ID, type TestServer } from "../support/meridian.js";
+
+const REGION = "eu-west-1";
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+// Asynchronous on purpose: the server runs in this process and must keep answering while `aws` waits.
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    execFile("aws", args, { env, timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== "number") return reject(error);
+      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** The reason to skip, or undefined when an executable `aws` is on PATH. */
+function cliMissing(): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    try {
+      accessSync(join(dir || ".", "aws"), constants.X_OK);
+      return undefined;
+    } catch {
+      // not in this directory
+    }
+  }
+  return "the aws CLI is not on PATH";
+}
+const skip = cliMissing();
+
+let m: TestServer;
+let home: string;
+let env: NodeJS.ProcessEnv;
+
+before(async () => {
+  if (skip) return;
+  m = await startMeridian({ regions: [REGION] });
+  // An empty home: no config or credentials file of the machine's user gets in the way.
+  home = mkdtempSync(join(tmpdir(), "meridian-cli-"));
+  env = {
+    PATH: process.env.PATH,
+    HOME: home,
+    AWS_CONFIG_FILE: join(home, "config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, "credentials"),
+    AWS_ENDPOINT_URL: m.url,
+    AWS_ACCESS_KEY_ID: ADMIN.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+    AWS_DEFAULT_REGION: REGION,
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_PAGER: "",
+  };
+});
+
+after(async () => {
+  if (skip) return;
+  await m.stop();
+  rmSync(home, { recursive: true, force: true });
+});
+
+async function sm(...args: string[]): Promise<Record<string, any>> {
+  const r = await run(["secretsmanager", ...args, "--output", "json"], env);
+  assert.equal(r.code, 0, `aws secretsmanager ${args.join(" ")} exited with ${r.code}: ${r.stderr}`);
+  return r.stdout.trim() ? JSON.parse(r.stdout) : {};
+}
+
+test("aws secretsmanager: create, read, put, list, describe, delete", { skip }, async () => {
+  const created = await sm("create-secret", "--name", "cli/app", "--secret-string", "first", "--description", "from the CLI");
+  assert.match(created.ARN, new RegExp(`^arn:aws:secretsmanager:${REGION}:${ACCOUNT_ID}:secret:cli/app-[A-Za-z0-9]{6}$`));
+  assert.equal(created.Name, "cli/app");
+
+  const read = await sm("get-secret-value", "--secret-id", "cli/app");
+  assert.equal(read.SecretString, "first");
+  assert.equal(read.VersionId, created.VersionId);
+  assert.deepEqual(read.VersionStages, ["AWSCURRENT"]);
+
+  const put = await sm("put-secret-value", "--secret-id", created.ARN, "--secret-string", "second");
+  assert.notEqual(put.VersionId, created.VersionId);
+  assert.deepEqual(put.VersionStages, ["AWSCURRENT"]);
+
+  // Independent reads run side by side: each `aws` start costs half a second.
+  const [reread, listed, described] = await Promise.all([
+    sm("get-secret-value", "--secret-id", "cli/app"),
+    sm("list-secrets"),
+    sm("describe-secret", "--secret-id", "cli/app"),
+  ]);
+  assert.equal(reread.SecretString, "second");
+  assert.deepEqual(
+    listed.SecretList.map((s: { Name: string }) => s.Name),
+    ["cli/app"],
+  );
+  assert.equal(described.Description, "from the CLI");
+  assert.deepEqual(described.VersionIdsToStages, { [created.VersionId]: ["AWSPREVIOUS"], [put.VersionId]: ["AWSCURRENT"] });
+
+  const deleted = await sm("delete-secret", "--secret-id", "cli/app", "--recovery-window-in-days", "7");
+  assert.equal(deleted.ARN, created.ARN);
+  const [deletedSecret, listedAfter] = await Promise.all([sm("describe-secret", "--secret-id", "cli/app"), sm("list-secrets")]);
+  assert.ok(deletedSecret.DeletedDate, "a deleted secret shows its DeletedDate");
+  assert.deepEqual(listedAfter.SecretList, []);
+});
+
+test("aws secretsmanager: a missing secret fails with the AWS error code", { skip }, async () => {
+  const r = await run(["secretsmanager", "get-secret-value", "--secret-id", "no/such/secret", "--output", "json"], env);
+  assert.ok(r.code === 254 || r.code === 255, `exit code ${r.code}`);
+  assert.match(r.stderr, /ResourceNotFoundException/);
+  assert.match(r.stderr, /Secrets Manager can't find the specified secret\./);
+  assert.equal(r.stdout, "");
+});
