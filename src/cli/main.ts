@@ -45,8 +45,10 @@ async function serve(argv: string[]) {
   });
   if (values.help) return void process.stdout.write(HELP);
   const env = process.env;
-  const port = Number(values.port ?? env.MERIDIAN_PORT ?? 4566);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid port ${values.port ?? env.MERIDIAN_PORT}`);
+  // Decimal digits only: Number() would take "", " 80", "1e3" and "0x50" as ports.
+  const portText = values.port ?? env.MERIDIAN_PORT ?? "4566";
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : Number.NaN;
+  if (!(port >= 0 && port <= 65535)) fail(`invalid port '${portText}': give a number from 0 to 65535 (0 for any free port)`);
   const auth = (values.auth ?? env.MERIDIAN_AUTH ?? "strict") as AuthMode;
   if (auth !== "strict" && auth !== "permissive") fail(`--auth must be strict or permissive, not ${auth}`);
   const accountId = values["account-id"] ?? env.MERIDIAN_ACCOUNT_ID ?? "000000000000";
