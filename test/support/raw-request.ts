@@ -27,6 +27,8 @@ function toBuffer(data: string | ArrayBuffer | ArrayBufferView): Buffer {
 
 export interface RawRequest {
   method?: string;
+  /** the request path (default "/") */
+  path?: string;
   /** the body exactly as sent; an object is JSON-encoded */
   body?: string | Buffer | object;
   /** X-Amz-Target; null sends none */
@@ -53,16 +55,20 @@ export interface RawResponse {
 }
 
 /** The headers (signed unless `sign: false`) and body of a raw request, for tests that send it themselves. */
-export async function prepareRequest(url: string, r: RawRequest): Promise<{ method: string; headers: Record<string, string>; body: Buffer }> {
+export async function prepareRequest(
+  url: string,
+  r: RawRequest,
+): Promise<{ method: string; path: string; headers: Record<string, string>; body: Buffer }> {
   const u = new URL(url);
   const method = r.method ?? "POST";
+  const path = r.path ?? "/";
   const body =
     r.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(r.body) ? r.body : Buffer.from(typeof r.body === "string" ? r.body : JSON.stringify(r.body), "utf8");
   const headers: Record<string, string> = { host: u.host };
   if (r.contentType !== null) headers["content-type"] = r.contentType ?? "application/x-amz-json-1.1";
   if (r.target !== null) headers["x-amz-target"] = r.target ?? "secretsmanager.ListSecrets";
   Object.assign(headers, r.headers);
-  if (r.sign === false) return { method, headers, body };
+  if (r.sign === false) return { method, path, headers, body };
 
   const signer = new SignatureV4({
     credentials: r.credentials ?? { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
@@ -71,21 +77,21 @@ export async function prepareRequest(url: string, r: RawRequest): Promise<{ meth
     sha256: Sha256,
   });
   const signed = await signer.sign(
-    new HttpRequest({ method, protocol: u.protocol, hostname: u.hostname, port: Number(u.port), path: "/", headers, body }),
+    new HttpRequest({ method, protocol: u.protocol, hostname: u.hostname, port: Number(u.port), path, headers, body }),
     { signingDate: r.signedAt ?? new Date() },
   );
-  return { method, headers: signed.headers as Record<string, string>, body };
+  return { method, path, headers: signed.headers as Record<string, string>, body };
 }
 
 export async function rawRequest(url: string, r: RawRequest): Promise<RawResponse> {
-  const { method, headers, body } = await prepareRequest(url, r);
-  return send(new URL(url), method, headers, body);
+  const { method, path, headers, body } = await prepareRequest(url, r);
+  return send(new URL(url), method, path, headers, body);
 }
 
-function send(u: URL, method: string, headers: Record<string, string>, body: Buffer): Promise<RawResponse> {
+function send(u: URL, method: string, path: string, headers: Record<string, string>, body: Buffer): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: u.hostname, port: Number(u.port), path: "/", method, headers: { ...headers, "content-length": String(body.length) }, agent: false },
+      { host: u.hostname, port: Number(u.port), path, method, headers: { ...headers, "content-length": String(body.length) }, agent: false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -102,7 +108,7 @@ function send(u: URL, method: string, headers: Record<string, string>, body: Buf
         res.on("error", reject);
       },
     );
-    req.setTimeout(10_000, () => req.destroy(new Error(`no answer within 10 s to ${method} ${u.href}`)));
+    req.setTimeout(10_000, () => req.destroy(new Error(`no answer within 10 s to ${method} ${path}`)));
     // The server may answer (413) and close before the whole body is written; the answer still counts.
     req.on("error", reject);
     req.end(body);
