@@ -4,6 +4,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
+import type { Duplex } from "node:stream";
 import { ServiceError } from "./service-error.js";
 import { JSON_CONTENT_TYPE, invokeJson, operationOf, parseJsonBody, serializeError, serializeOutput, type JsonService } from "./aws-json.js";
 import { makeAuthenticator, type AuthMode } from "./authenticate.js";
@@ -144,6 +145,15 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       opts.log.error("internal error", { requestId, error: e instanceof Error ? e.stack ?? e.message : String(e) });
       reply(res, 500, requestId, serializeError(model, new ServiceError("InternalServiceError", "An error occurred on the server side.", 500)));
     });
+  });
+  // What node's HTTP parser refuses (not HTTP, headers too large, too slow) never reaches the
+  // handler; it is answered here so that it too carries a request id.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || err.code === "ECONNRESET") return socket.destroy();
+    const status = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large"
+      : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout"
+      : "400 Bad Request";
+    socket.end(`HTTP/1.1 ${status}\r\nx-amzn-requestid: ${randomUUID()}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
   });
   return server;
 }

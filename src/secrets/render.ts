@@ -16,7 +16,7 @@ function common(record: SecretRecord) {
     ARN: record.arn,
     Name: record.name,
     Type: record.type,
-    Description: record.description,
+    Description: record.description || undefined, // an empty description is not shown
     KmsKeyId: record.kmsKeyId,
     RotationEnabled: r ? r.enabled : undefined,
     RotationLambdaARN: r?.lambdaArn,

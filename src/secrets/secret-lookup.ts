@@ -5,12 +5,18 @@ import { parseArn } from "../util/arn.js";
 import type { SecretRepo } from "../store/store.js";
 import type { CallContext } from "../region/call-context.js";
 import type { SecretRecord } from "./secret-types.js";
+import { invalidName } from "./secret-errors.js";
+
+// A SecretId holds the characters of a name, or of an ARN (the same and colons); AWS refuses any
+// other before looking anything up.
+const SECRET_ID_CHARS = /^[A-Za-z0-9/_+=.@!:-]+$/;
 
 export async function findSecret(
   store: Pick<SecretRepo, "findSecretByArn" | "findSecretByName">,
   ctx: CallContext,
   secretId: string,
 ): Promise<SecretRecord | undefined> {
+  if (!SECRET_ID_CHARS.test(secretId)) throw invalidName();
   if (!secretId.startsWith("arn:")) return store.findSecretByName(ctx.accountId, secretId);
   const arn = parseArn(secretId);
   if (!arn || arn.service !== "secretsmanager" || arn.region !== ctx.region || arn.partition !== ctx.partition) return undefined;

@@ -4,6 +4,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { connect } from "node:net";
 import {
   CreateSecretCommand,
   DescribeSecretCommand,
@@ -320,6 +321,34 @@ for (const row of rows) {
     row.check?.(res.json!);
   });
 }
+
+/** Bytes written straight to a socket, and everything the server answers before it closes. */
+function overSocket(url: string, bytes: string): Promise<string> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(u.port), u.hostname, () => socket.write(bytes));
+    let text = "";
+    socket.setTimeout(10_000, () => socket.destroy(new Error("no answer within 10 s")));
+    socket.on("data", (c: Buffer) => (text += c.toString("latin1")));
+    socket.on("end", () => resolve(text));
+    socket.on("error", reject);
+  });
+}
+
+const REQUEST_ID_HEADER = /\r\nx-amzn-requestid: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\r\n/i;
+
+test("bytes that are not HTTP: 400, with a request id", async () => {
+  const answer = await overSocket(m.url, "HELLO THERE\r\n\r\n");
+  assert.match(answer, /^HTTP\/1\.1 400 Bad Request\r\n/);
+  assert.match(answer, REQUEST_ID_HEADER);
+});
+
+test("headers beyond the server's limit: 431, with a request id", async () => {
+  const u = new URL(m.url);
+  const answer = await overSocket(m.url, `POST / HTTP/1.1\r\nHost: ${u.host}\r\nX-Padding: ${"p".repeat(64 * 1024)}\r\nContent-Length: 2\r\n\r\n{}`);
+  assert.match(answer, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+  assert.match(answer, REQUEST_ID_HEADER);
+});
 
 test("after the table: the stored secret is as it was and the server still answers", async () => {
   assert.deepEqual(await snapshot(), initial);
