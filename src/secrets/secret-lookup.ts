@@ -1,5 +1,6 @@
 // Finding the secret a SecretId names: a name, a full ARN, or a partial ARN (the ARN without the
-// six-character suffix), in the caller's account and Region only.
+// six-character suffix), in the caller's account and Region only. As on AWS, an ARN ending in a
+// hyphen and six characters is taken as complete, so a name shaped like that has no partial ARN.
 
 import { parseArn } from "../util/arn.js";
 import type { SecretRepo } from "../store/store.js";
@@ -10,6 +11,8 @@ import { invalidName } from "./secret-errors.js";
 // A SecretId holds the characters of a name, or of an ARN (the same and colons); AWS refuses any
 // other before looking anything up.
 const SECRET_ID_CHARS = /^[A-Za-z0-9/_+=.@!:-]+$/;
+
+const LOOKS_COMPLETE = /-[A-Za-z0-9]{6}$/;
 
 export async function findSecret(
   store: Pick<SecretRepo, "findSecretByArn" | "findSecretByName">,
@@ -22,6 +25,6 @@ export async function findSecret(
   if (!arn || arn.service !== "secretsmanager" || arn.region !== ctx.region || arn.partition !== ctx.partition) return undefined;
   if (arn.accountId !== ctx.accountId || !arn.resource.startsWith("secret:")) return undefined;
   const exact = await store.findSecretByArn(secretId);
-  if (exact) return exact;
+  if (exact || LOOKS_COMPLETE.test(arn.resource)) return exact;
   return store.findSecretByName(ctx.accountId, arn.resource.slice("secret:".length));
 }
