@@ -41,8 +41,11 @@ export function decodeCiphertext(blob: Buffer): CiphertextParts | undefined {
   };
 }
 
-/** Encryption context as bound into AAD: keys sorted, so equal contexts give equal bytes. */
+/**
+ * Encryption context as bound into AAD: keys sorted, so equal contexts give equal bytes. An empty
+ * context is no context, as on AWS.
+ */
 export function canonicalContext(context: Record<string, string> | undefined): string {
-  if (!context) return "";
+  if (!context || Object.keys(context).length === 0) return "";
   return JSON.stringify(Object.keys(context).sort().map((k) => [k, context[k]]));
 }

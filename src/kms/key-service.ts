@@ -13,6 +13,7 @@ import { canonicalContext, decodeCiphertext, encodeCiphertext } from "./cipherte
 import {
   aliasNotFound, incorrectKey, invalidArnRegion, invalidCiphertext, invalidKeyId, keyDisabled, keyPendingDeletion, kmsNotFound,
 } from "./kms-errors.js";
+import { secretsManagerKeyPolicy } from "./key-policies.js";
 
 export interface KeyServiceDeps {
   store: KeyRepo;
@@ -27,6 +28,9 @@ export type EncryptionContext = Record<string, string>;
 export const DEFAULT_SECRETS_ALIAS = "alias/aws/secretsmanager";
 const KEY_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
 
+/** The wrapping context of a key's material: wrapped material only unwraps for its own key and index. */
+export const materialWrapContext = (keyArn: string, index: number) => `kms-material:${keyArn}:${index}`;
+
 export function makeKeyService({ store, region, partition, wrapper, clock }: KeyServiceDeps) {
   const materialCache = new Map<string, Buffer>();
   // Key records are read on every Decrypt; every change to one goes through putKey below.
@@ -39,7 +43,7 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
   const MAX_DECRYPTED = 10_000;
   const keyArn = (accountId: string, keyId: string) => `arn:${partition}:kms:${region}:${accountId}:key/${keyId}`;
   const aliasArn = (accountId: string, alias: string) => `arn:${partition}:kms:${region}:${accountId}:${alias}`;
-  const materialContext = (arn: string, index: number) => `kms-material:${arn}:${index}`;
+  const materialContext = materialWrapContext;
 
   async function getKey(arn: string): Promise<KeyRecord | undefined> {
     let key = keyCache.get(arn);
@@ -59,6 +63,9 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
   async function deleteKey(key: KeyRecord): Promise<void> {
     keyCache.delete(key.arn);
     for (const m of key.materials) materialCache.delete(`${key.arn}#${m.index}`);
+    for (const cacheKey of decrypted.keys()) {
+      if (cacheKey.slice(cacheKey.indexOf("|") + 1).startsWith(`${key.keyId}|`)) decrypted.delete(cacheKey);
+    }
     for (const cached of decrypted.keys()) if (cached.includes(`|${key.keyId}|`)) decrypted.delete(cached);
     await store.deleteKey(key.arn);
   }
@@ -154,6 +161,7 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
       const key = await createKey(accountId, {
         keyManager: "AWS",
         description: "Default key that protects my Secrets Manager data when no other key is defined",
+        policy: secretsManagerKeyPolicy(partition, region, accountId),
         rotationEnabled: true,
         rotationPeriodInDays: 365,
         nextRotationDate: now + days(365),
@@ -195,11 +203,14 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
 
   /** Decrypt a blob made by this Region's key service; `keyRef`, when given, must name its key. */
   async function decrypt(accountId: string, blob: Buffer, context?: EncryptionContext, keyRef?: string) {
+    const named = keyRef === undefined ? undefined : await resolveKey(accountId, keyRef);
     const parts = decodeCiphertext(blob);
     if (!parts) throw invalidCiphertext();
+    // A blob naming no key of this account is not one of ours (or its key was deleted): either way
+    // nothing here can decrypt it.
     const key = await getKey(keyArn(accountId, parts.keyId));
-    if (keyRef !== undefined && (await resolveKey(accountId, keyRef)).arn !== key?.arn) throw incorrectKey();
     if (!key) throw invalidCiphertext();
+    if (named !== undefined && named.arn !== key.arn) throw incorrectKey();
     usable(key);
     const aad = `${key.keyId}|${parts.materialIndex}|${canonicalContext(context)}`;
     const cacheKey = `${blob.toString("base64")}|${aad}`;

@@ -1,4 +1,5 @@
-// KMS error values with AWS's codes and messages.
+// KMS error values with AWS's codes and messages. Where a message is Meridian's own (AWS's is not
+// known, or the case cannot arise on AWS), the comment beside it says so.
 
 import { ServiceError } from "../edge/service-error.js";
 
@@ -8,12 +9,26 @@ export const invalidArnRegion = (region: string) => new ServiceError("NotFoundEx
 export const aliasNotFound = (aliasArn: string) => new ServiceError("NotFoundException", `Alias ${aliasArn} is not found.`);
 export const keyDisabled = (arn: string) => new ServiceError("DisabledException", `${arn} is disabled.`);
 export const keyPendingDeletion = (arn: string) => new ServiceError("KMSInvalidStateException", `${arn} is pending deletion.`);
-export const invalidState = (message: string) => new ServiceError("KMSInvalidStateException", message);
+export const notPendingDeletion = (arn: string) => new ServiceError("KMSInvalidStateException", `${arn} is not pending deletion.`);
 export const invalidCiphertext = () => new ServiceError("InvalidCiphertextException", "");
 export const incorrectKey = () =>
   new ServiceError("IncorrectKeyException", "The key ID in the request does not identify a CMK that can perform this operation.");
 export const kmsValidation = (message: string) => new ServiceError("ValidationException", message);
+export const pendingWindowOutOfRange = () => kmsValidation("PendingWindowInDays must be between 7 and 30");
+/** Meridian's own messages: the request asks for something this key service does not have (asymmetric keys, …). */
 export const unsupported = (message: string) => new ServiceError("UnsupportedOperationException", message);
 export const tagError = (message: string) => new ServiceError("TagException", message);
-export const notAllowedOnAwsManagedKey = (arn: string) =>
-  new ServiceError("UnsupportedOperationException", `${arn} is an AWS managed key. You cannot perform this operation on an AWS managed key.`);
+/** The alias/aws/ prefix belongs to AWS managed keys; AWS answers with a bare NotAuthorizedException. */
+export const reservedAlias = () => new ServiceError("NotAuthorizedException", "");
+export const malformedPolicy = (message: string) => new ServiceError("MalformedPolicyDocumentException", message);
+
+/**
+ * What the key policy gives a caller it does not allow: the policies of AWS managed keys allow
+ * users only to describe, list and read them, and no key allows another account here (key policies
+ * are not evaluated yet).
+ */
+export const accessDenied = (principalArn: string, action: string, resourceArn: string) =>
+  new ServiceError(
+    "AccessDeniedException",
+    `User: ${principalArn} is not authorized to perform: kms:${action} on resource: ${resourceArn} because no resource-based policy allows the kms:${action} action`,
+  );

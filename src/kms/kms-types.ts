@@ -31,7 +31,6 @@ export interface KeyRecord {
   rotationEnabled: boolean;
   rotationPeriodInDays?: number;
   nextRotationDate?: number;
-  onDemandRotationStartDate?: number;
   policy?: string;
   tags: { TagKey: string; TagValue: string }[];
 }

@@ -102,7 +102,9 @@ export function makeSecretsCore(deps: SecretsDeps) {
 
   /** A key a secret may use: in this Region and account, enabled. */
   async function checkKey(ctx: CallContext, keyRef: string): Promise<void> {
-    await kmsFailureAs(encryptionFailure, async () => keys.usable(await keys.resolveKey(ctx.accountId, keyRef)));
+    const key = await kmsFailureAs(encryptionFailure, async () => keys.usable(await keys.resolveKey(ctx.accountId, keyRef)));
+    // No key policy here lets another account use a key, so KMS refuses Secrets Manager as on AWS.
+    if (key.accountId !== ctx.accountId) throw new ServiceError("AccessDeniedException", "Access to KMS is not allowed");
   }
 
   const newVersionId = deps.newVersionId ?? randomUUID;

@@ -3,9 +3,9 @@
 
 import { ServiceError } from "../../edge/service-error.js";
 import type { CallContext, OperationTable } from "../../region/call-context.js";
-import { aliasNotFound, kmsValidation } from "../kms-errors.js";
+import { aliasNotFound, kmsValidation, reservedAlias } from "../kms-errors.js";
 import type { KeyRecord } from "../kms-types.js";
-import { customerKey, notPendingDeletion } from "./keys.js";
+import { callerKey, customerKey, notPendingDeletion } from "./key-access.js";
 import { markerPage } from "./render.js";
 import type { KmsDeps } from "./kms-deps.js";
 
@@ -13,36 +13,36 @@ function checkAliasName(name: string): void {
   if (!name.startsWith("alias/")) {
     throw kmsValidation('Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html');
   }
-  if (name.startsWith("alias/aws/")) {
-    throw new ServiceError("NotAuthorizedException", "Cannot create, update or delete an alias with the reserved prefix alias/aws/.");
-  }
+  if (name.startsWith("alias/aws/")) throw reservedAlias();
 }
 
+const isAliasRef = (ref: string) => ref.startsWith("alias/") || /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(ref);
+
 export function aliasOps({ keys, store, clock }: KmsDeps): OperationTable {
-  /** An alias points at a customer key given by key id or key ARN (not by another alias). */
-  async function target(ctx: CallContext, targetKeyId: string): Promise<KeyRecord> {
-    if (targetKeyId.startsWith("alias/") || /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(targetKeyId)) {
-      throw kmsValidation("Aliases must refer to keys. Not aliases");
-    }
-    return notPendingDeletion(customerKey(await keys.resolveKey(ctx.accountId, targetKeyId)));
+  /** An alias points at one of the caller's customer keys, given by key id or key ARN (not by another alias). */
+  async function target(ctx: CallContext, targetKeyId: string, action: string): Promise<KeyRecord> {
+    if (isAliasRef(targetKeyId)) throw kmsValidation("Aliases must refer to keys. Not aliases");
+    return notPendingDeletion(await customerKey(keys, ctx, targetKeyId, action));
   }
 
   return {
     async CreateAlias(ctx: CallContext, input: any) {
       checkAliasName(input.AliasName);
-      const key = await target(ctx, input.TargetKeyId);
+      if (isAliasRef(input.TargetKeyId)) throw kmsValidation("Aliases must refer to keys. Not aliases");
       if (await store.getAlias(ctx.accountId, input.AliasName)) {
         throw new ServiceError("AlreadyExistsException", `An alias with the name ${keys.aliasArn(ctx.accountId, input.AliasName)} already exists`);
       }
+      const key = await target(ctx, input.TargetKeyId, "CreateAlias");
       const now = clock.now();
       await store.putAlias({ accountId: ctx.accountId, aliasName: input.AliasName, targetKeyId: key.keyId, creationDate: now, lastUpdatedDate: now });
       return {};
     },
+    // The key the alias leaves may be in any state; the key it moves to may not be pending deletion.
     async UpdateAlias(ctx: CallContext, input: any) {
       checkAliasName(input.AliasName);
       const alias = await store.getAlias(ctx.accountId, input.AliasName);
       if (!alias) throw aliasNotFound(keys.aliasArn(ctx.accountId, input.AliasName));
-      const key = await target(ctx, input.TargetKeyId);
+      const key = await target(ctx, input.TargetKeyId, "UpdateAlias");
       await store.putAlias({ ...alias, targetKeyId: key.keyId, lastUpdatedDate: clock.now() });
       return {};
     },
@@ -56,7 +56,7 @@ export function aliasOps({ keys, store, clock }: KmsDeps): OperationTable {
       await keys.defaultKey(ctx.accountId);
       let aliases = await store.listAliases(ctx.accountId);
       if (input.KeyId !== undefined) {
-        const key = await keys.resolveKey(ctx.accountId, input.KeyId);
+        const key = await callerKey(keys, ctx, input.KeyId, "ListAliases");
         aliases = aliases.filter((a) => a.targetKeyId === key.keyId);
       }
       const { page, Truncated, NextMarker } = markerPage(aliases, input.Limit, input.Marker);

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { CallContext, OperationTable } from "../../region/call-context.js";
 import { kmsValidation, unsupported } from "../kms-errors.js";
 import type { KmsDeps } from "./kms-deps.js";
+import { callerKey } from "./key-access.js";
 
 const ALGORITHM = "SYMMETRIC_DEFAULT";
 const b64 = (buf: Buffer) => buf.toString("base64");
@@ -28,7 +29,8 @@ function dataKeyLength(input: any): number {
 export function cryptoOps({ keys }: KmsDeps): OperationTable {
   async function generateDataKey(ctx: CallContext, input: any, withPlaintext: boolean) {
     const length = dataKeyLength(input);
-    const out = await keys.generateDataKey(ctx.accountId, input.KeyId, input.EncryptionContext, length);
+    const key = await callerKey(keys, ctx, input.KeyId, withPlaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext");
+    const out = await keys.generateDataKey(ctx.accountId, key.arn, input.EncryptionContext, length);
     const plaintext = withPlaintext ? b64(out.plaintext) : undefined;
     out.plaintext.fill(0);
     return { CiphertextBlob: b64(out.ciphertextBlob), Plaintext: plaintext, KeyId: out.keyArn };
@@ -37,20 +39,24 @@ export function cryptoOps({ keys }: KmsDeps): OperationTable {
   return {
     async Encrypt(ctx: CallContext, input: any) {
       checkAlgorithm(input.EncryptionAlgorithm);
-      const out = await keys.encrypt(ctx.accountId, input.KeyId, bytes(input.Plaintext), input.EncryptionContext);
+      const key = await callerKey(keys, ctx, input.KeyId, "Encrypt");
+      const out = await keys.encrypt(ctx.accountId, key.arn, bytes(input.Plaintext), input.EncryptionContext);
       return { CiphertextBlob: b64(out.ciphertextBlob), KeyId: out.keyArn, EncryptionAlgorithm: ALGORITHM };
     },
     async Decrypt(ctx: CallContext, input: any) {
       checkAlgorithm(input.EncryptionAlgorithm);
-      const out = await keys.decrypt(ctx.accountId, bytes(input.CiphertextBlob), input.EncryptionContext, input.KeyId);
+      const named = input.KeyId === undefined ? undefined : (await callerKey(keys, ctx, input.KeyId, "Decrypt")).arn;
+      const out = await keys.decrypt(ctx.accountId, bytes(input.CiphertextBlob), input.EncryptionContext, named);
       return { KeyId: out.keyArn, Plaintext: b64(out.plaintext), EncryptionAlgorithm: ALGORITHM, KeyMaterialId: out.materialId };
     },
     async ReEncrypt(ctx: CallContext, input: any) {
       checkAlgorithm(input.SourceEncryptionAlgorithm);
       checkAlgorithm(input.DestinationEncryptionAlgorithm);
-      const source = await keys.decrypt(ctx.accountId, bytes(input.CiphertextBlob), input.SourceEncryptionContext, input.SourceKeyId);
+      const destination = await callerKey(keys, ctx, input.DestinationKeyId, "ReEncryptTo");
+      const named = input.SourceKeyId === undefined ? undefined : (await callerKey(keys, ctx, input.SourceKeyId, "ReEncryptFrom")).arn;
+      const source = await keys.decrypt(ctx.accountId, bytes(input.CiphertextBlob), input.SourceEncryptionContext, named);
       try {
-        const out = await keys.encrypt(ctx.accountId, input.DestinationKeyId, source.plaintext, input.DestinationEncryptionContext);
+        const out = await keys.encrypt(ctx.accountId, destination.arn, source.plaintext, input.DestinationEncryptionContext);
         return {
           CiphertextBlob: b64(out.ciphertextBlob),
           SourceKeyId: source.keyArn,

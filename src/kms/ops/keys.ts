@@ -4,22 +4,11 @@
 import type { CallContext, OperationTable } from "../../region/call-context.js";
 import { days } from "../../util/clock.js";
 import type { KmsDeps } from "./kms-deps.js";
-import type { KeyRecord } from "../kms-types.js";
-import { invalidState, keyPendingDeletion, kmsValidation, notAllowedOnAwsManagedKey, unsupported } from "../kms-errors.js";
-import { checkKeyPolicy } from "./policy.js";
+import { notPendingDeletion as notPendingDeletionError, pendingWindowOutOfRange, unsupported } from "../kms-errors.js";
+import { checkKeyPolicy, defaultKeyPolicy } from "../key-policies.js";
 import { checkNewTags } from "./tags.js";
-import { defaultKeyPolicy, keyMetadata, markerPage } from "./render.js";
-
-/** A key the caller may manage: AWS managed keys are read-only to users. */
-export function customerKey(key: KeyRecord): KeyRecord {
-  if (key.keyManager === "AWS") throw notAllowedOnAwsManagedKey(key.arn);
-  return key;
-}
-
-export function notPendingDeletion(key: KeyRecord): KeyRecord {
-  if (key.keyState === "PendingDeletion") throw keyPendingDeletion(key.arn);
-  return key;
-}
+import { keyMetadata, markerPage } from "./render.js";
+import { callerKey, customerKey, notPendingDeletion } from "./key-access.js";
 
 export function keyOps({ keys, store, clock }: KmsDeps): OperationTable {
   async function createKey(ctx: CallContext, input: any) {
@@ -34,7 +23,7 @@ export function keyOps({ keys, store, clock }: KmsDeps): OperationTable {
     if (input.CustomKeyStoreId !== undefined) throw unsupported("Custom key stores are not supported.");
     if (input.MultiRegion === true) throw unsupported("Multi-Region keys are not supported yet.");
     if (input.Tags) checkNewTags([], input.Tags);
-    if (input.Policy !== undefined) checkKeyPolicy(input.Policy);
+    if (input.Policy !== undefined) checkKeyPolicy(input.Policy, ctx, input.BypassPolicyLockoutSafetyCheck === true);
     const key = await keys.createKey(ctx.accountId, {
       description: input.Description ?? "",
       policy: input.Policy ?? defaultKeyPolicy(ctx.partition, ctx.accountId),
@@ -44,7 +33,7 @@ export function keyOps({ keys, store, clock }: KmsDeps): OperationTable {
   }
 
   async function describeKey(ctx: CallContext, input: any) {
-    return { KeyMetadata: keyMetadata(await keys.resolveKey(ctx.accountId, input.KeyId)) };
+    return { KeyMetadata: keyMetadata(await callerKey(keys, ctx, input.KeyId, "DescribeKey")) };
   }
 
   async function listKeys(ctx: CallContext, input: any) {
@@ -54,33 +43,32 @@ export function keyOps({ keys, store, clock }: KmsDeps): OperationTable {
     return { Keys: page.map((k) => ({ KeyId: k.keyId, KeyArn: k.arn })), Truncated, NextMarker };
   }
 
-  async function setState(ctx: CallContext, input: any, state: "Enabled" | "Disabled") {
-    const key = notPendingDeletion(customerKey(await keys.resolveKey(ctx.accountId, input.KeyId)));
+  async function setState(ctx: CallContext, input: any, action: "EnableKey" | "DisableKey") {
+    const key = notPendingDeletion(await customerKey(keys, ctx, input.KeyId, action));
+    const state = action === "EnableKey" ? "Enabled" : "Disabled";
     if (key.keyState !== state) await keys.putKey({ ...key, keyState: state });
     return {};
   }
 
   async function scheduleKeyDeletion(ctx: CallContext, input: any) {
     const window: number = input.PendingWindowInDays ?? 30;
-    if (window < 7 || window > 30) {
-      throw kmsValidation(`1 validation error detected: Value '${window}' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value ${window < 7 ? "greater than or equal to 7" : "less than or equal to 30"}`);
-    }
-    const key = notPendingDeletion(customerKey(await keys.resolveKey(ctx.accountId, input.KeyId)));
+    if (window < 7 || window > 30) throw pendingWindowOutOfRange();
+    const key = notPendingDeletion(await customerKey(keys, ctx, input.KeyId, "ScheduleKeyDeletion"));
     const deletionDate = clock.now() + days(window);
     await keys.putKey({ ...key, keyState: "PendingDeletion", deletionDate, pendingWindowInDays: window });
     return { KeyId: key.arn, DeletionDate: deletionDate / 1000, KeyState: "PendingDeletion", PendingWindowInDays: window };
   }
 
   async function cancelKeyDeletion(ctx: CallContext, input: any) {
-    const key = customerKey(await keys.resolveKey(ctx.accountId, input.KeyId));
-    if (key.keyState !== "PendingDeletion") throw invalidState(`${key.arn} is not pending deletion.`);
+    const key = await customerKey(keys, ctx, input.KeyId, "CancelKeyDeletion");
+    if (key.keyState !== "PendingDeletion") throw notPendingDeletionError(key.arn);
     // As on AWS, a key whose deletion is cancelled comes back disabled.
     await keys.putKey({ ...key, keyState: "Disabled", deletionDate: undefined, pendingWindowInDays: undefined });
     return { KeyId: key.arn };
   }
 
   async function updateKeyDescription(ctx: CallContext, input: any) {
-    const key = notPendingDeletion(customerKey(await keys.resolveKey(ctx.accountId, input.KeyId)));
+    const key = notPendingDeletion(await customerKey(keys, ctx, input.KeyId, "UpdateKeyDescription"));
     await keys.putKey({ ...key, description: input.Description });
     return {};
   }
@@ -89,8 +77,8 @@ export function keyOps({ keys, store, clock }: KmsDeps): OperationTable {
     CreateKey: createKey,
     DescribeKey: describeKey,
     ListKeys: listKeys,
-    EnableKey: (ctx, input) => setState(ctx, input, "Enabled"),
-    DisableKey: (ctx, input) => setState(ctx, input, "Disabled"),
+    EnableKey: (ctx, input) => setState(ctx, input, "EnableKey"),
+    DisableKey: (ctx, input) => setState(ctx, input, "DisableKey"),
     ScheduleKeyDeletion: scheduleKeyDeletion,
     CancelKeyDeletion: cancelKeyDeletion,
     UpdateKeyDescription: updateKeyDescription,

@@ -1,32 +1,11 @@
-// GetKeyPolicy, PutKeyPolicy, ListKeyPolicies. A key has one policy, named "default"; evaluating it
-// comes with the identity issue, here its grammar is checked.
+// GetKeyPolicy, PutKeyPolicy, ListKeyPolicies. A key has one policy, named "default"; its grammar
+// and the lockout safety check are in key-policies.ts.
 
 import { ServiceError } from "../../edge/service-error.js";
 import type { CallContext, OperationTable } from "../../region/call-context.js";
-import { defaultKeyPolicy } from "./render.js";
-import { customerKey, notPendingDeletion } from "./keys.js";
+import { checkKeyPolicy, defaultKeyPolicy } from "../key-policies.js";
+import { callerKey, customerKey } from "./key-access.js";
 import type { KmsDeps } from "./kms-deps.js";
-
-const malformed = (message: string) => new ServiceError("MalformedPolicyDocumentException", message);
-
-export function checkKeyPolicy(policy: string): void {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(policy);
-  } catch {
-    throw malformed("The new key policy will not allow you to update the key policy in the future.");
-  }
-  const statements = (doc as { Statement?: unknown })?.Statement;
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc) || statements === undefined) {
-    throw malformed("The new key policy will not allow you to update the key policy in the future.");
-  }
-  for (const st of Array.isArray(statements) ? statements : [statements]) {
-    const s = st as Record<string, unknown>;
-    if (typeof s !== "object" || s === null || (s.Effect !== "Allow" && s.Effect !== "Deny")) {
-      throw malformed("Policy contains a statement with one or more invalid principals.");
-    }
-  }
-}
 
 function policyName(input: any): string {
   const name = input.PolicyName ?? "default";
@@ -37,18 +16,19 @@ function policyName(input: any): string {
 export function policyOps({ keys }: KmsDeps): OperationTable {
   return {
     async GetKeyPolicy(ctx: CallContext, input: any) {
-      const key = await keys.resolveKey(ctx.accountId, input.KeyId);
+      const key = await callerKey(keys, ctx, input.KeyId, "GetKeyPolicy");
       return { Policy: key.policy ?? defaultKeyPolicy(ctx.partition, key.accountId), PolicyName: policyName(input) };
     },
+    // Every key state allows PutKeyPolicy, PendingDeletion included.
     async PutKeyPolicy(ctx: CallContext, input: any) {
+      const key = await customerKey(keys, ctx, input.KeyId, "PutKeyPolicy");
       policyName(input);
-      const key = notPendingDeletion(customerKey(await keys.resolveKey(ctx.accountId, input.KeyId)));
-      checkKeyPolicy(input.Policy);
+      checkKeyPolicy(input.Policy, ctx, input.BypassPolicyLockoutSafetyCheck === true);
       await keys.putKey({ ...key, policy: input.Policy });
       return {};
     },
     async ListKeyPolicies(ctx: CallContext, input: any) {
-      await keys.resolveKey(ctx.accountId, input.KeyId);
+      await callerKey(keys, ctx, input.KeyId, "ListKeyPolicies");
       return { PolicyNames: ["default"], Truncated: false };
     },
   };

@@ -44,23 +44,3 @@ export function markerPage<T>(items: T[], limit: number | undefined, marker: str
     NextMarker: truncated ? Buffer.from(String(end)).toString("base64url") : undefined,
   };
 }
-
-export function defaultKeyPolicy(partition: string, accountId: string): string {
-  return JSON.stringify(
-    {
-      Version: "2012-10-17",
-      Id: "key-default-1",
-      Statement: [
-        {
-          Sid: "Enable IAM User Permissions",
-          Effect: "Allow",
-          Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-          Action: "kms:*",
-          Resource: "*",
-        },
-      ],
-    },
-    null,
-    2,
-  );
-}

@@ -6,11 +6,12 @@ import type { CallContext, OperationTable } from "../../region/call-context.js";
 import { days } from "../../util/clock.js";
 import type { KeyRecord } from "../kms-types.js";
 import { keyDisabled } from "../kms-errors.js";
-import { customerKey, notPendingDeletion } from "./keys.js";
+import { callerKey, customerKey, notPendingDeletion } from "./key-access.js";
 import { markerPage } from "./render.js";
 import type { KmsDeps } from "./kms-deps.js";
 
-const ON_DEMAND_LIMIT = 10;
+// The limit the KMS model documents (it was 10 when on-demand rotation was introduced).
+const ON_DEMAND_LIMIT = 25;
 const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
 function enabledKey(key: KeyRecord): KeyRecord {
@@ -22,39 +23,40 @@ function enabledKey(key: KeyRecord): KeyRecord {
 export function rotationOps({ keys, clock }: KmsDeps): OperationTable {
   return {
     async EnableKeyRotation(ctx: CallContext, input: any) {
-      const key = enabledKey(customerKey(await keys.resolveKey(ctx.accountId, input.KeyId)));
+      const key = enabledKey(await customerKey(keys, ctx, input.KeyId, "EnableKeyRotation"));
       const period: number = input.RotationPeriodInDays ?? 365;
       await keys.putKey({ ...key, rotationEnabled: true, rotationPeriodInDays: period, nextRotationDate: clock.now() + days(period) });
       return {};
     },
     async DisableKeyRotation(ctx: CallContext, input: any) {
-      const key = enabledKey(customerKey(await keys.resolveKey(ctx.accountId, input.KeyId)));
+      const key = enabledKey(await customerKey(keys, ctx, input.KeyId, "DisableKeyRotation"));
       await keys.putKey({ ...key, rotationEnabled: false, rotationPeriodInDays: undefined, nextRotationDate: undefined });
       return {};
     },
+    // Answers in every key state (AWS's key state table), pending deletion included.
     async GetKeyRotationStatus(ctx: CallContext, input: any) {
-      const key = notPendingDeletion(await keys.resolveKey(ctx.accountId, input.KeyId));
+      const key = await callerKey(keys, ctx, input.KeyId, "GetKeyRotationStatus");
       return {
         KeyRotationEnabled: key.rotationEnabled,
         KeyId: key.arn,
         RotationPeriodInDays: key.rotationEnabled ? key.rotationPeriodInDays : undefined,
         NextRotationDate: key.rotationEnabled ? seconds(key.nextRotationDate) : undefined,
-        OnDemandRotationStartDate: seconds(key.onDemandRotationStartDate),
+        // On-demand rotations complete within the request here, so none is ever in progress.
       };
     },
     async RotateKeyOnDemand(ctx: CallContext, input: any) {
-      const key = enabledKey(customerKey(await keys.resolveKey(ctx.accountId, input.KeyId)));
+      const key = enabledKey(await customerKey(keys, ctx, input.KeyId, "RotateKeyOnDemand"));
       if (key.materials.filter((m) => m.rotationType === "ON_DEMAND").length >= ON_DEMAND_LIMIT) {
         throw new ServiceError(
           "LimitExceededException",
           `The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: ${key.arn}`,
         );
       }
-      await keys.rotateMaterial({ ...key, onDemandRotationStartDate: clock.now() }, "ON_DEMAND");
-      return { KeyId: key.keyId };
+      await keys.rotateMaterial(key, "ON_DEMAND");
+      return { KeyId: key.arn };
     },
     async ListKeyRotations(ctx: CallContext, input: any) {
-      const key = await keys.resolveKey(ctx.accountId, input.KeyId);
+      const key = await callerKey(keys, ctx, input.KeyId, "ListKeyRotations");
       const rotations = key.materials
         .filter((m) => m.rotationType !== undefined)
         .map((m) => ({ KeyId: key.arn, KeyMaterialId: m.id, RotationDate: m.createdDate / 1000, RotationType: m.rotationType }));

@@ -3,7 +3,7 @@
 import type { CallContext, OperationTable } from "../../region/call-context.js";
 import type { KeyRecord } from "../kms-types.js";
 import { tagError } from "../kms-errors.js";
-import { customerKey, notPendingDeletion } from "./keys.js";
+import { callerKey, customerKey, notPendingDeletion } from "./key-access.js";
 import { markerPage } from "./render.js";
 import type { KmsDeps } from "./kms-deps.js";
 
@@ -23,18 +23,18 @@ export function checkNewTags(current: KmsTag[], added: KmsTag[]): KmsTag[] {
 export function tagOps({ keys }: KmsDeps): OperationTable {
   return {
     async TagResource(ctx: CallContext, input: any) {
-      const key = notPendingDeletion(customerKey(await keys.resolveKey(ctx.accountId, input.KeyId)));
+      const key = notPendingDeletion(await customerKey(keys, ctx, input.KeyId, "TagResource"));
       await keys.putKey({ ...key, tags: checkNewTags(key.tags, input.Tags) });
       return {};
     },
     async UntagResource(ctx: CallContext, input: any) {
-      const key = notPendingDeletion(customerKey(await keys.resolveKey(ctx.accountId, input.KeyId)));
+      const key = notPendingDeletion(await customerKey(keys, ctx, input.KeyId, "UntagResource"));
       const drop = new Set<string>(input.TagKeys);
       await keys.putKey({ ...key, tags: key.tags.filter((t) => !drop.has(t.TagKey)) });
       return {};
     },
     async ListResourceTags(ctx: CallContext, input: any) {
-      const key = await keys.resolveKey(ctx.accountId, input.KeyId);
+      const key = await callerKey(keys, ctx, input.KeyId, "ListResourceTags");
       const { page, Truncated, NextMarker } = markerPage(key.tags, input.Limit, input.Marker);
       return { Tags: page, Truncated, NextMarker };
     },
