@@ -1,6 +1,7 @@
 // The edge (DESIGN §2): an HTTP server that reads a request, authenticates it, routes it to the
 // Region node of its credential scope and answers in the service's protocol. Every response carries
-// x-amzn-RequestId; nothing but a ServiceError's code and message ever reaches a client.
+// x-amzn-RequestId; nothing but a ServiceError's code and message (or, for what is not AWS JSON at
+// all, the bare XML refusal AWS's front end gives) ever reaches a client.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
