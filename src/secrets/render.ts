@@ -1,5 +1,6 @@
 // The shapes DescribeSecret and ListSecrets return for a secret. Members AWS omits when empty are
-// omitted here too (Tags, VersionIdsToStages, RotationEnabled for a secret never rotated).
+// omitted here too (Tags of a secret never tagged, VersionIdsToStages, RotationEnabled for a secret
+// never rotated).
 
 import type { SecretRecord } from "./secret-types.js";
 import { epochSeconds } from "./secrets-core.js";
@@ -28,7 +29,7 @@ function common(record: SecretRecord) {
     LastAccessedDate: epochSeconds(record.lastAccessedDate),
     DeletedDate: epochSeconds(record.deletedDate),
     NextRotationDate: epochSeconds(r?.enabled ? r.nextRotationDate : undefined),
-    Tags: record.tags.length ? record.tags : undefined,
+    Tags: record.tags.length || record.tagsSet ? record.tags : undefined,
     OwningService: record.owningService,
     CreatedDate: epochSeconds(record.createdDate),
     PrimaryRegion: record.primaryRegion,

@@ -37,6 +37,8 @@ export interface SecretRecord {
   /** the key the user chose (as given: id, ARN, alias or alias ARN), undefined for aws/secretsmanager */
   kmsKeyId?: string;
   tags: Tag[];
+  /** set once the secret has had tags: from then on its Tags show even when empty, as on AWS */
+  tagsSet?: boolean;
   resourcePolicy?: string;
   rotation?: RotationSettings;
   type?: string;

@@ -28,14 +28,19 @@ export function tagOps(core: SecretsCore): OperationTable {
     return core.update(ctx, input.SecretId, async (record) => {
       const tags = mergeTags(record.tags, input.Tags);
       checkTags(tags);
-      return { record: { ...record, tags, lastChangedDate: core.clock.now() }, result: {} };
+      return { record: { ...record, tags, tagsSet: true, lastChangedDate: core.clock.now() }, result: {} };
     });
   }
 
   async function untagResource(ctx: CallContext, input: any) {
     const keys = new Set<string>(input.TagKeys);
     return core.update(ctx, input.SecretId, async (record) => ({
-      record: { ...record, tags: record.tags.filter((t) => !keys.has(t.Key)), lastChangedDate: core.clock.now() },
+      record: {
+        ...record,
+        tags: record.tags.filter((t) => !keys.has(t.Key)),
+        tagsSet: record.tagsSet || record.tags.length > 0 || undefined,
+        lastChangedDate: core.clock.now(),
+      },
       result: {},
     }));
   }

@@ -55,6 +55,7 @@ export function valueOps(core: SecretsCore): OperationTable {
         description: input.Description,
         kmsKeyId: input.KmsKeyId,
         tags: input.Tags ?? [],
+        tagsSet: input.Tags?.length ? true : undefined,
         type: input.Type,
         createdDate: now,
         lastChangedDate: now,
