@@ -16,30 +16,13 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
   UpdateSecretCommand,
-  UpdateSecretVersionStageCommand,
   ValidateResourcePolicyCommand,
-  paginateListSecrets,
-  type SecretListEntry,
 } from "@aws-sdk/client-secrets-manager";
-import { shortUid, type Scenario } from "./scenario.js";
-
-export type Replay = (s: Scenario) => Promise<void>;
-export type ScenarioEntry = Replay | { skip: string };
+import { shortUid } from "./scenario.js";
+import { createSecret, current, forceDelete, listAll, secretName, utf8, versions, type Replay, type ScenarioEntry } from "./sm-calls.js";
+import { versionStageScenarios } from "./version-stage-scenarios.js";
 
 const ROTATION = "RotateSecret and its Lambda belong to the rotation issue; not replayed yet";
-
-const secretName = () => `s-${shortUid()}`;
-const utf8 = (s: string) => Buffer.from(s, "utf8");
-
-async function listAll(s: Scenario): Promise<{ SecretList: SecretListEntry[] }> {
-  const all: SecretListEntry[] = [];
-  for await (const page of paginateListSecrets({ client: s.sm }, {})) all.push(...(page.SecretList ?? []));
-  return { SecretList: all };
-}
-
-function forceDelete(s: Scenario, key: string, secretId: string) {
-  return s.match(key, s.sm.send(new DeleteSecretCommand({ SecretId: secretId, ForceDeleteWithoutRecovery: true })));
-}
 
 /** test_create_and_update_secret: create, read by name, ARN and partial ARN, put, update by ARN. */
 function createAndUpdate(name: string, partialArnFinds = true): Replay {
@@ -108,38 +91,6 @@ const createMultiSecrets: Replay = async (s) => {
   for (const [i, name] of names.entries()) await forceDelete(s, `delete_secret_res${i}`, name);
 };
 
-/** Create a secret with SecretString `value`, registered for masking as secret 0, kept under `key`. */
-async function createSecret(s: Scenario, key: string, name: string, value: string) {
-  const created = await s.match(key, s.sm.send(new CreateSecretCommand({ Name: name, SecretString: value })));
-  s.mask.secretIdArn(created, 0);
-  return created;
-}
-
-const put = (s: Scenario, name: string, value: string, stages?: string[], token?: string) =>
-  s.sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: value, VersionStages: stages, ClientRequestToken: token }));
-const versions = (s: Scenario, name: string, includeDeprecated?: boolean) =>
-  s.sm.send(new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: includeDeprecated }));
-const current = (s: Scenario, name: string) => s.sm.send(new GetSecretValueCommand({ SecretId: name }));
-const moveStage = (s: Scenario, name: string, stage: string, from?: string, to?: string) =>
-  s.sm.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: stage, RemoveFromVersionId: from, MoveToVersionId: to }));
-
-const putSecretValueWithVersionStages: Replay = async (s) => {
-  const name = secretName();
-  await createSecret(s, "create_secret_rs_0", name, "secret_string_v0");
-  await s.match("get_secret_value_res_0", current(s, name));
-  const steps: [string, string[] | undefined][] = [
-    ["secret_string_v1", ["SAMPLESTAGE1", "SAMPLESTAGE0"]],
-    ["secret_string_v2", ["SAMPLESTAGE1", "SAMPLESTAGE0"]],
-    ["secret_string_v3", ["AWSPENDING"]],
-    ["secret_string_v4", undefined],
-  ];
-  for (const [i, [value, stages]] of steps.entries()) {
-    await s.match(`put_secret_value_res_${i + 1}`, put(s, name, value, stages, randomUUID()));
-    await s.match(`get_secret_value_res_${i + 1}`, current(s, name));
-  }
-  await forceDelete(s, "delete_secret_res_1", name);
-};
-
 const updateSecretDescription: Replay = async (s) => {
   const name = secretName();
   await createSecret(s, "create_secret_rs_0", name, "MySecretString");
@@ -157,125 +108,6 @@ const updateSecretDescription: Replay = async (s) => {
   await s.match("update_secret_res_3", s.sm.send(new UpdateSecretCommand({ SecretId: name })));
   await s.match("describe_secret_res_4", describe());
   await forceDelete(s, "delete_secret_res_0", name);
-};
-
-const versionStagesReturnType: Replay = async (s) => {
-  const name = secretName();
-  const created = await createSecret(s, "create_secret_rs_0", name, "Something1");
-  const pending = await s.match("put_secret_value_res_0", put(s, name, "Something2", ["AWSPENDING"]));
-  await s.match("update_secret_version_stage_res_0", moveStage(s, name, "AWSCURRENT", created.VersionId, pending.VersionId));
-  await forceDelete(s, "delete_secret_res_0", name);
-};
-
-const versionStagesCurrentPrevious: Replay = async (s) => {
-  const name = secretName();
-  await createSecret(s, "create_secret_rs_0", name, "secret_string_v0");
-  await s.match("list_secret_version_ids_res_0", versions(s, name));
-  await s.match("update_secret_res_0", s.sm.send(new UpdateSecretCommand({ SecretId: name, SecretString: "secret_string_v1" })));
-  await s.match("list_secret_version_ids_res_1", versions(s, name));
-  await forceDelete(s, "delete_secret_res_0", name);
-};
-
-const versionStagesCurrentPending: Replay = async (s) => {
-  const name = secretName();
-  const created = await createSecret(s, "create_secret_rs_0", name, "Something1");
-  const pending = await s.match("put_secret_value_res_0", put(s, name, "Something2", ["AWSPENDING"]));
-  await s.match("list_secret_version_ids_res_0", versions(s, name));
-  await s.match("update_secret_version_stage_res_0", moveStage(s, name, "AWSCURRENT", created.VersionId, pending.VersionId));
-  await s.match("list_secret_version_ids_res_1", versions(s, name));
-  await s.match("put_secret_value_res_1", put(s, name, "SS3"));
-  await s.match("list_secret_version_ids_res_2", versions(s, name));
-  await forceDelete(s, "delete_secret_res_0", name);
-};
-
-/**
- * The pending/current cycles: create (v0), then puts with the given stages, each followed by a
- * listing and a read, and AWSCURRENT moved along where `move` says.
- */
-const versionStagesCycle = (first: string[], second: string[], moveSecondWithStageCall: boolean): Replay => async (s) => {
-  const name = secretName();
-  const created = await createSecret(s, "create_secret_rs_0", name, "S1");
-  const v1 = await s.match("put_secret_value_res_0", put(s, name, "S2", first));
-  await s.match("list_secret_version_ids_res_0", versions(s, name));
-  await s.match("get_secret_value_res_0", current(s, name));
-  await s.match("update_secret_version_stage_res_0", moveStage(s, name, "AWSCURRENT", created.VersionId, v1.VersionId));
-  await s.match("list_secret_version_ids_res_1", versions(s, name));
-  await s.match("get_secret_value_res_1", current(s, name));
-  const v2 = await s.match("put_secret_value_res_1", put(s, name, "S3", second));
-  await s.match("list_secret_version_ids_res_2", versions(s, name));
-  await s.match("get_secret_value_res_2", current(s, name));
-  // The plain cycle records its second move under a put_ key, the custom-stage cycle under its own.
-  const key = moveSecondWithStageCall ? "update_secret_version_stage_res_1" : "put_secret_value_res_2";
-  await s.match(key, moveStage(s, name, "AWSCURRENT", v1.VersionId, v2.VersionId));
-  await s.match("list_secret_version_ids_res_3", versions(s, name));
-  await s.match("get_secret_value_res_3", current(s, name));
-  await forceDelete(s, "delete_secret_res_0", name);
-};
-
-const versionStagesCustom2: Replay = async (s) => {
-  const name = secretName();
-  await createSecret(s, "create_secret_rs_0", name, "SS");
-  const v0 = await s.match("put_secret_value_res_0", put(s, name, "S1", ["AWSCURRENT", "PUT0"]));
-  await s.match("list_secret_version_ids_res_0", versions(s, name));
-  const v1 = await s.match("put_secret_value_res_1", put(s, name, "S2", ["AWSPENDING", "PUT1"]));
-  await s.match("list_secret_version_ids_res_1", versions(s, name));
-  await s.match("get_secret_value_res_0", current(s, name));
-  await s.match("update_secret_version_stage_res_0", moveStage(s, name, "AWSCURRENT", v0.VersionId, v1.VersionId));
-  await s.match("list_secret_version_ids_res_2", versions(s, name));
-  await s.match("get_secret_value_res_1", current(s, name));
-  const v2 = await s.match("put_secret_value_res_2", put(s, name, "S3", ["AWSPENDING", "PUT2"]));
-  await s.match("list_secret_version_ids_res_3", versions(s, name));
-  await s.match("get_secret_value_res_2", current(s, name));
-  await s.match("update_secret_version_stage_res_1", moveStage(s, name, "AWSCURRENT", v1.VersionId, v2.VersionId));
-  await s.match("list_secret_version_ids_res_4", versions(s, name));
-  await s.match("get_secret_value_res_3", current(s, name));
-  await forceDelete(s, "delete_secret_res_0", name);
-};
-
-const versionStagesCustom3: Replay = async (s) => {
-  const name = secretName();
-  const created = await createSecret(s, "create_secret_rs", name, "SS");
-  const v1 = created.VersionId;
-  const v2 = (await s.match("put_secret_value_res_0", put(s, name, "S1", ["PENDING"]))).VersionId;
-  const byVersion = (versionId?: string) => s.sm.send(new GetSecretValueCommand({ SecretId: name, VersionId: versionId }));
-  await s.match("list_secret_version_ids_rs", versions(s, name));
-  await s.match("get_secret_value_v1_rs", byVersion(v1));
-  await s.match("get_secret_value_v2_rs", byVersion(v2));
-  await s.match("update_secret_version_stage_res_1", moveStage(s, name, "AWSCURRENT", v1, v2));
-  await s.match("get_secret_value_v1_rs_1", byVersion(v1));
-  await s.match("get_secret_value_v2_rs_1", byVersion(v2));
-  await s.match("update_secret_version_stage_res_2", moveStage(s, name, "PENDING", v2));
-  await s.match("get_secret_value_v1_rs_2", byVersion(v1));
-  await s.match("get_secret_value_v2_rs_2", byVersion(v2));
-  await forceDelete(s, "delete_secret_res_0", name);
-};
-
-const nonVersioningStages = (second: string[]): Replay => async (s) => {
-  const name = secretName();
-  await createSecret(s, "create_secret_rs_0", name, "S0");
-  await s.match("put_secret_value_res_0", put(s, name, "S1", ["one", "two", "three"]));
-  await s.match("list_secret_version_ids_res_0", versions(s, name));
-  await s.match("put_secret_value_res_1", put(s, name, "S2", second));
-  await s.match("list_secret_version_ids_res_1", versions(s, name));
-  await forceDelete(s, "delete_secret_res_0", name);
-};
-
-const deprecatedSecretVersionStage: Replay = async (s) => {
-  const name = secretName();
-  const created = await s.match(
-    "create_secret",
-    s.sm.send(new CreateSecretCommand({ Name: name, SecretString: "original", Description: "My secret" })),
-  );
-  s.mask.secretIdArn(created, 0);
-  await s.match("list_secret_version_ids", versions(s, name));
-  await s.match("put_secret_value_1", put(s, name, "update1"));
-  await s.match("list_secret_version_ids_1", versions(s, name));
-  await s.match("put_secret_value_2", put(s, name, "update2"));
-  await s.match("list_secret_version_ids_2", versions(s, name));
-  await s.match("list_secret_version_ids_3", versions(s, name, true));
-  await s.match("put_secret_value_3", put(s, name, "update3"));
-  await s.match("list_secret_version_ids_4", versions(s, name));
-  await s.match("list_secret_version_ids_5", versions(s, name, true));
 };
 
 /** test_no_client_request_token: a plain HTTP client that sends no ClientRequestToken. */
@@ -307,6 +139,8 @@ const RESOURCE_POLICY = {
 };
 
 export const scenarios: Record<string, ScenarioEntry> = {
+  ...versionStageScenarios,
+
   "TestSecretsManager::test_create_and_update_secret[s-c64bdc03]": createAndUpdate("s-c64bdc03"),
   "TestSecretsManager::test_create_and_update_secret[Valid/_+=.@-Name]": createAndUpdate("Valid/_+=.@-Name"),
   "TestSecretsManager::test_create_and_update_secret[Valid/_+=.@-Name-a1b2]": createAndUpdate("Valid/_+=.@-Name-a1b2"),
@@ -344,27 +178,12 @@ export const scenarios: Record<string, ScenarioEntry> = {
   "TestSecretsManager::test_create_multi_secrets": createMultiSecrets,
   "TestSecretsManager::test_create_multi_secrets_snapshot": createMultiSecrets,
 
-  "TestSecretsManager::test_put_secret_value_with_version_stages": putSecretValueWithVersionStages,
-
   "TestSecretsManager::test_invalid_secret_name[Inv Name]": invalidName("Inv Name"),
   "TestSecretsManager::test_invalid_secret_name[ Inv Name]": invalidName(" Inv Name"),
   "TestSecretsManager::test_invalid_secret_name[ Inv*Name? ]": invalidName(" Inv*Name? "),
   "TestSecretsManager::test_invalid_secret_name[ Inv *?!]Name\\\\-]": invalidName(" Inv *?!]Name\\-"),
 
   "TestSecretsManager::test_update_secret_description": updateSecretDescription,
-  "TestSecretsManager::test_update_secret_version_stages_return_type": versionStagesReturnType,
-  "TestSecretsManager::test_update_secret_version_stages_current_previous": versionStagesCurrentPrevious,
-  "TestSecretsManager::test_update_secret_version_stages_current_pending": versionStagesCurrentPending,
-  "TestSecretsManager::test_update_secret_version_stages_current_pending_cycle": versionStagesCycle(["AWSPENDING"], ["AWSPENDING"], false),
-  "TestSecretsManager::test_update_secret_version_stages_current_pending_cycle_custom_stages_1": versionStagesCycle(
-    ["AWSSOMETHING", "AWSPENDING", "PUT1"],
-    ["AWSPENDING", "PUT2"],
-    true,
-  ),
-  "TestSecretsManager::test_update_secret_version_stages_current_pending_cycle_custom_stages_2": versionStagesCustom2,
-  "TestSecretsManager::test_update_secret_version_stages_current_pending_cycle_custom_stages_3": versionStagesCustom3,
-  "TestSecretsManager::test_non_versioning_version_stages_replacement": nonVersioningStages(["one", "two", "three", "four"]),
-  "TestSecretsManager::test_non_versioning_version_stages_no_replacement": nonVersioningStages(["one", "two", "four"]),
 
   "TestSecretsManager::test_secret_not_found": async (s) => {
     await s.match("get_secret_value_not_found_ex", s.sm.send(new GetSecretValueCommand({ SecretId: secretName() })));
@@ -435,8 +254,6 @@ export const scenarios: Record<string, ScenarioEntry> = {
     await untag(["tag3", "tag4"]);
     await s.match("describe_secret_6", describe());
   },
-
-  "TestSecretsManager::test_deprecated_secret_version_stage": deprecatedSecretVersionStage,
 
   "TestSecretsManager::test_get_secret_value_errors": async (s) => {
     const name = shortUid();
