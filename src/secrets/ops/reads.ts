@@ -50,7 +50,7 @@ export function readOps(core: SecretsCore): OperationTable {
     if (ids && input.Filters) throw invalidParameter("Either 'SecretIdList' or 'Filters' must be provided, but not both.");
     if (!ids && !input.Filters) throw invalidParameter("Either 'SecretIdList' or 'Filters' must be provided.");
     if (ids && input.MaxResults !== undefined) {
-      throw invalidParameter("'MaxResults' is only valid when 'Filters' is provided.");
+      throw invalidParameter("'Filters' not specified. 'Filters' must also be specified when 'MaxResults' is provided.");
     }
     const values: unknown[] = [];
     const errors: unknown[] = [];
