@@ -2,6 +2,7 @@
 // Blobs arrive and leave base64-encoded in JSON (the validator has checked them).
 
 import { randomBytes } from "node:crypto";
+import { ServiceError } from "../../edge/service-error.js";
 import type { CallContext, OperationTable } from "../../region/call-context.js";
 import { kmsValidation, unsupported } from "../kms-errors.js";
 import type { KmsDeps } from "./kms-deps.js";
@@ -11,9 +12,10 @@ const ALGORITHM = "SYMMETRIC_DEFAULT";
 const b64 = (buf: Buffer) => buf.toString("base64");
 const bytes = (text: string) => Buffer.from(text, "base64");
 
+/** Symmetric keys take SYMMETRIC_DEFAULT only (AWS's wording for an algorithm a key spec does not take). */
 function checkAlgorithm(algorithm: string | undefined): void {
   if (algorithm !== undefined && algorithm !== ALGORITHM) {
-    throw unsupported(`Encryption algorithm ${algorithm} needs an asymmetric key; this key service holds symmetric keys only.`);
+    throw new ServiceError("InvalidKeyUsageException", `Algorithm ${algorithm} is incompatible with key spec ${ALGORITHM}.`);
   }
 }
 
