@@ -71,7 +71,9 @@ export async function rotateDueKeys({ keys, clock }: Pick<KmsDeps, "keys" | "clo
   const now = clock.now();
   for (const key of all) {
     if (!key.rotationEnabled || key.keyState !== "Enabled" || key.nextRotationDate === undefined || key.nextRotationDate > now) continue;
-    const period = key.rotationPeriodInDays ?? 365;
-    await keys.rotateMaterial({ ...key, nextRotationDate: now + days(period) }, "AUTOMATIC");
+    // The schedule keeps its own dates; after downtime longer than a period it restarts from now.
+    const period = days(key.rotationPeriodInDays ?? 365);
+    const next = key.nextRotationDate + period > now ? key.nextRotationDate + period : now + period;
+    await keys.rotateMaterial({ ...key, nextRotationDate: next }, "AUTOMATIC");
   }
 }
