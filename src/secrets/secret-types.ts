@@ -27,6 +27,12 @@ export interface RotationSettings {
   nextRotationDate?: number;
 }
 
+export interface ReplicaRegion {
+  region: string;
+  kmsKeyId?: string;
+  forceOverwrite?: boolean;
+}
+
 /** Everything about a secret except its values. `revision` increases on every committed change. */
 export interface SecretRecord {
   arn: string;
@@ -43,7 +49,10 @@ export interface SecretRecord {
   rotation?: RotationSettings;
   type?: string;
   owningService?: string;
+  /** the Region of the primary, on a primary that has replicas and on each replica */
   primaryRegion?: string;
+  /** on a primary: the Regions it replicates to, each with the replica's KMS key */
+  replicas?: ReplicaRegion[];
   createdDate: number;
   lastChangedDate: number;
   lastAccessedDate?: number;

@@ -6,6 +6,7 @@
 import type { SealedValue, SecretRecord } from "../secrets/secret-types.js";
 import type { KeyRecord, AliasRecord } from "../kms/kms-types.js";
 import type { AccessKeyRecord } from "../identity/identity-types.js";
+import type { ReplicaStatus } from "../replication/replication-types.js";
 
 export class StoreConflict extends Error {
   constructor(readonly what: "revision" | "name") {
@@ -19,6 +20,19 @@ export interface SecretCommit {
   expectedRevision: number;
   putValues?: SealedValue[];
   deleteValues?: string[];
+  /** replica Regions that must hear of this change, written in the same transaction (DESIGN §5.1) */
+  outbox?: { region: string; op: "sync" | "remove" }[];
+}
+
+/** One pending delivery: the newest revision of a secret that a replica Region must hear of. */
+export interface OutboxEntry {
+  arn: string;
+  region: string;
+  accountId: string;
+  op: "sync" | "remove";
+  revision: number;
+  attempts: number;
+  nextAttemptAt: number;
 }
 
 export interface SecretRepo {
@@ -55,13 +69,25 @@ export interface IdentityRepo {
   putAccessKey(key: AccessKeyRecord): Promise<void>;
 }
 
+export interface ReplicationRepo {
+  dueOutbox(now: number, limit: number): Promise<OutboxEntry[]>;
+  /** drop the entry if nothing newer was queued for the same secret and Region meanwhile */
+  completeOutbox(entry: OutboxEntry): Promise<void>;
+  deferOutbox(entry: OutboxEntry, nextAttemptAt: number): Promise<void>;
+  /** queue a delivery outside a secret change (retries, anti-entropy) */
+  enqueueOutbox(entry: Pick<OutboxEntry, "arn" | "region" | "accountId" | "op" | "revision">, now: number): Promise<void>;
+  outboxDepth(): Promise<Record<string, number>>;
+  replicaStatuses(arn: string): Promise<Record<string, ReplicaStatus>>;
+  setReplicaStatus(arn: string, region: string, status: ReplicaStatus | undefined): Promise<void>;
+}
+
 /** Small values the Region keeps about itself (root key check value, schema facts). */
 export interface MetaRepo {
   getMeta(key: string): Promise<string | undefined>;
   putMeta(key: string, value: string): Promise<void>;
 }
 
-export interface RegionStore extends SecretRepo, KeyRepo, IdentityRepo, MetaRepo {
+export interface RegionStore extends SecretRepo, KeyRepo, IdentityRepo, MetaRepo, ReplicationRepo {
   /** remove every secret and key (permissive-mode reset only) */
   wipe(): Promise<void>;
   close(): Promise<void>;

@@ -38,6 +38,23 @@ CREATE TABLE IF NOT EXISTS access_keys (
   access_key_id TEXT PRIMARY KEY,
   doc TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS outbox (
+  arn TEXT NOT NULL,
+  region TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  op TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  PRIMARY KEY (arn, region)
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox(next_attempt_at);
+CREATE TABLE IF NOT EXISTS replica_status (
+  arn TEXT NOT NULL,
+  region TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (arn, region)
+);
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -45,4 +62,4 @@ CREATE TABLE IF NOT EXISTS meta (
 `;
 
 /** tables a permissive-mode reset empties; the root key check value and access keys survive */
-export const resettableTables = ["secrets", "secret_values", "kms_keys", "kms_aliases"];
+export const resettableTables = ["secrets", "secret_values", "kms_keys", "kms_aliases", "outbox", "replica_status"];

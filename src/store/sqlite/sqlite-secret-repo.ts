@@ -4,6 +4,7 @@ import type Database from "better-sqlite3";
 import type { SealedValue, SecretRecord } from "../../secrets/secret-types.js";
 import { StoreConflict, type SecretCommit, type SecretRepo } from "../store.js";
 import { decodeDoc, encodeDoc } from "../json-codec.js";
+import { UPSERT_OUTBOX } from "./sqlite-replication-repo.js";
 
 interface SecretRow {
   doc: string;
@@ -118,6 +119,7 @@ export function makeSqliteSecretRepo(db: Database.Database): SecretRepo & { clea
     "INSERT OR REPLACE INTO secret_values (arn, version_id, kind, wrapped_key, iv, ciphertext) VALUES (?, ?, ?, ?, ?, ?)",
   );
   const deleteValue = db.prepare("DELETE FROM secret_values WHERE arn = ? AND version_id = ?");
+  const queue = db.prepare(UPSERT_OUTBOX);
   const accessOf = db.prepare("SELECT access_doc FROM secrets WHERE arn = ?");
   const setAccess = db.prepare("UPDATE secrets SET access_doc = ? WHERE arn = ?");
   const deleteSecret = db.prepare("DELETE FROM secrets WHERE arn = ? AND (? IS NULL OR revision = ?)");
@@ -139,6 +141,7 @@ export function makeSqliteSecretRepo(db: Database.Database): SecretRepo & { clea
     }
     for (const v of c.putValues ?? []) putValue.run(r.arn, v.versionId, v.kind, v.wrappedKey, v.iv, v.ciphertext);
     for (const id of c.deleteValues ?? []) deleteValue.run(r.arn, id);
+    for (const o of c.outbox ?? []) queue.run(r.arn, o.region, r.accountId, o.op, r.revision, 0);
   });
 
   const touch = db.transaction((arn: string, versionId: string, day: number) => {

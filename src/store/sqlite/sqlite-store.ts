@@ -8,6 +8,7 @@ import { decodeDoc, encodeDoc } from "../json-codec.js";
 import { schema, resettableTables } from "./sqlite-schema.js";
 import { makeSqliteSecretRepo } from "./sqlite-secret-repo.js";
 import { makeSqliteKeyRepo } from "./sqlite-key-repo.js";
+import { makeSqliteReplicationRepo } from "./sqlite-replication-repo.js";
 
 export function openSqliteStore(file: string): RegionStore {
   const db = new Database(file);
@@ -29,6 +30,7 @@ export function openSqliteStore(file: string): RegionStore {
   return {
     ...secretRepo,
     ...makeSqliteKeyRepo(db),
+    ...makeSqliteReplicationRepo(db),
     async getAccessKey(id) {
       const row = getAccessKey.get(id) as { doc: string } | undefined;
       return row && decodeDoc<AccessKeyRecord>(row.doc);

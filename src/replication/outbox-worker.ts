@@ -1,0 +1,227 @@
+// The sending side of replication (DESIGN §5.2, §5.5): a worker per Region drains the outbox. For
+// each entry it sends the replica Region the secret's newest state with the values that Region
+// lacks, sealed to it, and records the replica's status. Failures retry with capped exponential
+// backoff and jitter; a change is woken up at once, the outbox is also polled.
+
+import type { KeyService } from "../kms/key-service.js";
+import { openValue } from "../secrets/envelope.js";
+import type { SecretRecord } from "../secrets/secret-types.js";
+import { StoreConflict, type OutboxEntry, type ReplicationRepo, type SecretRepo } from "../store/store.js";
+import type { Clock } from "../util/clock.js";
+import type { Logger } from "../util/logger.js";
+import { sealForRegion, valueAad } from "./sealed-transfer.js";
+import { RegionUnreachable, type ApplyOutcome, type ReplicaStatus, type SyncMessage } from "./replication-types.js";
+import type { ReplicationTransport } from "./transport.js";
+
+export interface WorkerDeps {
+  region: string;
+  store: SecretRepo & ReplicationRepo;
+  keys: Pick<KeyService, "decrypt">;
+  transport: ReplicationTransport;
+  clock: Clock;
+  log: Logger;
+  /** deliveries in flight at once (different secrets; one secret's deliveries stay in order) */
+  concurrency?: number;
+  pollIntervalMs?: number;
+}
+
+const BATCH = 200;
+const MAX_BACKOFF_MS = 30_000;
+
+export function backoffMs(attempts: number, random = Math.random): number {
+  const base = Math.min(MAX_BACKOFF_MS, 200 * 2 ** Math.min(attempts, 10));
+  return Math.round(base * (0.5 + random()));
+}
+
+export function makeOutboxWorker(deps: WorkerDeps) {
+  const { region, store, transport, clock } = deps;
+  const concurrency = deps.concurrency ?? 8;
+  let running = false;
+  let again = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const idle: (() => void)[] = [];
+
+  async function sealedValues(record: SecretRecord, dest: string, versionIds: Iterable<string>) {
+    const destKey = await transport.publicKeyOf(dest);
+    const out: SyncMessage["values"] = [];
+    for (const versionId of versionIds) {
+      const stored = await store.getValue(record.arn, versionId);
+      if (!stored) continue;
+      const value = await openValue(deps.keys, record.accountId, record.arn, stored);
+      try {
+        out.push({ versionId, kind: value.kind, sealed: sealForRegion(destKey, value.bytes, valueAad(record.arn, versionId, dest, record.revision)) });
+      } finally {
+        value.bytes.fill(0);
+      }
+    }
+    return out;
+  }
+
+  async function syncMessage(record: SecretRecord, dest: string, have: Set<string>, forceIds?: string[]): Promise<SyncMessage> {
+    const replica = record.replicas!.find((r) => r.region === dest)!;
+    const wanted = forceIds ?? record.versions.map((v) => v.versionId).filter((id) => !have.has(id));
+    return {
+      kind: "sync",
+      source: region,
+      dest,
+      accountId: record.accountId,
+      primaryArn: record.arn,
+      revision: record.revision,
+      forceOverwrite: replica.forceOverwrite === true,
+      kmsKeyId: replica.kmsKeyId,
+      secret: {
+        name: record.name,
+        description: record.description,
+        tags: record.tags,
+        tagsSet: record.tagsSet,
+        resourcePolicy: record.resourcePolicy,
+        rotation: record.rotation,
+        type: record.type,
+        createdDate: record.createdDate,
+        lastChangedDate: record.lastChangedDate,
+        versions: record.versions.map((v) => ({ versionId: v.versionId, stages: v.stages, createdDate: v.createdDate })),
+      },
+      values: await sealedValues(record, dest, wanted),
+    };
+  }
+
+  /** The old primary learns of a promotion by the replica's refusal: drop that Region. */
+  async function dropReplica(arn: string, dest: string) {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const record = await store.findSecretByArn(arn);
+      if (!record?.replicas?.some((r) => r.region === dest)) break;
+      const replicas = record.replicas.filter((r) => r.region !== dest);
+      try {
+        await store.commitSecret({
+          record: { ...record, replicas, primaryRegion: replicas.length ? record.primaryRegion : undefined, revision: record.revision + 1 },
+          expectedRevision: record.revision,
+          outbox: replicas.map((r) => ({ region: r.region, op: "sync" as const })),
+        });
+        break;
+      } catch (e) {
+        if (!(e instanceof StoreConflict)) throw e;
+      }
+    }
+    await store.setReplicaStatus(arn, dest, undefined);
+  }
+
+  async function deliver(entry: OutboxEntry): Promise<void> {
+    const dest = entry.region;
+    if (entry.op === "remove") {
+      await transport.send({ kind: "remove", source: region, dest, accountId: entry.accountId, primaryArn: entry.arn });
+      await store.completeOutbox(entry);
+      return;
+    }
+    const record = await store.findSecretByArn(entry.arn);
+    if (!record || !record.replicas?.some((r) => r.region === dest)) {
+      await store.completeOutbox(entry); // the secret or the Region left replication meanwhile
+      return;
+    }
+    const statuses = await store.replicaStatuses(record.arn);
+    const previous: ReplicaStatus | undefined = statuses[dest];
+    let outcome: ApplyOutcome = await transport.send(await syncMessage(record, dest, new Set(previous?.versions ?? [])));
+    if (outcome.status === "NeedValues") {
+      outcome = await transport.send(await syncMessage(record, dest, new Set(), outcome.versionIds));
+    }
+    if (outcome.status === "InSync") {
+      await store.setReplicaStatus(record.arn, dest, {
+        status: "InSync",
+        versions: outcome.versions,
+        revision: record.revision,
+        lastAccessedDate: outcome.lastAccessedDate,
+      });
+      await store.completeOutbox(entry);
+    } else if (outcome.status === "Promoted") {
+      await dropReplica(record.arn, dest);
+      await store.completeOutbox(entry);
+    } else {
+      const message = outcome.status === "Failed" ? outcome.message : `Unexpected answer ${outcome.status} from ${dest}.`;
+      await store.setReplicaStatus(record.arn, dest, { ...previous, status: "Failed", statusMessage: message });
+      await store.deferOutbox(entry, clock.now() + backoffMs(entry.attempts));
+    }
+  }
+
+  async function attempt(entry: OutboxEntry) {
+    try {
+      await deliver(entry);
+    } catch (e) {
+      const unreachable = e instanceof RegionUnreachable;
+      if (!unreachable) deps.log.error("replication delivery failed", { arn: entry.arn, region: entry.region, error: (e as Error).message });
+      if (entry.op === "sync") {
+        const statuses = await store.replicaStatuses(entry.arn);
+        await store.setReplicaStatus(entry.arn, entry.region, {
+          ...statuses[entry.region],
+          status: "Failed",
+          statusMessage: unreachable ? `Region ${entry.region} is unreachable; retrying.` : `Replication to ${entry.region} failed; retrying.`,
+        });
+      }
+      await store.deferOutbox(entry, clock.now() + backoffMs(entry.attempts));
+    }
+  }
+
+  /** Deliver everything due, `concurrency` secrets at a time; one secret's entries in order. */
+  async function drainDue() {
+    for (;;) {
+      const due = await store.dueOutbox(clock.now(), BATCH);
+      if (due.length === 0) return;
+      const bySecret = new Map<string, OutboxEntry[]>();
+      for (const e of due) bySecret.set(e.arn, [...(bySecret.get(e.arn) ?? []), e]);
+      const queues = [...bySecret.values()];
+      await Promise.all(
+        Array.from({ length: Math.min(concurrency, queues.length) }, async () => {
+          for (let q = queues.shift(); q; q = queues.shift()) for (const e of q) await attempt(e);
+        }),
+      );
+      if (due.length < BATCH && !again) return;
+      again = false;
+    }
+  }
+
+  async function run() {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        await drainDue();
+      } while (again && !stopped);
+    } finally {
+      running = false;
+      for (const resolve of idle.splice(0)) resolve();
+      schedule();
+    }
+  }
+
+  function schedule() {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void run(), deps.pollIntervalMs ?? 1000);
+    timer.unref();
+  }
+
+  return {
+    /** a change was committed: deliver now */
+    kick() {
+      if (!stopped) void run();
+    },
+    start() {
+      stopped = false;
+      schedule();
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+    /** resolves when the worker has gone through the outbox once (tests, shutdown) */
+    async settle() {
+      await run();
+      if (running) await new Promise<void>((resolve) => idle.push(resolve));
+    },
+  };
+}
+
+export type OutboxWorker = ReturnType<typeof makeOutboxWorker>;

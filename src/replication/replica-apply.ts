@@ -1,0 +1,164 @@
+// The receiving side of replication (DESIGN §5.4): apply a primary's state to the replica in this
+// Region, only if it is newer; unseal each new value and encrypt it under this Region's own KMS key.
+// Also removal of a replica, and the notice that a replica was promoted.
+
+import type { KeyObject } from "node:crypto";
+import { ServiceError } from "../edge/service-error.js";
+import type { KeyService } from "../kms/key-service.js";
+import { DEFAULT_SECRETS_ALIAS } from "../kms/key-service.js";
+import { sealValue } from "../secrets/envelope.js";
+import type { SealedValue, SecretRecord } from "../secrets/secret-types.js";
+import { StoreConflict, type ReplicationRepo, type SecretRepo } from "../store/store.js";
+import type { Clock } from "../util/clock.js";
+import { openFromRegion, valueAad } from "./sealed-transfer.js";
+import type { ApplyOutcome, PromotedNotice, RemoveMessage, ReplicationMessage, SyncMessage } from "./replication-types.js";
+
+export interface ApplyDeps {
+  region: string;
+  store: SecretRepo & ReplicationRepo;
+  keys: Pick<KeyService, "generateDataKey" | "resolveKey" | "usable">;
+  transportKey: () => KeyObject;
+  isEnabled(accountId: string): Promise<boolean>;
+  clock: Clock;
+}
+
+/** The same ARN in another Region. */
+export function arnInRegion(arn: string, region: string): string {
+  const parts = arn.split(":");
+  parts[3] = region;
+  return parts.join(":");
+}
+
+export function makeReplicaApplier(deps: ApplyDeps) {
+  const { region, store, keys } = deps;
+
+  async function sync(msg: SyncMessage): Promise<ApplyOutcome> {
+    if (!(await deps.isEnabled(msg.accountId))) {
+      return { status: "Failed", message: `Region ${region} is not enabled for account ${msg.accountId}.` };
+    }
+    const arn = arnInRegion(msg.primaryArn, region);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let local = await store.findSecretByName(msg.accountId, msg.secret.name);
+      if (local && local.arn === arn) {
+        if (local.primaryRegion !== msg.source) return { status: "Promoted" };
+        if (local.revision >= msg.revision) return inSync(local);
+      } else if (local) {
+        if (!msg.forceOverwrite) {
+          return {
+            status: "Failed",
+            message: `A secret named ${msg.secret.name} already exists in ${region} and is not a replica of this secret. Set ForceOverwriteReplicaSecret to replace it.`,
+          };
+        }
+        await store.purgeSecret(local.arn);
+        local = undefined;
+      }
+      const have = new Set((local?.versions ?? []).map((v) => v.versionId));
+      const sent = new Map(msg.values.map((v) => [v.versionId, v]));
+      const missing = msg.secret.versions.filter((v) => !have.has(v.versionId) && !sent.has(v.versionId)).map((v) => v.versionId);
+      if (missing.length > 0) return { status: "NeedValues", versionIds: missing };
+
+      const keyRef = msg.kmsKeyId ?? DEFAULT_SECRETS_ALIAS;
+      const keyProblem = await checkKey(msg.accountId, keyRef);
+      if (keyProblem) return { status: "Failed", message: keyProblem };
+
+      const putValues: SealedValue[] = [];
+      const keyArns = new Map<string, string>();
+      for (const v of msg.secret.versions) {
+        const value = sent.get(v.versionId);
+        if (!value || have.has(v.versionId)) continue;
+        const plain = openFromRegion(deps.transportKey(), value.sealed, valueAad(msg.primaryArn, v.versionId, region, msg.revision));
+        try {
+          const { sealed, keyArn } = await sealValue(keys, msg.accountId, keyRef, arn, v.versionId, { kind: value.kind, bytes: plain });
+          putValues.push(sealed);
+          keyArns.set(v.versionId, keyArn);
+        } finally {
+          plain.fill(0);
+        }
+      }
+      const keep = new Set(msg.secret.versions.map((v) => v.versionId));
+      const record: SecretRecord = {
+        arn,
+        accountId: msg.accountId,
+        region,
+        name: msg.secret.name,
+        description: msg.secret.description,
+        kmsKeyId: msg.kmsKeyId,
+        tags: msg.secret.tags,
+        tagsSet: msg.secret.tagsSet,
+        resourcePolicy: msg.secret.resourcePolicy,
+        rotation: msg.secret.rotation,
+        type: msg.secret.type,
+        primaryRegion: msg.source,
+        createdDate: msg.secret.createdDate,
+        lastChangedDate: msg.secret.lastChangedDate,
+        versions: msg.secret.versions.map((v) => {
+          const previous = local?.versions.find((x) => x.versionId === v.versionId);
+          const kmsKeyId = keyArns.get(v.versionId) ?? previous?.kmsKeyId;
+          return { versionId: v.versionId, stages: v.stages, createdDate: v.createdDate, kmsKeyId: msg.kmsKeyId ? kmsKeyId : undefined };
+        }),
+        revision: msg.revision,
+      };
+      try {
+        await store.commitSecret({
+          record,
+          expectedRevision: local?.revision ?? 0,
+          putValues,
+          deleteValues: [...have].filter((id) => !keep.has(id)),
+        });
+        return inSync(record, local?.lastAccessedDate);
+      } catch (e) {
+        if (!(e instanceof StoreConflict)) throw e;
+      }
+    }
+    return { status: "Failed", message: `The replica in ${region} changed while it was being written; the primary retries.` };
+  }
+
+  function inSync(record: SecretRecord, lastAccessedDate = record.lastAccessedDate): ApplyOutcome {
+    return { status: "InSync", versions: record.versions.map((v) => v.versionId), lastAccessedDate };
+  }
+
+  /** Why the replica's KMS key cannot be used, or undefined when it can. */
+  async function checkKey(accountId: string, keyRef: string): Promise<string | undefined> {
+    try {
+      keys.usable(await keys.resolveKey(accountId, keyRef));
+      return undefined;
+    } catch (e) {
+      if (!(e instanceof ServiceError)) throw e;
+      return `The KMS key ${keyRef} can't be used in ${region}: ${e.message || e.code}`;
+    }
+  }
+
+  async function remove(msg: RemoveMessage): Promise<ApplyOutcome> {
+    const local = await store.findSecretByArn(arnInRegion(msg.primaryArn, region));
+    if (local && local.primaryRegion === msg.source) await store.purgeSecret(local.arn);
+    return { status: "Removed" };
+  }
+
+  /** At the old primary: a replica was promoted; stop replicating to it, never overwrite it. */
+  async function promoted(msg: PromotedNotice): Promise<ApplyOutcome> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const record = await store.findSecretByArn(msg.primaryArn);
+      if (!record?.replicas?.some((r) => r.region === msg.source)) break;
+      const replicas = record.replicas.filter((r) => r.region !== msg.source);
+      try {
+        await store.commitSecret({
+          record: { ...record, replicas, primaryRegion: replicas.length ? record.primaryRegion : undefined, revision: record.revision + 1 },
+          expectedRevision: record.revision,
+          outbox: replicas.map((r) => ({ region: r.region, op: "sync" as const })),
+        });
+        await store.setReplicaStatus(record.arn, msg.source, undefined);
+        break;
+      } catch (e) {
+        if (!(e instanceof StoreConflict)) throw e;
+      }
+    }
+    return { status: "Noted" };
+  }
+
+  return async function apply(message: ReplicationMessage): Promise<ApplyOutcome> {
+    if (message.dest !== region) return { status: "Failed", message: `This is ${region}, not ${message.dest}.` };
+    if (message.kind === "sync") return sync(message);
+    if (message.kind === "remove") return remove(message);
+    return promoted(message);
+  };
+}

@@ -1,0 +1,85 @@
+// The replication protocol (DESIGN §5): what a primary Region sends a replica Region, and what the
+// replica answers. State-based: a sync carries the secret's whole metadata at one revision and the
+// values the replica does not have yet, sealed to the replica Region.
+
+import type { RotationSettings, Tag } from "../secrets/secret-types.js";
+import type { SealedForRegion } from "./sealed-transfer.js";
+
+export interface ReplicatedVersion {
+  versionId: string;
+  stages: string[];
+  createdDate: number;
+}
+
+export interface ReplicatedValue {
+  versionId: string;
+  kind: "string" | "binary";
+  sealed: SealedForRegion;
+}
+
+export interface SyncMessage {
+  kind: "sync";
+  source: string;
+  dest: string;
+  accountId: string;
+  primaryArn: string;
+  revision: number;
+  /** replace a same-named secret in the destination that is not a replica of this primary */
+  forceOverwrite: boolean;
+  /** the replica's KMS key in the destination Region; aws/secretsmanager there when absent */
+  kmsKeyId?: string;
+  secret: {
+    name: string;
+    description?: string;
+    tags: Tag[];
+    tagsSet?: boolean;
+    resourcePolicy?: string;
+    rotation?: RotationSettings;
+    type?: string;
+    createdDate: number;
+    lastChangedDate: number;
+    versions: ReplicatedVersion[];
+  };
+  values: ReplicatedValue[];
+}
+
+export interface RemoveMessage {
+  kind: "remove";
+  source: string;
+  dest: string;
+  accountId: string;
+  primaryArn: string;
+}
+
+/** A replica was promoted: sent by the promoted Region to the old primary. */
+export interface PromotedNotice {
+  kind: "promoted";
+  source: string;
+  dest: string;
+  accountId: string;
+  primaryArn: string;
+}
+
+export type ReplicationMessage = SyncMessage | RemoveMessage | PromotedNotice;
+
+export type ApplyOutcome =
+  | { status: "InSync"; versions: string[]; lastAccessedDate?: number }
+  | { status: "Failed"; message: string }
+  /** the replica lacks these values (restored from a backup, say): send them */
+  | { status: "NeedValues"; versionIds: string[] }
+  /** the replica was promoted to a standalone secret: never overwrite it */
+  | { status: "Promoted" }
+  | { status: "Removed" }
+  | { status: "Noted" };
+
+/** What the primary keeps about one replica Region (not replicated, no revision). */
+export interface ReplicaStatus {
+  status: "InProgress" | "InSync" | "Failed";
+  statusMessage?: string;
+  /** version ids the replica holds values for, so later syncs send only new ones */
+  versions?: string[];
+  revision?: number;
+  lastAccessedDate?: number;
+}
+
+export class RegionUnreachable extends Error {}

@@ -1,0 +1,71 @@
+// The outbox and per-replica status in a Region's SQLite store (DESIGN §5). Outbox rows are
+// written by commitSecret in the change's own transaction; this repo reads and retires them.
+
+import type Database from "better-sqlite3";
+import type { OutboxEntry, ReplicationRepo } from "../store.js";
+import type { ReplicaStatus } from "../../replication/replication-types.js";
+
+interface OutboxRow {
+  arn: string;
+  region: string;
+  account_id: string;
+  op: "sync" | "remove";
+  revision: number;
+  attempts: number;
+  next_attempt_at: number;
+}
+
+const toEntry = (r: OutboxRow): OutboxEntry => ({
+  arn: r.arn,
+  region: r.region,
+  accountId: r.account_id,
+  op: r.op,
+  revision: r.revision,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
+});
+
+/** The statement commitSecret runs per outbox entry: a newer change replaces what was queued. */
+export const UPSERT_OUTBOX = `
+INSERT INTO outbox (arn, region, account_id, op, revision, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?)
+ON CONFLICT (arn, region) DO UPDATE SET op = excluded.op, revision = excluded.revision, attempts = 0,
+  next_attempt_at = excluded.next_attempt_at`;
+
+export function makeSqliteReplicationRepo(db: Database.Database): ReplicationRepo {
+  const due = db.prepare("SELECT * FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?");
+  const complete = db.prepare("DELETE FROM outbox WHERE arn = ? AND region = ? AND revision = ? AND op = ?");
+  const defer = db.prepare(
+    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE arn = ? AND region = ? AND revision = ? AND op = ?",
+  );
+  const upsert = db.prepare(UPSERT_OUTBOX);
+  const depth = db.prepare("SELECT region, COUNT(*) AS n FROM outbox GROUP BY region");
+  const statuses = db.prepare("SELECT region, doc FROM replica_status WHERE arn = ?");
+  const putStatus = db.prepare("INSERT OR REPLACE INTO replica_status (arn, region, doc) VALUES (?, ?, ?)");
+  const dropStatus = db.prepare("DELETE FROM replica_status WHERE arn = ? AND region = ?");
+
+  return {
+    async dueOutbox(now, limit) {
+      return (due.all(now, limit) as OutboxRow[]).map(toEntry);
+    },
+    async completeOutbox(e) {
+      complete.run(e.arn, e.region, e.revision, e.op);
+    },
+    async deferOutbox(e, nextAttemptAt) {
+      defer.run(nextAttemptAt, e.arn, e.region, e.revision, e.op);
+    },
+    async enqueueOutbox(e, now) {
+      upsert.run(e.arn, e.region, e.accountId, e.op, e.revision, now);
+    },
+    async outboxDepth() {
+      return Object.fromEntries((depth.all() as { region: string; n: number }[]).map((r) => [r.region, r.n]));
+    },
+    async replicaStatuses(arn) {
+      const rows = statuses.all(arn) as { region: string; doc: string }[];
+      return Object.fromEntries(rows.map((r) => [r.region, JSON.parse(r.doc) as ReplicaStatus]));
+    },
+    async setReplicaStatus(arn, region, status) {
+      if (status) putStatus.run(arn, region, JSON.stringify(status));
+      else dropStatus.run(arn, region);
+    },
+  };
+}
