@@ -6,7 +6,8 @@ import { defaultTopology, type Topology } from "./config/topology.js";
 import { openRegionHost, type RegionHost } from "./region/region-host.js";
 import { createEdgeServer } from "./edge/http-server.js";
 import type { AuthMode } from "./edge/authenticate.js";
-import { makeFileSeal } from "./seal/file-seal.js";
+import { makeSeal, readSealConfig } from "./seal/make-seal.js";
+import type { Seal } from "./seal/seal.js";
 import { systemClock, type Clock } from "./util/clock.js";
 import { makeLogger, type Logger } from "./util/logger.js";
 import { jsonServices } from "./edge/services.js";
@@ -22,6 +23,8 @@ export interface ServerOptions {
   clock?: Clock;
   log?: Logger;
   env?: NodeJS.ProcessEnv;
+  /** the root key's seal; when absent, the one MERIDIAN_SEAL and its variables in env choose (file by default) */
+  seal?: Seal;
 }
 
 export interface RunningServer {
@@ -40,7 +43,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = await openRegionHost({
     topology: opts.topology ?? defaultTopology,
     dataDir: opts.dataDir,
-    seal: makeFileSeal(opts.dataDir, env),
+    seal: opts.seal ?? makeSeal(readSealConfig(env), opts.dataDir, env),
     clock,
     regions: opts.regions,
   });

@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { startServer } from "../server.js";
+import { makeSeal, readSealConfig } from "../seal/make-seal.js";
 import { allRegions, defaultTopology } from "../config/topology.js";
 import type { AuthMode } from "../edge/authenticate.js";
 
@@ -19,11 +20,23 @@ Options for serve (environment variable in brackets):
   --auth <mode>        strict (default) or permissive (MERIDIAN_AUTH); permissive accepts any
                        well-formed SigV4 request and is meant for CI replacing an emulator
   --account-id <id>    the default account, 12 digits (MERIDIAN_ACCOUNT_ID, default 000000000000)
+  --seal <kind>        what protects the root key (MERIDIAN_SEAL): file (default, development only),
+                       kms (a key in AWS KMS or another Meridian) or pkcs11 (a key in an HSM token)
   -h, --help           show this help
 
 First start: the admin access key comes from MERIDIAN_ADMIN_ACCESS_KEY_ID and
-MERIDIAN_ADMIN_SECRET_ACCESS_KEY when set, else one is generated and printed once. The root key
-comes from MERIDIAN_ROOT_KEY (32 bytes, base64) or a file generated in the data directory.
+MERIDIAN_ADMIN_SECRET_ACCESS_KEY when set, else one is generated and printed once.
+
+The root key is made at first start and kept in the data directory, sealed by --seal:
+  file    in the clear: MERIDIAN_ROOT_KEY (32 bytes, base64), else <data-dir>/root.key
+  kms     encrypted under MERIDIAN_SEAL_KMS_KEY_ID (key id, ARN or alias; required) at
+          MERIDIAN_SEAL_KMS_ENDPOINT (default: AWS) in MERIDIAN_SEAL_KMS_REGION (default: AWS_REGION),
+          with credentials from the AWS environment (AWS_ACCESS_KEY_ID, AWS_PROFILE, ...)
+  pkcs11  encrypted by the AES key MERIDIAN_SEAL_PKCS11_KEY_LABEL (default meridian-root-key) on the
+          token MERIDIAN_SEAL_PKCS11_TOKEN_LABEL (or slot id MERIDIAN_SEAL_PKCS11_SLOT), logged in
+          with MERIDIAN_SEAL_PKCS11_PIN, through MERIDIAN_SEAL_PKCS11_LIBRARY (default
+          /usr/lib/softhsm/libsofthsm2.so); MERIDIAN_SEAL_PKCS11_GENERATE_KEY=true generates that
+          key in the token at first start if it is absent
 `;
 
 function fail(message: string): never {
@@ -40,6 +53,7 @@ async function serve(argv: string[]) {
       "data-dir": { type: "string" },
       auth: { type: "string" },
       "account-id": { type: "string" },
+      seal: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -54,10 +68,11 @@ async function serve(argv: string[]) {
   const accountId = values["account-id"] ?? env.MERIDIAN_ACCOUNT_ID ?? "000000000000";
   if (!/^\d{12}$/.test(accountId)) fail("--account-id must be 12 digits");
   const dataDir = resolve(values["data-dir"] ?? env.MERIDIAN_DATA_DIR ?? ".meridian");
+  const seal = makeSeal(readSealConfig(env, values.seal), dataDir, env);
 
   process.umask(0o077); // every file under the data directory is the owner's alone
-  const server = await startServer({ host: values.host ?? env.MERIDIAN_HOST ?? "127.0.0.1", port, dataDir, auth, accountId });
-  printBanner(server.url, dataDir, auth, accountId, server.createdAdminKey);
+  const server = await startServer({ host: values.host ?? env.MERIDIAN_HOST ?? "127.0.0.1", port, dataDir, auth, accountId, seal });
+  printBanner(server.url, dataDir, seal.description, auth, accountId, server.createdAdminKey);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -74,6 +89,7 @@ async function serve(argv: string[]) {
 function printBanner(
   url: string,
   dataDir: string,
+  rootKey: string,
   auth: AuthMode,
   accountId: string,
   created?: { accessKeyId: string; secretAccessKey: string; fromEnv: boolean },
@@ -82,6 +98,7 @@ function printBanner(
   const lines = [
     `Meridian is listening on ${url}`,
     `Data directory: ${dataDir}`,
+    `Root key: ${rootKey}`,
     `Account: ${accountId}`,
     `Regions: ${regions.filter((r) => !r.optIn).map((r) => r.name).join(", ")}`,
     `Opt-in Regions (disabled until enabled): ${regions.filter((r) => r.optIn).map((r) => r.name).join(", ")}`,
