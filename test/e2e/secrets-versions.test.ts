@@ -234,3 +234,64 @@ test("labeled versions are never dropped to make room", async () => {
   assert.deepEqual(all[keep], ["KEEP"]);
   assert.equal((await sm.send(new GetSecretValueCommand({ SecretId: name, VersionStage: "KEEP" }))).SecretString, "keep");
 });
+
+/** Run a send with ClientRequestToken taken out of the body the SDK serialized (it always fills one in). */
+async function withoutToken<T>(send: () => Promise<T>): Promise<T> {
+  sm.middlewareStack.add(
+    (next) => (args) => {
+      const request = args.request as { body: string; headers: Record<string, string> };
+      const body = JSON.parse(request.body);
+      delete body.ClientRequestToken;
+      request.body = JSON.stringify(body);
+      request.headers["content-length"] = String(Buffer.byteLength(request.body));
+      return next(args);
+    },
+    { step: "build", priority: "low", name: "dropClientRequestToken" },
+  );
+  try {
+    return await send();
+  } finally {
+    sm.middlewareStack.remove("dropClientRequestToken");
+  }
+}
+
+test("writing a value without a ClientRequestToken is refused (the SDKs always send one)", async () => {
+  const name = newName();
+  const missing = "You must provide a ClientRequestToken value. We recommend a UUID-type value.";
+  await rejects(withoutToken(() => sm.send(new CreateSecretCommand({ Name: name, SecretString: "s" }))), "InvalidRequestException", missing);
+  await sm.send(new CreateSecretCommand({ Name: name, SecretString: "s" }));
+  await rejects(withoutToken(() => sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: "t" }))), "InvalidRequestException", missing);
+  await rejects(withoutToken(() => sm.send(new UpdateSecretCommand({ SecretId: name, SecretString: "t", Description: "d" }))), "InvalidRequestException", missing);
+  // Without a value there is no version to name.
+  await withoutToken(() => sm.send(new UpdateSecretCommand({ SecretId: name, Description: "d" })));
+  assert.equal((await sm.send(new DescribeSecretCommand({ SecretId: name }))).Description, "d");
+});
+
+test("a token must be 32 to 64 characters; PutSecretValue needs a value", async () => {
+  const name = newName();
+  await sm.send(new CreateSecretCommand({ Name: name, SecretString: "s" }));
+  await rejects(
+    sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: "t", ClientRequestToken: "too-short" })),
+    "ValidationException",
+    "1 validation error detected: Value 'too-short' at 'clientRequestToken' failed to satisfy constraint: Member must have length greater than or equal to 32",
+  );
+  await rejects(
+    sm.send(new PutSecretValueCommand({ SecretId: name })),
+    "InvalidRequestException",
+    "You must provide either SecretString or SecretBinary.",
+  );
+});
+
+test("concurrent PutSecretValue calls each add a version; one ends up AWSCURRENT, one AWSPREVIOUS", async () => {
+  const name = newName();
+  const created = await sm.send(new CreateSecretCommand({ Name: name, SecretString: "start" }));
+  const puts = await Promise.all(
+    Array.from({ length: 12 }, (_, i) => sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: `p${i}` }))),
+  );
+  const all = await versions(name, true);
+  assert.deepEqual(Object.keys(all).sort(), [created.VersionId!, ...puts.map((p) => p.VersionId!)].sort());
+  const labeled = Object.entries(all).filter(([, stages]) => stages !== null);
+  assert.deepEqual(labeled.map(([, stages]) => stages).sort(), [["AWSCURRENT"], ["AWSPREVIOUS"]]);
+  const current = await sm.send(new GetSecretValueCommand({ SecretId: name }));
+  assert.equal(current.VersionId, labeled.find(([, s]) => s![0] === "AWSCURRENT")![0]);
+});
