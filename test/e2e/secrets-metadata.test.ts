@@ -80,6 +80,12 @@ test("tagging a key again replaces its value; tags given at creation are shown",
   assert.deepEqual((await describe(name)).Tags, [{ Key: "env", Value: "prod" }, { Key: "team", Value: "a" }]);
   await sm.send(new UntagResourceCommand({ SecretId: name, TagKeys: ["absent"] }));
   assert.deepEqual((await describe(name)).Tags, [{ Key: "env", Value: "prod" }, { Key: "team", Value: "a" }]);
+  // Key is optional in the API model; a tag without one is refused, not an internal error.
+  await rejects(
+    sm.send(new TagResourceCommand({ SecretId: name, Tags: [{ Value: "orphan" }] })),
+    "InvalidParameterException",
+    "You must specify a key for every tag.",
+  );
   await rejects(
     sm.send(new TagResourceCommand({ SecretId: `missing-${randomUUID()}`, Tags: [{ Key: "k", Value: "v" }] })),
     "ResourceNotFoundException",

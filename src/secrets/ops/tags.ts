@@ -10,6 +10,8 @@ const MAX_TAGS = 50;
 export function checkTags(tags: Tag[]): void {
   if (tags.length > MAX_TAGS) throw invalidParameter(`Number of tags exceeds the limit of ${MAX_TAGS}.`);
   for (const t of tags) {
+    // Tag.Key is optional in the model, so the validator lets a keyless tag through.
+    if (t.Key === undefined) throw invalidParameter("You must specify a key for every tag.");
     if (t.Key.toLowerCase().startsWith("aws:")) {
       throw invalidParameter("Invalid tag key. You can't use the prefix \"aws:\" in a tag key.");
     }
