@@ -71,8 +71,10 @@ test("DeleteSecret schedules the deletion 30 days out by default, or RecoveryWin
     assert.equal(deleted.ARN, arn);
     assert.equal(deleted.Name, name);
     assert.equal(deleted.DeletionDate!.getTime(), clock.t + expected * DAY);
+    // DeletedDate is when the deletion was asked for ("the date and time the deletion of the
+    // secret occurred", says ListSecrets); DeletionDate is when the window ends.
     const described = await sm.send(new DescribeSecretCommand({ SecretId: arn }));
-    assert.ok(described.DeletedDate instanceof Date);
+    assert.equal(described.DeletedDate!.getTime(), clock.t);
   }
 });
 
