@@ -45,6 +45,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     dataDir: opts.dataDir,
     seal: opts.seal ?? makeSeal(readSealConfig(env), opts.dataDir, env),
     clock,
+    log,
     regions: opts.regions,
   });
   const createdAdminKey = await host.credentials.bootstrapAdmin(opts.accountId, env);

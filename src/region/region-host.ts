@@ -5,7 +5,10 @@ import { createHmac, hkdfSync } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { sameCheckValue } from "../kms/root-key.js";
-import { allRegions, type Topology } from "../config/topology.js";
+import { allRegions, findRegion, type Topology } from "../config/topology.js";
+import { makeInProcessTransport } from "../replication/in-process-transport.js";
+import type { ReplicationTransport } from "../replication/transport.js";
+import type { Logger } from "../util/logger.js";
 import { makeCredentialRegistry, type CredentialRegistry } from "../identity/credentials.js";
 import type { Seal } from "../seal/seal.js";
 import type { Clock } from "../util/clock.js";
@@ -16,6 +19,9 @@ export interface HostOptions {
   dataDir: string;
   seal: Seal;
   clock: Clock;
+  log: Logger;
+  /** how replication reaches Regions this process does not host; in-process only when absent */
+  remoteTransport?: ReplicationTransport;
   /** Regions to host; all of the topology's when absent */
   regions?: string[];
   sweepIntervalMs?: number;
@@ -37,8 +43,22 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   refuseOtherRootKey(opts.dataDir, rootKey, opts.seal.description);
   const wanted = allRegions(opts.topology).filter((r) => !opts.regions || opts.regions.includes(r.name));
   const nodes = new Map<string, RegionNode>();
+  // Replication between hosted Regions goes through the in-process transport; others, if any,
+  // through the remote one. Either way the messages are the same.
+  const local = makeInProcessTransport((region) => nodes.get(region)?.replication.receiver);
+  const transport: ReplicationTransport = {
+    send: (m) => (nodes.has(m.dest) || !opts.remoteTransport ? local.send(m) : opts.remoteTransport.send(m)),
+    publicKeyOf: (r) => (nodes.has(r) || !opts.remoteTransport ? local.publicKeyOf(r) : opts.remoteTransport.publicKeyOf(r)),
+  };
+  const environment = {
+    clock: opts.clock,
+    log: opts.log,
+    transport,
+    partitionOf: (region: string) => findRegion(opts.topology, region)?.partition,
+    isEnabled: (accountId: string, region: string) => host.isEnabled(accountId, region),
+  };
   try {
-    for (const info of wanted) nodes.set(info.name, await openRegionNode(info, opts.dataDir, rootKey, opts.clock));
+    for (const info of wanted) nodes.set(info.name, await openRegionNode(info, opts.dataDir, rootKey, environment));
   } catch (e) {
     for (const n of nodes.values()) await n.close();
     throw e;
@@ -74,8 +94,9 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   await sweep();
   const timer = setInterval(sweep, opts.sweepIntervalMs ?? 60_000);
   timer.unref();
+  for (const n of nodes.values()) n.replication.worker.start();
 
-  return {
+  const host: RegionHost = {
     nodes,
     credentials,
     node: (region) => nodes.get(region),
@@ -91,9 +112,11 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     },
     async close() {
       clearInterval(timer);
+      for (const n of nodes.values()) n.replication.worker.stop();
       for (const n of nodes.values()) await n.close();
     },
   };
+  return host;
 }
 
 // Each Region's store also holds a check value, but opening a SQLite store to read it already

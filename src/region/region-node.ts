@@ -11,6 +11,9 @@ import { makeSecretsService } from "../secrets/secrets-service.js";
 import { makeKmsService } from "../kms/kms-service.js";
 import type { OperationTable } from "./call-context.js";
 import type { Clock } from "../util/clock.js";
+import type { Logger } from "../util/logger.js";
+import type { ReplicationTransport } from "../replication/transport.js";
+import { openRegionReplication, type RegionReplication } from "../replication/region-replication.js";
 
 export interface RegionNode {
   info: RegionInfo;
@@ -19,6 +22,7 @@ export interface RegionNode {
   keys: KeyService;
   /** operation tables by signing name ("secretsmanager", "kms", …) */
   services: Record<string, OperationTable>;
+  replication: RegionReplication;
   sweep(): Promise<void>;
   /** forget every secret and key (permissive-mode reset) */
   reset(): Promise<void>;
@@ -26,8 +30,19 @@ export interface RegionNode {
 }
 
 const ROOT_CHECK = "root-key-check";
+const ANTI_ENTROPY_EVERY = 5; // sweeps
 
-export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey: Buffer, clock: Clock): Promise<RegionNode> {
+/** What a Region needs from the process that hosts it. */
+export interface RegionEnvironment {
+  clock: Clock;
+  log: Logger;
+  transport: ReplicationTransport;
+  partitionOf(region: string): string | undefined;
+  isEnabled(accountId: string, region: string): Promise<boolean>;
+}
+
+export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey: Buffer, env: RegionEnvironment): Promise<RegionNode> {
+  const { clock } = env;
   const store = openSqliteStore(join(dataDir, `${info.name}.sqlite`));
   const wrapper = makeRegionWrapper(rootKey, info.name);
   const check = await store.getMeta(ROOT_CHECK);
@@ -38,22 +53,29 @@ export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey:
     throw new Error(`the root key does not match the one that sealed Region ${info.name}'s store; nothing was changed`);
   }
   const keys = makeKeyService({ store, region: info.name, partition: info.partition, wrapper, clock });
-  const secrets = makeSecretsService({ store, keys, clock });
+  const replication = await openRegionReplication({ region: info.name, store, keys, wrapper, ...env });
+  const secrets = makeSecretsService({ store, keys, clock, replication: replication.forSecrets });
   const kms = makeKmsService({ keys, store, clock });
+  let sweeps = 0;
   return {
     info,
     store,
     wrapper,
     keys,
     services: { secretsmanager: secrets.operations, kms: kms.operations },
+    replication,
     async sweep() {
       await secrets.purgeDue();
       await kms.sweep();
+      if (sweeps++ % ANTI_ENTROPY_EVERY === 0) await replication.antiEntropy();
     },
     async reset() {
       await store.wipe();
       keys.clearCaches();
     },
-    close: () => store.close(),
+    async close() {
+      replication.worker.stop();
+      await store.close();
+    },
   };
 }

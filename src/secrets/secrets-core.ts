@@ -3,7 +3,7 @@
 
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../util/clock.js";
-import { StoreConflict, type SecretCommit, type SecretRepo } from "../store/store.js";
+import { StoreConflict, type ReplicationRepo, type SecretCommit, type SecretRepo } from "../store/store.js";
 import type { KeyService } from "../kms/key-service.js";
 import type { CallContext } from "../region/call-context.js";
 import type { SealedValue, SecretRecord } from "./secret-types.js";
@@ -13,10 +13,21 @@ import { bothValues, decryptionFailure, encryptionFailure, markedForDeletion, se
 import { ServiceError } from "../edge/service-error.js";
 
 export interface SecretsDeps {
-  store: SecretRepo;
+  store: SecretRepo & ReplicationRepo;
   keys: Pick<KeyService, "generateDataKey" | "decrypt" | "resolveKey" | "usable">;
   clock: Clock;
   newVersionId?: () => string;
+  /** the replication side of this Region; absent where nothing replicates (unit tests) */
+  replication?: SecretsReplication;
+}
+
+export interface SecretsReplication {
+  /** the partition of a Region of the topology, undefined for an unknown Region */
+  partitionOf(region: string): string | undefined;
+  /** a committed change queued outbox entries: deliver them now */
+  kick(): void;
+  /** tell the old primary that its replica here was promoted (best effort; refusals also tell it) */
+  notifyPromoted(record: SecretRecord, oldPrimaryRegion: string): void;
 }
 
 export const DEFAULT_KEY = "alias/aws/secretsmanager";
@@ -26,6 +37,8 @@ export interface Change<T> {
   record: SecretRecord;
   putValues?: SealedValue[];
   deleteValues?: string[];
+  /** replica Regions whose replica must be deleted (RemoveRegionsFromReplication) */
+  removeRegions?: string[];
   result: T;
 }
 
@@ -35,6 +48,7 @@ export interface NoChange<T> {
   record?: undefined;
   putValues?: undefined;
   deleteValues?: undefined;
+  removeRegions?: undefined;
 }
 
 export function makeSecretsCore(deps: SecretsDeps) {
@@ -56,10 +70,11 @@ export function makeSecretsCore(deps: SecretsDeps) {
     ctx: CallContext,
     secretId: string,
     mutate: (current: SecretRecord) => Promise<Change<T> | NoChange<T>>,
-    opts: { allowDeleted?: boolean } = {},
+    opts: { allowDeleted?: boolean; allowReplica?: boolean } = {},
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const current = await lookup(ctx, secretId, opts);
+      if (!opts.allowReplica) notReplica(current);
       const change = await mutate(current);
       if (!change.record) return change.result;
       try {
@@ -71,14 +86,21 @@ export function makeSecretsCore(deps: SecretsDeps) {
     }
   }
 
-  function commit(change: Change<unknown>, expectedRevision: number) {
+  /** Every change to a primary is queued for each of its replica Regions in the same commit. */
+  async function commit(change: Change<unknown>, expectedRevision: number) {
+    const outbox: SecretCommit["outbox"] = [
+      ...(change.record.replicas ?? []).map((r) => ({ region: r.region, op: "sync" as const })),
+      ...(change.removeRegions ?? []).map((region) => ({ region, op: "remove" as const })),
+    ];
     const c: SecretCommit = {
       record: change.record,
       expectedRevision,
       putValues: change.putValues,
       deleteValues: change.deleteValues,
+      outbox,
     };
-    return store.commitSecret(c);
+    await store.commitSecret(c);
+    if (outbox.length > 0) deps.replication?.kick();
   }
 
   /** The value a request carries in SecretString or SecretBinary, if any. */
@@ -109,7 +131,7 @@ export function makeSecretsCore(deps: SecretsDeps) {
 
   const newVersionId = deps.newVersionId ?? randomUUID;
 
-  return { store, keys, clock, lookup, update, commit, requestValue, seal, open, checkKey, newVersionId };
+  return { store, keys, clock, lookup, update, commit, requestValue, seal, open, checkKey, newVersionId, replication: deps.replication };
 }
 
 export type SecretsCore = ReturnType<typeof makeSecretsCore>;
@@ -127,6 +149,19 @@ async function kmsFailureAs<T>(failure: () => ServiceError, work: () => Promise<
 const KMS_REFUSALS = new Set([
   "NotFoundException", "DisabledException", "KMSInvalidStateException", "InvalidCiphertextException", "IncorrectKeyException",
 ]);
+
+export const isReplica = (record: SecretRecord) => record.primaryRegion !== undefined && record.primaryRegion !== record.region;
+
+/** Every write but promotion is refused on a replica (DESIGN §5.10). */
+export function notReplica(record: SecretRecord): SecretRecord {
+  if (isReplica(record)) {
+    throw new ServiceError(
+      "InvalidParameterException",
+      "Operation not permitted on a replica secret. Call must be made in primary secret's region.",
+    );
+  }
+  return record;
+}
 
 export const sameValue = (a: SecretValue, b: SecretValue) => a.kind === b.kind && a.bytes.equals(b.bytes);
 export const epochSeconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);

@@ -9,6 +9,7 @@ import { stageOps } from "./ops/stages.js";
 import { lifecycleOps, purgeDueSecrets } from "./ops/lifecycle.js";
 import { tagOps } from "./ops/tags.js";
 import { policyOps } from "./ops/policy.js";
+import { replicationOps } from "./ops/replication.js";
 import { generateRandomPassword } from "./random-password.js";
 
 export function makeSecretsService(deps: SecretsDeps) {
@@ -20,6 +21,7 @@ export function makeSecretsService(deps: SecretsDeps) {
     ...lifecycleOps(core),
     ...tagOps(core),
     ...policyOps(core),
+    ...replicationOps(core),
     GetRandomPassword: async (_ctx, input) => ({ RandomPassword: generateRandomPassword(input) }),
   };
   return { operations, purgeDue: () => purgeDueSecrets(core) };

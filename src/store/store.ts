@@ -79,6 +79,8 @@ export interface ReplicationRepo {
   outboxDepth(): Promise<Record<string, number>>;
   replicaStatuses(arn: string): Promise<Record<string, ReplicaStatus>>;
   setReplicaStatus(arn: string, region: string, status: ReplicaStatus | undefined): Promise<void>;
+  /** every (secret, replica Region) pair this Region tracks, for the anti-entropy pass */
+  trackedReplicas(): Promise<{ arn: string; region: string }[]>;
 }
 
 /** Small values the Region keeps about itself (root key check value, schema facts). */

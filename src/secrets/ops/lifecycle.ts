@@ -3,7 +3,8 @@
 import { invalidParameter } from "../../edge/service-error.js";
 import type { CallContext, OperationTable } from "../../region/call-context.js";
 import { days } from "../../util/clock.js";
-import { epochSeconds, type SecretsCore } from "../secrets-core.js";
+import { epochSeconds, notReplica, type SecretsCore } from "../secrets-core.js";
+import type { SecretRecord } from "../secret-types.js";
 import { markedForDeletion } from "../secret-errors.js";
 import { findSecret } from "../secret-lookup.js";
 import { arnSuffix } from "./values.js";
@@ -23,6 +24,7 @@ export function lifecycleOps(core: SecretsCore): OperationTable {
       const record = await findSecret(core.store, ctx, input.SecretId);
       // AWS answers a forced delete of a secret that does not exist as if it had deleted it.
       if (!record) return { ...absentSecret(ctx, input.SecretId), DeletionDate: epochSeconds(now) };
+      withoutReplicas(notReplica(record));
       await core.store.purgeSecret(record.arn);
       return { ARN: record.arn, Name: record.name, DeletionDate: epochSeconds(now) };
     }
@@ -31,6 +33,7 @@ export function lifecycleOps(core: SecretsCore): OperationTable {
       input.SecretId,
       async (record) => {
         if (record.deletedDate !== undefined) throw markedForDeletion();
+        withoutReplicas(record);
         const purgeDate = now + days(window ?? 30);
         return {
           record: { ...record, deletedDate: now, purgeDate },
@@ -55,6 +58,16 @@ export function lifecycleOps(core: SecretsCore): OperationTable {
   }
 
   return { DeleteSecret: deleteSecret, RestoreSecret: restoreSecret };
+}
+
+/** A primary that still replicates cannot be deleted: its replicas are removed first. */
+function withoutReplicas(record: SecretRecord): SecretRecord {
+  if (record.replicas?.length) {
+    throw invalidParameter(
+      `You can't delete secret ${record.arn} that still has replica regions [${record.replicas.map((r) => r.region).join(", ")}].`,
+    );
+  }
+  return record;
 }
 
 /** ARN and name for a SecretId that names no secret: an ARN as given, a name with a fresh suffix. */

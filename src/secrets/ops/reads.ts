@@ -8,6 +8,7 @@ import { epochSeconds, type SecretsCore } from "../secrets-core.js";
 import { CURRENT, versionWithLabel } from "../labels.js";
 import { noValueForStage, noValueForVersion, stageNotOnVersion } from "../secret-errors.js";
 import { describeSecretOutput, secretListEntry } from "../render.js";
+import { replicationStatus } from "./replication.js";
 import { filterSecrets, paginate, sortSecrets } from "../list-filter.js";
 
 export function readOps(core: SecretsCore): OperationTable {
@@ -77,7 +78,8 @@ export function readOps(core: SecretsCore): OperationTable {
   }
 
   async function describeSecret(ctx: CallContext, input: any) {
-    return describeSecretOutput(await core.lookup(ctx, input.SecretId, { allowDeleted: true }));
+    const record = await core.lookup(ctx, input.SecretId, { allowDeleted: true });
+    return { ...describeSecretOutput(record), ReplicationStatus: await replicationStatus(core, record) };
   }
 
   async function listSecretVersionIds(ctx: CallContext, input: any) {
@@ -105,7 +107,9 @@ export function readOps(core: SecretsCore): OperationTable {
     const visible = input.IncludePlannedDeletion ? all : all.filter((r) => r.deletedDate === undefined);
     const sorted = sortSecrets(filterSecrets(visible, input.Filters), input.SortBy, input.SortOrder);
     const page = paginate(sorted, input.MaxResults, input.NextToken, 100);
-    return { SecretList: page.page.map(secretListEntry), NextToken: page.nextToken };
+    const entries = [];
+    for (const record of page.page) entries.push({ ...secretListEntry(record), ReplicationStatus: await replicationStatus(core, record) });
+    return { SecretList: entries, NextToken: page.nextToken };
   }
 
   return {

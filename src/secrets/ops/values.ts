@@ -1,17 +1,19 @@
 // CreateSecret, PutSecretValue and UpdateSecret: the operations that write values.
 
 import { randomInt } from "node:crypto";
-import { invalidParameter, invalidRequest } from "../../edge/service-error.js";
+import { invalidRequest } from "../../edge/service-error.js";
 import { StoreConflict } from "../../store/store.js";
 import type { CallContext, OperationTable } from "../../region/call-context.js";
 import type { SecretRecord } from "../secret-types.js";
 import type { SecretsCore } from "../secrets-core.js";
 import { CURRENT, PENDING, PREVIOUS } from "../labels.js";
 
-const REKEYED_STAGES = [CURRENT, PENDING, PREVIOUS];
 import { invalidName, missingToken, nameScheduledForDeletion, secretExists } from "../secret-errors.js";
 import { checkTags } from "./tags.js";
+
+const REKEYED_STAGES = [CURRENT, PENDING, PREVIOUS];
 import { writeVersion } from "./write-version.js";
+import { addReplicaRegions, replicationStatus } from "./replication.js";
 
 const NAME_CHARS = /^[A-Za-z0-9/_+=.@!-]+$/;
 const SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -26,9 +28,9 @@ export function arnSuffix(): string {
 export function valueOps(core: SecretsCore): OperationTable {
   async function createSecret(ctx: CallContext, input: any) {
     if (!NAME_CHARS.test(input.Name)) throw invalidName();
-    if (input.AddReplicaRegions?.length) {
-      throw invalidParameter("Replication to other Regions is not enabled on this Meridian server yet.");
-    }
+    const replicas = input.AddReplicaRegions
+      ? addReplicaRegions(core, ctx, [], input.AddReplicaRegions, input.ForceOverwriteReplicaSecret === true)
+      : undefined;
     const value = core.requestValue(input);
     if (value && !input.ClientRequestToken) throw missingToken();
     if (input.Tags) checkTags(input.Tags);
@@ -61,6 +63,8 @@ export function valueOps(core: SecretsCore): OperationTable {
         lastChangedDate: now,
         versions: [],
         revision: 1,
+        replicas,
+        primaryRegion: replicas ? ctx.region : undefined,
       };
       const change = value
         ? await writeVersion(core, ctx, record, input.ClientRequestToken, value, [CURRENT])
@@ -71,7 +75,12 @@ export function valueOps(core: SecretsCore): OperationTable {
         if (e instanceof StoreConflict) continue; // created meanwhile: answer from what is there now
         throw e;
       }
-      return { ARN: record.arn, Name: record.name, VersionId: change.result?.versionId };
+      return {
+        ARN: record.arn,
+        Name: record.name,
+        VersionId: change.result?.versionId,
+        ReplicationStatus: await replicationStatus(core, record),
+      };
     }
   }
 

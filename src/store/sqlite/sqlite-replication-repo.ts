@@ -42,6 +42,7 @@ export function makeSqliteReplicationRepo(db: Database.Database): ReplicationRep
   const statuses = db.prepare("SELECT region, doc FROM replica_status WHERE arn = ?");
   const putStatus = db.prepare("INSERT OR REPLACE INTO replica_status (arn, region, doc) VALUES (?, ?, ?)");
   const dropStatus = db.prepare("DELETE FROM replica_status WHERE arn = ? AND region = ?");
+  const tracked = db.prepare("SELECT arn, region FROM replica_status ORDER BY arn, region");
 
   return {
     async dueOutbox(now, limit) {
@@ -62,6 +63,9 @@ export function makeSqliteReplicationRepo(db: Database.Database): ReplicationRep
     async replicaStatuses(arn) {
       const rows = statuses.all(arn) as { region: string; doc: string }[];
       return Object.fromEntries(rows.map((r) => [r.region, JSON.parse(r.doc) as ReplicaStatus]));
+    },
+    async trackedReplicas() {
+      return tracked.all() as { arn: string; region: string }[];
     },
     async setReplicaStatus(arn, region, status) {
       if (status) putStatus.run(arn, region, JSON.stringify(status));

@@ -1,0 +1,87 @@
+// A Region's part in replication: its transport key pair (values are sealed to its public key),
+// the receiver that applies what primaries send, the outbox worker that sends this Region's
+// changes, and the anti-entropy pass that re-offers every replica its primary's newest state.
+
+import type { KeyObject } from "node:crypto";
+import type { KeyService } from "../kms/key-service.js";
+import type { RegionWrapper } from "../kms/root-key.js";
+import type { SecretsReplication } from "../secrets/secrets-core.js";
+import type { RegionStore } from "../store/store.js";
+import type { Clock } from "../util/clock.js";
+import type { Logger } from "../util/logger.js";
+import { makeOutboxWorker } from "./outbox-worker.js";
+import { makeReplicaApplier } from "./replica-apply.js";
+import { exportPrivateKey, importPrivateKey, newTransportKeyPair } from "./sealed-transfer.js";
+import { createPublicKey } from "node:crypto";
+import type { ReplicationReceiver, ReplicationTransport } from "./transport.js";
+
+export interface RegionReplicationDeps {
+  region: string;
+  store: RegionStore;
+  keys: KeyService;
+  wrapper: RegionWrapper;
+  clock: Clock;
+  log: Logger;
+  transport: ReplicationTransport;
+  partitionOf(region: string): string | undefined;
+  isEnabled(accountId: string, region: string): Promise<boolean>;
+}
+
+const TRANSPORT_KEY = "replication-transport-key";
+
+async function loadTransportKey(store: RegionStore, wrapper: RegionWrapper): Promise<KeyObject> {
+  const stored = await store.getMeta(TRANSPORT_KEY);
+  if (stored) return importPrivateKey(wrapper.unwrap(Buffer.from(stored, "base64"), TRANSPORT_KEY));
+  const { privateKey } = newTransportKeyPair();
+  await store.putMeta(TRANSPORT_KEY, wrapper.wrap(exportPrivateKey(privateKey), TRANSPORT_KEY).toString("base64"));
+  return privateKey;
+}
+
+export async function openRegionReplication(deps: RegionReplicationDeps) {
+  const privateKey = await loadTransportKey(deps.store, deps.wrapper);
+  const publicKey = createPublicKey(privateKey);
+  const apply = makeReplicaApplier({
+    region: deps.region,
+    store: deps.store,
+    keys: deps.keys,
+    transportKey: () => privateKey,
+    isEnabled: (accountId) => deps.isEnabled(accountId, deps.region),
+    clock: deps.clock,
+  });
+  const worker = makeOutboxWorker({
+    region: deps.region,
+    store: deps.store,
+    keys: deps.keys,
+    transport: deps.transport,
+    clock: deps.clock,
+    log: deps.log,
+  });
+
+  const receiver: ReplicationReceiver = { apply, publicKey: () => publicKey };
+
+  const forSecrets: SecretsReplication = {
+    partitionOf: deps.partitionOf,
+    kick: () => worker.kick(),
+    notifyPromoted(record, oldPrimaryRegion) {
+      const primaryArn = record.arn.split(":").map((part, i) => (i === 3 ? oldPrimaryRegion : part)).join(":");
+      deps.transport
+        .send({ kind: "promoted", source: deps.region, dest: oldPrimaryRegion, accountId: record.accountId, primaryArn })
+        .catch(() => undefined); // the primary also learns it from the replica's refusal of its next delivery
+    },
+  };
+
+  /** Offer every replica its primary's newest state again; applying the same revision is a no-op. */
+  async function antiEntropy() {
+    const now = deps.clock.now();
+    for (const { arn, region } of await deps.store.trackedReplicas()) {
+      const record = await deps.store.findSecretByArn(arn);
+      if (!record?.replicas?.some((r) => r.region === region)) continue;
+      await deps.store.enqueueOutbox({ arn, region, accountId: record.accountId, op: "sync", revision: record.revision }, now);
+    }
+    worker.kick();
+  }
+
+  return { receiver, forSecrets, worker, antiEntropy };
+}
+
+export type RegionReplication = Awaited<ReturnType<typeof openRegionReplication>>;
