@@ -2,7 +2,8 @@
 // end-to-end tests both start Meridian through here.
 
 import type { AddressInfo } from "node:net";
-import { defaultTopology, type Topology } from "./config/topology.js";
+import { defaultTopology, findRegion, type Topology } from "./config/topology.js";
+import { makeHttpTransport } from "./replication/http-transport.js";
 import { openRegionHost, type RegionHost } from "./region/region-host.js";
 import { createEdgeServer } from "./edge/http-server.js";
 import type { AuthMode } from "./edge/authenticate.js";
@@ -25,6 +26,8 @@ export interface ServerOptions {
   env?: NodeJS.ProcessEnv;
   /** the root key's seal; when absent, the one MERIDIAN_SEAL and its variables in env choose (file by default) */
   seal?: Seal;
+  /** the secret replication peers share; needed when Regions of the topology live in other processes */
+  peerSecret?: string;
 }
 
 export interface RunningServer {
@@ -40,8 +43,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? makeLogger();
   const env = opts.env ?? process.env;
+  const topology = opts.topology ?? defaultTopology;
+  const remoteTransport = opts.peerSecret
+    ? makeHttpTransport({ endpointOf: (region) => findRegion(topology, region)?.endpoint, peerSecret: opts.peerSecret })
+    : undefined;
   const host = await openRegionHost({
-    topology: opts.topology ?? defaultTopology,
+    topology,
+    remoteTransport,
     dataDir: opts.dataDir,
     seal: opts.seal ?? makeSeal(readSealConfig(env), opts.dataDir, env),
     clock,
@@ -56,6 +64,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     defaultAccountId: opts.accountId,
     now: () => clock.now(),
     log,
+    peerSecret: opts.peerSecret,
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

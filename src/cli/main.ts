@@ -5,7 +5,8 @@ import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { startServer } from "../server.js";
 import { makeSeal, readSealConfig } from "../seal/make-seal.js";
-import { allRegions, defaultTopology } from "../config/topology.js";
+import { defaultTopology, findRegion, type RegionInfo } from "../config/topology.js";
+import { loadTopologyFile } from "../config/topology-file.js";
 import type { AuthMode } from "../edge/authenticate.js";
 
 const HELP = `Usage: meridian <command> [options]
@@ -22,6 +23,11 @@ Options for serve (environment variable in brackets):
   --account-id <id>    the default account, 12 digits (MERIDIAN_ACCOUNT_ID, default 000000000000)
   --seal <kind>        what protects the root key (MERIDIAN_SEAL): file (default, development only),
                        kms (a key in AWS KMS or another Meridian) or pkcs11 (a key in an HSM token)
+  --topology <file>    a topology file (YAML or JSON) naming partitions, Regions and each Region's
+                       endpoint (MERIDIAN_TOPOLOGY); the built-in topology when absent
+  --region <names>     host only these Regions, comma-separated (MERIDIAN_REGIONS); the others are
+                       reached at their topology endpoints, replication peers signing with the shared
+                       MERIDIAN_PEER_SECRET
   -h, --help           show this help
 
 First start: the admin access key comes from MERIDIAN_ADMIN_ACCESS_KEY_ID and
@@ -54,6 +60,8 @@ async function serve(argv: string[]) {
       auth: { type: "string" },
       "account-id": { type: "string" },
       seal: { type: "string" },
+      topology: { type: "string" },
+      region: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -69,10 +77,32 @@ async function serve(argv: string[]) {
   if (!/^\d{12}$/.test(accountId)) fail("--account-id must be 12 digits");
   const dataDir = resolve(values["data-dir"] ?? env.MERIDIAN_DATA_DIR ?? ".meridian");
   const seal = makeSeal(readSealConfig(env, values.seal), dataDir, env);
+  const topologyFile = values.topology ?? env.MERIDIAN_TOPOLOGY;
+  let topology = defaultTopology;
+  try {
+    if (topologyFile) topology = loadTopologyFile(resolve(topologyFile));
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  const regionList = values.region ?? env.MERIDIAN_REGIONS;
+  const regions = regionList?.split(",").map((r) => r.trim()).filter(Boolean);
+  for (const r of regions ?? []) if (!findRegion(topology, r)) fail(`--region ${r} is not a Region of the topology`);
+  const peerSecret = env.MERIDIAN_PEER_SECRET || undefined;
+  if (regions && !peerSecret) fail("hosting only some Regions needs MERIDIAN_PEER_SECRET, the secret replication peers share");
 
   process.umask(0o077); // every file under the data directory is the owner's alone
-  const server = await startServer({ host: values.host ?? env.MERIDIAN_HOST ?? "127.0.0.1", port, dataDir, auth, accountId, seal });
-  printBanner(server.url, dataDir, seal.description, auth, accountId, server.createdAdminKey);
+  const server = await startServer({
+    host: values.host ?? env.MERIDIAN_HOST ?? "127.0.0.1",
+    port,
+    dataDir,
+    auth,
+    accountId,
+    seal,
+    topology,
+    regions,
+    peerSecret,
+  });
+  printBanner(server.url, dataDir, seal.description, auth, accountId, [...server.host.nodes.values()].map((n) => n.info), server.createdAdminKey);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -92,9 +122,9 @@ function printBanner(
   rootKey: string,
   auth: AuthMode,
   accountId: string,
+  regions: RegionInfo[],
   created?: { accessKeyId: string; secretAccessKey: string; fromEnv: boolean },
 ) {
-  const regions = allRegions(defaultTopology);
   const lines = [
     `Meridian is listening on ${url}`,
     `Data directory: ${dataDir}`,
@@ -110,7 +140,7 @@ function printBanner(
       "!!! Use only for tests on this machine. POST /_meridian/reset wipes all state.",
     );
   }
-  lines.push("", "Point the AWS CLI and SDKs at it:", `  export AWS_ENDPOINT_URL=${url}`, "  export AWS_REGION=us-east-1");
+  lines.push("", "Point the AWS CLI and SDKs at it:", `  export AWS_ENDPOINT_URL=${url}`, `  export AWS_REGION=${regions[0]?.name ?? "us-east-1"}`);
   if (auth === "permissive") {
     lines.push("  export AWS_ACCESS_KEY_ID=test", "  export AWS_SECRET_ACCESS_KEY=test");
   } else if (created && !created.fromEnv) {

@@ -9,6 +9,7 @@ import type { Duplex } from "node:stream";
 import { ServiceError } from "./service-error.js";
 import { JSON_CONTENT_TYPE, invokeJson, operationOf, parseJsonBody, serializeError, serializeOutput, type JsonService } from "./aws-json.js";
 import { makeAuthenticator, type AuthMode } from "./authenticate.js";
+import { handlePeerRequest, isPeerPath } from "./peer-routes.js";
 import type { RegionHost } from "../region/region-host.js";
 import type { Logger } from "../util/logger.js";
 
@@ -21,6 +22,8 @@ export interface EdgeOptions {
   defaultAccountId: string;
   now: () => number;
   log: Logger;
+  /** the shared secret replication peers sign with; peer endpoints refuse everyone without it */
+  peerSecret?: string;
 }
 
 class BodyTooLarge extends Error {}
@@ -77,6 +80,8 @@ export function createEdgeServer(opts: EdgeOptions): Server {
   // a keep-alive client can neither hold the shutdown up nor keep feeding it requests.
   const reply: typeof send = (res, ...rest) => {
     if (!server.listening) res.setHeader("connection", "close");
+    // The SDKs correct their clock from Date: it must be the clock requests are checked against.
+    res.setHeader("date", new Date(opts.now()).toUTCString());
     send(res, ...rest);
   };
 
@@ -99,6 +104,11 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       if (opts.auth !== "permissive") throw new ServiceError("AccessDeniedException", "Reset is only available in permissive mode.", 403);
       await opts.host.reset();
       return reply(res, 200, requestId, "{}", "application/json");
+    }
+
+    if (req.method === "POST" && isPeerPath(path)) {
+      const answer = await handlePeerRequest(opts.host, opts.peerSecret, opts.now, req, path, query, body);
+      return reply(res, 200, requestId, JSON.stringify(answer), "application/json");
     }
 
     // The order of the checks is AWS's: method, content type, body, operation, then the signature.

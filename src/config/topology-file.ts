@@ -1,0 +1,62 @@
+// Reading a topology file (YAML or JSON) for a distributed deployment (DESIGN §3):
+//
+//   partitions:
+//     - name: aws
+//       homeRegion: us-east-1
+//       regions:
+//         - { name: us-east-1, endpoint: "http://10.0.0.1:4566" }
+//         - { name: af-south-1, optIn: true, endpoint: "http://10.0.0.2:4566" }
+//
+// Every problem is reported with where it is, as one line.
+
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import type { PartitionInfo, RegionInfo, Topology } from "./topology.js";
+
+export class TopologyError extends Error {}
+
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+function fail(file: string, where: string, what: string): never {
+  throw new TopologyError(`${file}: ${where}: ${what}`);
+}
+
+export function loadTopologyFile(file: string): Topology {
+  let doc: unknown;
+  try {
+    doc = parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new TopologyError(`${file}: cannot read the topology: ${(e as Error).message.split("\n")[0]}`);
+  }
+  return parseTopology(doc, file);
+}
+
+export function parseTopology(doc: unknown, file = "topology"): Topology {
+  const partitions = (doc as { partitions?: unknown })?.partitions;
+  if (!Array.isArray(partitions) || partitions.length === 0) fail(file, "partitions", "a non-empty list is required");
+  const seen = new Set<string>();
+  const result: PartitionInfo[] = partitions.map((p: any, i: number) => {
+    const where = `partitions[${i}]`;
+    if (typeof p?.name !== "string" || !p.name) fail(file, where, "name is required");
+    if (!Array.isArray(p.regions) || p.regions.length === 0) fail(file, `${where}.regions`, "a non-empty list is required");
+    const regions: RegionInfo[] = p.regions.map((r: any, j: number) => {
+      const at = `${where}.regions[${j}]`;
+      if (typeof r?.name !== "string" || !REGION_NAME.test(r.name)) fail(file, at, `"${r?.name}" is not a Region name`);
+      if (seen.has(r.name)) fail(file, at, `Region ${r.name} appears twice`);
+      seen.add(r.name);
+      if (r.endpoint !== undefined) {
+        try {
+          const url = new URL(r.endpoint);
+          if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
+        } catch {
+          fail(file, `${at}.endpoint`, `"${r.endpoint}" is not an http(s) URL`);
+        }
+      }
+      return { name: r.name, partition: p.name, optIn: r.optIn === true, endpoint: r.endpoint };
+    });
+    const homeRegion = p.homeRegion ?? regions[0].name;
+    if (!regions.some((r) => r.name === homeRegion)) fail(file, `${where}.homeRegion`, `${homeRegion} is not a Region of ${p.name}`);
+    return { name: p.name, homeRegion, regions };
+  });
+  return { partitions: result };
+}
