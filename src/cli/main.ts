@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { startServer } from "../server.js";
+import { status } from "./status.js";
 import { makeSeal, readSealConfig } from "../seal/make-seal.js";
 import { defaultTopology, findRegion, type RegionInfo } from "../config/topology.js";
 import { loadTopologyFile } from "../config/topology-file.js";
@@ -13,6 +14,8 @@ const HELP = `Usage: meridian <command> [options]
 
 Commands:
   serve     Start Meridian: every Region of the built-in topology, one SQLite store per Region.
+  status    Replication lag and outbox depth per replica Region of a running Meridian
+            (--endpoint <url>, default MERIDIAN_ENDPOINT or http://127.0.0.1:4566).
 
 Options for serve (environment variable in brackets):
   --host <addr>        address to listen on (MERIDIAN_HOST, default 127.0.0.1)
@@ -159,6 +162,10 @@ async function main() {
   const [command, ...rest] = process.argv.slice(2);
   if (!command || command === "--help" || command === "-h" || command === "help") return void process.stdout.write(HELP);
   if (command === "serve") return serve(rest);
+  if (command === "status") {
+    const { values } = parseArgs({ args: rest, options: { endpoint: { type: "string" } } });
+    return void process.stdout.write(await status(values.endpoint ?? process.env.MERIDIAN_ENDPOINT ?? "http://127.0.0.1:4566"));
+  }
   fail(`unknown command '${command}' (try --help)`);
 }
 

@@ -10,6 +10,7 @@ import { ServiceError } from "./service-error.js";
 import { JSON_CONTENT_TYPE, invokeJson, operationOf, parseJsonBody, serializeError, serializeOutput, type JsonService } from "./aws-json.js";
 import { makeAuthenticator, type AuthMode } from "./authenticate.js";
 import { handlePeerRequest, isPeerPath } from "./peer-routes.js";
+import { metricsText } from "../replication/replication-metrics.js";
 import type { RegionHost } from "../region/region-host.js";
 import type { Logger } from "../util/logger.js";
 
@@ -99,6 +100,12 @@ export function createEdgeServer(opts: EdgeOptions): Server {
 
     if (req.method === "GET" && path === "/_meridian/health") {
       return reply(res, 200, requestId, JSON.stringify({ status: "ok", regions: opts.host.nodes.size }), "application/json");
+    }
+    if (req.method === "GET" && path === "/metrics") {
+      const views = await Promise.all(
+        [...opts.host.nodes.values()].map(async (n) => ({ region: n.info.name, metrics: n.replication.metrics, outbox: await n.store.outboxSummary() })),
+      );
+      return reply(res, 200, requestId, metricsText(views, opts.now()), "text/plain; version=0.0.4");
     }
     if (req.method === "POST" && (path === "/_meridian/reset" || path === "/moto-api/reset")) {
       if (opts.auth !== "permissive") throw new ServiceError("AccessDeniedException", "Reset is only available in permissive mode.", 403);

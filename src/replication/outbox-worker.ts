@@ -12,6 +12,7 @@ import type { Logger } from "../util/logger.js";
 import { sealForRegion, valueAad } from "./sealed-transfer.js";
 import { RegionUnreachable, type ApplyOutcome, type ReplicaStatus, type SyncMessage } from "./replication-types.js";
 import type { ReplicationTransport } from "./transport.js";
+import type { ReplicationMetrics } from "./replication-metrics.js";
 
 export interface WorkerDeps {
   region: string;
@@ -20,6 +21,7 @@ export interface WorkerDeps {
   transport: ReplicationTransport;
   clock: Clock;
   log: Logger;
+  metrics?: ReplicationMetrics;
   /** deliveries in flight at once (different secrets; one secret's deliveries stay in order) */
   concurrency?: number;
   pollIntervalMs?: number;
@@ -97,6 +99,7 @@ export function makeOutboxWorker(deps: WorkerDeps) {
           record: { ...record, replicas, primaryRegion: replicas.length ? record.primaryRegion : undefined, revision: record.revision + 1 },
           expectedRevision: record.revision,
           outbox: replicas.map((r) => ({ region: r.region, op: "sync" as const })),
+          at: clock.now(),
         });
         break;
       } catch (e) {
@@ -124,6 +127,7 @@ export function makeOutboxWorker(deps: WorkerDeps) {
     if (outcome.status === "NeedValues") {
       outcome = await transport.send(await syncMessage(record, dest, new Set(), outcome.versionIds));
     }
+    deps.metrics?.recordDelivery(dest, outcome.status, outcome.status === "InSync" && entry.queuedAt > 0 ? clock.now() - entry.queuedAt : undefined);
     if (outcome.status === "InSync") {
       await store.setReplicaStatus(record.arn, dest, {
         status: "InSync",
@@ -147,6 +151,7 @@ export function makeOutboxWorker(deps: WorkerDeps) {
       await deliver(entry);
     } catch (e) {
       const unreachable = e instanceof RegionUnreachable;
+      deps.metrics?.recordDelivery(entry.region, unreachable ? "Unreachable" : "Error");
       if (!unreachable) deps.log.error("replication delivery failed", { arn: entry.arn, region: entry.region, error: (e as Error).message });
       if (entry.op === "sync") {
         const statuses = await store.replicaStatuses(entry.arn);

@@ -14,6 +14,7 @@ import { makeReplicaApplier } from "./replica-apply.js";
 import { exportPrivateKey, importPrivateKey, newTransportKeyPair } from "./sealed-transfer.js";
 import { createPublicKey } from "node:crypto";
 import type { ReplicationReceiver, ReplicationTransport } from "./transport.js";
+import { makeReplicationMetrics } from "./replication-metrics.js";
 
 export interface RegionReplicationDeps {
   region: string;
@@ -48,7 +49,9 @@ export async function openRegionReplication(deps: RegionReplicationDeps) {
     isEnabled: (accountId) => deps.isEnabled(accountId, deps.region),
     clock: deps.clock,
   });
+  const metrics = makeReplicationMetrics();
   const worker = makeOutboxWorker({
+    metrics,
     region: deps.region,
     store: deps.store,
     keys: deps.keys,
@@ -81,7 +84,7 @@ export async function openRegionReplication(deps: RegionReplicationDeps) {
     worker.kick();
   }
 
-  return { receiver, forSecrets, worker, antiEntropy };
+  return { receiver, forSecrets, worker, antiEntropy, metrics };
 }
 
 export type RegionReplication = Awaited<ReturnType<typeof openRegionReplication>>;

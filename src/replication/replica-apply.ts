@@ -145,6 +145,7 @@ export function makeReplicaApplier(deps: ApplyDeps) {
           record: { ...record, replicas, primaryRegion: replicas.length ? record.primaryRegion : undefined, revision: record.revision + 1 },
           expectedRevision: record.revision,
           outbox: replicas.map((r) => ({ region: r.region, op: "sync" as const })),
+          at: deps.clock.now(),
         });
         await store.setReplicaStatus(record.arn, msg.source, undefined);
         break;

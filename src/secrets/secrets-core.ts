@@ -98,6 +98,7 @@ export function makeSecretsCore(deps: SecretsDeps) {
       putValues: change.putValues,
       deleteValues: change.deleteValues,
       outbox,
+      at: clock.now(),
     };
     await store.commitSecret(c);
     if (outbox.length > 0) deps.replication?.kick();

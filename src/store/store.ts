@@ -22,6 +22,8 @@ export interface SecretCommit {
   deleteValues?: string[];
   /** replica Regions that must hear of this change, written in the same transaction (DESIGN §5.1) */
   outbox?: { region: string; op: "sync" | "remove" }[];
+  /** when the change was made (epoch ms); replication lag is measured from it */
+  at?: number;
 }
 
 /** One pending delivery: the newest revision of a secret that a replica Region must hear of. */
@@ -33,6 +35,8 @@ export interface OutboxEntry {
   revision: number;
   attempts: number;
   nextAttemptAt: number;
+  /** when the oldest change this entry stands for was committed */
+  queuedAt: number;
 }
 
 export interface SecretRepo {
@@ -76,7 +80,8 @@ export interface ReplicationRepo {
   deferOutbox(entry: OutboxEntry, nextAttemptAt: number): Promise<void>;
   /** queue a delivery outside a secret change (retries, anti-entropy) */
   enqueueOutbox(entry: Pick<OutboxEntry, "arn" | "region" | "accountId" | "op" | "revision">, now: number): Promise<void>;
-  outboxDepth(): Promise<Record<string, number>>;
+  /** per replica Region: entries waiting, and when the oldest was queued */
+  outboxSummary(): Promise<{ region: string; depth: number; oldestQueuedAt: number }[]>;
   replicaStatuses(arn: string): Promise<Record<string, ReplicaStatus>>;
   setReplicaStatus(arn: string, region: string, status: ReplicaStatus | undefined): Promise<void>;
   /** every (secret, replica Region) pair this Region tracks, for the anti-entropy pass */

@@ -13,6 +13,7 @@ interface OutboxRow {
   revision: number;
   attempts: number;
   next_attempt_at: number;
+  queued_at: number;
 }
 
 const toEntry = (r: OutboxRow): OutboxEntry => ({
@@ -23,11 +24,16 @@ const toEntry = (r: OutboxRow): OutboxEntry => ({
   revision: r.revision,
   attempts: r.attempts,
   nextAttemptAt: r.next_attempt_at,
+  queuedAt: r.queued_at,
 });
 
-/** The statement commitSecret runs per outbox entry: a newer change replaces what was queued. */
+/**
+ * The statement commitSecret runs per outbox entry: a newer change replaces what was queued, and
+ * keeps the time the oldest undelivered change was queued, which replication lag is measured from.
+ * Parameters: arn, region, account, op, revision, next attempt, queued at.
+ */
 export const UPSERT_OUTBOX = `
-INSERT INTO outbox (arn, region, account_id, op, revision, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?)
+INSERT INTO outbox (arn, region, account_id, op, revision, attempts, next_attempt_at, queued_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)
 ON CONFLICT (arn, region) DO UPDATE SET op = excluded.op, revision = excluded.revision, attempts = 0,
   next_attempt_at = excluded.next_attempt_at`;
 
@@ -38,7 +44,7 @@ export function makeSqliteReplicationRepo(db: Database.Database): ReplicationRep
     "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE arn = ? AND region = ? AND revision = ? AND op = ?",
   );
   const upsert = db.prepare(UPSERT_OUTBOX);
-  const depth = db.prepare("SELECT region, COUNT(*) AS n FROM outbox GROUP BY region");
+  const summary = db.prepare("SELECT region, COUNT(*) AS n, MIN(queued_at) AS oldest FROM outbox GROUP BY region ORDER BY region");
   const statuses = db.prepare("SELECT region, doc FROM replica_status WHERE arn = ?");
   const putStatus = db.prepare("INSERT OR REPLACE INTO replica_status (arn, region, doc) VALUES (?, ?, ?)");
   const dropStatus = db.prepare("DELETE FROM replica_status WHERE arn = ? AND region = ?");
@@ -55,10 +61,14 @@ export function makeSqliteReplicationRepo(db: Database.Database): ReplicationRep
       defer.run(nextAttemptAt, e.arn, e.region, e.revision, e.op);
     },
     async enqueueOutbox(e, now) {
-      upsert.run(e.arn, e.region, e.accountId, e.op, e.revision, now);
+      upsert.run(e.arn, e.region, e.accountId, e.op, e.revision, now, now);
     },
-    async outboxDepth() {
-      return Object.fromEntries((depth.all() as { region: string; n: number }[]).map((r) => [r.region, r.n]));
+    async outboxSummary() {
+      return (summary.all() as { region: string; n: number; oldest: number }[]).map((r) => ({
+        region: r.region,
+        depth: r.n,
+        oldestQueuedAt: r.oldest,
+      }));
     },
     async replicaStatuses(arn) {
       const rows = statuses.all(arn) as { region: string; doc: string }[];

@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS outbox (
   revision INTEGER NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0,
   next_attempt_at INTEGER NOT NULL,
+  queued_at INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (arn, region)
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox(next_attempt_at);

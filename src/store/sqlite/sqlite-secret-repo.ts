@@ -141,7 +141,7 @@ export function makeSqliteSecretRepo(db: Database.Database): SecretRepo & { clea
     }
     for (const v of c.putValues ?? []) putValue.run(r.arn, v.versionId, v.kind, v.wrappedKey, v.iv, v.ciphertext);
     for (const id of c.deleteValues ?? []) deleteValue.run(r.arn, id);
-    for (const o of c.outbox ?? []) queue.run(r.arn, o.region, r.accountId, o.op, r.revision, 0);
+    for (const o of c.outbox ?? []) queue.run(r.arn, o.region, r.accountId, o.op, r.revision, 0, c.at ?? 0);
   });
 
   const touch = db.transaction((arn: string, versionId: string, day: number) => {

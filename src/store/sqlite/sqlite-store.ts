@@ -16,6 +16,7 @@ export function openSqliteStore(file: string): RegionStore {
   db.pragma("synchronous = FULL");
   db.pragma("busy_timeout = 5000");
   db.exec(schema);
+  migrate(db);
 
   const getAccessKey = db.prepare("SELECT doc FROM access_keys WHERE access_key_id = ?");
   const listAccessKeys = db.prepare("SELECT doc FROM access_keys ORDER BY access_key_id");
@@ -55,4 +56,10 @@ export function openSqliteStore(file: string): RegionStore {
       if (db.open) db.close();
     },
   };
+}
+
+/** Columns added after a store was first created. */
+function migrate(db: Database.Database): void {
+  const outboxColumns = (db.pragma("table_info(outbox)") as { name: string }[]).map((c) => c.name);
+  if (!outboxColumns.includes("queued_at")) db.exec("ALTER TABLE outbox ADD COLUMN queued_at INTEGER NOT NULL DEFAULT 0");
 }
