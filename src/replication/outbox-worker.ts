@@ -146,21 +146,42 @@ export function makeOutboxWorker(deps: WorkerDeps) {
     }
   }
 
+  // A Region that cannot be reached is probed with one delivery per backoff period, not with every
+  // entry queued for it; the first delivery that gets through makes all its entries due again.
+  const unreachableUntil = new Map<string, { failures: number; until: number }>();
+
+  async function markFailed(entry: OutboxEntry, message: string) {
+    if (entry.op !== "sync") return;
+    const statuses = await store.replicaStatuses(entry.arn);
+    const previous = statuses[entry.region];
+    if (previous?.status === "Failed" && previous.statusMessage === message) return;
+    await store.setReplicaStatus(entry.arn, entry.region, { ...previous, status: "Failed", statusMessage: message });
+  }
+
   async function attempt(entry: OutboxEntry) {
+    const down = unreachableUntil.get(entry.region);
+    if (down && clock.now() < down.until) {
+      await markFailed(entry, `Region ${entry.region} is unreachable; retrying.`);
+      await store.deferOutbox(entry, down.until + Math.round(Math.random() * 100));
+      return;
+    }
     try {
       await deliver(entry);
+      if (down) {
+        unreachableUntil.delete(entry.region);
+        await store.retryRegionNow(entry.region, clock.now());
+        again = true;
+      }
     } catch (e) {
       const unreachable = e instanceof RegionUnreachable;
       deps.metrics?.recordDelivery(entry.region, unreachable ? "Unreachable" : "Error");
-      if (!unreachable) deps.log.error("replication delivery failed", { arn: entry.arn, region: entry.region, error: (e as Error).message });
-      if (entry.op === "sync") {
-        const statuses = await store.replicaStatuses(entry.arn);
-        await store.setReplicaStatus(entry.arn, entry.region, {
-          ...statuses[entry.region],
-          status: "Failed",
-          statusMessage: unreachable ? `Region ${entry.region} is unreachable; retrying.` : `Replication to ${entry.region} failed; retrying.`,
-        });
+      if (unreachable) {
+        const failures = (down?.failures ?? 0) + 1;
+        unreachableUntil.set(entry.region, { failures, until: clock.now() + backoffMs(failures) });
+      } else {
+        deps.log.error("replication delivery failed", { arn: entry.arn, region: entry.region, error: (e as Error).message });
       }
+      await markFailed(entry, unreachable ? `Region ${entry.region} is unreachable; retrying.` : `Replication to ${entry.region} failed; retrying.`);
       await store.deferOutbox(entry, clock.now() + backoffMs(entry.attempts));
     }
   }

@@ -78,6 +78,8 @@ export interface ReplicationRepo {
   /** drop the entry if nothing newer was queued for the same secret and Region meanwhile */
   completeOutbox(entry: OutboxEntry): Promise<void>;
   deferOutbox(entry: OutboxEntry, nextAttemptAt: number): Promise<void>;
+  /** a Region that was unreachable answered again: everything queued for it is due now */
+  retryRegionNow(region: string, now: number): Promise<void>;
   /** queue a delivery outside a secret change (retries, anti-entropy) */
   enqueueOutbox(entry: Pick<OutboxEntry, "arn" | "region" | "accountId" | "op" | "revision">, now: number): Promise<void>;
   /** per replica Region: entries waiting, and when the oldest was queued */

@@ -44,6 +44,7 @@ export function makeSqliteReplicationRepo(db: Database.Database): ReplicationRep
     "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE arn = ? AND region = ? AND revision = ? AND op = ?",
   );
   const upsert = db.prepare(UPSERT_OUTBOX);
+  const retryRegion = db.prepare("UPDATE outbox SET next_attempt_at = ?, attempts = 0 WHERE region = ? AND next_attempt_at > ?");
   const summary = db.prepare("SELECT region, COUNT(*) AS n, MIN(queued_at) AS oldest FROM outbox GROUP BY region ORDER BY region");
   const statuses = db.prepare("SELECT region, doc FROM replica_status WHERE arn = ?");
   const putStatus = db.prepare("INSERT OR REPLACE INTO replica_status (arn, region, doc) VALUES (?, ?, ?)");
@@ -59,6 +60,9 @@ export function makeSqliteReplicationRepo(db: Database.Database): ReplicationRep
     },
     async deferOutbox(e, nextAttemptAt) {
       defer.run(nextAttemptAt, e.arn, e.region, e.revision, e.op);
+    },
+    async retryRegionNow(region, now) {
+      retryRegion.run(now, region, now);
     },
     async enqueueOutbox(e, now) {
       upsert.run(e.arn, e.region, e.accountId, e.op, e.revision, now, now);
