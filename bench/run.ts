@@ -1,62 +1,20 @@
-// `npm run bench [-- get-secret-value|kms|rss]`: the figures BENCHMARKS.md keeps.
+// `npm run bench [-- get-secret-value|kms|replication|rss]`: the figures BENCHMARKS.md keeps.
 //   get-secret-value: GetSecretValue throughput and p50/p99 with 50 connections against one Region,
 //                     and a bare node:http server answering a same-sized body in the same run.
 //   kms:              Encrypt, Decrypt, GenerateDataKey; GetSecretValue under a customer key vs the default key.
+//   replication:      lag under 200 writes/s to two replicas in both shapes; drain after an outage.
 //   rss:              the server's resident memory after creating 100,000 secrets.
 // Servers run as child processes on 127.0.0.1; every load stops by itself.
 
-import { mkdtempSync, rmSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
-import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import autocannon from "autocannon";
 import { signJson } from "./signed-request.js";
+import { ADMIN, benchDir, call, startChild, startMeridian } from "./bench-support.js";
+import { replicationBench } from "./replication.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const cli = join(here, "..", "src", "cli", "main.js");
-const ADMIN = { accessKeyId: "AKIABENCHMARKADMIN00", secretAccessKey: "bench-secret-access-key-0123456789abcdef" };
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
-
-function startChild(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (c: Buffer) => {
-      out += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1] });
-    });
-    child.once("exit", (code) => reject(new Error(`child exited ${code}: ${out}`)));
-  });
-}
-
-async function startMeridian() {
-  const dataDir = mkdtempSync(join(tmpdir(), "meridian-bench-"));
-  const { child, url } = await startChild([cli, "serve", "--port", "0", "--data-dir", dataDir], {
-    MERIDIAN_ADMIN_ACCESS_KEY_ID: ADMIN.accessKeyId,
-    MERIDIAN_ADMIN_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
-  });
-  return {
-    child,
-    url,
-    stop: async () => {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function call(url: string, target: string, input: unknown, service = "secretsmanager") {
-  const prefix = service === "kms" ? "TrentService" : "secretsmanager";
-  const signed = await signJson(url, "us-east-1", ADMIN, `${prefix}.${target}`, input, service);
-  const res = await fetch(url, { method: "POST", headers: signed.headers, body: signed.body });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${target} failed: ${res.status} ${text}`);
-  return text;
-}
 
 function load(url: string, headers: Record<string, string>, body: string): Promise<autocannon.Result> {
   return autocannon({ url, method: "POST", headers, body, connections: CONNECTIONS, duration: DURATION_S });
@@ -75,7 +33,7 @@ async function getSecretValueBench() {
     const signed = await signJson(meridian.url, "us-east-1", ADMIN, "secretsmanager.GetSecretValue", input);
     await load(meridian.url, signed.headers, signed.body); // warm-up, not counted
     const m = await load(meridian.url, signed.headers, signed.body);
-    const bare = await startChild([join(here, "bare-server.js")], { BARE_BODY: sample });
+    const bare = await startChild([join(benchDir, "bare-server.js")], { BARE_BODY: sample });
     let b: autocannon.Result;
     try {
       await load(bare.url, signed.headers, signed.body);
@@ -161,7 +119,12 @@ async function kmsBench() {
   }
 }
 
-const benches: Record<string, () => Promise<void>> = { "get-secret-value": getSecretValueBench, kms: kmsBench, rss: rssBench };
+const benches: Record<string, () => Promise<void>> = {
+  "get-secret-value": getSecretValueBench,
+  kms: kmsBench,
+  replication: replicationBench,
+  rss: rssBench,
+};
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 for (const name of chosen.length ? chosen : Object.keys(benches)) {
   const bench = benches[name];

@@ -129,13 +129,12 @@ export function makeOutboxWorker(deps: WorkerDeps) {
     }
     deps.metrics?.recordDelivery(dest, outcome.status, outcome.status === "InSync" && entry.queuedAt > 0 ? clock.now() - entry.queuedAt : undefined);
     if (outcome.status === "InSync") {
-      await store.setReplicaStatus(record.arn, dest, {
+      await store.completeDelivery(entry, {
         status: "InSync",
         versions: outcome.versions,
         revision: record.revision,
         lastAccessedDate: outcome.lastAccessedDate,
       });
-      await store.completeOutbox(entry);
     } else if (outcome.status === "Promoted") {
       await dropReplica(record.arn, dest);
       await store.completeOutbox(entry);

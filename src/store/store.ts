@@ -77,6 +77,8 @@ export interface ReplicationRepo {
   dueOutbox(now: number, limit: number): Promise<OutboxEntry[]>;
   /** drop the entry if nothing newer was queued for the same secret and Region meanwhile */
   completeOutbox(entry: OutboxEntry): Promise<void>;
+  /** a delivery applied: the replica's new status and completeOutbox, in one transaction */
+  completeDelivery(entry: OutboxEntry, status: ReplicaStatus): Promise<void>;
   deferOutbox(entry: OutboxEntry, nextAttemptAt: number): Promise<void>;
   /** a Region that was unreachable answered again: everything queued for it is due now */
   retryRegionNow(region: string, now: number): Promise<void>;

@@ -49,6 +49,10 @@ export function makeSqliteReplicationRepo(db: Database.Database): ReplicationRep
   const statuses = db.prepare("SELECT region, doc FROM replica_status WHERE arn = ?");
   const putStatus = db.prepare("INSERT OR REPLACE INTO replica_status (arn, region, doc) VALUES (?, ?, ?)");
   const dropStatus = db.prepare("DELETE FROM replica_status WHERE arn = ? AND region = ?");
+  const delivered = db.transaction((e: OutboxEntry, status: ReplicaStatus) => {
+    putStatus.run(e.arn, e.region, JSON.stringify(status));
+    complete.run(e.arn, e.region, e.revision, e.op);
+  });
   const tracked = db.prepare("SELECT arn, region FROM replica_status ORDER BY arn, region");
 
   return {
@@ -57,6 +61,9 @@ export function makeSqliteReplicationRepo(db: Database.Database): ReplicationRep
     },
     async completeOutbox(e) {
       complete.run(e.arn, e.region, e.revision, e.op);
+    },
+    async completeDelivery(e, status) {
+      delivered(e, status);
     },
     async deferOutbox(e, nextAttemptAt) {
       defer.run(nextAttemptAt, e.arn, e.region, e.revision, e.op);

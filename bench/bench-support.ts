@@ -1,0 +1,66 @@
+// What the benchmarks share: Meridian processes on 127.0.0.1 with known admin credentials, and
+// signed calls to them.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { signJson } from "./signed-request.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const cli = join(here, "..", "src", "cli", "main.js");
+export const benchDir = here;
+export const ADMIN = { accessKeyId: "AKIABENCHMARKADMIN00", secretAccessKey: "bench-secret-access-key-0123456789abcdef" };
+
+export function startChild(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the servers under load.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1] });
+    });
+    child.once("exit", (code) => reject(new Error(`child exited ${code}: ${out}`)));
+  });
+}
+
+/** `meridian serve` in a child process with a fresh data directory (or the given one). */
+export async function startMeridian(args: string[] = [], env: Record<string, string> = {}, dataDir?: string) {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), "meridian-bench-"));
+  const { child, url } = await startChild([cli, "serve", "--port", "0", "--data-dir", dir, ...args], {
+    MERIDIAN_ADMIN_ACCESS_KEY_ID: ADMIN.accessKeyId,
+    MERIDIAN_ADMIN_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+    ...env,
+  });
+  return {
+    child,
+    url,
+    dataDir: dir,
+    async stop(keepData = false) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        await new Promise((r) => child.once("exit", r));
+      }
+      if (!keepData) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function call(url: string, target: string, input: unknown, service = "secretsmanager", region = "us-east-1") {
+  const prefix = service === "kms" ? "TrentService" : "secretsmanager";
+  const signed = await signJson(url, region, ADMIN, `${prefix}.${target}`, input, service);
+  const res = await fetch(url, { method: "POST", headers: signed.headers, body: signed.body });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${target} failed: ${res.status} ${text}`);
+  return text;
+}
+
+export function percentile(values: number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}
