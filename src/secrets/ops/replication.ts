@@ -5,9 +5,11 @@
 import { invalidParameter, invalidRequest } from "../../edge/service-error.js";
 import type { CallContext, OperationTable } from "../../region/call-context.js";
 import type { ReplicaRegion, SecretRecord } from "../secret-types.js";
-import { epochSeconds, isReplica, type SecretsCore } from "../secrets-core.js";
+import { epochSeconds, isReplica, notReplica, type SecretsCore } from "../secrets-core.js";
 
 const DEFAULT_KEY_ALIAS = "alias/aws/secretsmanager";
+
+const invalidReplicaRegion = () => invalidParameter("Invalid replica region.");
 
 interface ReplicaRegionInput {
   Region: string;
@@ -27,14 +29,10 @@ export function addReplicaRegions(
   for (const r of add) {
     if (seen.has(r.Region)) throw invalidParameter(`Duplicate replica Region ${r.Region} in the request.`);
     seen.add(r.Region);
-    if (r.Region === ctx.region) {
-      throw invalidParameter("Invalid replica region. You can't replicate a secret to the Region of its primary secret.");
-    }
+    // AWS gives one answer for the primary's own Region, a Region it does not know and a Region of
+    // another partition (nothing crosses a partition).
     const partition = replication?.partitionOf(r.Region);
-    if (partition === undefined) throw invalidParameter(`Invalid replica region: ${r.Region} is not a Region of this deployment.`);
-    if (partition !== ctx.partition) {
-      throw invalidParameter(`Invalid replica region: ${r.Region} is in partition ${partition}, not ${ctx.partition}.`);
-    }
+    if (r.Region === ctx.region || partition === undefined || partition !== ctx.partition) throw invalidReplicaRegion();
   }
   const kept = current.filter((r) => !seen.has(r.region));
   return [
@@ -61,35 +59,37 @@ export async function replicationStatus(core: SecretsCore, record: SecretRecord)
 export function replicationOps(core: SecretsCore): OperationTable {
   async function replicateSecretToRegions(ctx: CallContext, input: any) {
     const force = input.ForceOverwriteReplicaSecret === true;
-    const before = await core.lookup(ctx, input.SecretId);
-    addReplicaRegions(core, ctx, before.replicas ?? [], input.AddReplicaRegions, force); // refuse bad Regions first
-    // A Region asked for again after a failure starts over: InProgress until it is written.
+    const add = input.AddReplicaRegions as ReplicaRegionInput[];
+    const before = notReplica(await core.lookup(ctx, input.SecretId));
+    addReplicaRegions(core, ctx, before.replicas ?? [], add, force); // refuse bad Regions before anything changes
+    // A Region asked for again after a failure starts over: InProgress until it is written. With
+    // ForceOverwriteReplicaSecret it starts from nothing, so whatever holds the name there is replaced.
     const statuses = await core.store.replicaStatuses(before.arn);
-    for (const r of input.AddReplicaRegions as ReplicaRegionInput[]) {
-      if (statuses[r.Region]?.status === "Failed") {
-        await core.store.setReplicaStatus(before.arn, r.Region, { ...statuses[r.Region], status: "InProgress", statusMessage: undefined });
-      }
+    for (const r of add) {
+      const s = statuses[r.Region];
+      if (s && force) await core.store.setReplicaStatus(before.arn, r.Region, { status: "InProgress" });
+      else if (s?.status === "Failed") await core.store.setReplicaStatus(before.arn, r.Region, { ...s, status: "InProgress", statusMessage: undefined });
     }
     const record = await core.update(ctx, input.SecretId, async (current) => {
-      const replicas = addReplicaRegions(core, ctx, current.replicas ?? [], input.AddReplicaRegions, force);
+      const replicas = addReplicaRegions(core, ctx, current.replicas ?? [], add, force);
       const next: SecretRecord = { ...current, replicas, primaryRegion: ctx.region };
       return { record: next, result: next };
     });
     return { ARN: record.arn, ReplicationStatus: await replicationStatus(core, record) };
   }
 
+  /** Removing a Region that holds no replica of the secret is not an error; it changes nothing. */
   async function removeRegionsFromReplication(ctx: CallContext, input: any) {
-    const remove = new Set<string>(input.RemoveReplicaRegions);
+    const asked = new Set<string>(input.RemoveReplicaRegions);
+    let removed: string[] = [];
     const record = await core.update(ctx, input.SecretId, async (current) => {
-      const known = new Set((current.replicas ?? []).map((r) => r.region));
-      for (const region of remove) {
-        if (!known.has(region)) throw invalidParameter(`Invalid replica region: ${region} is not a replica Region of this secret.`);
-      }
-      const replicas = (current.replicas ?? []).filter((r) => !remove.has(r.region));
+      removed = (current.replicas ?? []).map((r) => r.region).filter((region) => asked.has(region));
+      if (removed.length === 0) return { result: current };
+      const replicas = (current.replicas ?? []).filter((r) => !asked.has(r.region));
       const next: SecretRecord = { ...current, replicas, primaryRegion: replicas.length ? ctx.region : undefined };
-      return { record: next, removeRegions: [...remove], result: next };
+      return { record: next, removeRegions: removed, result: next };
     });
-    for (const region of remove) await core.store.setReplicaStatus(record.arn, region, undefined);
+    for (const region of removed) await core.store.setReplicaStatus(record.arn, region, undefined);
     return { ARN: record.arn, ReplicationStatus: (await replicationStatus(core, record)) ?? [] };
   }
 

@@ -1,0 +1,80 @@
+// What the multi-Region end-to-end tests share: a server hosting a few Regions of each partition,
+// waiting for replication without sleeping (each Region's outbox worker is settled until nothing is
+// left to deliver), the anti-entropy pass, a KMS client, and an assertion on a service error.
+
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { DescribeSecretCommand, type ReplicationStatusType, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { ADMIN, startMeridian, type TestServer } from "../support/meridian.js";
+
+export const PRIMARY = "us-east-1";
+/** Two replica Regions of the commercial partition, hosted by the test server. */
+export const EU = "eu-west-1";
+export const WEST = "us-west-2";
+/** hosted, opt-in, and not enabled for the test account */
+export const OPT_IN = "af-south-1";
+/** in the built-in topology but not hosted by the test server: unreachable */
+export const ELSEWHERE = "ap-southeast-2";
+
+export const HOSTED = [PRIMARY, EU, WEST, OPT_IN, "us-gov-west-1", "cn-north-1"];
+
+export const NOT_ON_REPLICA = "Operation not permitted on a replica secret. Call must be made in primary secret's region.";
+
+export function startReplicationServer(): Promise<TestServer> {
+  return startMeridian({ regions: HOSTED });
+}
+
+/**
+ * Deliver everything that is due in every hosted Region. Applying a change in one Region can queue
+ * work in another (a promotion notice, a Region dropped from a primary), so the Regions are gone
+ * through until a whole round finds nothing new to deliver.
+ */
+export async function settle(m: TestServer): Promise<void> {
+  const nodes = [...m.server.host.nodes.values()];
+  for (let round = 0; round < 5; round++) {
+    for (const node of nodes) await node.replication.worker.settle();
+    if ((await pending(m)) === 0) return;
+  }
+}
+
+async function pending(m: TestServer): Promise<number> {
+  let n = 0;
+  for (const node of m.server.host.nodes.values()) {
+    n += (await node.store.dueOutbox(Date.now(), 10_000)).length;
+  }
+  return n;
+}
+
+/** Run the anti-entropy pass of a Region once (sweep runs it every fifth call), then deliver. */
+export async function antiEntropy(m: TestServer, region = PRIMARY): Promise<void> {
+  const node = m.server.host.nodes.get(region)!;
+  for (let i = 0; i < 5; i++) await node.sweep();
+  await settle(m);
+}
+
+export function kms(m: TestServer, region: string): KMSClient {
+  return new KMSClient({ endpoint: m.url, region, credentials: ADMIN, maxAttempts: 1 });
+}
+
+export const uniqueName = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+export const inRegion = (arn: string, region: string) => arn.split(":").map((p, i) => (i === 3 ? region : p)).join(":");
+
+/** The primary's ReplicationStatus entry for one Region. */
+export async function statusOf(sm: SecretsManagerClient, secretId: string, region: string): Promise<ReplicationStatusType | undefined> {
+  const d = await sm.send(new DescribeSecretCommand({ SecretId: secretId }));
+  return d.ReplicationStatus?.find((s) => s.Region === region);
+}
+
+/** The call fails with this service error (name, and the exact message or a pattern). */
+export async function refuses(call: Promise<unknown>, name: string, message?: string | RegExp): Promise<void> {
+  await assert.rejects(call, (e: unknown) => {
+    const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    assert.equal(err.name, name, `error name (message: ${err.message})`);
+    if (typeof message === "string") assert.equal(err.message, message);
+    else if (message) assert.match(err.message ?? "", message);
+    assert.equal(err.$metadata?.httpStatusCode, 400);
+    return true;
+  });
+}
