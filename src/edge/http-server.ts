@@ -1,5 +1,6 @@
 // The edge (DESIGN §2): an HTTP server that reads a request, authenticates it, routes it to the
-// Region node of its credential scope and answers in the service's protocol. Every response carries
+// Region node of its credential scope (or, for a global service, to the host) and answers in the
+// service's protocol: AWS JSON 1.1 (`POST /`, X-Amz-Target) or rest-json (the Account API, by path). Every response carries
 // x-amzn-RequestId; nothing but a ServiceError's code and message (or, for what is not AWS JSON at
 // all, the bare XML refusal AWS's front end gives) ever reaches a client.
 
@@ -9,6 +10,8 @@ import type { Duplex } from "node:stream";
 import { ServiceError } from "./service-error.js";
 import { JSON_CONTENT_TYPE, invokeJson, operationOf, parseJsonBody, serializeError, serializeOutput, type JsonService } from "./aws-json.js";
 import { makeAuthenticator, type AuthMode } from "./authenticate.js";
+import { REST_JSON_CONTENT_TYPE, answerRestJson, makeRestRouter, restJsonInternalError, serializeRestJsonError, type RestJsonService } from "./rest-json.js";
+import { restJsonServices } from "./services.js";
 import { handlePeerRequest, isPeerPath } from "./peer-routes.js";
 import { metricsText } from "../replication/replication-metrics.js";
 import type { RegionHost } from "../region/region-host.js";
@@ -19,6 +22,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export interface EdgeOptions {
   host: RegionHost;
   services: JsonService[];
+  /** rest-json services, routed by path; the Account API when absent */
+  restServices?: RestJsonService[];
   auth: AuthMode;
   defaultAccountId: string;
   now: () => number;
@@ -66,8 +71,16 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function send(res: ServerResponse, status: number, requestId: string, body: string, contentType: string | null = JSON_CONTENT_TYPE) {
+function send(
+  res: ServerResponse,
+  status: number,
+  requestId: string,
+  body: string,
+  contentType: string | null = JSON_CONTENT_TYPE,
+  headers: Record<string, string> = {},
+) {
   res.writeHead(status, {
+    ...headers,
     ...(contentType === null ? {} : { "content-type": contentType }),
     "content-length": Buffer.byteLength(body),
     "x-amzn-requestid": requestId,
@@ -77,13 +90,16 @@ function send(res: ServerResponse, status: number, requestId: string, body: stri
 
 export function createEdgeServer(opts: EdgeOptions): Server {
   const authenticate = makeAuthenticator(opts.host, opts.auth, opts.defaultAccountId, opts.now);
+  const restRouteOf = makeRestRouter(opts.restServices ?? restJsonServices);
   // Once close() has begun, a request still being served is answered and its connection closed, so
   // a keep-alive client can neither hold the shutdown up nor keep feeding it requests.
   const reply: typeof send = (res, ...rest) => {
     if (!server.listening) res.setHeader("connection", "close");
     // The SDKs correct their clock from Date: it must be the clock requests are checked against.
     res.setHeader("date", new Date(opts.now()).toUTCString());
-    send(res, ...rest);
+    // Written from a macrotask: a response written from the microtasks that end a request's handling
+    // costs node noticeably more per socket write than one written after them (measured: bench/).
+    setImmediate(() => send(res, ...rest));
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string) {
@@ -118,7 +134,17 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       return reply(res, 200, requestId, JSON.stringify(answer), "application/json");
     }
 
-    // The order of the checks is AWS's: method, content type, body, operation, then the signature.
+    const rest = restRouteOf(path);
+    if (rest) {
+      const signed = { method: req.method ?? "", path, query, headers: req.headersDistinct, body };
+      const answer = await answerRestJson(rest, { method: signed.method, contentType: req.headers["content-type"], body, requestId }, {
+        authenticate: (service) => authenticate(signed, service.signingName, { global: service.global }),
+        operations: (signingName) => opts.host.globalServices[signingName],
+      });
+      return reply(res, 200, requestId, answer, REST_JSON_CONTENT_TYPE);
+    }
+
+    // AWS JSON 1.1. The order of the checks is AWS's: method, content type, body, operation, then the signature.
     if (req.method !== "POST") throw cannotAuthorize();
     const target = String(req.headers["x-amz-target"] ?? "");
     const contentType = String(req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
@@ -155,13 +181,20 @@ export function createEdgeServer(opts: EdgeOptions): Server {
     const requestId = randomUUID();
     const target = String(req.headers["x-amz-target"] ?? "");
     const model = opts.services.find((s) => operationOf(s, target) !== undefined)?.model;
+    const rest = restRouteOf((req.url ?? "/").split("?", 1)[0]!);
     handle(req, res, requestId).catch((e: unknown) => {
       if (res.headersSent) return res.destroy();
-      if (e instanceof ServiceError) return reply(res, e.status, requestId, serializeError(model, e));
       if (e instanceof FrontEndRefusal) return reply(res, e.status, requestId, e.body, null);
-      // Never the stack or the request to the client; the log gets the error, not the body.
-      opts.log.error("internal error", { requestId, error: e instanceof Error ? e.stack ?? e.message : String(e) });
-      reply(res, 500, requestId, serializeError(model, new ServiceError("InternalServiceError", "An error occurred on the server side.", 500)));
+      if (!(e instanceof ServiceError)) {
+        // Never the stack or the request to the client; the log gets the error, not the body.
+        opts.log.error("internal error", { requestId, error: e instanceof Error ? e.stack ?? e.message : String(e) });
+      }
+      if (rest) {
+        const answer = serializeRestJsonError(e instanceof ServiceError ? e : restJsonInternalError());
+        return reply(res, answer.status, requestId, answer.body, REST_JSON_CONTENT_TYPE, answer.headers);
+      }
+      const error = e instanceof ServiceError ? e : new ServiceError("InternalServiceError", "An error occurred on the server side.", 500);
+      reply(res, error.status, requestId, serializeError(model, error));
     });
   });
   // What node's HTTP parser refuses (not HTTP, headers too large, too slow) never reaches the
