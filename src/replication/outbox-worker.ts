@@ -10,7 +10,7 @@ import { StoreConflict, type OutboxEntry, type ReplicationRepo, type SecretRepo 
 import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
 import { sealForRegion, valueAad } from "./sealed-transfer.js";
-import { RegionUnreachable, type ApplyOutcome, type ReplicaStatus, type SyncMessage } from "./replication-types.js";
+import { NAME_TAKEN, RegionUnreachable, type ApplyOutcome, type ReplicaStatus, type ReplicationMessage, type SyncMessage } from "./replication-types.js";
 import type { ReplicationTransport } from "./transport.js";
 import type { ReplicationMetrics } from "./replication-metrics.js";
 
@@ -43,6 +43,7 @@ export function makeOutboxWorker(deps: WorkerDeps) {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const idle: (() => void)[] = [];
+  const notices = new Set<Promise<unknown>>();
 
   async function sealedValues(record: SecretRecord, dest: string, versionIds: Iterable<string>) {
     const destKey = await transport.publicKeyOf(dest);
@@ -60,7 +61,12 @@ export function makeOutboxWorker(deps: WorkerDeps) {
     return out;
   }
 
-  async function syncMessage(record: SecretRecord, dest: string, have: Set<string>, forceIds?: string[]): Promise<SyncMessage> {
+  /**
+   * `fresh`: the Region has never applied this secret. Only then may it replace a same-named secret
+   * (ForceOverwriteReplicaSecret); once it holds the replica, a secret there that stopped being the
+   * replica was promoted, and a promoted secret is never overwritten.
+   */
+  async function syncMessage(record: SecretRecord, dest: string, fresh: boolean, have: Set<string>, forceIds?: string[]): Promise<SyncMessage> {
     const replica = record.replicas!.find((r) => r.region === dest)!;
     const wanted = forceIds ?? record.versions.map((v) => v.versionId).filter((id) => !have.has(id));
     return {
@@ -70,7 +76,7 @@ export function makeOutboxWorker(deps: WorkerDeps) {
       accountId: record.accountId,
       primaryArn: record.arn,
       revision: record.revision,
-      forceOverwrite: replica.forceOverwrite === true,
+      forceOverwrite: fresh && replica.forceOverwrite === true,
       kmsKeyId: replica.kmsKeyId,
       secret: {
         name: record.name,
@@ -123,10 +129,14 @@ export function makeOutboxWorker(deps: WorkerDeps) {
     }
     const statuses = await store.replicaStatuses(record.arn);
     const previous: ReplicaStatus | undefined = statuses[dest];
-    let outcome: ApplyOutcome = await transport.send(await syncMessage(record, dest, new Set(previous?.versions ?? [])));
+    const fresh = previous?.revision === undefined;
+    let outcome: ApplyOutcome = await transport.send(await syncMessage(record, dest, fresh, new Set(previous?.versions ?? [])));
     if (outcome.status === "NeedValues") {
-      outcome = await transport.send(await syncMessage(record, dest, new Set(), outcome.versionIds));
+      outcome = await transport.send(await syncMessage(record, dest, fresh, new Set(), outcome.versionIds));
     }
+    // A promoted copy in a Region this secret is only now being replicated to is just a secret that
+    // holds the name there.
+    if (outcome.status === "Promoted" && fresh) outcome = { status: "Failed", message: NAME_TAKEN };
     deps.metrics?.recordDelivery(dest, outcome.status, outcome.status === "InSync" && entry.queuedAt > 0 ? clock.now() - entry.queuedAt : undefined);
     if (outcome.status === "InSync") {
       await store.completeDelivery(entry, {
@@ -241,10 +251,16 @@ export function makeOutboxWorker(deps: WorkerDeps) {
       stopped = true;
       clearTimeout(timer);
     },
-    /** resolves when the worker has gone through the outbox once (tests, shutdown) */
+    /** send a one-off message outside the outbox (a promotion notice): best effort, no retry */
+    notify(message: ReplicationMessage) {
+      const sent: Promise<unknown> = transport.send(message).catch(() => undefined).finally(() => notices.delete(sent));
+      notices.add(sent);
+    },
+    /** resolves when the worker has gone through the outbox once and sent its notices (tests, shutdown) */
     async settle() {
       await run();
       if (running) await new Promise<void>((resolve) => idle.push(resolve));
+      await Promise.all(notices);
     },
   };
 }

@@ -67,9 +67,8 @@ export async function openRegionReplication(deps: RegionReplicationDeps) {
     kick: () => worker.kick(),
     notifyPromoted(record, oldPrimaryRegion) {
       const primaryArn = record.arn.split(":").map((part, i) => (i === 3 ? oldPrimaryRegion : part)).join(":");
-      deps.transport
-        .send({ kind: "promoted", source: deps.region, dest: oldPrimaryRegion, accountId: record.accountId, primaryArn })
-        .catch(() => undefined); // the primary also learns it from the replica's refusal of its next delivery
+      // Best effort: the old primary also learns it from this Region's refusal of its next delivery.
+      worker.notify({ kind: "promoted", source: deps.region, dest: oldPrimaryRegion, accountId: record.accountId, primaryArn });
     },
   };
 

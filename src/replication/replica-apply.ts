@@ -7,11 +7,12 @@ import { ServiceError } from "../edge/service-error.js";
 import type { KeyService } from "../kms/key-service.js";
 import { DEFAULT_SECRETS_ALIAS } from "../kms/key-service.js";
 import { sealValue } from "../secrets/envelope.js";
+import { isReplica } from "../secrets/secrets-core.js";
 import type { SealedValue, SecretRecord } from "../secrets/secret-types.js";
 import { StoreConflict, type ReplicationRepo, type SecretRepo } from "../store/store.js";
 import type { Clock } from "../util/clock.js";
 import { openFromRegion, valueAad } from "./sealed-transfer.js";
-import type { ApplyOutcome, PromotedNotice, RemoveMessage, ReplicationMessage, SyncMessage } from "./replication-types.js";
+import { NAME_TAKEN, type ApplyOutcome, type PromotedNotice, type RemoveMessage, type ReplicationMessage, type SyncMessage } from "./replication-types.js";
 
 export interface ApplyDeps {
   region: string;
@@ -39,15 +40,15 @@ export function makeReplicaApplier(deps: ApplyDeps) {
     const arn = arnInRegion(msg.primaryArn, region);
     for (let attempt = 0; attempt < 3; attempt++) {
       let local = await store.findSecretByName(msg.accountId, msg.secret.name);
-      if (local && local.arn === arn) {
-        if (local.primaryRegion !== msg.source) return { status: "Promoted" };
+      if (local && local.arn === arn && local.primaryRegion === msg.source) {
         if (local.revision >= msg.revision) return inSync(local);
       } else if (local) {
-        if (!msg.forceOverwrite) {
-          return {
-            status: "Failed",
-            message: `A secret named ${msg.secret.name} already exists in ${region} and is not a replica of this secret. Set ForceOverwriteReplicaSecret to replace it.`,
-          };
+        // The name is held by a secret that is not this replica: an unrelated one, this replica
+        // promoted to a standalone secret, or the replica of a promoted copy of this secret.
+        const promoted = local.arn === arn && !isReplica(local);
+        if (!msg.forceOverwrite) return promoted ? { status: "Promoted" } : { status: "Failed", message: NAME_TAKEN };
+        if (local.replicas?.length) {
+          return { status: "Failed", message: `Replication failed: The secret in ${region} that holds this name still has replica regions.` };
         }
         await store.purgeSecret(local.arn);
         local = undefined;

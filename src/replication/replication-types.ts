@@ -83,3 +83,6 @@ export interface ReplicaStatus {
 }
 
 export class RegionUnreachable extends Error {}
+
+/** StatusMessage of a Region where a secret that is not this replica holds the name. */
+export const NAME_TAKEN = "Replication failed: Secret with this name already exists in this region.";

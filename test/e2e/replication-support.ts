@@ -12,12 +12,14 @@ export const PRIMARY = "us-east-1";
 /** Two replica Regions of the commercial partition, hosted by the test server. */
 export const EU = "eu-west-1";
 export const WEST = "us-west-2";
+/** a third one, for the secrets a promoted replica replicates on its own */
+export const SPARE = "eu-central-1";
 /** hosted, opt-in, and not enabled for the test account */
 export const OPT_IN = "af-south-1";
 /** in the built-in topology but not hosted by the test server: unreachable */
 export const ELSEWHERE = "ap-southeast-2";
 
-export const HOSTED = [PRIMARY, EU, WEST, OPT_IN, "us-gov-west-1", "cn-north-1"];
+export const HOSTED = [PRIMARY, EU, WEST, SPARE, OPT_IN, "us-gov-west-1", "cn-north-1"];
 
 export const NOT_ON_REPLICA = "Operation not permitted on a replica secret. Call must be made in primary secret's region.";
 

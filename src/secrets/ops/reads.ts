@@ -107,9 +107,8 @@ export function readOps(core: SecretsCore): OperationTable {
     const visible = input.IncludePlannedDeletion ? all : all.filter((r) => r.deletedDate === undefined);
     const sorted = sortSecrets(filterSecrets(visible, input.Filters), input.SortBy, input.SortOrder);
     const page = paginate(sorted, input.MaxResults, input.NextToken, 100);
-    const entries = [];
-    for (const record of page.page) entries.push({ ...secretListEntry(record), ReplicationStatus: await replicationStatus(core, record) });
-    return { SecretList: entries, NextToken: page.nextToken };
+    // SecretListEntry has PrimaryRegion but no ReplicationStatus: only DescribeSecret reports it.
+    return { SecretList: page.page.map(secretListEntry), NextToken: page.nextToken };
   }
 
   return {
