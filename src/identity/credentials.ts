@@ -20,7 +20,8 @@ export interface PartitionIdentity {
 }
 
 const KEY_ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-const wrapContext = (accessKeyId: string) => `access-key:${accessKeyId}`;
+/** The context an access key's secret is wrapped under, in every Region that holds it. */
+export const accessKeyWrapContext = (accessKeyId: string) => `access-key:${accessKeyId}`;
 
 export function newAccessKeyId(prefix = "AKIA"): string {
   let id = prefix;
@@ -36,7 +37,7 @@ export function makeCredentialRegistry(partitions: PartitionIdentity[], clock: C
       const keys = new Map<string, Principal>();
       for (const k of await p.store.listAccessKeys()) {
         if (k.status !== "Active") continue;
-        const secretAccessKey = p.wrapper.unwrap(k.wrappedSecret, wrapContext(k.accessKeyId)).toString("utf8");
+        const secretAccessKey = p.wrapper.unwrap(k.wrappedSecret, accessKeyWrapContext(k.accessKeyId)).toString("utf8");
         keys.set(k.accessKeyId, { accountId: k.accountId, principalArn: k.principalArn, secretAccessKey });
       }
       byPartition.set(p.partition, keys);
@@ -60,7 +61,7 @@ export function makeCredentialRegistry(partitions: PartitionIdentity[], clock: C
         accessKeyId: created.accessKeyId,
         accountId,
         principalArn,
-        wrappedSecret: p.wrapper.wrap(Buffer.from(created.secretAccessKey, "utf8"), wrapContext(created.accessKeyId)),
+        wrappedSecret: p.wrapper.wrap(Buffer.from(created.secretAccessKey, "utf8"), accessKeyWrapContext(created.accessKeyId)),
         status: "Active",
         createdDate: clock.now(),
       });
