@@ -1,5 +1,6 @@
 // A process hosting one or many Regions (DESIGN §3): opens each Region's node, the per-partition
-// credentials, and runs the background sweep. The edge asks it for the node of a request's Region.
+// credentials and opt-in state, the global services (Account), and runs the background sweep. The
+// edge asks it for the node of a request's Region.
 
 import { createHmac, hkdfSync } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
@@ -10,6 +11,9 @@ import { makeInProcessTransport } from "../replication/in-process-transport.js";
 import type { ReplicationTransport } from "../replication/transport.js";
 import type { Logger } from "../util/logger.js";
 import { makeCredentialRegistry, type CredentialRegistry } from "../identity/credentials.js";
+import { makeRegionOptIns } from "../account/region-opt-ins.js";
+import { makeAccountService } from "../account/account-service.js";
+import type { OperationTable } from "./call-context.js";
 import type { Seal } from "../seal/seal.js";
 import type { Clock } from "../util/clock.js";
 import { openRegionNode, type RegionNode } from "./region-node.js";
@@ -25,6 +29,8 @@ export interface HostOptions {
   /** Regions to host; all of the topology's when absent */
   regions?: string[];
   sweepIntervalMs?: number;
+  /** how long enabling or disabling an opt-in Region takes (by the clock); 1 s when absent */
+  regionOptInDelayMs?: number;
 }
 
 export interface RegionHost {
@@ -33,6 +39,10 @@ export interface RegionHost {
   node(region: string): RegionNode | undefined;
   /** opt-in Regions refuse an account's requests until it enables them */
   isEnabled(accountId: string, region: string): Promise<boolean>;
+  /** operation tables of the global services (answered for a partition, not a Region), by signing name */
+  globalServices: Record<string, OperationTable>;
+  /** finish every opt-in Region transition under way (ENABLING → ENABLED, DISABLING → DISABLED) now */
+  settleRegionOptIns(): Promise<void>;
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -76,6 +86,16 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   );
   await credentials.load();
   const homeOf = (partition: string) => identityNodes.find((n) => n.info.partition === partition);
+  const optIns = makeRegionOptIns({
+    topology: opts.topology,
+    homeOf,
+    holderOf: (region) => nodes.get(region),
+    clock: opts.clock,
+    delayMs: opts.regionOptInDelayMs ?? 1_000,
+    log: opts.log,
+  });
+  await optIns.resume();
+  const account = makeAccountService({ optIns });
 
   // Deletion windows and key rotations that came due while the process was down are handled at
   // start, then once a minute.
@@ -101,17 +121,16 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     credentials,
     node: (region) => nodes.get(region),
     async isEnabled(accountId, region) {
-      const node = nodes.get(region);
-      if (!node) return false;
-      if (!node.info.optIn) return true;
-      const status = await homeOf(node.info.partition)?.store.getMeta(`region-opt-status:${accountId}:${region}`);
-      return status === "ENABLED" || status === "ENABLED_BY_DEFAULT";
+      return nodes.has(region) && optIns.isEnabled(accountId, region);
     },
+    globalServices: { account: account.operations },
+    settleRegionOptIns: () => optIns.settle(),
     async reset() {
       for (const n of nodes.values()) await n.reset();
     },
     async close() {
       clearInterval(timer);
+      await optIns.close();
       for (const n of nodes.values()) n.replication.worker.stop();
       for (const n of nodes.values()) await n.close();
     },
