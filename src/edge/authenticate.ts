@@ -19,7 +19,11 @@ const invalidToken = () =>
   new ServiceError("UnrecognizedClientException", "The security token included in the request is invalid.");
 
 export function makeAuthenticator(host: RegionHost, mode: AuthMode, defaultAccountId: string, now: () => number) {
-  return async function authenticate(req: SignedRequest, expectedService: string): Promise<Caller> {
+  /**
+   * `global`: a global service's request (the Account API) is signed for any hosted Region of the
+   * caller's partition and is not refused when that Region is an opt-in one the account has not enabled.
+   */
+  return async function authenticate(req: SignedRequest, expectedService: string, opts: { global?: boolean } = {}): Promise<Caller> {
     const verified = verifySigV4(req, {
       now: new Date(now()),
       checkSignature: mode === "strict",
@@ -41,7 +45,7 @@ export function makeAuthenticator(host: RegionHost, mode: AuthMode, defaultAccou
       const accountId = /^\d{12}$/.test(verified.accessKeyId) ? verified.accessKeyId : defaultAccountId;
       principal = { accountId, principalArn: `arn:${node.info.partition}:iam::${accountId}:root` };
     }
-    if (!(await host.isEnabled(principal.accountId, node.info.name))) throw invalidToken();
+    if (!opts.global && !(await host.isEnabled(principal.accountId, node.info.name))) throw invalidToken();
     return { accountId: principal.accountId, principalArn: principal.principalArn, node, service: verified.service };
   };
 }

@@ -1,10 +1,18 @@
-// The AWS JSON 1.1 services the edge speaks, each with its generated model.
+// The services the edge speaks, each with its generated model: AWS JSON 1.1 ones routed by
+// X-Amz-Target, rest-json ones (the Account API) by path.
 
 import { model as secretsmanager } from "../generated/secretsmanager-model.js";
 import { model as kms } from "../generated/kms-model.js";
+import { model as account } from "../generated/account-model.js";
+import { validateAccountRequest } from "../account/account-validation.js";
 import type { JsonService } from "./aws-json.js";
+import type { RestJsonService } from "./rest-json.js";
 
 export const jsonServices: JsonService[] = [
   { model: secretsmanager, signingName: "secretsmanager" },
   { model: kms, signingName: "kms" },
+];
+
+export const restJsonServices: RestJsonService[] = [
+  { model: account, signingName: "account", global: true, validate: validateAccountRequest },
 ];
