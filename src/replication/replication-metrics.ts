@@ -2,7 +2,7 @@
 // and the lag of recent deliveries (change committed at the primary → applied at the replica).
 // Rendered in Prometheus text format with the outbox depth (see metricsText).
 
-const WINDOW = 1024;
+const WINDOW = 4096;
 
 export interface DestinationMetrics {
   deliveries: Record<string, number>;
