@@ -49,8 +49,16 @@ export function allRegions(topology: Topology): RegionInfo[] {
   return topology.partitions.flatMap((p) => p.regions);
 }
 
+// Looked up on every request (opt-in checks): indexed once per topology.
+const indexes = new WeakMap<Topology, Map<string, RegionInfo>>();
+
 export function findRegion(topology: Topology, region: string): RegionInfo | undefined {
-  return allRegions(topology).find((r) => r.name === region);
+  let index = indexes.get(topology);
+  if (!index) {
+    index = new Map(allRegions(topology).map((r) => [r.name, r]));
+    indexes.set(topology, index);
+  }
+  return index.get(region);
 }
 
 export function partitionOf(topology: Topology, partitionName: string): PartitionInfo {
