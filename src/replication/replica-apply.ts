@@ -35,7 +35,7 @@ export function makeReplicaApplier(deps: ApplyDeps) {
 
   async function sync(msg: SyncMessage): Promise<ApplyOutcome> {
     if (!(await deps.isEnabled(msg.accountId))) {
-      return { status: "Failed", message: `Region ${region} is not enabled for account ${msg.accountId}.` };
+      return { status: "Failed", message: `Replication failed: Region ${region} is not enabled for account ${msg.accountId}.` };
     }
     const arn = arnInRegion(msg.primaryArn, region);
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -125,7 +125,7 @@ export function makeReplicaApplier(deps: ApplyDeps) {
       return undefined;
     } catch (e) {
       if (!(e instanceof ServiceError)) throw e;
-      return `The KMS key ${keyRef} can't be used in ${region}: ${e.message || e.code}`;
+      return `Replication failed: The KMS key ${keyRef} can't be used in ${region}: ${e.message || e.code}`;
     }
   }
 

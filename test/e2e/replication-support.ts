@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { DescribeSecretCommand, type ReplicationStatusType, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { ADMIN, startMeridian, type TestServer } from "../support/meridian.js";
+import { systemClock, type Clock } from "../../src/util/clock.js";
 
 export const PRIMARY = "us-east-1";
 /** Two replica Regions of the commercial partition, hosted by the test server. */
@@ -23,8 +24,19 @@ export const HOSTED = [PRIMARY, EU, WEST, SPARE, OPT_IN, "us-gov-west-1", "cn-no
 
 export const NOT_ON_REPLICA = "Operation not permitted on a replica secret. Call must be made in primary secret's region.";
 
-export function startReplicationServer(): Promise<TestServer> {
-  return startMeridian({ regions: HOSTED });
+/** The servers' clocks, to count what is due by the time the server sees. */
+const clocks = new WeakMap<TestServer, Clock>();
+
+/** A clock that can be moved forward, for backoffs (the edge accepts 15 minutes of SigV4 skew). */
+export function movableClock() {
+  let offset = 0;
+  return { now: () => Date.now() + offset, advance: (ms: number) => void (offset += ms) };
+}
+
+export async function startReplicationServer(clock: Clock = systemClock): Promise<TestServer> {
+  const m = await startMeridian({ regions: HOSTED, clock });
+  clocks.set(m, clock);
+  return m;
 }
 
 /**
@@ -43,7 +55,7 @@ export async function settle(m: TestServer): Promise<void> {
 async function pending(m: TestServer): Promise<number> {
   let n = 0;
   for (const node of m.server.host.nodes.values()) {
-    n += (await node.store.dueOutbox(Date.now(), 10_000)).length;
+    n += (await node.store.dueOutbox((clocks.get(m) ?? systemClock).now(), 10_000)).length;
   }
   return n;
 }
