@@ -1,6 +1,7 @@
 // A Region's key service: KMS keys whose material never leaves it unwrapped, and the cryptographic
 // operations over them. The KMS API (kms/ops/) and the secrets service both call it; only this
-// module ever sees unwrapped key material.
+// module ever sees unwrapped key material, except to seal it to another Region's transport key for
+// a related multi-Region key there (sealMaterials).
 
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from "node:crypto";
 import type { Clock } from "../util/clock.js";
@@ -11,7 +12,8 @@ import type { RegionWrapper } from "./root-key.js";
 import type { KeyMaterial, KeyRecord } from "./kms-types.js";
 import { canonicalContext, decodeCiphertext, encodeCiphertext } from "./ciphertext.js";
 import {
-  aliasNotFound, incorrectKey, invalidArnRegion, invalidCiphertext, invalidKeyId, keyDisabled, keyPendingDeletion, kmsNotFound,
+  aliasNotFound, incorrectKey, invalidArnRegion, invalidCiphertext, invalidKeyId, keyDisabled, keyPendingDeletion, keyPendingReplicaDeletion,
+  kmsNotFound,
 } from "./kms-errors.js";
 import { secretsManagerKeyPolicy } from "./key-policies.js";
 
@@ -36,6 +38,8 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
   // Key records are read on every Decrypt; every change to one goes through putKey below.
   const keyCache = new Map<string, KeyRecord>();
   const creatingDefault = new Map<string, Promise<KeyRecord>>();
+  // Changes to a key that read it, wait on another Region, then write it run one at a time per key.
+  const keyLocks = new Map<string, Promise<unknown>>();
   // Decrypted data keys, so repeated reads of a secret version cost one AES-GCM operation; the
   // key's state is still checked on every use, and the cache only holds what the process could
   // already derive from the unwrapped key material it holds.
@@ -57,7 +61,21 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
   async function putKey(key: KeyRecord): Promise<KeyRecord> {
     keyCache.delete(key.arn);
     await store.putKey(key);
+    // a read that started before the write and finishes after it must not leave the old record cached
+    keyCache.set(key.arn, key);
     return key;
+  }
+
+  /** Run `work` alone among the exclusive work on this key (read, maybe ask another Region, write). */
+  function exclusive<T>(arn: string, work: () => Promise<T>): Promise<T> {
+    const previous = keyLocks.get(arn) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const settled = run.then(() => undefined, () => undefined);
+    keyLocks.set(arn, settled);
+    void settled.then(() => {
+      if (keyLocks.get(arn) === settled) keyLocks.delete(arn);
+    });
+    return run;
   }
 
   async function deleteKey(key: KeyRecord): Promise<void> {
@@ -82,6 +100,30 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
     return plain;
   }
 
+  /**
+   * Each of `key`'s materials, unwrapped for `seal` alone (to seal it to another Region's transport
+   * key for a related multi-Region key there) and wiped as soon as `seal` returns.
+   */
+  function sealMaterials<T>(key: KeyRecord, seal: (plaintext: Buffer, m: KeyMaterial) => T): T[] {
+    return key.materials.map((m) => {
+      const plain = Buffer.from(material(key, m.index));
+      try {
+        return seal(plain, m);
+      } finally {
+        plain.fill(0);
+      }
+    });
+  }
+
+  /** Material of a related multi-Region key in another Region, wrapped for the key `arn` here; wipes `plaintext`. */
+  function adoptMaterial(arn: string, m: Omit<KeyMaterial, "wrapped">, plaintext: Buffer): KeyMaterial {
+    try {
+      return { ...m, wrapped: wrapper.wrap(plaintext, materialContext(arn, m.index)) };
+    } finally {
+      plaintext.fill(0);
+    }
+  }
+
   function newMaterial(arn: string, index: number, rotationType?: KeyMaterial["rotationType"]): KeyMaterial {
     return {
       index,
@@ -95,6 +137,7 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
   function usable(key: KeyRecord): KeyRecord {
     if (key.keyState === "Disabled") throw keyDisabled(key.arn);
     if (key.keyState === "PendingDeletion") throw keyPendingDeletion(key.arn);
+    if (key.keyState === "PendingReplicaDeletion") throw keyPendingReplicaDeletion(key.arn);
     return key;
   }
 
@@ -124,8 +167,9 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
     return key;
   }
 
+  /** A new key with fresh material; `init.multiRegion` makes it a multi-Region primary key (id mrk-…). */
   async function createKey(accountId: string, init: Partial<KeyRecord> = {}): Promise<KeyRecord> {
-    const keyId = randomUUID();
+    const keyId = init.multiRegion ? `mrk-${randomBytes(16).toString("hex")}` : randomUUID();
     const arn = keyArn(accountId, keyId);
     return putKey({
       arn,
@@ -142,6 +186,7 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
       rotationEnabled: false,
       tags: [],
       ...init,
+      multiRegionConfig: init.multiRegion ? { primaryRegion: region, replicaRegions: [], revision: 1 } : undefined,
       materials: [newMaterial(arn, 0)],
     });
   }
@@ -173,10 +218,14 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
     return work;
   }
 
-  /** Add fresh key material; earlier ciphertexts stay decryptable with the material they name. */
-  async function rotateMaterial(key: KeyRecord, type: "AUTOMATIC" | "ON_DEMAND"): Promise<KeyRecord> {
+  /** `key` with fresh key material; earlier ciphertexts stay decryptable with the material they name. */
+  function withNewMaterial(key: KeyRecord, type: "AUTOMATIC" | "ON_DEMAND"): KeyRecord {
     const index = Math.max(...key.materials.map((m) => m.index)) + 1;
-    return putKey({ ...key, materials: [...key.materials, newMaterial(key.arn, index, type)] });
+    return { ...key, materials: [...key.materials, newMaterial(key.arn, index, type)] };
+  }
+
+  function rotateMaterial(key: KeyRecord, type: "AUTOMATIC" | "ON_DEMAND"): Promise<KeyRecord> {
+    return putKey(withNewMaterial(key, type));
   }
 
   const currentMaterial = (key: KeyRecord) => key.materials[key.materials.length - 1];
@@ -242,8 +291,8 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
   }
 
   return {
-    keyArn, aliasArn, getKey, putKey, deleteKey, resolveKey, createKey, defaultKey, rotateMaterial, currentMaterial,
-    usable, encrypt, generateDataKey, decrypt, clearCaches,
+    keyArn, aliasArn, getKey, putKey, exclusive, deleteKey, resolveKey, createKey, defaultKey, withNewMaterial, rotateMaterial,
+    currentMaterial, sealMaterials, adoptMaterial, usable, encrypt, generateDataKey, decrypt, clearCaches,
   };
 }
 

@@ -9,6 +9,8 @@ export const invalidArnRegion = (region: string) => new ServiceError("NotFoundEx
 export const aliasNotFound = (aliasArn: string) => new ServiceError("NotFoundException", `Alias ${aliasArn} is not found.`);
 export const keyDisabled = (arn: string) => new ServiceError("DisabledException", `${arn} is disabled.`);
 export const keyPendingDeletion = (arn: string) => new ServiceError("KMSInvalidStateException", `${arn} is pending deletion.`);
+/** Meridian's wording: a multi-Region primary key waiting for its replicas to be deleted first. */
+export const keyPendingReplicaDeletion = (arn: string) => new ServiceError("KMSInvalidStateException", `${arn} is pending replica deletion.`);
 export const notPendingDeletion = (arn: string) => new ServiceError("KMSInvalidStateException", `${arn} is not pending deletion.`);
 export const invalidCiphertext = () => new ServiceError("InvalidCiphertextException", "");
 export const incorrectKey = () =>
@@ -17,6 +19,8 @@ export const kmsValidation = (message: string) => new ServiceError("ValidationEx
 export const pendingWindowOutOfRange = () => kmsValidation("PendingWindowInDays must be between 7 and 30");
 /** Meridian's own messages: the request asks for something this key service does not have (asymmetric keys, …). */
 export const unsupported = (message: string) => new ServiceError("UnsupportedOperationException", message);
+/** As recorded against AWS (ReplicateKey of a replica key); Meridian also gives it wherever an operation needs the primary. */
+export const notMultiRegionPrimary = (arn: string) => unsupported(`${arn} is not a multi-region primary key.`);
 export const tagError = (message: string) => new ServiceError("TagException", message);
 /** The alias/aws/ prefix belongs to AWS managed keys; AWS answers with a bare NotAuthorizedException. */
 export const reservedAlias = () => new ServiceError("NotAuthorizedException", "");

@@ -10,6 +10,8 @@ import { cryptoOps } from "./ops/crypto.js";
 import { rotationOps, rotateDueKeys } from "./ops/rotation.js";
 import { tagOps } from "./ops/tags.js";
 import { policyOps } from "./ops/policy.js";
+import { multiRegionOps } from "./ops/multi-region.js";
+import { isMultiRegionReplica } from "./key-replication.js";
 
 export function makeKmsService(deps: KmsDeps & { store: KmsDeps["store"] & Pick<KeyRepo, "allKeys"> }) {
   const operations: OperationTable = {
@@ -19,6 +21,7 @@ export function makeKmsService(deps: KmsDeps & { store: KmsDeps["store"] & Pick<
     ...rotationOps(deps),
     ...tagOps(deps),
     ...policyOps(deps),
+    ...multiRegionOps(deps),
   };
 
   /** Delete keys whose waiting period has ended, rotate keys that are due. */
@@ -26,7 +29,10 @@ export function makeKmsService(deps: KmsDeps & { store: KmsDeps["store"] & Pick<
     const all = await deps.store.allKeys();
     const now = deps.clock.now();
     for (const key of all) {
-      if (key.keyState === "PendingDeletion" && key.deletionDate !== undefined && key.deletionDate <= now) await deps.keys.deleteKey(key);
+      if (key.keyState === "PendingDeletion" && key.deletionDate !== undefined && key.deletionDate <= now) {
+        await deps.keys.deleteKey(key);
+        if (isMultiRegionReplica(key)) deps.keyReplication?.replicaDeleted(key);
+      }
     }
     await rotateDueKeys(deps, all);
   }

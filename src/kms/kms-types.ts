@@ -1,7 +1,7 @@
 // KMS key and alias records as the key service keeps them. Key material is only ever held here
 // wrapped by the Region's root key (see kms/root-key.ts).
 
-export type KeyState = "Enabled" | "Disabled" | "PendingDeletion" | "PendingImport" | "Unavailable";
+export type KeyState = "Enabled" | "Disabled" | "PendingDeletion" | "PendingReplicaDeletion" | "PendingImport" | "Unavailable";
 
 export interface KeyMaterial {
   /** index recorded in every ciphertext made with this material, so rotation keeps old ones readable */
@@ -27,12 +27,26 @@ export interface KeyRecord {
   deletionDate?: number;
   pendingWindowInDays?: number;
   multiRegion: boolean;
+  /** present on multi-Region keys: which Region holds the primary, which hold replicas */
+  multiRegionConfig?: MultiRegionConfig;
   materials: KeyMaterial[];
   rotationEnabled: boolean;
   rotationPeriodInDays?: number;
   nextRotationDate?: number;
   policy?: string;
   tags: { TagKey: string; TagValue: string }[];
+}
+
+/**
+ * What related multi-Region keys agree on about each other. Each Region keeps its own copy; the
+ * primary bumps `revision` with every change to what the keys share (this, the key material, the
+ * rotation settings), and a Region applies a copy only if it is newer than its own.
+ */
+export interface MultiRegionConfig {
+  primaryRegion: string;
+  /** Regions holding a replica, in the order they were added */
+  replicaRegions: string[];
+  revision: number;
 }
 
 export interface AliasRecord {

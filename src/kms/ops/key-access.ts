@@ -4,7 +4,7 @@
 
 import type { CallContext } from "../../region/call-context.js";
 import type { KeyRecord } from "../kms-types.js";
-import { accessDenied, keyPendingDeletion } from "../kms-errors.js";
+import { accessDenied, keyPendingDeletion, keyPendingReplicaDeletion } from "../kms-errors.js";
 import type { KmsDeps } from "./kms-deps.js";
 
 /** The key `ref` names (id, ARN, alias, alias ARN), if it is the caller's. */
@@ -23,5 +23,6 @@ export async function customerKey(keys: KmsDeps["keys"], ctx: CallContext, ref: 
 
 export function notPendingDeletion(key: KeyRecord): KeyRecord {
   if (key.keyState === "PendingDeletion") throw keyPendingDeletion(key.arn);
+  if (key.keyState === "PendingReplicaDeletion") throw keyPendingReplicaDeletion(key.arn);
   return key;
 }

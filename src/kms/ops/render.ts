@@ -2,6 +2,7 @@
 
 import { ServiceError } from "../../edge/service-error.js";
 import type { KeyRecord } from "../kms-types.js";
+import { keyArnIn } from "../key-replication.js";
 
 const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
@@ -22,8 +23,21 @@ export function keyMetadata(key: KeyRecord) {
     KeySpec: key.keySpec,
     EncryptionAlgorithms: ["SYMMETRIC_DEFAULT"],
     MultiRegion: key.multiRegion,
+    MultiRegionConfiguration: multiRegionConfiguration(key),
     PendingDeletionWindowInDays: key.pendingWindowInDays,
     CurrentKeyMaterialId: key.materials[key.materials.length - 1].id,
+  };
+}
+
+/** Which related key is the primary and which are replicas, as this Region last learned it. */
+function multiRegionConfiguration(key: KeyRecord) {
+  const config = key.multiRegionConfig;
+  if (!config) return undefined;
+  const related = (region: string) => ({ Arn: keyArnIn(key.arn, region), Region: region });
+  return {
+    MultiRegionKeyType: config.primaryRegion === key.region ? "PRIMARY" : "REPLICA",
+    PrimaryKey: related(config.primaryRegion),
+    ReplicaKeys: config.replicaRegions.map(related),
   };
 }
 

@@ -1,5 +1,6 @@
 // EnableKeyRotation, DisableKeyRotation, GetKeyRotationStatus, RotateKeyOnDemand, ListKeyRotations,
-// and the automatic rotation the background sweep performs.
+// and the automatic rotation the background sweep performs. Related multi-Region keys share their
+// material and rotation settings: only the primary rotates or changes them, and its replicas follow.
 
 import { ServiceError } from "../../edge/service-error.js";
 import type { CallContext, OperationTable } from "../../region/call-context.js";
@@ -9,6 +10,8 @@ import { keyDisabled } from "../kms-errors.js";
 import { callerKey, customerKey, notPendingDeletion } from "./key-access.js";
 import { markerPage } from "./render.js";
 import type { KmsDeps } from "./kms-deps.js";
+import { changeShared, notReplica } from "./multi-region.js";
+import { isMultiRegionReplica } from "../key-replication.js";
 
 // The limit the KMS model documents (it was 10 when on-demand rotation was introduced).
 const ON_DEMAND_LIMIT = 25;
@@ -20,17 +23,18 @@ function enabledKey(key: KeyRecord): KeyRecord {
   return key;
 }
 
-export function rotationOps({ keys, clock }: KmsDeps): OperationTable {
+export function rotationOps(deps: KmsDeps): OperationTable {
+  const { keys, clock } = deps;
   return {
     async EnableKeyRotation(ctx: CallContext, input: any) {
-      const key = enabledKey(await customerKey(keys, ctx, input.KeyId, "EnableKeyRotation"));
+      const key = notReplica(enabledKey(await customerKey(keys, ctx, input.KeyId, "EnableKeyRotation")));
       const period: number = input.RotationPeriodInDays ?? 365;
-      await keys.putKey({ ...key, rotationEnabled: true, rotationPeriodInDays: period, nextRotationDate: clock.now() + days(period) });
+      await changeShared(deps, key, (k) => ({ ...k, rotationEnabled: true, rotationPeriodInDays: period, nextRotationDate: clock.now() + days(period) }));
       return {};
     },
     async DisableKeyRotation(ctx: CallContext, input: any) {
-      const key = enabledKey(await customerKey(keys, ctx, input.KeyId, "DisableKeyRotation"));
-      await keys.putKey({ ...key, rotationEnabled: false, rotationPeriodInDays: undefined, nextRotationDate: undefined });
+      const key = notReplica(enabledKey(await customerKey(keys, ctx, input.KeyId, "DisableKeyRotation")));
+      await changeShared(deps, key, (k) => ({ ...k, rotationEnabled: false, rotationPeriodInDays: undefined, nextRotationDate: undefined }));
       return {};
     },
     // Answers in every key state (AWS's key state table), pending deletion included.
@@ -45,14 +49,16 @@ export function rotationOps({ keys, clock }: KmsDeps): OperationTable {
       };
     },
     async RotateKeyOnDemand(ctx: CallContext, input: any) {
-      const key = enabledKey(await customerKey(keys, ctx, input.KeyId, "RotateKeyOnDemand"));
-      if (key.materials.filter((m) => m.rotationType === "ON_DEMAND").length >= ON_DEMAND_LIMIT) {
-        throw new ServiceError(
-          "LimitExceededException",
-          `The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: ${key.arn}`,
-        );
-      }
-      await keys.rotateMaterial(key, "ON_DEMAND");
+      const key = notReplica(enabledKey(await customerKey(keys, ctx, input.KeyId, "RotateKeyOnDemand")));
+      await changeShared(deps, key, (current) => {
+        if (current.materials.filter((m) => m.rotationType === "ON_DEMAND").length >= ON_DEMAND_LIMIT) {
+          throw new ServiceError(
+            "LimitExceededException",
+            `The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: ${key.arn}`,
+          );
+        }
+        return keys.withNewMaterial(current, "ON_DEMAND");
+      });
       return { KeyId: key.arn };
     },
     async ListKeyRotations(ctx: CallContext, input: any) {
@@ -66,14 +72,26 @@ export function rotationOps({ keys, clock }: KmsDeps): OperationTable {
   };
 }
 
-/** Rotate every enabled key whose rotation is due; called by the Region's background sweep. */
-export async function rotateDueKeys({ keys, clock }: Pick<KmsDeps, "keys" | "clock">, all: KeyRecord[]): Promise<void> {
-  const now = clock.now();
+/**
+ * Rotate every enabled key whose rotation is due; called by the Region's background sweep. A
+ * multi-Region replica waits for its primary's rotation to reach it.
+ */
+export async function rotateDueKeys(deps: Pick<KmsDeps, "keys" | "clock" | "keyReplication">, all: KeyRecord[]): Promise<void> {
+  const now = deps.clock.now();
+  const due = (key: KeyRecord) =>
+    key.rotationEnabled && key.keyState === "Enabled" && key.nextRotationDate !== undefined && key.nextRotationDate <= now && !isMultiRegionReplica(key);
   for (const key of all) {
-    if (!key.rotationEnabled || key.keyState !== "Enabled" || key.nextRotationDate === undefined || key.nextRotationDate > now) continue;
-    // The schedule keeps its own dates; after downtime longer than a period it restarts from now.
-    const period = days(key.rotationPeriodInDays ?? 365);
-    const next = key.nextRotationDate + period > now ? key.nextRotationDate + period : now + period;
-    await keys.rotateMaterial({ ...key, nextRotationDate: next }, "AUTOMATIC");
+    if (!due(key)) continue;
+    const rotated = changeShared(deps, key, (current) => {
+      if (!due(current)) return current;
+      // The schedule keeps its own dates; after downtime longer than a period it restarts from now.
+      const period = days(current.rotationPeriodInDays ?? 365);
+      const next = current.nextRotationDate! + period > now ? current.nextRotationDate! + period : now + period;
+      return deps.keys.withNewMaterial({ ...current, nextRotationDate: next }, "AUTOMATIC");
+    });
+    // a key deleted since the sweep listed it has nothing to rotate
+    await rotated.catch((e) => {
+      if (!(e instanceof ServiceError)) throw e;
+    });
   }
 }
