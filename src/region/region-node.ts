@@ -55,7 +55,7 @@ export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey:
   const keys = makeKeyService({ store, region: info.name, partition: info.partition, wrapper, clock });
   const replication = await openRegionReplication({ region: info.name, store, keys, wrapper, ...env });
   const secrets = makeSecretsService({ store, keys, clock, replication: replication.forSecrets });
-  const kms = makeKmsService({ keys, store, clock });
+  const kms = makeKmsService({ keys, store, clock, keyReplication: replication.forKeys });
   let sweeps = 0;
   return {
     info,

@@ -15,6 +15,8 @@ import { exportPrivateKey, importPrivateKey, newTransportKeyPair } from "./seale
 import { createPublicKey } from "node:crypto";
 import type { ReplicationReceiver, ReplicationTransport } from "./transport.js";
 import { makeReplicationMetrics } from "./replication-metrics.js";
+import { openKeyReplication } from "./key-replication.js";
+import { isKeyMessage } from "./key-messages.js";
 
 export interface RegionReplicationDeps {
   region: string;
@@ -60,7 +62,13 @@ export async function openRegionReplication(deps: RegionReplicationDeps) {
     log: deps.log,
   });
 
-  const receiver: ReplicationReceiver = { apply, publicKey: () => publicKey };
+  const keyReplication = openKeyReplication({
+    ...deps,
+    transportKey: () => privateKey,
+    isEnabled: (accountId) => deps.isEnabled(accountId, deps.region),
+    notify: (m) => worker.notify(m),
+  });
+  const receiver: ReplicationReceiver = { apply: (m) => (isKeyMessage(m) ? keyReplication.apply(m) : apply(m)), publicKey: () => publicKey };
 
   const forSecrets: SecretsReplication = {
     partitionOf: deps.partitionOf,
@@ -81,9 +89,10 @@ export async function openRegionReplication(deps: RegionReplicationDeps) {
       await deps.store.enqueueOutbox({ arn, region, accountId: record.accountId, op: "sync", revision: record.revision }, now);
     }
     worker.kick();
+    await keyReplication.antiEntropy();
   }
 
-  return { receiver, forSecrets, worker, antiEntropy, metrics };
+  return { receiver, forSecrets, forKeys: keyReplication.forKms, worker, antiEntropy, metrics };
 }
 
 export type RegionReplication = Awaited<ReturnType<typeof openRegionReplication>>;

@@ -12,7 +12,7 @@ import type { SealedValue, SecretRecord } from "../secrets/secret-types.js";
 import { StoreConflict, type ReplicationRepo, type SecretRepo } from "../store/store.js";
 import type { Clock } from "../util/clock.js";
 import { openFromRegion, valueAad } from "./sealed-transfer.js";
-import { NAME_TAKEN, type ApplyOutcome, type PromotedNotice, type RemoveMessage, type ReplicationMessage, type SyncMessage } from "./replication-types.js";
+import { NAME_TAKEN, type ApplyOutcome, type PromotedNotice, type RemoveMessage, type SecretMessage, type SyncMessage } from "./replication-types.js";
 
 export interface ApplyDeps {
   region: string;
@@ -157,7 +157,7 @@ export function makeReplicaApplier(deps: ApplyDeps) {
     return { status: "Noted" };
   }
 
-  return async function apply(message: ReplicationMessage): Promise<ApplyOutcome> {
+  return async function apply(message: SecretMessage): Promise<ApplyOutcome> {
     if (message.dest !== region) return { status: "Failed", message: `This is ${region}, not ${message.dest}.` };
     if (message.kind === "sync") return sync(message);
     if (message.kind === "remove") return remove(message);

@@ -4,6 +4,7 @@
 
 import type { RotationSettings, Tag } from "../secrets/secret-types.js";
 import type { SealedForRegion } from "./sealed-transfer.js";
+import type { KeyMessage, KeyOutcome } from "./key-messages.js";
 
 export interface ReplicatedVersion {
   versionId: string;
@@ -60,7 +61,9 @@ export interface PromotedNotice {
   primaryArn: string;
 }
 
-export type ReplicationMessage = SyncMessage | RemoveMessage | PromotedNotice;
+export type SecretMessage = SyncMessage | RemoveMessage | PromotedNotice;
+/** A secret's messages, and those of multi-Region KMS keys (key-messages.ts). */
+export type ReplicationMessage = SecretMessage | KeyMessage;
 
 export type ApplyOutcome =
   | { status: "InSync"; versions: string[]; lastAccessedDate?: number }
@@ -70,7 +73,8 @@ export type ApplyOutcome =
   /** the replica was promoted to a standalone secret: never overwrite it */
   | { status: "Promoted" }
   | { status: "Removed" }
-  | { status: "Noted" };
+  | { status: "Noted" }
+  | KeyOutcome;
 
 /** What the primary keeps about one replica Region (not replicated, no revision). */
 export interface ReplicaStatus {
