@@ -1,7 +1,7 @@
 // Parity with AWS for KMS: the symmetric-key scenarios LocalStack recorded against real AWS
 // (tests/aws/services/kms/test_kms.py) are replayed against Meridian through the AWS SDK, masked as
 // LocalStack's snapshot transformers masked them, and compared with the recording. Scenarios that
-// need asymmetric, HMAC, imported-material or multi-Region keys are skipped with that reason.
+// need asymmetric, HMAC or imported-material keys are skipped with that reason.
 // Each scenario runs in an account of its own (permissive auth: a 12-digit access key id names it).
 
 import { test, before, after } from "node:test";
@@ -13,7 +13,8 @@ import { randomBytes } from "node:crypto";
 import {
   CreateAliasCommand, CreateKeyCommand, DecryptCommand, DescribeKeyCommand, DisableKeyCommand, EnableKeyRotationCommand, EncryptCommand,
   GenerateDataKeyCommand, GenerateDataKeyWithoutPlaintextCommand, GenerateRandomCommand, GetKeyRotationStatusCommand, KMSClient,
-  ListResourceTagsCommand, ReEncryptCommand, RotateKeyOnDemandCommand, TagResourceCommand, UntagResourceCommand, type CreateKeyCommandInput,
+  ListResourceTagsCommand, ReEncryptCommand, ReplicateKeyCommand, RotateKeyOnDemandCommand, TagResourceCommand, UntagResourceCommand,
+  type CreateKeyCommandInput,
 } from "@aws-sdk/client-kms";
 import { startMeridian, type TestServer } from "../support/meridian.js";
 
@@ -21,6 +22,8 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..")
 const SNAPSHOT_PATH = join(repoRoot, "..", "shared", "reference", "aws-recorded", "kms.snapshot.json");
 const REGION = "us-east-1";
 const SECONDARY = "us-west-2";
+/** where test_replicate_key replicated to: its recording names the Region unmasked */
+const REPLICA_REGION = "ap-southeast-1";
 const RECORDED_ACCOUNT = "111111111111";
 
 type Recorded = Record<string, unknown>;
@@ -29,7 +32,11 @@ type Recorded = Record<string, unknown>;
 class Run {
   readonly actual: Record<string, unknown> = {};
   readonly mask = { resourceNames: false, secondaryRegion: false };
-  constructor(readonly kms: KMSClient, readonly secondary: KMSClient) {}
+  constructor(
+    readonly kms: KMSClient,
+    readonly secondary: KMSClient,
+    readonly client: (region: string) => KMSClient,
+  ) {}
 
   async match<T>(key: string, call: Promise<T>): Promise<T> {
     try {
@@ -57,7 +64,6 @@ const tagsOf = async (r: Run, KeyId: string) => (await r.kms.send(new ListResour
 const ASYMMETRIC = { skip: "asymmetric (RSA/ECC) keys: this key service holds symmetric encryption keys only" };
 const HMAC = { skip: "HMAC keys: this key service holds symmetric encryption keys only" };
 const IMPORTED = { skip: "imported key material (Origin EXTERNAL) is not supported" };
-const MULTI_REGION = { skip: "multi-Region keys are not supported yet" };
 
 async function tagScenario(r: Run, initial: Record<string, string> | undefined, step: (KeyId: string) => Promise<void>, afterKey: string) {
   const key = await r.key({ Description: "test key 123", KeyUsage: "ENCRYPT_DECRYPT", Tags: initial && tagList(initial) });
@@ -92,6 +98,25 @@ const scenarios: Record<string, Scenario> = {
   },
   "TestKMS::test_non_multi_region_keys_should_not_have_multi_region_properties": async (r) => {
     r.keep("non_multi_region_keys_should_not_have_multi_region_properties", await r.key({ MultiRegion: false, Description: "test non multi region key" }));
+  },
+  "TestKMS::test_create_multi_region_key": async (r) => {
+    r.keep("create_multi_region_key", await r.key({ MultiRegion: true, Description: "test multi region key" }));
+  },
+  "TestKMS::test_replicate_key": async (r) => {
+    const replicaRegion = r.client(REPLICA_REGION);
+    const key = await r.key({ MultiRegion: true, Description: "test replicated key" });
+    await r.match("describe-key-from-different-region", replicaRegion.send(new DescribeKeyCommand({ KeyId: key.KeyId })));
+    const out = await r.kms.send(new ReplicateKeyCommand({ KeyId: key.KeyId, ReplicaRegion: REPLICA_REGION }));
+    // LocalStack's snapshot shows a JSON string as the document it holds.
+    r.keep("replicate-key", { ...out, ReplicaPolicy: JSON.parse(out.ReplicaPolicy!) });
+    await r.match("describe-key-from-region", r.kms.send(new DescribeKeyCommand({ KeyId: key.KeyId })));
+    await r.match("describe-replicated-key", replicaRegion.send(new DescribeKeyCommand({ KeyId: key.KeyId })));
+  },
+  "TestKMS::test_replicate_replica_key_should_fail": async (r) => {
+    const key = await r.key({ MultiRegion: true, Description: "test primary key" });
+    const replica = await r.kms.send(new ReplicateKeyCommand({ KeyId: key.KeyId, ReplicaRegion: SECONDARY }));
+    const KeyId = replica.ReplicaKeyMetadata!.KeyId;
+    await r.match("fail-replicate-non-primary-key", r.secondary.send(new ReplicateKeyCommand({ KeyId, ReplicaRegion: SECONDARY })));
   },
   "TestKMS::test_describe_with_alias_arn": async (r) => {
     const key = await r.key({ Description: "test - description" });
@@ -249,7 +274,6 @@ const SKIPPED: [RegExp, Scenario][] = [
   [/test_(sign_verify|verify_salt_length|encrypt_validate_plaintext_size_per_key_type|re_encrypt\[RSA|rotate_key_on_demand_raises_error_given_non_symmetric_key|derive_shared_secret|generate_data_key_pair|encryption_context_generate_data_key_pair)/, ASYMMETRIC],
   [/test_(hmac_|generate_and_verify_mac|invalid_generate_mac|invalid_verify_mac|error_messaging_for_invalid_keys)/, HMAC],
   [/test_(import_|get_parameters_for_import|rotate_key_on_demand_.*(external|imported|no_pending_key_material)|rotate_key_on_demand_on_external)/, IMPORTED],
-  [/test_(replicate_|create_multi_region_key)/, MULTI_REGION],
 ];
 const scenarioFor = (name: string): Scenario | undefined => scenarios[name] ?? SKIPPED.find(([re]) => re.test(name))?.[1];
 
@@ -294,6 +318,7 @@ function masked(r: Run, accountId: string): Record<string, unknown> {
   text = text.replace(KEY_ARN, "<key-arn>").replace(MRK_ARN, "<mrk-key-arn>");
   if (r.mask.secondaryRegion) text = text.split(SECONDARY).join("<secondary-region>");
   text = text.split("arn:aws:").join("arn:<partition>:").split(`:${REGION}:`).join(":<region>:").split(accountId).join(RECORDED_ACCOUNT);
+  text = text.split(`"${REGION}"`).join('"<region>"'); // a Region field (MultiRegionConfiguration)
   return JSON.parse(text) as Record<string, unknown>;
 }
 
@@ -318,7 +343,7 @@ if (!snapshot) {
   let m: TestServer;
   let nextAccount = 300000000000;
   before(async () => {
-    m = await startMeridian({ auth: "permissive", regions: [REGION, SECONDARY] });
+    m = await startMeridian({ auth: "permissive", regions: [REGION, SECONDARY, REPLICA_REGION] });
   });
   after(() => m.stop());
 
@@ -336,13 +361,17 @@ if (!snapshot) {
     test(name, async () => {
       const accountId = String(++nextAccount);
       const credentials = { accessKeyId: accountId, secretAccessKey: "parity" };
-      const client = (region: string) => new KMSClient({ endpoint: m.url, region, credentials, maxAttempts: 1 });
-      const r = new Run(client(REGION), client(SECONDARY));
+      const clients: KMSClient[] = [];
+      const client = (region: string) => {
+        const c = new KMSClient({ endpoint: m.url, region, credentials, maxAttempts: 1 });
+        clients.push(c);
+        return c;
+      };
+      const r = new Run(client(REGION), client(SECONDARY), client);
       try {
         await scenario(r);
       } finally {
-        r.kms.destroy();
-        r.secondary.destroy();
+        for (const c of clients) c.destroy();
       }
       const got = masked(r, accountId);
       const expected = Object.fromEntries(Object.entries(content).map(([k, v]) => [k, comparable(v, v)]));
