@@ -1,7 +1,8 @@
 // Multi-Region KMS keys through the AWS SDK: CreateKey MultiRegion, ReplicateKey (the same key id and
 // key material in another Region of the partition), DescribeKey on both sides, ciphertexts that
 // decrypt in either Region, rotation by the primary reaching its replicas, UpdatePrimaryRegion,
-// deletion of replicas before their primary, the refusals, and a replica secret under a replica key.
+// deletion of replicas before their primary, the refusals, a replica secret under a replica key, the
+// anti-entropy pass healing a replica that missed a change, and no key material in clear on the way.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -14,6 +15,7 @@ import {
 } from "@aws-sdk/client-kms";
 import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { startMeridian, ACCOUNT_ID, type TestServer } from "../support/meridian.js";
+import { RegionUnreachable, type ReplicationMessage } from "../../src/replication/replication-types.js";
 import { DAY, kmsClient, movableClock, refuses, sweep } from "./kms-support.js";
 
 const US = "us-east-1";
@@ -25,10 +27,23 @@ let m: TestServer;
 let us: KMSClient;
 let eu: KMSClient;
 
+/** Every message a Region applies, as the JSON it travels as; `drop` makes the Region unreachable for key messages. */
+const messages: string[] = [];
+let dropKeyMessages = false;
+
 before(async () => {
   m = await startMeridian({ clock: time.clock, regions: [US, EU, GOV] });
   us = kmsClient(m, US);
   eu = kmsClient(m, EU);
+  for (const node of m.server.host.nodes.values()) {
+    const receiver = node.replication.receiver;
+    const apply = receiver.apply.bind(receiver);
+    receiver.apply = async (message: ReplicationMessage) => {
+      if (dropKeyMessages && message.kind === "replicate-key") throw new RegionUnreachable(`Region ${message.dest} is down`);
+      messages.push(JSON.stringify(message));
+      return apply(message);
+    };
+  }
 });
 after(() => m.stop());
 
@@ -266,6 +281,52 @@ test("a replica secret is encrypted under the replica key of a multi-Region key 
   await eu.send(new DisableKeyCommand({ KeyId: key.KeyId }));
   await refuses(replica.send(new GetSecretValueCommand({ SecretId: name })), { name: "DecryptionFailure" });
   assert.equal((await primary.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, "two");
+});
+
+/** Run a Region's anti-entropy pass (the sweep runs it every fifth time). */
+async function antiEntropy(region: string) {
+  for (let i = 0; i < 5; i++) await m.server.host.nodes.get(region)!.sweep();
+}
+
+test("anti-entropy: a replica that missed a rotation gets the material; a replica gone without notice is forgotten", async () => {
+  const key = await replicated();
+  dropKeyMessages = true;
+  try {
+    // The rotation happens in the primary's Region even though the replica cannot hear of it.
+    await us.send(new RotateKeyOnDemandCommand({ KeyId: key.KeyId }));
+  } finally {
+    dropKeyMessages = false;
+  }
+  const blob = await encrypt(us, key.KeyId!, "made with the new material");
+  await refuses(decrypt(eu, blob), { name: "InvalidCiphertextException" });
+  await antiEntropy(US);
+  assert.equal((await decrypt(eu, blob)).text, "made with the new material");
+  assert.equal((await describe(eu, key.KeyId!)).CurrentKeyMaterialId, (await describe(us, key.KeyId!)).CurrentKeyMaterialId);
+
+  // The replica vanishes from its Region's store (restored from an older backup, say).
+  const euNode = m.server.host.nodes.get(EU)!;
+  await euNode.keys.deleteKey((await euNode.keys.getKey(arnIn(EU, key.KeyId!)))!);
+  await antiEntropy(US);
+  assert.deepEqual((await describe(us, key.KeyId!)).MultiRegionConfiguration!.ReplicaKeys, []);
+  // and the Region can hold a replica again
+  await us.send(new ReplicateKeyCommand({ KeyId: key.KeyId, ReplicaRegion: EU }));
+  assert.equal((await decrypt(eu, blob)).text, "made with the new material");
+});
+
+test("key material crosses between Regions only sealed: no message holds it in clear", async () => {
+  const key = await replicated();
+  await us.send(new RotateKeyOnDemandCommand({ KeyId: key.KeyId }));
+  const node = m.server.host.nodes.get(US)!;
+  const record = (await node.keys.getKey(key.Arn!))!;
+  const materials = node.keys.sealMaterials(record, (plain) => Buffer.from(plain));
+  assert.equal(materials.length, 2);
+  const sent = messages.filter((text) => text.includes(key.KeyId!));
+  assert.ok(sent.length >= 2, "the replica's creation and the rotation were sent");
+  for (const material of materials) {
+    for (const needle of [material.toString("base64"), material.toString("hex"), material.toString("base64url")]) {
+      assert.ok(!sent.some((text) => text.includes(needle)), "a message holds key material in clear");
+    }
+  }
 });
 
 test("with three Regions: a new replica and a new primary show in every Region's DescribeKey", async () => {
