@@ -8,6 +8,7 @@ import type { KeyService } from "../kms/key-service.js";
 import { DEFAULT_SECRETS_ALIAS } from "../kms/key-service.js";
 import { sealValue } from "../secrets/envelope.js";
 import { isReplica } from "../secrets/secrets-core.js";
+import { CURRENT, PENDING, PREVIOUS } from "../secrets/labels.js";
 import type { SealedValue, SecretRecord } from "../secrets/secret-types.js";
 import { StoreConflict, type ReplicationRepo, type SecretRepo } from "../store/store.js";
 import type { Clock } from "../util/clock.js";
@@ -22,6 +23,8 @@ export interface ApplyDeps {
   isEnabled(accountId: string): Promise<boolean>;
   clock: Clock;
 }
+
+const REKEYED_STAGES = [CURRENT, PENDING, PREVIOUS];
 
 /** The same ARN in another Region. */
 export function arnInRegion(arn: string, region: string): string {
@@ -55,7 +58,16 @@ export function makeReplicaApplier(deps: ApplyDeps) {
       }
       const have = new Set((local?.versions ?? []).map((v) => v.versionId));
       const sent = new Map(msg.values.map((v) => [v.versionId, v]));
-      const missing = msg.secret.versions.filter((v) => !have.has(v.versionId) && !sent.has(v.versionId)).map((v) => v.versionId);
+      // The replica's KMS key changed: as on a primary, the labeled versions move to the new key.
+      // Their values come again from the primary rather than from the old key, which may be the
+      // reason for the change (disabled, pending deletion).
+      const rekeyed = new Set(
+        local && local.kmsKeyId !== msg.kmsKeyId
+          ? msg.secret.versions.filter((v) => have.has(v.versionId) && v.stages.some((s) => REKEYED_STAGES.includes(s))).map((v) => v.versionId)
+          : [],
+      );
+      const needed = (id: string) => !have.has(id) || rekeyed.has(id);
+      const missing = msg.secret.versions.filter((v) => needed(v.versionId) && !sent.has(v.versionId)).map((v) => v.versionId);
       if (missing.length > 0) return { status: "NeedValues", versionIds: missing };
 
       const keyRef = msg.kmsKeyId ?? DEFAULT_SECRETS_ALIAS;
@@ -66,7 +78,7 @@ export function makeReplicaApplier(deps: ApplyDeps) {
       const keyArns = new Map<string, string>();
       for (const v of msg.secret.versions) {
         const value = sent.get(v.versionId);
-        if (!value || have.has(v.versionId)) continue;
+        if (!value || !needed(v.versionId)) continue;
         const plain = openFromRegion(deps.transportKey(), value.sealed, valueAad(msg.primaryArn, v.versionId, region, msg.revision));
         try {
           const { sealed, keyArn } = await sealValue(keys, msg.accountId, keyRef, arn, v.versionId, { kind: value.kind, bytes: plain });
@@ -94,8 +106,10 @@ export function makeReplicaApplier(deps: ApplyDeps) {
         lastChangedDate: msg.secret.lastChangedDate,
         versions: msg.secret.versions.map((v) => {
           const previous = local?.versions.find((x) => x.versionId === v.versionId);
-          const kmsKeyId = keyArns.get(v.versionId) ?? previous?.kmsKeyId;
-          return { versionId: v.versionId, stages: v.stages, createdDate: v.createdDate, kmsKeyId: msg.kmsKeyId ? kmsKeyId : undefined };
+          // A version sealed now shows its key unless that is aws/secretsmanager; one kept shows the key it has.
+          const sealedNow = keyArns.get(v.versionId);
+          const kmsKeyId = sealedNow === undefined ? previous?.kmsKeyId : msg.kmsKeyId ? sealedNow : undefined;
+          return { versionId: v.versionId, stages: v.stages, createdDate: v.createdDate, kmsKeyId };
         }),
         revision: msg.revision,
       };

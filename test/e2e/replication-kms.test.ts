@@ -132,3 +132,31 @@ test("a replica key that does not exist: Failed naming the key", async () => {
   assert.deepEqual([status?.Status, status?.KmsKeyId], ["Failed", alias]);
   assert.ok(status?.StatusMessage?.includes(alias), status?.StatusMessage);
 });
+
+test("a new KMS key for an existing replica: its labeled versions move to it, older ones stay", async () => {
+  const name = uniqueName("rekeyed");
+  const primary = m.secrets(PRIMARY);
+  const first = await primary.send(new CreateSecretCommand({ Name: name, SecretString: "v1", AddReplicaRegions: [{ Region: EU }] }));
+  const second = await primary.send(new PutSecretValueCommand({ SecretId: name, SecretString: "v2" }));
+  const third = await primary.send(new PutSecretValueCommand({ SecretId: name, SecretString: "v3" }));
+  await settle(m);
+  const key = await euKey();
+  const answer = await primary.send(new ReplicateSecretToRegionsCommand({ SecretId: name, AddReplicaRegions: [{ Region: EU, KmsKeyId: key.arn }] }));
+  assert.deepEqual(answer.ReplicationStatus?.map((s) => s.KmsKeyId), [key.arn]);
+  await settle(m);
+  assert.deepEqual(await statusOf(primary, name, EU), { Region: EU, KmsKeyId: key.arn, Status: "InSync" });
+
+  const versions = await m.secrets(EU).send(new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: true }));
+  const keyOf = Object.fromEntries((versions.Versions ?? []).map((v) => [v.VersionId, v.KmsKeyIds]));
+  assert.deepEqual(keyOf, {
+    [first.VersionId!]: ["DefaultEncryptionKey"], // no label left: stays under the key that encrypted it
+    [second.VersionId!]: [key.arn], // AWSPREVIOUS
+    [third.VersionId!]: [key.arn], // AWSCURRENT
+  });
+  assert.equal((await m.secrets(EU).send(new DescribeSecretCommand({ SecretId: name }))).KmsKeyId, key.arn);
+  assert.equal((await m.secrets(EU).send(new GetSecretValueCommand({ SecretId: name }))).SecretString, "v3");
+  const previous = await m.secrets(EU).send(new GetSecretValueCommand({ SecretId: name, VersionStage: "AWSPREVIOUS" }));
+  assert.equal(previous.SecretString, "v2");
+  const oldest = await m.secrets(EU).send(new GetSecretValueCommand({ SecretId: name, VersionId: first.VersionId }));
+  assert.equal(oldest.SecretString, "v1");
+});
