@@ -49,6 +49,7 @@ export async function openRegionReplication(deps: RegionReplicationDeps) {
     keys: deps.keys,
     transportKey: () => privateKey,
     isEnabled: (accountId) => deps.isEnabled(accountId, deps.region),
+    partitionOf: deps.partitionOf,
     clock: deps.clock,
   });
   const metrics = makeReplicationMetrics();

@@ -21,6 +21,8 @@ export interface ApplyDeps {
   keys: Pick<KeyService, "generateDataKey" | "resolveKey" | "usable">;
   transportKey: () => KeyObject;
   isEnabled(accountId: string): Promise<boolean>;
+  /** the partition of a Region of the topology, undefined for an unknown Region */
+  partitionOf(region: string): string | undefined;
   clock: Clock;
 }
 
@@ -173,6 +175,10 @@ export function makeReplicaApplier(deps: ApplyDeps) {
 
   return async function apply(message: SecretMessage): Promise<ApplyOutcome> {
     if (message.dest !== region) return { status: "Failed", message: `This is ${region}, not ${message.dest}.` };
+    // Nothing crosses a partition, whatever a sender asks (the operations refuse it at the call).
+    if (deps.partitionOf(message.source) !== deps.partitionOf(region)) {
+      return { status: "Failed", message: `Replication failed: ${message.source} and ${region} are not in the same partition.` };
+    }
     if (message.kind === "sync") return sync(message);
     if (message.kind === "remove") return remove(message);
     return promoted(message);

@@ -160,3 +160,23 @@ test("RemoveRegionsFromReplication of a Region that holds no replica changes not
   await settle(m);
   assert.equal(await existsIn(EU, name), true);
 });
+
+test("a Region refuses a replication message from another partition, whatever it asks", async () => {
+  const name = uniqueName("smuggled");
+  const created = await m.secrets(PRIMARY).send(new CreateSecretCommand({ Name: name, SecretString: "x" }));
+  const gov = m.server.host.nodes.get("us-gov-west-1")!;
+  const now = Date.now();
+  const outcome = await gov.replication.receiver.apply({
+    kind: "sync",
+    source: PRIMARY,
+    dest: "us-gov-west-1",
+    accountId: "111111111111",
+    primaryArn: created.ARN!,
+    revision: 1,
+    forceOverwrite: true,
+    secret: { name, tags: [], createdDate: now, lastChangedDate: now, versions: [] },
+    values: [],
+  });
+  assert.equal(outcome.status, "Failed");
+  assert.equal(await existsIn("us-gov-west-1", name), false);
+});

@@ -34,11 +34,10 @@ export function addReplicaRegions(
     const partition = replication?.partitionOf(r.Region);
     if (r.Region === ctx.region || partition === undefined || partition !== ctx.partition) throw invalidReplicaRegion();
   }
-  const kept = current.filter((r) => !seen.has(r.region));
-  return [
-    ...kept,
-    ...add.map((r) => ({ region: r.Region, kmsKeyId: r.KmsKeyId, forceOverwrite: forceOverwrite || undefined })),
-  ];
+  // A Region asked for again keeps its place; its entry is replaced (key as now given, or the default).
+  const asked = new Map(add.map((r) => [r.Region, { region: r.Region, kmsKeyId: r.KmsKeyId, forceOverwrite: forceOverwrite || undefined }]));
+  const known = new Set(current.map((r) => r.region));
+  return [...current.map((r) => asked.get(r.region) ?? r), ...[...asked.values()].filter((r) => !known.has(r.region))];
 }
 
 export async function replicationStatus(core: SecretsCore, record: SecretRecord) {
