@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import {
   CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ListSecretVersionIdsCommand, ListSecretsCommand,
-  ReplicateSecretToRegionsCommand,
+  PutSecretValueCommand, ReplicateSecretToRegionsCommand,
 } from "@aws-sdk/client-secrets-manager";
 import type { TestServer } from "../support/meridian.js";
 import { EU, PRIMARY, WEST, antiEntropy, inRegion, settle, startReplicationServer, statusOf, uniqueName } from "./replication-support.js";
@@ -86,12 +86,17 @@ test("a secret without a value replicates; its first value follows", async () =>
   assert.equal((await statusOf(m.secrets(PRIMARY), name, EU))?.Status, "InSync");
   const replica = await m.secrets(EU).send(new DescribeSecretCommand({ SecretId: name }));
   assert.equal(replica.VersionIdsToStages, undefined);
+  const put = await m.secrets(PRIMARY).send(new PutSecretValueCommand({ SecretId: name, SecretString: "first" }));
+  await settle(m);
+  const read = await m.secrets(EU).send(new GetSecretValueCommand({ SecretId: name }));
+  assert.deepEqual([read.VersionId, read.SecretString], [put.VersionId, "first"]);
 });
 
 test("ReplicateSecretToRegions makes an existing secret multi-Region, with every version", async () => {
   const primary = m.secrets(PRIMARY);
   const name = uniqueName("existing");
   const first = await primary.send(new CreateSecretCommand({ Name: name, SecretString: "one" }));
+  const second = await primary.send(new PutSecretValueCommand({ SecretId: name, SecretString: "two" }));
   const plain = await primary.send(new DescribeSecretCommand({ SecretId: name }));
   assert.equal(plain.PrimaryRegion, undefined);
   assert.equal(plain.ReplicationStatus, undefined);
@@ -105,8 +110,9 @@ test("ReplicateSecretToRegions makes an existing secret multi-Region, with every
 
   assert.equal((await statusOf(primary, name, WEST))?.Status, "InSync");
   const value = await m.secrets(WEST).send(new GetSecretValueCommand({ SecretId: name }));
-  assert.equal(value.SecretString, "one");
-  assert.equal(value.VersionId, first.VersionId);
+  assert.deepEqual([value.VersionId, value.SecretString], [second.VersionId, "two"]);
+  const previous = await m.secrets(WEST).send(new GetSecretValueCommand({ SecretId: name, VersionStage: "AWSPREVIOUS" }));
+  assert.deepEqual([previous.VersionId, previous.SecretString], [first.VersionId, "one"]);
   assert.equal((await primary.send(new DescribeSecretCommand({ SecretId: name }))).PrimaryRegion, PRIMARY);
 
   // A second Region later: the existing replica stays, the new one gets the same state.
@@ -114,7 +120,7 @@ test("ReplicateSecretToRegions makes an existing secret multi-Region, with every
   await settle(m);
   const both = await primary.send(new DescribeSecretCommand({ SecretId: name }));
   assert.deepEqual(both.ReplicationStatus?.map((s) => [s.Region, s.Status]), [[WEST, "InSync"], [EU, "InSync"]]);
-  assert.equal((await m.secrets(EU).send(new GetSecretValueCommand({ SecretId: name }))).SecretString, "one");
+  assert.equal((await m.secrets(EU).send(new GetSecretValueCommand({ SecretId: name }))).SecretString, "two");
 });
 
 test("LastAccessedDate of a replica shows in the primary's ReplicationStatus", async () => {
