@@ -37,12 +37,19 @@ export function backoffMs(attempts: number, random = Math.random): number {
 
 export function makeOutboxWorker(deps: WorkerDeps) {
   const { region, store, transport, clock } = deps;
-  const concurrency = deps.concurrency ?? 8;
+  const concurrency = deps.concurrency ?? 32;
   let running = false;
   let again = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const idle: (() => void)[] = [];
+  // lanes waiting for work while other lanes deliver (see drainDue)
+  let wakers: (() => void)[] = [];
+  const wake = () => {
+    const waiting = wakers;
+    wakers = [];
+    for (const resolve of waiting) resolve();
+  };
   const notices = new Set<Promise<unknown>>();
 
   async function sealedValues(record: SecretRecord, dest: string, versionIds: Iterable<string>) {
@@ -195,27 +202,56 @@ export function makeOutboxWorker(deps: WorkerDeps) {
     }
   }
 
-  /** Deliver everything due, `concurrency` secrets at a time; one secret's entries in order. */
+  /**
+   * Deliver everything due with `concurrency` lanes. A lane takes the next entry as soon as it is
+   * free (no batch waits for its slowest delivery); an entry for a secret and Region already in
+   * flight waits for it, so one destination hears of one secret's changes in order.
+   */
   async function drainDue() {
-    for (;;) {
-      const due = await store.dueOutbox(clock.now(), BATCH);
-      if (due.length === 0) return;
-      const bySecret = new Map<string, OutboxEntry[]>();
-      for (const e of due) bySecret.set(e.arn, [...(bySecret.get(e.arn) ?? []), e]);
-      const queues = [...bySecret.values()];
-      await Promise.all(
-        Array.from({ length: Math.min(concurrency, queues.length) }, async () => {
-          for (let q = queues.shift(); q; q = queues.shift()) for (const e of q) await attempt(e);
-        }),
-      );
-      if (due.length < BATCH && !again) return;
-      again = false;
+    const inFlight = new Set<string>();
+    const keyOf = (e: OutboxEntry) => `${e.arn}\u0000${e.region}`;
+    let queue: OutboxEntry[] = [];
+    let refilling: Promise<void> | undefined;
+
+    async function next(): Promise<OutboxEntry | undefined> {
+      for (;;) {
+        const e = queue.shift();
+        if (e) {
+          if (inFlight.has(keyOf(e))) continue;
+          inFlight.add(keyOf(e)); // taken now, before any await, so no other lane thinks it idle
+          return e;
+        }
+        refilling ??= (async () => {
+          again = false;
+          queue = (await store.dueOutbox(clock.now(), BATCH)).filter((d) => !inFlight.has(keyOf(d)));
+        })().finally(() => (refilling = undefined));
+        await refilling;
+        if (queue.length > 0) continue;
+        // Nothing to take now. While other lanes deliver, wait for one of them to end or for a new
+        // change, instead of leaving them to do all the work that arrives meanwhile.
+        if (inFlight.size === 0) return undefined;
+        await new Promise<void>((resolve) => wakers.push(resolve));
+      }
     }
+
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (let e = await next(); e; e = await next()) {
+          try {
+            await attempt(e);
+          } finally {
+            inFlight.delete(keyOf(e));
+            wake();
+          }
+        }
+      }),
+    );
   }
 
   async function run() {
     if (running) {
       again = true;
+      wake();
       return;
     }
     running = true;
