@@ -37,7 +37,26 @@ INSERT INTO outbox (arn, region, account_id, op, revision, attempts, next_attemp
 ON CONFLICT (arn, region) DO UPDATE SET op = excluded.op, revision = excluded.revision, attempts = 0,
   next_attempt_at = excluded.next_attempt_at`;
 
+/**
+ * Replication's own bookkeeping (statuses, retiring or deferring outbox entries) is written without
+ * waiting for the disk: losing the last of it to a power cut only re-sends a change, which a
+ * replica applies idempotently. Changes to secrets, and the outbox rows they queue, stay fully
+ * durable.
+ */
+export function relaxedDurability(db: Database.Database) {
+  return <A extends unknown[], T>(fn: (...args: A) => T) =>
+    (...args: A): T => {
+      db.pragma("synchronous = NORMAL");
+      try {
+        return fn(...args);
+      } finally {
+        db.pragma("synchronous = FULL");
+      }
+    };
+}
+
 export function makeSqliteReplicationRepo(db: Database.Database): ReplicationRepo {
+  const relaxed = relaxedDurability(db);
   const due = db.prepare("SELECT * FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?");
   const complete = db.prepare("DELETE FROM outbox WHERE arn = ? AND region = ? AND revision = ? AND op = ?");
   const defer = db.prepare(
@@ -49,10 +68,17 @@ export function makeSqliteReplicationRepo(db: Database.Database): ReplicationRep
   const statuses = db.prepare("SELECT region, doc FROM replica_status WHERE arn = ?");
   const putStatus = db.prepare("INSERT OR REPLACE INTO replica_status (arn, region, doc) VALUES (?, ?, ?)");
   const dropStatus = db.prepare("DELETE FROM replica_status WHERE arn = ? AND region = ?");
-  const delivered = db.transaction((e: OutboxEntry, status: ReplicaStatus) => {
-    putStatus.run(e.arn, e.region, JSON.stringify(status));
-    complete.run(e.arn, e.region, e.revision, e.op);
-  });
+  const delivered = relaxed(
+    db.transaction((e: OutboxEntry, status: ReplicaStatus) => {
+      putStatus.run(e.arn, e.region, JSON.stringify(status));
+      complete.run(e.arn, e.region, e.revision, e.op);
+    }),
+  );
+  const completeRelaxed = relaxed((e: OutboxEntry) => complete.run(e.arn, e.region, e.revision, e.op));
+  const deferRelaxed = relaxed((e: OutboxEntry, at: number) => defer.run(at, e.arn, e.region, e.revision, e.op));
+  const statusRelaxed = relaxed((arn: string, region: string, status: ReplicaStatus | undefined) =>
+    status ? putStatus.run(arn, region, JSON.stringify(status)) : dropStatus.run(arn, region),
+  );
   const tracked = db.prepare("SELECT arn, region FROM replica_status ORDER BY arn, region");
 
   return {
@@ -60,13 +86,13 @@ export function makeSqliteReplicationRepo(db: Database.Database): ReplicationRep
       return (due.all(now, limit) as OutboxRow[]).map(toEntry);
     },
     async completeOutbox(e) {
-      complete.run(e.arn, e.region, e.revision, e.op);
+      completeRelaxed(e);
     },
     async completeDelivery(e, status) {
       delivered(e, status);
     },
     async deferOutbox(e, nextAttemptAt) {
-      defer.run(nextAttemptAt, e.arn, e.region, e.revision, e.op);
+      deferRelaxed(e, nextAttemptAt);
     },
     async retryRegionNow(region, now) {
       retryRegion.run(now, region, now);
@@ -89,8 +115,7 @@ export function makeSqliteReplicationRepo(db: Database.Database): ReplicationRep
       return tracked.all() as { arn: string; region: string }[];
     },
     async setReplicaStatus(arn, region, status) {
-      if (status) putStatus.run(arn, region, JSON.stringify(status));
-      else dropStatus.run(arn, region);
+      statusRelaxed(arn, region, status);
     },
   };
 }
