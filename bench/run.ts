@@ -75,13 +75,16 @@ async function rssBench() {
     };
     await Promise.all(Array.from({ length: CONNECTIONS }, worker));
     const seconds = (Date.now() - started) / 1000;
+    const listStart = performance.now();
     await call(meridian.url, "ListSecrets", { MaxResults: 100 });
+    const listMs = performance.now() - listStart;
     const after = rssOf(meridian.child.pid!);
     console.log(`\nRSS with ${total} secrets`);
     console.log("| measure | value |\n| --- | --- |");
     console.log(`| RSS at start | ${(before / 2 ** 20).toFixed(0)} MiB |`);
     console.log(`| RSS after ${total} CreateSecret + one ListSecrets | ${(after / 2 ** 20).toFixed(0)} MiB |`);
     console.log(`| CreateSecret rate while filling (${CONNECTIONS} concurrent) | ${(total / seconds).toFixed(0)} /s |`);
+    console.log(`| one ListSecrets page (MaxResults 100) over ${total} secrets | ${listMs.toFixed(0)} ms |`);
   } finally {
     await meridian.stop();
   }
