@@ -1,0 +1,140 @@
+// The policy evaluator: (request context, identity policies, resource policy) → Allow |
+// ExplicitDeny | ImplicitDeny with the statement that decided (DESIGN §6). It follows the IAM User
+// Guide's "Policy evaluation logic" and "Cross-account policy evaluation logic": an explicit deny
+// anywhere wins; in one account an allow from either side suffices; across accounts both sides must
+// allow. KMS key policies follow "Key policies in AWS KMS": IAM policies count only when the key
+// policy allows the key's account. Pure: no clock, no I/O; the caller supplies aws:CurrentTime.
+
+import { conditionsHold } from "./conditions.js";
+import {
+  excludedByNotPrincipal,
+  matchAction,
+  matchPrincipal,
+  matchResource,
+  type Lookup,
+  type PrincipalMatch,
+} from "./matching.js";
+import type {
+  ContextValue,
+  EvaluationInput,
+  EvaluationResult,
+  PolicyInput,
+  RequestContext,
+  Statement,
+  StatementRef,
+} from "./policy-types.js";
+
+/** Condition keys of the request, lower-cased, with the ones AWS derives from the principal. */
+export function contextLookup(ctx: RequestContext): Lookup {
+  const map = new Map<string, ContextValue>();
+  const p = ctx.principal;
+  if (p.type !== "Service" && p.type !== "Anonymous") {
+    // aws:PrincipalArn of a role session is the role's ARN (IAM "global condition context keys").
+    map.set("aws:principalarn", p.roleArn ?? p.arn);
+    map.set("aws:principalaccount", p.account);
+  }
+  if (p.type === "User" && p.username !== undefined) map.set("aws:username", p.username);
+  if (p.userId !== undefined) map.set("aws:userid", p.userId);
+  for (const [k, v] of Object.entries(p.tags ?? {})) map.set(`aws:principaltag/${k.toLowerCase()}`, v);
+  for (const [k, v] of Object.entries(ctx.conditions ?? {})) if (v !== undefined) map.set(k.toLowerCase(), v);
+  const now = map.get("aws:currenttime");
+  if (now instanceof Date && !map.has("aws:epochtime")) map.set("aws:epochtime", Math.floor(now.getTime() / 1000));
+  return (key) => map.get(key.toLowerCase());
+}
+
+/** Do the statement's Action/NotAction, Resource/NotResource and Condition elements apply? */
+function statementApplies(s: Statement, ctx: RequestContext, lookup: Lookup, variables: Lookup | undefined): boolean {
+  const actionOk = s.action
+    ? s.action.some((a) => matchAction(a, ctx.action))
+    : !s.notAction!.some((a) => matchAction(a, ctx.action));
+  if (!actionOk) return false;
+  const resourceOk = s.resource
+    ? s.resource.some((r) => matchResource(r, ctx.resource, variables))
+    : !s.notResource!.some((r) => matchResource(r, ctx.resource, variables));
+  return resourceOk && conditionsHold(s.conditions, lookup, variables);
+}
+
+/** How the statement's Principal/NotPrincipal names the caller. */
+function principalOf(s: Statement, ctx: RequestContext): PrincipalMatch {
+  if (s.principal) return matchPrincipal(s.principal, ctx.principal);
+  if (s.notPrincipal) return excludedByNotPrincipal(s.notPrincipal, ctx.principal) ? "none" : "exact";
+  return "none";
+}
+
+interface Found {
+  ref: StatementRef;
+  principal: PrincipalMatch;
+}
+
+interface Scan {
+  deny?: Found;
+  /** first applicable Allow */
+  allow?: Found;
+  /** first applicable Allow naming the caller itself (resource policies only) */
+  exactAllow?: Found;
+}
+
+function scan(policy: PolicyInput, source: StatementRef["source"], ctx: RequestContext, lookup: Lookup): Scan {
+  const result: Scan = {};
+  const variables = policy.document.version === "2012-10-17" ? lookup : undefined;
+  for (const s of policy.document.statements) {
+    const principal: PrincipalMatch = source === "identity" ? "exact" : principalOf(s, ctx);
+    if (principal === "none") continue;
+    if (!statementApplies(s, ctx, lookup, variables)) continue;
+    const found: Found = { ref: { policyId: policy.policyId, source, sid: s.sid, index: s.index }, principal };
+    if (s.effect === "Deny") {
+      result.deny ??= found;
+      break;
+    }
+    result.allow ??= found;
+    if (principal === "exact") result.exactAllow ??= found;
+  }
+  return result;
+}
+
+export function evaluate(input: EvaluationInput): EvaluationResult {
+  const { context: ctx, identityPolicies, resourcePolicy } = input;
+  const lookup = contextLookup(ctx);
+  const p = ctx.principal;
+
+  let identityAllow: Found | undefined;
+  for (const policy of identityPolicies) {
+    const r = scan(policy, "identity", ctx, lookup);
+    if (r.deny) return { decision: "ExplicitDeny", statement: r.deny.ref };
+    identityAllow ??= r.allow;
+  }
+  const res: Scan = resourcePolicy ? scan(resourcePolicy, "resource", ctx, lookup) : {};
+  if (res.deny) return { decision: "ExplicitDeny", statement: res.deny.ref };
+
+  const isKeyPolicy = resourcePolicy?.kind === "kms-key";
+  const isRoot = p.type === "Root";
+  const allow = (statement: StatementRef, resourceStatement?: StatementRef): EvaluationResult =>
+    resourceStatement ? { decision: "Allow", statement, resourceStatement } : { decision: "Allow", statement };
+
+  // Service and anonymous callers have no identity policies: only the resource policy can grant.
+  if (p.type === "Service" || p.type === "Anonymous") {
+    return res.exactAllow ? allow(res.exactAllow.ref) : { decision: "ImplicitDeny", reason: "NoResourcePolicyAllows" };
+  }
+
+  if (p.account === ctx.resourceAccount) {
+    if (isKeyPolicy) {
+      if (res.exactAllow) return allow(res.exactAllow.ref);
+      // A key policy allowing the account enables IAM policies (and the root user) for this key.
+      const delegation = res.allow?.principal === "account" ? res.allow : undefined;
+      if (delegation && identityAllow) return allow(identityAllow.ref, delegation.ref);
+      if (delegation && isRoot) return allow(delegation.ref);
+      return { decision: "ImplicitDeny", reason: delegation ? "NoIdentityPolicyAllows" : "NoResourcePolicyAllows" };
+    }
+    if (identityAllow) return allow(identityAllow.ref);
+    const grant = res.exactAllow ?? (isRoot ? res.allow : undefined);
+    if (grant) return allow(grant.ref);
+    if (isRoot) return { decision: "Allow", reason: "RootUser" };
+    return { decision: "ImplicitDeny", reason: resourcePolicy ? "NoPolicyAllows" : "NoIdentityPolicyAllows" };
+  }
+
+  // Cross-account: the caller's account must allow (its root holds every identity permission)
+  // and the resource's policy must name the caller or its account.
+  if (!identityAllow && !isRoot) return { decision: "ImplicitDeny", reason: "NoIdentityPolicyAllows" };
+  if (!res.allow) return { decision: "ImplicitDeny", reason: "NoResourcePolicyAllows" };
+  return identityAllow ? allow(identityAllow.ref, res.allow.ref) : allow(res.allow.ref);
+}
