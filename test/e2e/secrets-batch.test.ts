@@ -12,6 +12,7 @@ import {
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { startMeridian, type TestServer } from "../support/meridian.js";
+import { rejects } from "../support/service-errors.js";
 
 let m: TestServer;
 let sm: SecretsManagerClient;
@@ -20,14 +21,6 @@ before(async () => {
   sm = m.secrets("us-east-1");
 });
 after(() => m.stop());
-
-async function rejects(p: Promise<unknown>, name: string, message: string) {
-  await assert.rejects(p, (e: Error) => {
-    assert.equal(e.name, name);
-    assert.equal(e.message, message);
-    return true;
-  });
-}
 
 test("by ids: one value per secret found, one error per id that is not", async () => {
   const prefix = `batch-${randomUUID()}`;

@@ -13,6 +13,8 @@ import {
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { startMeridian, ACCOUNT_ID, type TestServer } from "../support/meridian.js";
+import { rejects } from "../support/service-errors.js";
+import { signAtClock } from "../support/sign-at-clock.js";
 
 const clock = { t: Date.UTC(2024, 0, 15, 12, 0, 0, 250), now: () => clock.t };
 let m: TestServer;
@@ -23,29 +25,8 @@ before(async () => {
 });
 after(() => m.stop());
 
-/**
- * A client signing at the server's clock, set before each request: the SDK re-derives its offset
- * from each response's Date header, which follows the wall clock.
- */
-function client(region: string): SecretsManagerClient {
-  const c = m.secrets(region);
-  c.middlewareStack.add(
-    (next) => (args) => {
-      c.config.systemClockOffset = clock.t - Date.now();
-      return next(args);
-    },
-    { step: "build", name: "signWithTestClock" },
-  );
-  return c;
-}
-
-async function rejects(p: Promise<unknown>, name: string, message: string) {
-  await assert.rejects(p, (e: Error) => {
-    assert.equal(e.name, name);
-    assert.equal(e.message, message);
-    return true;
-  });
-}
+/** A client signing at the server's clock. */
+const client = (region: string) => signAtClock(m.secrets(region), clock);
 
 const NOT_FOUND = "Secrets Manager can't find the specified secret.";
 const INVALID_NAME = "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!";

@@ -25,6 +25,8 @@ import {
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { startMeridian, ACCOUNT_ID, type TestServer } from "../support/meridian.js";
+import { rejects } from "../support/service-errors.js";
+import { signAtClock } from "../support/sign-at-clock.js";
 
 const DAY = 86_400_000;
 const clock = { t: Date.UTC(2024, 5, 1, 9, 0), now: () => clock.t };
@@ -32,28 +34,11 @@ let m: TestServer;
 let sm: SecretsManagerClient;
 before(async () => {
   m = await startMeridian({ clock, regions: ["us-east-1"] });
-  sm = m.secrets("us-east-1");
-  // Sign at the server's clock; set before each request, as the SDK re-derives its offset from
-  // each response's Date header, which follows the wall clock.
-  sm.middlewareStack.add(
-    (next) => (args) => {
-      sm.config.systemClockOffset = clock.t - Date.now();
-      return next(args);
-    },
-    { step: "build", name: "signWithTestClock" },
-  );
+  sm = signAtClock(m.secrets("us-east-1"), clock);
 });
 after(() => m.stop());
 
 const sweep = () => m.server.host.nodes.get("us-east-1")!.sweep();
-
-async function rejects(p: Promise<unknown>, name: string, message: string) {
-  await assert.rejects(p, (e: Error) => {
-    assert.equal(e.name, name);
-    assert.equal(e.message, message);
-    return true;
-  });
-}
 
 const NOT_FOUND = "Secrets Manager can't find the specified secret.";
 const MARKED = "You can't perform this operation on the secret because it was marked for deletion.";

@@ -18,6 +18,8 @@ import {
   type Tag,
 } from "@aws-sdk/client-secrets-manager";
 import { startMeridian, type TestServer } from "../support/meridian.js";
+import { rejects } from "../support/service-errors.js";
+import { signAtClock } from "../support/sign-at-clock.js";
 
 const HOUR = 3_600_000;
 const clock = { t: Date.UTC(2024, 8, 2, 8, 0), now: () => clock.t };
@@ -28,26 +30,8 @@ before(async () => {
 });
 after(() => m.stop());
 
-/** A client signing at the server's clock (the SDK re-derives its offset from each response). */
-function client(region: string): SecretsManagerClient {
-  const c = m.secrets(region);
-  c.middlewareStack.add(
-    (next) => (args) => {
-      c.config.systemClockOffset = clock.t - Date.now();
-      return next(args);
-    },
-    { step: "build", name: "signWithTestClock" },
-  );
-  return c;
-}
-
-async function rejects(p: Promise<unknown>, name: string, message?: string) {
-  await assert.rejects(p, (e: Error) => {
-    assert.equal(e.name, name);
-    if (message !== undefined) assert.equal(e.message, message);
-    return true;
-  });
-}
+/** A client signing at the server's clock. */
+const client = (region: string) => signAtClock(m.secrets(region), clock);
 
 async function create(sm: SecretsManagerClient, Name: string, extra: { Description?: string; Tags?: Tag[] } = {}) {
   clock.t += 1000;

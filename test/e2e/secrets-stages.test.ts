@@ -14,6 +14,7 @@ import {
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { startMeridian, type TestServer } from "../support/meridian.js";
+import { rejects } from "../support/service-errors.js";
 
 let m: TestServer;
 let sm: SecretsManagerClient;
@@ -22,14 +23,6 @@ before(async () => {
   sm = m.secrets("us-east-1");
 });
 after(() => m.stop());
-
-async function rejects(p: Promise<unknown>, name: string, message: string) {
-  await assert.rejects(p, (e: Error) => {
-    assert.equal(e.name, name);
-    assert.equal(e.message, message);
-    return true;
-  });
-}
 
 async function create(value: string) {
   const name = `stages-${randomUUID()}`;

@@ -1,6 +1,6 @@
 // Versions of a secret through the AWS SDK: PutSecretValue and UpdateSecret, ClientRequestToken
 // idempotency, deprecated versions, the 100-version quota, and reading a version by id or label.
-// The clock is frozen and moved by hand; the client signs with that clock (see signWithClock).
+// The clock is frozen and moved by hand; the client signs with that clock (see signAtClock).
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -15,40 +15,19 @@ import {
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { startMeridian, type TestServer } from "../support/meridian.js";
+import { rejects } from "../support/service-errors.js";
+import { signAtClock } from "../support/sign-at-clock.js";
 
 const clock = { t: Date.UTC(2024, 2, 10, 15, 30), now: () => clock.t };
 let m: TestServer;
 let sm: SecretsManagerClient;
 before(async () => {
   m = await startMeridian({ clock, regions: ["us-east-1"] });
-  sm = signWithClock(m.secrets("us-east-1"));
+  sm = signAtClock(m.secrets("us-east-1"), clock);
 });
 after(() => m.stop());
 
-/**
- * Sign every request at the server's clock. Set before each request, as the SDK re-derives its
- * offset from each response's Date header, which follows the wall clock.
- */
-function signWithClock(client: SecretsManagerClient): SecretsManagerClient {
-  client.middlewareStack.add(
-    (next) => (args) => {
-      client.config.systemClockOffset = clock.t - Date.now();
-      return next(args);
-    },
-    { step: "build", name: "signWithTestClock" },
-  );
-  return client;
-}
-
 const advance = (ms: number) => (clock.t += ms);
-
-async function rejects(p: Promise<unknown>, name: string, message: string) {
-  await assert.rejects(p, (e: Error) => {
-    assert.equal(e.name, name);
-    assert.equal(e.message, message);
-    return true;
-  });
-}
 
 const newName = () => `versions-${randomUUID()}`;
 
