@@ -12,7 +12,8 @@ import {
 } from "@aws-sdk/client-kms";
 import { CreateSecretCommand, UpdateSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { startMeridian, type TestServer } from "../support/meridian.js";
-import { kmsClient, REGION, refuses } from "./kms-support.js";
+import { kmsClient, REGION } from "./kms-support.js";
+import { refuses } from "../support/service-errors.js";
 
 const OWNER = "222222222222";
 const OTHER = "333333333333";

@@ -9,7 +9,8 @@ import {
   DisableKeyCommand, UpdateAliasCommand, type AliasListEntry, type KMSClient,
 } from "@aws-sdk/client-kms";
 import { startMeridian, ACCOUNT_ID, type TestServer } from "../support/meridian.js";
-import { kmsClient, refuses } from "./kms-support.js";
+import { kmsClient } from "./kms-support.js";
+import { refuses } from "../support/service-errors.js";
 
 const ARN_PREFIX = `arn:aws:kms:us-east-1:${ACCOUNT_ID}`;
 let m: TestServer;

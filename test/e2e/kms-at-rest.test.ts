@@ -13,7 +13,8 @@ import { CreateKeyCommand, RotateKeyOnDemandCommand, ScheduleKeyDeletionCommand,
 import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { startMeridian, ACCOUNT_ID, type TestServer } from "../support/meridian.js";
 import { materialWrapContext } from "../../src/kms/key-service.js";
-import { DAY, kmsClient, movableClock, REGION, refuses, sweep } from "./kms-support.js";
+import { DAY, kmsClient, movableClock, REGION, sweep } from "./kms-support.js";
+import { refuses } from "../support/service-errors.js";
 
 const time = movableClock();
 const dataDir = mkdtempSync(join(tmpdir(), "meridian-kms-at-rest-"));

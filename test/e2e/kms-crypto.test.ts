@@ -11,7 +11,8 @@ import {
   type KMSClient,
 } from "@aws-sdk/client-kms";
 import { startMeridian, ACCOUNT_ID, type TestServer } from "../support/meridian.js";
-import { kmsClient, refuses } from "./kms-support.js";
+import { kmsClient } from "./kms-support.js";
+import { refuses } from "../support/service-errors.js";
 
 let m: TestServer;
 let kms: KMSClient;

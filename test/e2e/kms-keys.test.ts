@@ -11,7 +11,8 @@ import {
   ScheduleKeyDeletionCommand, TagResourceCommand, UpdateKeyDescriptionCommand, type KMSClient,
 } from "@aws-sdk/client-kms";
 import { startMeridian, ACCOUNT_ID, type TestServer } from "../support/meridian.js";
-import { DAY, kmsClient, movableClock, refuses, sweep } from "./kms-support.js";
+import { DAY, kmsClient, movableClock, sweep } from "./kms-support.js";
+import { refuses } from "../support/service-errors.js";
 
 const ARN_PREFIX = `arn:aws:kms:us-east-1:${ACCOUNT_ID}`;
 const ROOT = `arn:aws:iam::${ACCOUNT_ID}:root`;

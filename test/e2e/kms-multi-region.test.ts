@@ -16,7 +16,8 @@ import {
 import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { startMeridian, ACCOUNT_ID, type TestServer } from "../support/meridian.js";
 import { RegionUnreachable, type ReplicationMessage } from "../../src/replication/replication-types.js";
-import { DAY, kmsClient, movableClock, refuses, sweep } from "./kms-support.js";
+import { DAY, kmsClient, movableClock, sweep } from "./kms-support.js";
+import { refuses } from "../support/service-errors.js";
 
 const US = "us-east-1";
 const EU = "eu-west-1";

@@ -10,7 +10,8 @@ import {
   type KMSClient, type RotationsListEntry,
 } from "@aws-sdk/client-kms";
 import { startMeridian, ACCOUNT_ID, type TestServer } from "../support/meridian.js";
-import { DAY, kmsClient, movableClock, refuses, sweep } from "./kms-support.js";
+import { DAY, kmsClient, movableClock, sweep } from "./kms-support.js";
+import { refuses } from "../support/service-errors.js";
 
 const time = movableClock();
 let m: TestServer;

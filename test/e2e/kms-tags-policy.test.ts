@@ -9,7 +9,8 @@ import {
   ScheduleKeyDeletionCommand, TagResourceCommand, UntagResourceCommand, type KMSClient, type Tag,
 } from "@aws-sdk/client-kms";
 import { startMeridian, ACCOUNT_ID, type TestServer } from "../support/meridian.js";
-import { kmsClient, refuses } from "./kms-support.js";
+import { kmsClient } from "./kms-support.js";
+import { refuses } from "../support/service-errors.js";
 
 const ROOT = `arn:aws:iam::${ACCOUNT_ID}:root`;
 let m: TestServer;

@@ -11,13 +11,14 @@ import {
   ReplicateSecretToRegionsCommand,
 } from "@aws-sdk/client-secrets-manager";
 import type { TestServer } from "../support/meridian.js";
-import { EU, PRIMARY, WEST, kms, settle, startReplicationServer, statusOf, uniqueName } from "./replication-support.js";
+import { EU, PRIMARY, WEST, settle, startReplicationServer, statusOf, uniqueName } from "./replication-support.js";
+import { kmsClient } from "./kms-support.js";
 
 let m: TestServer;
 let euKms: KMSClient;
 before(async () => {
   m = await startReplicationServer();
-  euKms = kms(m, EU);
+  euKms = kmsClient(m, EU);
 });
 after(async () => {
   euKms.destroy();

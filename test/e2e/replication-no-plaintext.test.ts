@@ -15,7 +15,8 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import type { TestServer } from "../support/meridian.js";
 import type { ReplicationMessage } from "../../src/replication/replication-types.js";
-import { EU, PRIMARY, SPARE, WEST, antiEntropy, inRegion, kms, settle, startReplicationServer, uniqueName } from "./replication-support.js";
+import { EU, PRIMARY, SPARE, WEST, antiEntropy, inRegion, settle, startReplicationServer, uniqueName } from "./replication-support.js";
+import { kmsClient } from "./kms-support.js";
 
 const text = () => `plaintext-${randomBytes(24).toString("hex")}`;
 const strings = { created: text(), put: text(), updated: text(), keyed: text() };
@@ -81,7 +82,7 @@ test("no replication message, outbox row or replica status carries a plaintext v
   const name = uniqueName("no-plaintext");
   const bin = uniqueName("no-plaintext-bin");
   const keyed = uniqueName("no-plaintext-keyed");
-  const euKms = kms(m, EU);
+  const euKms = kmsClient(m, EU);
   const euKey = (await euKms.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
   euKms.destroy();
 

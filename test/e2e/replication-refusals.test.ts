@@ -12,7 +12,8 @@ import {
   UpdateSecretVersionStageCommand, GetSecretValueCommand, ResourceNotFoundException,
 } from "@aws-sdk/client-secrets-manager";
 import type { TestServer } from "../support/meridian.js";
-import { EU, NOT_ON_REPLICA, PRIMARY, WEST, inRegion, refuses, settle, startReplicationServer, uniqueName } from "./replication-support.js";
+import { EU, NOT_ON_REPLICA, PRIMARY, WEST, inRegion, settle, startReplicationServer, uniqueName } from "./replication-support.js";
+import { refuses } from "../support/service-errors.js";
 
 let m: TestServer;
 before(async () => {
@@ -20,7 +21,7 @@ before(async () => {
 });
 after(() => m.stop());
 
-const INVALID_REGION = "Invalid replica region.";
+const INVALID_REGION = { name: "InvalidParameterException", message: "Invalid replica region." };
 const POLICY = JSON.stringify({
   Version: "2012-10-17",
   Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "secretsmanager:GetSecretValue", Resource: "*" }],
@@ -37,7 +38,6 @@ test("CreateSecret refuses a replica in its own Region, an unknown Region, or an
     const name = uniqueName("refused");
     await refuses(
       sm.send(new CreateSecretCommand({ Name: name, SecretString: "x", AddReplicaRegions: [{ Region: EU }, { Region: region }] })),
-      "InvalidParameterException",
       INVALID_REGION,
     );
     await settle(m);
@@ -52,7 +52,6 @@ test("ReplicateSecretToRegions refuses the same Regions, and the secret stays as
   for (const region of [PRIMARY, "xx-nowhere-1", "us-gov-east-1", "cn-northwest-1"]) {
     await refuses(
       sm.send(new ReplicateSecretToRegionsCommand({ SecretId: name, AddReplicaRegions: [{ Region: region }] })),
-      "InvalidParameterException",
       INVALID_REGION,
     );
   }
@@ -61,7 +60,6 @@ test("ReplicateSecretToRegions refuses the same Regions, and the secret stays as
   await m.secrets("us-gov-west-1").send(new CreateSecretCommand({ Name: gov, SecretString: "x" }));
   await refuses(
     m.secrets("us-gov-west-1").send(new ReplicateSecretToRegionsCommand({ SecretId: gov, AddReplicaRegions: [{ Region: PRIMARY }] })),
-    "InvalidParameterException",
     INVALID_REGION,
   );
   await settle(m);
@@ -96,7 +94,7 @@ test("every write to a replica is refused in its Region; reads are served", asyn
     new RemoveRegionsFromReplicationCommand({ SecretId: id, RemoveReplicaRegions: [PRIMARY] }),
   ];
   for (const command of writes) {
-    await refuses(replica.send(command as never), "InvalidParameterException", NOT_ON_REPLICA);
+    await refuses(replica.send(command as never), { name: "InvalidParameterException", message: NOT_ON_REPLICA });
   }
   await settle(m);
   const after = await replica.send(new DescribeSecretCommand({ SecretId: id }));
@@ -114,19 +112,17 @@ test("a primary with replicas cannot be deleted until its replicas are removed",
   const created = await sm.send(new CreateSecretCommand({ Name: name, SecretString: "x", AddReplicaRegions: [{ Region: EU }, { Region: WEST }] }));
   await settle(m);
   const message = `You can't delete secret ${created.ARN} that still has replica regions [${EU}, ${WEST}].`;
-  await refuses(sm.send(new DeleteSecretCommand({ SecretId: name })), "InvalidParameterException", message);
-  await refuses(sm.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true })), "InvalidParameterException", message);
+  await refuses(sm.send(new DeleteSecretCommand({ SecretId: name })), { name: "InvalidParameterException", message });
+  await refuses(sm.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true })), { name: "InvalidParameterException", message });
   await refuses(
     sm.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: 7 })),
-    "InvalidParameterException",
-    message,
+    { name: "InvalidParameterException", message },
   );
 
   await sm.send(new RemoveRegionsFromReplicationCommand({ SecretId: name, RemoveReplicaRegions: [EU] }));
   await refuses(
     sm.send(new DeleteSecretCommand({ SecretId: name })),
-    "InvalidParameterException",
-    `You can't delete secret ${created.ARN} that still has replica regions [${WEST}].`,
+    { name: "InvalidParameterException", message: `You can't delete secret ${created.ARN} that still has replica regions [${WEST}].` },
   );
   const removed = await sm.send(new RemoveRegionsFromReplicationCommand({ SecretId: name, RemoveReplicaRegions: [WEST] }));
   assert.deepEqual(removed.ReplicationStatus, []);
@@ -140,10 +136,10 @@ test("StopReplicationToReplica refuses a secret that is not a replica", async ()
   const sm = m.secrets(PRIMARY);
   const alone = uniqueName("alone");
   await sm.send(new CreateSecretCommand({ Name: alone, SecretString: "x" }));
-  await refuses(sm.send(new StopReplicationToReplicaCommand({ SecretId: alone })), "InvalidRequestException");
+  await refuses(sm.send(new StopReplicationToReplicaCommand({ SecretId: alone })), { name: "InvalidRequestException" });
   const primary = uniqueName("primary");
   await sm.send(new CreateSecretCommand({ Name: primary, SecretString: "x", AddReplicaRegions: [{ Region: EU }] }));
-  await refuses(sm.send(new StopReplicationToReplicaCommand({ SecretId: primary })), "InvalidRequestException");
+  await refuses(sm.send(new StopReplicationToReplicaCommand({ SecretId: primary })), { name: "InvalidRequestException" });
   await assert.rejects(m.secrets(WEST).send(new StopReplicationToReplicaCommand({ SecretId: primary })), ResourceNotFoundException);
   await settle(m);
   assert.equal((await sm.send(new DescribeSecretCommand({ SecretId: primary }))).PrimaryRegion, PRIMARY);

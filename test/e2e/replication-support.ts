@@ -1,12 +1,10 @@
 // What the multi-Region end-to-end tests share: a server hosting a few Regions of each partition,
 // waiting for replication without sleeping (each Region's outbox worker is settled until nothing is
-// left to deliver), the anti-entropy pass, a KMS client, and an assertion on a service error.
+// left to deliver), and the anti-entropy pass.
 
-import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { KMSClient } from "@aws-sdk/client-kms";
 import { DescribeSecretCommand, type ReplicationStatusType, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { ADMIN, startMeridian, type TestServer } from "../support/meridian.js";
+import { startMeridian, type TestServer } from "../support/meridian.js";
 import { systemClock, type Clock } from "../../src/util/clock.js";
 
 export const PRIMARY = "us-east-1";
@@ -67,10 +65,6 @@ export async function antiEntropy(m: TestServer, region = PRIMARY): Promise<void
   await settle(m);
 }
 
-export function kms(m: TestServer, region: string): KMSClient {
-  return new KMSClient({ endpoint: m.url, region, credentials: ADMIN, maxAttempts: 1 });
-}
-
 export const uniqueName = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 export const inRegion = (arn: string, region: string) => arn.split(":").map((p, i) => (i === 3 ? region : p)).join(":");
@@ -79,16 +73,4 @@ export const inRegion = (arn: string, region: string) => arn.split(":").map((p, 
 export async function statusOf(sm: SecretsManagerClient, secretId: string, region: string): Promise<ReplicationStatusType | undefined> {
   const d = await sm.send(new DescribeSecretCommand({ SecretId: secretId }));
   return d.ReplicationStatus?.find((s) => s.Region === region);
-}
-
-/** The call fails with this service error (name, and the exact message or a pattern). */
-export async function refuses(call: Promise<unknown>, name: string, message?: string | RegExp): Promise<void> {
-  await assert.rejects(call, (e: unknown) => {
-    const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-    assert.equal(err.name, name, `error name (message: ${err.message})`);
-    if (typeof message === "string") assert.equal(err.message, message);
-    else if (message) assert.match(err.message ?? "", message);
-    assert.equal(err.$metadata?.httpStatusCode, 400);
-    return true;
-  });
 }
