@@ -11,7 +11,7 @@ import {
   type ListFilter,
 } from "./list-filter.js";
 import type { SecretRecord, Tag } from "./secret-types.js";
-import { ServiceError } from "../edge/service-error.js";
+import { throwsServiceError } from "../../test/support/service-errors.js";
 
 let seq = 0;
 function secret(name: string, extra: Partial<SecretRecord> = {}, tags: Tag[] = []): SecretRecord {
@@ -32,16 +32,6 @@ function secret(name: string, extra: Partial<SecretRecord> = {}, tags: Tag[] = [
 
 const names = (rs: SecretRecord[]) => rs.map((r) => r.name);
 const only = (records: SecretRecord[], ...filters: ListFilter[]) => names(filterSecrets(records, filters));
-
-function rejects(fn: () => unknown, code: string, message: string | RegExp) {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof ServiceError, String(err));
-    assert.equal(err.code, code);
-    if (typeof message === "string") assert.equal(err.message, message);
-    else assert.match(err.message, message);
-    return true;
-  });
-}
 
 test("no filters keeps everything", () => {
   const rs = [secret("a"), secret("b")];
@@ -118,23 +108,23 @@ test("a leading ! negates the value", () => {
 });
 
 test("an unknown key is a ValidationException naming the enum", () => {
-  rejects(() => filterSecrets([], [{ Key: "invalid", Values: ["foo"] }]), "ValidationException",
+  throwsServiceError(() => filterSecrets([], [{ Key: "invalid", Values: ["foo"] }]), "ValidationException",
     /^1 validation error detected: Value 'invalid' at 'filters.1.member.key' failed to satisfy constraint: Member must satisfy enum value set: \[all, name, tag-key, description, tag-value/);
 });
 
 test("a missing key or missing values is an InvalidParameterException", () => {
-  rejects(() => filterSecrets([], [{ Values: ["foo"] } as unknown as ListFilter]), "InvalidParameterException", "Invalid filter key");
-  rejects(() => filterSecrets([], [{ Key: "description" } as unknown as ListFilter]), "InvalidParameterException",
+  throwsServiceError(() => filterSecrets([], [{ Values: ["foo"] } as unknown as ListFilter]), "InvalidParameterException", "Invalid filter key");
+  throwsServiceError(() => filterSecrets([], [{ Key: "description" } as unknown as ListFilter]), "InvalidParameterException",
     "Invalid filter values for key: description");
 });
 
 test("filter values are checked against the model's pattern, length and count", () => {
-  rejects(() => filterSecrets([], [{ Key: "name", Values: ["a*b"] }]), "ValidationException",
+  throwsServiceError(() => filterSecrets([], [{ Key: "name", Values: ["a*b"] }]), "ValidationException",
     "1 validation error detected: Value 'a*b' at 'filters.1.member.values.1.member' failed to satisfy constraint: Member must satisfy regular expression pattern: ^\\!?[a-zA-Z0-9 :_@\\/\\+\\=\\.\\-\\!]*$");
-  rejects(() => filterSecrets([], [{ Key: "name", Values: ["x".repeat(513)] }]), "ValidationException", /Member must have length less than or equal to 512/);
-  rejects(() => filterSecrets([], [{ Key: "name", Values: Array(11).fill("a") }]), "ValidationException", /at 'filters.1.member.values' .* less than or equal to 10/);
-  rejects(() => filterSecrets([], Array(11).fill({ Key: "name", Values: ["a"] })), "ValidationException", /at 'filters' .* less than or equal to 10/);
-  rejects(() => filterSecrets([], [{ Key: "bad", Values: ["a*"] }]), "ValidationException", /^2 validation errors detected: .*; /);
+  throwsServiceError(() => filterSecrets([], [{ Key: "name", Values: ["x".repeat(513)] }]), "ValidationException", /Member must have length less than or equal to 512/);
+  throwsServiceError(() => filterSecrets([], [{ Key: "name", Values: Array(11).fill("a") }]), "ValidationException", /at 'filters.1.member.values' .* less than or equal to 10/);
+  throwsServiceError(() => filterSecrets([], Array(11).fill({ Key: "name", Values: ["a"] })), "ValidationException", /at 'filters' .* less than or equal to 10/);
+  throwsServiceError(() => filterSecrets([], [{ Key: "bad", Values: ["a*"] }]), "ValidationException", /^2 validation errors detected: .*; /);
   assert.deepEqual(only([secret("a/b_c+d=e.f@g-h:i j")], { Key: "name", Values: ["a/b_c+d=e.f@g-h:i j"] }), ["a/b_c+d=e.f@g-h:i j"]);
 });
 
@@ -168,9 +158,9 @@ test("equal keys fall back to name so the order is stable", () => {
 });
 
 test("invalid SortBy / SortOrder are ValidationExceptions", () => {
-  rejects(() => sortSecrets([], "size"), "ValidationException",
+  throwsServiceError(() => sortSecrets([], "size"), "ValidationException",
     "1 validation error detected: Value 'size' at 'sortBy' failed to satisfy constraint: Member must satisfy enum value set: [created-date, last-accessed-date, last-changed-date, name]");
-  rejects(() => sortSecrets([], "name", "up"), "ValidationException", /Value 'up' at 'sortOrder'/);
+  throwsServiceError(() => sortSecrets([], "name", "up"), "ValidationException", /Value 'up' at 'sortOrder'/);
 });
 
 test("paginate walks every item exactly once", () => {
@@ -204,13 +194,13 @@ test("a token past the end yields an empty page", () => {
 test("tokens round-trip and foreign tokens are InvalidNextTokenException", () => {
   assert.equal(decodeNextToken(encodeNextToken(42)), 42);
   for (const bad of ["garbage", "bWVyaWRpYW4tcGFnZTotMQ", Buffer.from("meridian-page:01").toString("base64url"), encodeNextToken(3) + "="]) {
-    rejects(() => paginate([1, 2, 3], 1, bad, 100), "InvalidNextTokenException", MSG_INVALID_NEXT_TOKEN);
+    throwsServiceError(() => paginate([1, 2, 3], 1, bad, 100), "InvalidNextTokenException", MSG_INVALID_NEXT_TOKEN);
   }
-  rejects(() => paginate([1], 1, "", 100), "ValidationException", /at 'nextToken' .* greater than or equal to 1/);
+  throwsServiceError(() => paginate([1], 1, "", 100), "ValidationException", /at 'nextToken' .* greater than or equal to 1/);
 });
 
 test("MaxResults outside 1..100 is a ValidationException", () => {
-  rejects(() => paginate([1], 0, undefined, 100), "ValidationException",
+  throwsServiceError(() => paginate([1], 0, undefined, 100), "ValidationException",
     "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1");
-  rejects(() => paginate([1], 101, undefined, 100), "ValidationException", /less than or equal to 100/);
+  throwsServiceError(() => paginate([1], 101, undefined, 100), "ValidationException", /less than or equal to 100/);
 });

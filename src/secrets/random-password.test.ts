@@ -10,20 +10,10 @@ import {
   PUNCTUATION,
   UPPERCASE,
 } from "./random-password.js";
-import { ServiceError } from "../edge/service-error.js";
+import { throwsServiceError } from "../../test/support/service-errors.js";
 
 const has = (s: string, set: string) => [...s].some((c) => set.includes(c));
 const only = (s: string, set: string) => [...s].every((c) => set.includes(c));
-
-function rejects(fn: () => unknown, code: string, message: string | RegExp) {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof ServiceError);
-    assert.equal(err.code, code);
-    if (typeof message === "string") assert.equal(err.message, message);
-    else assert.match(err.message, message);
-    return true;
-  });
-}
 
 test("defaults: 32 characters drawn from all four classes, one of each guaranteed", () => {
   for (let i = 0; i < 50; i++) {
@@ -73,26 +63,26 @@ test("RequireEachIncludedType=false allows a short password and an emptied class
 });
 
 test("a required class emptied by ExcludeCharacters is refused", () => {
-  rejects(() => generateRandomPassword({ ExcludeCharacters: NUMBERS }), "InvalidParameterException", MSG_TYPE_EXCLUDED);
+  throwsServiceError(() => generateRandomPassword({ ExcludeCharacters: NUMBERS }), "InvalidParameterException", MSG_TYPE_EXCLUDED);
   assert.equal(MSG_TYPE_EXCLUDED, "All characters of the desired type have been excluded.");
 });
 
 test("every class switched off is refused", () => {
   const all = { ExcludeUppercase: true, ExcludeLowercase: true, ExcludeNumbers: true, ExcludePunctuation: true };
-  rejects(() => generateRandomPassword(all), "InvalidParameterException", MSG_ALL_EXCLUDED);
-  rejects(() => generateRandomPassword({ ...all, RequireEachIncludedType: false }), "InvalidParameterException", MSG_ALL_EXCLUDED);
+  throwsServiceError(() => generateRandomPassword(all), "InvalidParameterException", MSG_ALL_EXCLUDED);
+  throwsServiceError(() => generateRandomPassword({ ...all, RequireEachIncludedType: false }), "InvalidParameterException", MSG_ALL_EXCLUDED);
   assert.equal(generateRandomPassword({ ...all, IncludeSpace: true, PasswordLength: 3 }), "   ");
 });
 
 test("a length shorter than the number of required types is refused", () => {
-  rejects(() => generateRandomPassword({ PasswordLength: 3 }), "InvalidParameterException", MSG_TOO_SHORT);
+  throwsServiceError(() => generateRandomPassword({ PasswordLength: 3 }), "InvalidParameterException", MSG_TOO_SHORT);
   assert.equal(generateRandomPassword({ PasswordLength: 3, ExcludePunctuation: true }).length, 3);
 });
 
 test("lengths outside 1..4096 are a ValidationException", () => {
-  rejects(() => generateRandomPassword({ PasswordLength: 0 }), "ValidationException",
+  throwsServiceError(() => generateRandomPassword({ PasswordLength: 0 }), "ValidationException",
     "1 validation error detected: Value '0' at 'passwordLength' failed to satisfy constraint: Member must have value greater than or equal to 1");
-  rejects(() => generateRandomPassword({ PasswordLength: 4097 }), "ValidationException",
+  throwsServiceError(() => generateRandomPassword({ PasswordLength: 4097 }), "ValidationException",
     "1 validation error detected: Value '4097' at 'passwordLength' failed to satisfy constraint: Member must have value less than or equal to 4096");
   assert.equal(generateRandomPassword({ PasswordLength: 4096 }).length, 4096);
 });
