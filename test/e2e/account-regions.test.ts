@@ -6,10 +6,6 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import {
   AccountClient,
   AccessDeniedException,
@@ -26,6 +22,7 @@ import {
 import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ListSecretsCommand } from "@aws-sdk/client-secrets-manager";
 import { startMeridian, ADMIN, ACCOUNT_ID, type TestServer } from "../support/meridian.js";
 import { rawRequest } from "../support/raw-request.js";
+import { emptyAwsHome, run } from "../support/aws-cli.js";
 
 const COMMERCIAL = [
   "af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1",
@@ -263,27 +260,8 @@ test("on the wire: rest-json errors carry x-amzn-ErrorType and {message}; every 
 
 // ---- the aws CLI (awscli 1 has `aws account`): skipped with the reason where it cannot run.
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile("aws", args, { env, timeout: 60_000 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== "number") return reject(error);
-      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
-}
-
 test("the aws CLI: list-regions, get-region-opt-status, enable-region, and a refusal", async (t) => {
-  const home = mkdtempSync(join(tmpdir(), "meridian-cli-"));
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    AWS_CONFIG_FILE: join(home, "config"),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, "credentials"),
-    AWS_ENDPOINT_URL: m.url,
-    AWS_ACCESS_KEY_ID: ADMIN.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
-    AWS_DEFAULT_REGION: "eu-west-1",
-  };
+  const { env, remove } = emptyAwsHome(m.url, "eu-west-1");
   try {
     const help = await run(["account", "help"], env).catch(() => undefined);
     if (help?.code !== 0) return t.skip("no aws CLI with the account commands on PATH");
@@ -307,6 +285,6 @@ test("the aws CLI: list-regions, get-region-opt-status, enable-region, and a ref
     assert.ok(refused.code === 254 || refused.code === 255, `exit code ${refused.code}`); // awscli 2 | 1
     assert.match(refused.stderr, /An error occurred \(ValidationException\) when calling the EnableRegion operation: Unable to switch region status because of its current opt-in status\./);
   } finally {
-    rmSync(home, { recursive: true, force: true });
+    remove();
   }
 });

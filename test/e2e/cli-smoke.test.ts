@@ -3,75 +3,29 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
-import { startMeridian, ADMIN, ACCOUNT_ID, type TestServer } from "../support/meridian.js";
+import { startMeridian, ACCOUNT_ID, type TestServer } from "../support/meridian.js";
+import { awsCliMissing, emptyAwsHome, run, type AwsHome } from "../support/aws-cli.js";
 
 const REGION = "eu-west-1";
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-// Asynchronous on purpose: the server runs in this process and must keep answering while `aws` waits.
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    execFile("aws", args, { env, timeout: 60_000 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== "number") return reject(error);
-      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
-}
-
-/** The reason to skip, or undefined when an executable `aws` is on PATH. */
-function cliMissing(): string | undefined {
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    try {
-      accessSync(join(dir || ".", "aws"), constants.X_OK);
-      return undefined;
-    } catch {
-      // not in this directory
-    }
-  }
-  return "the aws CLI is not on PATH";
-}
-const skip = cliMissing();
+const skip = awsCliMissing();
 
 let m: TestServer;
-let home: string;
-let env: NodeJS.ProcessEnv;
+let home: AwsHome;
 
 before(async () => {
   if (skip) return;
   m = await startMeridian({ regions: [REGION] });
-  // An empty home: no config or credentials file of the machine's user gets in the way.
-  home = mkdtempSync(join(tmpdir(), "meridian-cli-"));
-  env = {
-    PATH: process.env.PATH,
-    HOME: home,
-    AWS_CONFIG_FILE: join(home, "config"),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, "credentials"),
-    AWS_ENDPOINT_URL: m.url,
-    AWS_ACCESS_KEY_ID: ADMIN.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
-    AWS_DEFAULT_REGION: REGION,
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_PAGER: "",
-  };
+  home = emptyAwsHome(m.url, REGION);
 });
 
 after(async () => {
   if (skip) return;
   await m.stop();
-  rmSync(home, { recursive: true, force: true });
+  home.remove();
 });
 
 async function sm(...args: string[]): Promise<Record<string, any>> {
-  const r = await run(["secretsmanager", ...args, "--output", "json"], env);
+  const r = await run(["secretsmanager", ...args, "--output", "json"], home.env);
   assert.equal(r.code, 0, `aws secretsmanager ${args.join(" ")} exited with ${r.code}: ${r.stderr}`);
   return r.stdout.trim() ? JSON.parse(r.stdout) : {};
 }
@@ -112,7 +66,7 @@ test("aws secretsmanager: create, read, put, list, describe, delete", { skip }, 
 });
 
 test("aws secretsmanager: a missing secret fails with the AWS error code", { skip }, async () => {
-  const r = await run(["secretsmanager", "get-secret-value", "--secret-id", "no/such/secret", "--output", "json"], env);
+  const r = await run(["secretsmanager", "get-secret-value", "--secret-id", "no/such/secret", "--output", "json"], home.env);
   assert.ok(r.code === 254 || r.code === 255, `exit code ${r.code}`);
   assert.match(r.stderr, /ResourceNotFoundException/);
   assert.match(r.stderr, /Secrets Manager can't find the specified secret\./);

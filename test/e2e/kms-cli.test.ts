@@ -3,65 +3,29 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { startMeridian, ADMIN, ACCOUNT_ID, type TestServer } from "../support/meridian.js";
+import { startMeridian, ACCOUNT_ID, type TestServer } from "../support/meridian.js";
+import { awsCliMissing, emptyAwsHome, run, type AwsHome } from "../support/aws-cli.js";
 
 const REGION = "eu-west-1";
-
-function cliMissing(): string | undefined {
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    try {
-      accessSync(join(dir || ".", "aws"), constants.X_OK);
-      return undefined;
-    } catch {
-      // not in this directory
-    }
-  }
-  return "the aws CLI is not on PATH";
-}
-
-const skip = cliMissing();
+const skip = awsCliMissing();
 let m: TestServer;
-let home: string;
-let env: NodeJS.ProcessEnv;
+let home: AwsHome;
 
 before(async () => {
   if (skip) return;
   m = await startMeridian({ regions: [REGION] });
-  // An empty home: no config or credentials file of the machine's user gets in the way.
-  home = mkdtempSync(join(tmpdir(), "meridian-kms-cli-"));
-  env = {
-    PATH: process.env.PATH,
-    HOME: home,
-    ...(process.env.PYENV_ROOT ? { PYENV_ROOT: process.env.PYENV_ROOT } : {}),
-    AWS_CONFIG_FILE: join(home, "config"),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, "credentials"),
-    AWS_ACCESS_KEY_ID: ADMIN.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
-    AWS_DEFAULT_REGION: REGION,
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_PAGER: "",
-  };
+  home = emptyAwsHome(m.url, REGION);
 });
 after(async () => {
   if (skip) return;
   await m.stop();
-  rmSync(home, { recursive: true, force: true });
+  home.remove();
 });
 
-// Asynchronous on purpose: the server runs in this process and must keep answering while `aws` waits.
-function aws(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile("aws", ["kms", ...args, "--endpoint-url", m.url], { env, timeout: 60_000 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== "number") return reject(error);
-      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
-}
+const aws = (args: string[]) => run(["kms", ...args, "--endpoint-url", m.url], home.env);
 
 async function kms(...args: string[]): Promise<any> {
   const r = await aws([...args, "--output", "json"]);
@@ -82,26 +46,26 @@ test("aws kms: create-key, create-alias, list-aliases, encrypt from fileb:// and
 
   // Binary plaintext from a file, as `fileb://` reads it; the CLI prints blobs base64-encoded.
   const plaintext = Buffer.concat([randomBytes(200), Buffer.from("\0end")]);
-  writeFileSync(join(home, "plain.bin"), plaintext);
-  const enc = await kms("encrypt", "--key-id", "alias/cli-key", "--plaintext", `fileb://${join(home, "plain.bin")}`, "--encryption-context", "purpose=cli,team=core");
+  writeFileSync(join(home.dir, "plain.bin"), plaintext);
+  const enc = await kms("encrypt", "--key-id", "alias/cli-key", "--plaintext", `fileb://${join(home.dir, "plain.bin")}`, "--encryption-context", "purpose=cli,team=core");
   assert.equal(enc.KeyId, key.Arn);
-  writeFileSync(join(home, "cipher.bin"), Buffer.from(enc.CiphertextBlob, "base64"));
+  writeFileSync(join(home.dir, "cipher.bin"), Buffer.from(enc.CiphertextBlob, "base64"));
 
-  const dec = await kms("decrypt", "--ciphertext-blob", `fileb://${join(home, "cipher.bin")}`, "--encryption-context", "team=core,purpose=cli");
+  const dec = await kms("decrypt", "--ciphertext-blob", `fileb://${join(home.dir, "cipher.bin")}`, "--encryption-context", "team=core,purpose=cli");
   assert.equal(dec.KeyId, key.Arn);
   assert.deepEqual(Buffer.from(dec.Plaintext, "base64"), plaintext);
 
-  const text = await aws(["decrypt", "--ciphertext-blob", `fileb://${join(home, "cipher.bin")}`, "--encryption-context", "purpose=cli,team=core", "--query", "Plaintext", "--output", "text"]);
+  const text = await aws(["decrypt", "--ciphertext-blob", `fileb://${join(home.dir, "cipher.bin")}`, "--encryption-context", "purpose=cli,team=core", "--query", "Plaintext", "--output", "text"]);
   assert.equal(text.code, 0, text.stderr);
   assert.deepEqual(Buffer.from(text.stdout.trim(), "base64"), plaintext);
 });
 
 test("aws kms: decrypting without the encryption context fails with InvalidCiphertextException", { skip }, async () => {
   const key = (await kms("create-key")).KeyMetadata;
-  writeFileSync(join(home, "p.txt"), "hello");
-  const enc = await kms("encrypt", "--key-id", key.KeyId, "--plaintext", `fileb://${join(home, "p.txt")}`, "--encryption-context", "k=v");
-  writeFileSync(join(home, "c.bin"), Buffer.from(enc.CiphertextBlob, "base64"));
-  const r = await aws(["decrypt", "--ciphertext-blob", `fileb://${join(home, "c.bin")}`, "--output", "json"]);
+  writeFileSync(join(home.dir, "p.txt"), "hello");
+  const enc = await kms("encrypt", "--key-id", key.KeyId, "--plaintext", `fileb://${join(home.dir, "p.txt")}`, "--encryption-context", "k=v");
+  writeFileSync(join(home.dir, "c.bin"), Buffer.from(enc.CiphertextBlob, "base64"));
+  const r = await aws(["decrypt", "--ciphertext-blob", `fileb://${join(home.dir, "c.bin")}`, "--output", "json"]);
   assert.ok(r.code === 254 || r.code === 255, `exit code ${r.code}`);
   assert.match(r.stderr, /An error occurred \(InvalidCiphertextException\) when calling the Decrypt operation/);
   assert.equal(r.stdout, "");
