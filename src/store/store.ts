@@ -5,7 +5,7 @@
 
 import type { SealedValue, SecretRecord } from "../secrets/secret-types.js";
 import type { KeyRecord, AliasRecord } from "../kms/kms-types.js";
-import type { AccessKeyRecord } from "../identity/identity-types.js";
+import type { AccessKeyRecord, IamEntity } from "../identity/identity-types.js";
 import type { ReplicaStatus } from "../replication/replication-types.js";
 
 export class StoreConflict extends Error {
@@ -71,6 +71,11 @@ export interface IdentityRepo {
   getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined>;
   listAccessKeys(): Promise<AccessKeyRecord[]>;
   putAccessKey(key: AccessKeyRecord): Promise<void>;
+  deleteAccessKey(accessKeyId: string): Promise<void>;
+  /** every IAM entity of every account the store holds (a partition's are a few thousand at most) */
+  listIamEntities(): Promise<IamEntity[]>;
+  /** write and delete entities in one transaction */
+  applyIamChanges(put: IamEntity[], remove?: Pick<IamEntity, "accountId" | "kind" | "name">[]): Promise<void>;
 }
 
 export interface ReplicationRepo {

@@ -38,6 +38,13 @@ CREATE TABLE IF NOT EXISTS access_keys (
   access_key_id TEXT PRIMARY KEY,
   doc TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS iam_entities (
+  account_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (account_id, kind, name)
+);
 CREATE TABLE IF NOT EXISTS outbox (
   arn TEXT NOT NULL,
   region TEXT NOT NULL,

@@ -2,13 +2,12 @@
 // synchronous=FULL so an acknowledged write survives a crash of the process or the machine.
 
 import Database from "better-sqlite3";
-import type { AccessKeyRecord } from "../../identity/identity-types.js";
 import type { RegionStore } from "../store.js";
-import { decodeDoc, encodeDoc } from "../json-codec.js";
 import { schema, resettableTables } from "./sqlite-schema.js";
 import { makeSqliteSecretRepo } from "./sqlite-secret-repo.js";
 import { makeSqliteKeyRepo } from "./sqlite-key-repo.js";
 import { makeSqliteReplicationRepo } from "./sqlite-replication-repo.js";
+import { makeSqliteIdentityRepo } from "./sqlite-identity-repo.js";
 
 export function openSqliteStore(file: string): RegionStore {
   const db = new Database(file);
@@ -18,9 +17,6 @@ export function openSqliteStore(file: string): RegionStore {
   db.exec(schema);
   migrate(db);
 
-  const getAccessKey = db.prepare("SELECT doc FROM access_keys WHERE access_key_id = ?");
-  const listAccessKeys = db.prepare("SELECT doc FROM access_keys ORDER BY access_key_id");
-  const putAccessKey = db.prepare("INSERT OR REPLACE INTO access_keys (access_key_id, doc) VALUES (?, ?)");
   const getMeta = db.prepare("SELECT value FROM meta WHERE key = ?");
   const putMeta = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
   const wipe = db.transaction(() => {
@@ -32,16 +28,7 @@ export function openSqliteStore(file: string): RegionStore {
     ...secretRepo,
     ...makeSqliteKeyRepo(db),
     ...makeSqliteReplicationRepo(db),
-    async getAccessKey(id) {
-      const row = getAccessKey.get(id) as { doc: string } | undefined;
-      return row && decodeDoc<AccessKeyRecord>(row.doc);
-    },
-    async listAccessKeys() {
-      return (listAccessKeys.all() as { doc: string }[]).map((r) => decodeDoc<AccessKeyRecord>(r.doc));
-    },
-    async putAccessKey(key) {
-      putAccessKey.run(key.accessKeyId, encodeDoc(key));
-    },
+    ...makeSqliteIdentityRepo(db),
     async getMeta(key) {
       return (getMeta.get(key) as { value: string } | undefined)?.value;
     },

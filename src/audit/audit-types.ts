@@ -1,0 +1,41 @@
+// What the edge hands the audit trail for every call it authenticated (DESIGN §6, issue 5): the
+// call as the service saw it. The trail turns it into a CloudTrail-shaped event, with every
+// member the model marks sensitive (secret values, plaintexts, passwords) left out.
+
+import type { ServiceModel } from "../edge/model-types.js";
+import type { RequestPrincipal } from "../policy/policy-types.js";
+
+export interface AuditedCall {
+  /** when the request arrived (epoch ms) */
+  time: number;
+  /** the service's signing name: secretsmanager, kms, iam, sts, account */
+  service: string;
+  /** the service's model, whose sensitive traits say what never reaches an event */
+  model: ServiceModel;
+  operation: string;
+  /** the Region whose store keeps the event (a global service's: the partition's home Region) */
+  region: string;
+  sourceIp: string;
+  userAgent: string;
+  principal: RequestPrincipal;
+  /** the access key that signed the request */
+  accessKeyId: string;
+  /** for temporary credentials: the session's issuer and creation time */
+  session?: { issuerArn: string; issuerType: "Role" | "User"; createdAt: number; mfa: boolean };
+  /** the validated input; absent when the request did not parse */
+  input?: unknown;
+  /** the output of a call that succeeded */
+  output?: unknown;
+  error?: { code: string; message: string };
+  requestId: string;
+}
+
+export interface AuditSink {
+  /**
+   * Record one call. Resolves once the event is durable in the Region's store for a call that
+   * changes something; a read-only call's event may be written moments later (batched).
+   */
+  record(call: AuditedCall): Promise<void>;
+  /** write whatever is still batched (at shutdown) */
+  flush(): Promise<void>;
+}

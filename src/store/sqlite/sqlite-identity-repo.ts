@@ -1,0 +1,43 @@
+// Access keys and IAM entities in a Region's SQLite store. Entities are JSON documents keyed by
+// account, kind and name; a secret access key is only ever stored wrapped.
+
+import type Database from "better-sqlite3";
+import type { AccessKeyRecord, IamEntity } from "../../identity/identity-types.js";
+import type { IdentityRepo } from "../store.js";
+import { decodeDoc, encodeDoc } from "../json-codec.js";
+
+export function makeSqliteIdentityRepo(db: Database.Database): IdentityRepo {
+  const getAccessKey = db.prepare("SELECT doc FROM access_keys WHERE access_key_id = ?");
+  const listAccessKeys = db.prepare("SELECT doc FROM access_keys ORDER BY access_key_id");
+  const putAccessKey = db.prepare("INSERT OR REPLACE INTO access_keys (access_key_id, doc) VALUES (?, ?)");
+  const deleteAccessKey = db.prepare("DELETE FROM access_keys WHERE access_key_id = ?");
+  const listEntities = db.prepare("SELECT doc FROM iam_entities ORDER BY account_id, kind, name");
+  const putEntity = db.prepare("INSERT OR REPLACE INTO iam_entities (account_id, kind, name, doc) VALUES (?, ?, ?, ?)");
+  const deleteEntity = db.prepare("DELETE FROM iam_entities WHERE account_id = ? AND kind = ? AND name = ?");
+  const applyChanges = db.transaction((put: IamEntity[], del: Pick<IamEntity, "accountId" | "kind" | "name">[]) => {
+    for (const e of del) deleteEntity.run(e.accountId, e.kind, e.name);
+    for (const e of put) putEntity.run(e.accountId, e.kind, e.name, encodeDoc(e));
+  });
+
+  return {
+    async getAccessKey(id) {
+      const row = getAccessKey.get(id) as { doc: string } | undefined;
+      return row && decodeDoc<AccessKeyRecord>(row.doc);
+    },
+    async listAccessKeys() {
+      return (listAccessKeys.all() as { doc: string }[]).map((r) => decodeDoc<AccessKeyRecord>(r.doc));
+    },
+    async putAccessKey(key) {
+      putAccessKey.run(key.accessKeyId, encodeDoc(key));
+    },
+    async deleteAccessKey(id) {
+      deleteAccessKey.run(id);
+    },
+    async listIamEntities() {
+      return (listEntities.all() as { doc: string }[]).map((r) => decodeDoc<IamEntity>(r.doc));
+    },
+    async applyIamChanges(put, del = []) {
+      applyChanges(put, del);
+    },
+  };
+}
