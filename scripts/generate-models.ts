@@ -16,6 +16,8 @@ const SERVICES: ReadonlyArray<{ service: string; file: string }> = [
   { service: "secretsmanager", file: "secretsmanager-2017-10-17.json" },
   { service: "kms", file: "kms-2014-11-01.json" },
   { service: "account", file: "account-2021-02-01.json" },
+  { service: "iam", file: "iam-2010-05-08.json" },
+  { service: "sts", file: "sts-2011-06-15.json" },
 ];
 
 // The botocore fields we read; everything else (documentation, examples, deprecation notes) is dropped.
@@ -24,6 +26,7 @@ interface BotocoreRef {
   locationName?: string;
   location?: string;
   idempotencyToken?: boolean;
+  flattened?: boolean;
 }
 interface BotocoreShape {
   type: ShapeType;
@@ -39,13 +42,14 @@ interface BotocoreShape {
   sensitive?: boolean;
   exception?: boolean;
   fault?: boolean;
-  error?: { httpStatusCode?: number };
+  error?: { httpStatusCode?: number; code?: string };
   timestampFormat?: string;
+  flattened?: boolean;
 }
 interface BotocoreOperation {
   http: { method: string; requestUri: string; responseCode?: number };
   input?: { shape: string };
-  output?: { shape: string };
+  output?: { shape: string; resultWrapper?: string };
   errors?: Array<{ shape: string }>;
 }
 interface BotocoreModel {
@@ -59,6 +63,7 @@ function ref(r: BotocoreRef): MemberRef {
   if (r.locationName !== undefined) out.locationName = r.locationName;
   if (r.location !== undefined) out.location = r.location;
   if (r.idempotencyToken) out.idempotencyToken = true;
+  if (r.flattened) out.flattened = true;
   return out;
 }
 
@@ -79,6 +84,8 @@ function shape(s: BotocoreShape): ShapeDescriptor {
   if (s.fault) out.fault = true;
   if (s.error?.httpStatusCode !== undefined) out.httpStatusCode = s.error.httpStatusCode;
   if (s.timestampFormat !== undefined) out.timestampFormat = s.timestampFormat;
+  if (s.flattened) out.flattened = true;
+  if (s.error?.code !== undefined) out.errorCode = s.error.code;
   return out;
 }
 
@@ -90,6 +97,7 @@ function operation(o: BotocoreOperation): OperationDescriptor {
     ...(o.output && { output: o.output.shape }),
     errors: (o.errors ?? []).map((e) => e.shape),
     http,
+    ...(o.output?.resultWrapper && { resultWrapper: o.output.resultWrapper }),
   };
 }
 
@@ -108,6 +116,7 @@ function metadata(m: BotocoreModel["metadata"]): ServiceMetadata {
   };
   if (m.targetPrefix !== undefined) out.targetPrefix = m.targetPrefix;
   if (m.jsonVersion !== undefined) out.jsonVersion = m.jsonVersion;
+  if (m.xmlNamespace !== undefined) out.xmlNamespace = m.xmlNamespace;
   return out;
 }
 

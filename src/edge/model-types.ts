@@ -24,6 +24,8 @@ export interface MemberRef {
   location?: string;
   /** the SDKs fill this member with a fresh UUID when the caller omits it */
   idempotencyToken?: true;
+  /** query/XML protocols: a list member written without its wrapper element */
+  flattened?: true;
 }
 
 export interface ShapeDescriptor {
@@ -52,6 +54,10 @@ export interface ShapeDescriptor {
   /** HTTP status the error is returned with, when the model says */
   httpStatusCode?: number;
   timestampFormat?: string;
+  /** query protocol: a list written without its wrapper element (Name.1, not Name.member.1) */
+  flattened?: true;
+  /** error shape: the code on the wire when it is not the shape's name (query: NoSuchEntity) */
+  errorCode?: string;
 }
 
 export interface OperationDescriptor {
@@ -62,13 +68,15 @@ export interface OperationDescriptor {
   /** error structure shape names the model lists for the operation */
   errors: readonly string[];
   http: { method: string; requestUri: string; responseCode?: number };
+  /** query protocol: the element the output is wrapped in (CreateUserResult) */
+  resultWrapper?: string;
 }
 
 export interface ServiceMetadata {
   apiVersion: string;
   endpointPrefix: string;
   serviceId: string;
-  /** "json" (AWS JSON 1.x, X-Amz-Target routing) or "rest-json" */
+  /** "json" (AWS JSON 1.x, X-Amz-Target routing), "rest-json" or "query" (IAM, STS) */
   protocol: string;
   /** SigV4 service name; botocore falls back to endpointPrefix, and so does the generator */
   signingName: string;
@@ -76,6 +84,8 @@ export interface ServiceMetadata {
   targetPrefix?: string;
   /** "1.0" or "1.1", JSON protocol only */
   jsonVersion?: string;
+  /** query protocol: the XML namespace of responses and errors */
+  xmlNamespace?: string;
 }
 
 export interface ServiceModel {
