@@ -14,7 +14,7 @@ import type { RegionOptIns, RegionOptStatus } from "./account-types.js";
 export interface RegionOptInDeps {
   topology: Topology;
   /** the partition's home Region (or the process's stand-in for it), where status and identity data are written */
-  homeOf(partition: string): (IdentityHolder & { store: IdentityRepo & MetaRepo }) | undefined;
+  homeOf(partition: string): (IdentityHolder & { store: IdentityHolder["store"] & MetaRepo }) | undefined;
   /** a Region's identity store, when this process hosts the Region */
   holderOf(region: string): IdentityHolder | undefined;
   clock: Clock;

@@ -3,8 +3,6 @@
 
 import type { ServiceModel } from "./model-types.js";
 import { ServiceError } from "./service-error.js";
-import { validateInput } from "./validate.js";
-import type { OperationTable, CallContext } from "../region/call-context.js";
 
 export const JSON_CONTENT_TYPE = "application/x-amz-json-1.1";
 
@@ -35,20 +33,6 @@ export function parseJsonBody(body: Buffer): object {
   }
   if (typeof parsed !== "object" || parsed === null) throw new ServiceError("SerializationException", "");
   return parsed;
-}
-
-export async function invokeJson(
-  service: JsonService,
-  operations: OperationTable,
-  operation: string,
-  ctx: CallContext,
-  input: object,
-): Promise<unknown> {
-  const spec = Object.hasOwn(service.model.operations, operation) ? service.model.operations[operation] : undefined;
-  const handler = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
-  if (!spec || !handler) throw new ServiceError("UnknownOperationException", "");
-  if (spec.input) validateInput(service.model, spec.input, input);
-  return handler(ctx, input);
 }
 
 /** JSON text of an output: undefined members dropped (JSON.stringify does that). */

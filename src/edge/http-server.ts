@@ -8,11 +8,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { ServiceError } from "./service-error.js";
-import { JSON_CONTENT_TYPE, invokeJson, operationOf, parseJsonBody, serializeError, serializeOutput, type JsonService } from "./aws-json.js";
+import { JSON_CONTENT_TYPE, operationOf, parseJsonBody, serializeError, serializeOutput, type JsonService } from "./aws-json.js";
 import { makeAuthenticator, type AuthMode } from "./authenticate.js";
 import { REST_JSON_CONTENT_TYPE, answerRestJson, makeRestRouter, restJsonInternalError, serializeRestJsonError, type RestJsonService } from "./rest-json.js";
 import { restJsonServices } from "./services.js";
 import { handlePeerRequest, isPeerPath } from "./peer-routes.js";
+import { makeDispatcher } from "./dispatch.js";
+import { validateInput } from "./validate.js";
+import type { AuditSink } from "../audit/audit-types.js";
 import { metricsText } from "../replication/replication-metrics.js";
 import type { RegionHost } from "../region/region-host.js";
 import type { Logger } from "../util/logger.js";
@@ -30,6 +33,13 @@ export interface EdgeOptions {
   log: Logger;
   /** the shared secret replication peers sign with; peer endpoints refuse everyone without it */
   peerSecret?: string;
+  /** where every authenticated call is recorded */
+  audit?: AuditSink;
+}
+
+/** The facts of the HTTP request the policy engine and the audit trail use. */
+function requestFacts(req: IncomingMessage, requestId: string) {
+  return { requestId, sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "", userAgent: String(req.headers["user-agent"] ?? "") };
 }
 
 class BodyTooLarge extends Error {}
@@ -91,6 +101,7 @@ function send(
 export function createEdgeServer(opts: EdgeOptions): Server {
   const authenticate = makeAuthenticator(opts.host, opts.auth, opts.defaultAccountId, opts.now);
   const restRouteOf = makeRestRouter(opts.restServices ?? restJsonServices);
+  const dispatch = makeDispatcher({ host: opts.host, audit: opts.audit, now: opts.now });
   // Once close() has begun, a request still being served is answered and its connection closed, so
   // a keep-alive client can neither hold the shutdown up nor keep feeding it requests.
   const reply: typeof send = (res, ...rest) => {
@@ -140,6 +151,7 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       const answer = await answerRestJson(rest, { method: signed.method, contentType: req.headers["content-type"], body, requestId }, {
         authenticate: (service) => authenticate(signed, service.signingName, { global: service.global }),
         operations: (signingName) => opts.host.globalServices[signingName],
+        dispatch: (d) => dispatch({ ...d, access: opts.host.globalAccess[d.service.signingName], region: opts.host.homeRegionOf(d.caller.node.info.partition), ...requestFacts(req, requestId) }),
       });
       return reply(res, 200, requestId, answer, REST_JSON_CONTENT_TYPE);
     }
@@ -166,14 +178,20 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       service.signingName,
     );
     const operations = caller.node.services[service.signingName];
-    if (!operations) throw new ServiceError("UnknownOperationException", "");
-    const output = await invokeJson(service, operations, operation, {
-      accountId: caller.accountId,
+    const handler = operations && Object.hasOwn(operations, operation) ? operations[operation] : undefined;
+    if (!handler) throw new ServiceError("UnknownOperationException", "");
+    const spec = service.model.operations[operation]!;
+    const output = await dispatch({
+      service: { signingName: service.signingName, model: service.model, denied: { code: "AccessDeniedException", status: 400 } },
+      operation,
+      caller,
+      input,
+      validate: () => spec.input && validateInput(service.model, spec.input, input),
+      handler,
+      access: caller.node.access[service.signingName],
       region: caller.node.info.name,
-      partition: caller.node.info.partition,
-      requestId,
-      principalArn: caller.principalArn,
-    }, input);
+      ...requestFacts(req, requestId),
+    });
     reply(res, 200, requestId, serializeOutput(output));
   }
 

@@ -7,6 +7,7 @@ import type { OperationDescriptor, ServiceModel } from "./model-types.js";
 import { ServiceError } from "./service-error.js";
 import type { Caller } from "./authenticate.js";
 import type { OperationTable } from "../region/call-context.js";
+import type { Dispatch } from "./dispatch.js";
 
 export const REST_JSON_CONTENT_TYPE = "application/json";
 
@@ -60,6 +61,8 @@ export interface RestJsonDeps {
   authenticate(service: RestJsonService): Promise<Caller>;
   /** the operation table of a global service, by signing name */
   operations(signingName: string): OperationTable | undefined;
+  /** runs the call: validation, authorization, the operation, the audit trail */
+  dispatch(d: Pick<Dispatch, "service" | "operation" | "caller" | "input" | "validate" | "handler">): Promise<Record<string, unknown>>;
 }
 
 /** Serves one request; resolves to the JSON response body, or throws a ServiceError. */
@@ -83,17 +86,14 @@ export async function answerRestJson(route: RestRoute, req: RestJsonRequest, dep
   if (!handler) {
     throw new RestJsonError("UnknownOperationException", `Meridian does not implement ${route.service.model.metadata.serviceId} ${route.operation}.`, 501);
   }
-  if (route.spec.input) route.service.validate(route.service.model, route.spec.input, input);
-  const output = await handler(
-    {
-      accountId: caller.accountId,
-      region: caller.node.info.name,
-      partition: caller.node.info.partition,
-      requestId: req.requestId,
-      principalArn: caller.principalArn,
-    },
+  const output = await deps.dispatch({
+    service: { signingName: route.service.signingName, model: route.service.model, denied: { code: "AccessDeniedException", status: 403 } },
+    operation: route.operation,
+    caller,
     input,
-  );
+    validate: () => route.spec.input && route.service.validate(route.service.model, route.spec.input, input),
+    handler,
+  });
   return JSON.stringify(output ?? {});
 }
 

@@ -30,7 +30,8 @@ export interface VerifiedCaller {
 
 export interface VerifyOptions {
   /** the secret access key of `accessKeyId` in the partition of `region` */
-  secretFor(accessKeyId: string, region: string): string | undefined;
+  /** the secret of a key (of a temporary one, with the session token the request carries); may throw a ServiceError */
+  secretFor(accessKeyId: string, region: string, sessionToken: string | undefined): string | undefined;
   now: Date;
   /** false = permissive mode: the header must still be well formed, but the secret, signature and clock are not checked. */
   checkSignature: boolean;
@@ -103,7 +104,7 @@ export function verifySigV4(req: SignedRequest, opts: VerifyOptions): VerifiedCa
   if (auth.sessionToken !== undefined) caller.sessionToken = auth.sessionToken;
   if (!opts.checkSignature) return caller;
 
-  const secret = opts.secretFor(accessKeyId, region);
+  const secret = opts.secretFor(accessKeyId, region, auth.sessionToken);
   if (secret === undefined) {
     throw new ServiceError("UnrecognizedClientException", "The security token included in the request is invalid.", 400);
   }

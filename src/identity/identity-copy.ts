@@ -4,10 +4,10 @@
 
 import type { IdentityRepo } from "../store/store.js";
 import type { RegionWrapper } from "../kms/root-key.js";
-import { accessKeyWrapContext } from "./credentials.js";
+import { accessKeyWrapContext } from "./directory.js";
 
 export interface IdentityHolder {
-  store: IdentityRepo;
+  store: Pick<IdentityRepo, "listAccessKeys" | "putAccessKey">;
   wrapper: RegionWrapper;
 }
 

@@ -10,10 +10,13 @@ import { allRegions, findRegion, type Topology } from "../config/topology.js";
 import { makeInProcessTransport } from "../replication/in-process-transport.js";
 import type { ReplicationTransport } from "../replication/transport.js";
 import type { Logger } from "../util/logger.js";
-import { makeCredentialRegistry, type CredentialRegistry } from "../identity/credentials.js";
+import { makeIdentityDirectory, type IdentityDirectory } from "../identity/directory.js";
+import { makeSessionTokens, type SessionTokens } from "../identity/sessions.js";
 import { makeRegionOptIns } from "../account/region-opt-ins.js";
 import { makeAccountService } from "../account/account-service.js";
 import type { OperationTable } from "./call-context.js";
+import type { AccessDescriber } from "../authz/access-request.js";
+import { describeAccountAccess } from "../account/account-access.js";
 import type { Seal } from "../seal/seal.js";
 import type { Clock } from "../util/clock.js";
 import { openRegionNode, type RegionNode } from "./region-node.js";
@@ -35,12 +38,19 @@ export interface HostOptions {
 
 export interface RegionHost {
   nodes: Map<string, RegionNode>;
-  credentials: CredentialRegistry;
+  /** each partition's accounts, IAM entities and access keys */
+  identity: IdentityDirectory;
+  /** each partition's sealer of temporary credentials */
+  sessions: Map<string, SessionTokens>;
   node(region: string): RegionNode | undefined;
   /** opt-in Regions refuse an account's requests until it enables them */
   isEnabled(accountId: string, region: string): Promise<boolean>;
   /** operation tables of the global services (answered for a partition, not a Region), by signing name */
   globalServices: Record<string, OperationTable>;
+  /** how each global service describes its calls to the policy engine */
+  globalAccess: Record<string, AccessDescriber>;
+  /** where a partition's global services run and write (its home Region, or the stand-in hosted here) */
+  homeRegionOf(partition: string): string;
   /** finish every opt-in Region transition under way (ENABLING → ENABLED, DISABLING → DISABLED) now */
   settleRegionOptIns(): Promise<void>;
   reset(): Promise<void>;
@@ -74,17 +84,20 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     throw e;
   }
   recordRootKey(opts.dataDir, rootKey);
+  const sessions = new Map(
+    opts.topology.partitions.map((p) => [p.name, makeSessionTokens(Buffer.from(hkdfSync("sha256", rootKey, p.name, "meridian-sts-session-tokens", 32)))]),
+  );
   rootKey.fill(0);
 
   // Identity data lives in each partition's home Region (or the first hosted one of the partition).
   const identityNodes = opts.topology.partitions
     .map((p) => nodes.get(p.homeRegion) ?? [...nodes.values()].find((n) => n.info.partition === p.name))
     .filter((n): n is RegionNode => n !== undefined);
-  const credentials = makeCredentialRegistry(
+  const identity = makeIdentityDirectory(
     identityNodes.map((n) => ({ partition: n.info.partition, store: n.store, wrapper: n.wrapper })),
     opts.clock,
   );
-  await credentials.load();
+  await identity.load();
   const homeOf = (partition: string) => identityNodes.find((n) => n.info.partition === partition);
   const optIns = makeRegionOptIns({
     topology: opts.topology,
@@ -118,12 +131,15 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
 
   const host: RegionHost = {
     nodes,
-    credentials,
+    identity,
+    sessions,
     node: (region) => nodes.get(region),
     async isEnabled(accountId, region) {
       return nodes.has(region) && optIns.isEnabled(accountId, region);
     },
     globalServices: { account: account.operations },
+    globalAccess: { account: describeAccountAccess },
+    homeRegionOf: (partition) => homeOf(partition)?.info.name ?? partition,
     settleRegionOptIns: () => optIns.settle(),
     async reset() {
       for (const n of nodes.values()) await n.reset();

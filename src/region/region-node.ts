@@ -10,6 +10,9 @@ import { makeKeyService, type KeyService } from "../kms/key-service.js";
 import { makeSecretsService } from "../secrets/secrets-service.js";
 import { makeKmsService } from "../kms/kms-service.js";
 import type { OperationTable } from "./call-context.js";
+import type { AccessDescriber } from "../authz/access-request.js";
+import { describeSecretsAccess } from "../secrets/secrets-access.js";
+import { describeKmsAccess } from "../kms/kms-access.js";
 import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
 import type { ReplicationTransport } from "../replication/transport.js";
@@ -22,6 +25,8 @@ export interface RegionNode {
   keys: KeyService;
   /** operation tables by signing name ("secretsmanager", "kms", …) */
   services: Record<string, OperationTable>;
+  /** how each service describes its calls to the policy engine, by signing name */
+  access: Record<string, AccessDescriber>;
   replication: RegionReplication;
   sweep(): Promise<void>;
   /** forget every secret and key (permissive-mode reset) */
@@ -63,6 +68,7 @@ export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey:
     wrapper,
     keys,
     services: { secretsmanager: secrets.operations, kms: kms.operations },
+    access: { secretsmanager: describeSecretsAccess(store), kms: describeKmsAccess(keys) },
     replication,
     async sweep() {
       await secrets.purgeDue();

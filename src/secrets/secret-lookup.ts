@@ -1,5 +1,6 @@
 // Finding the secret a SecretId names: a name, a full ARN, or a partial ARN (the ARN without the
-// six-character suffix), in the caller's account and Region only. As on AWS, an ARN ending in a
+// six-character suffix), in the caller's Region. A name is looked up in the caller's account; an
+// ARN may name another account's secret, which the policy engine has let the caller reach (DESIGN §6). As on AWS, an ARN ending in a
 // hyphen and six characters is taken as complete, so a name shaped like that has no partial ARN.
 
 import { parseArn } from "../util/arn.js";
@@ -23,8 +24,8 @@ export async function findSecret(
   if (!secretId.startsWith("arn:")) return store.findSecretByName(ctx.accountId, secretId);
   const arn = parseArn(secretId);
   if (!arn || arn.service !== "secretsmanager" || arn.region !== ctx.region || arn.partition !== ctx.partition) return undefined;
-  if (arn.accountId !== ctx.accountId || !arn.resource.startsWith("secret:")) return undefined;
+  if (!arn.resource.startsWith("secret:")) return undefined;
   const exact = await store.findSecretByArn(secretId);
   if (exact || LOOKS_COMPLETE.test(arn.resource)) return exact;
-  return store.findSecretByName(ctx.accountId, arn.resource.slice("secret:".length));
+  return store.findSecretByName(arn.accountId, arn.resource.slice("secret:".length));
 }

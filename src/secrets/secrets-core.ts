@@ -113,21 +113,25 @@ export function makeSecretsCore(deps: SecretsDeps) {
   }
 
   async function seal(ctx: CallContext, record: SecretRecord, versionId: string, value: SecretValue) {
+    if (record.accountId !== ctx.accountId && record.kmsKeyId === undefined) throw kmsNotAllowed();
     return kmsFailureAs(encryptionFailure, () =>
-      sealValue(keys, ctx.accountId, record.kmsKeyId ?? DEFAULT_KEY, record.arn, versionId, value),
+      sealValue(keys, record.accountId, record.kmsKeyId ?? DEFAULT_KEY, record.arn, versionId, value),
     );
   }
 
   async function open(ctx: CallContext, record: SecretRecord, versionId: string): Promise<SecretValue | undefined> {
+    // Another account's secret is readable only under a customer managed key: no one can grant
+    // access to an account's aws/secretsmanager key, so KMS refuses Secrets Manager, as on AWS.
+    if (record.accountId !== ctx.accountId && record.kmsKeyId === undefined) throw kmsNotAllowed();
     const sealed = await store.getValue(record.arn, versionId);
-    return sealed && kmsFailureAs(decryptionFailure, () => openValue(keys, ctx.accountId, record.arn, sealed));
+    return sealed && kmsFailureAs(decryptionFailure, () => openValue(keys, record.accountId, record.arn, sealed));
   }
 
   /** A key a secret may use: in this Region and account, enabled. */
   async function checkKey(ctx: CallContext, keyRef: string): Promise<void> {
     const key = await kmsFailureAs(encryptionFailure, async () => keys.usable(await keys.resolveKey(ctx.accountId, keyRef)));
     // No key policy here lets another account use a key, so KMS refuses Secrets Manager as on AWS.
-    if (key.accountId !== ctx.accountId) throw new ServiceError("AccessDeniedException", "Access to KMS is not allowed");
+    if (key.accountId !== ctx.accountId) throw kmsNotAllowed();
   }
 
   const newVersionId = deps.newVersionId ?? randomUUID;
@@ -136,6 +140,8 @@ export function makeSecretsCore(deps: SecretsDeps) {
 }
 
 export type SecretsCore = ReturnType<typeof makeSecretsCore>;
+
+const kmsNotAllowed = () => new ServiceError("AccessDeniedException", "Access to KMS is not allowed");
 
 /** The key service's refusals (key disabled, pending deletion, missing) as Secrets Manager reports them. */
 async function kmsFailureAs<T>(failure: () => ServiceError, work: () => Promise<T>): Promise<T> {

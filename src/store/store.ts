@@ -7,6 +7,7 @@ import type { SealedValue, SecretRecord } from "../secrets/secret-types.js";
 import type { KeyRecord, AliasRecord } from "../kms/kms-types.js";
 import type { AccessKeyRecord, IamEntity } from "../identity/identity-types.js";
 import type { ReplicaStatus } from "../replication/replication-types.js";
+import type { CloudTrailEvent } from "../audit/cloudtrail-event.js";
 
 export class StoreConflict extends Error {
   constructor(readonly what: "revision" | "name") {
@@ -97,13 +98,46 @@ export interface ReplicationRepo {
   trackedReplicas(): Promise<{ arn: string; region: string }[]>;
 }
 
+/** An audit event as the store keeps it: when the call arrived (epoch ms) and its CloudTrail form. */
+export interface StoredAuditEvent {
+  time: number;
+  event: CloudTrailEvent;
+}
+
+export interface AuditQuery {
+  /** epoch ms, inclusive */
+  from?: number;
+  /** epoch ms, inclusive */
+  to?: number;
+  /** a part of the caller's ARN or user name */
+  principal?: string;
+  /** exact, in any case */
+  eventName?: string;
+  limit?: number;
+  /** the position of the last event of the previous page: the next page is older */
+  after?: AuditPosition;
+}
+
+export interface AuditPosition {
+  time: number;
+  seq: number;
+}
+
+/** The audit trail of the Region's calls (issue 5). Append-only; a permissive-mode reset keeps it. */
+export interface AuditRepo {
+  /** write the events in one transaction; an event id already stored is skipped */
+  appendAuditEvents(events: StoredAuditEvent[]): Promise<void>;
+  /** newest first */
+  queryAuditEvents(query: AuditQuery): Promise<(StoredAuditEvent & AuditPosition)[]>;
+}
+
 /** Small values the Region keeps about itself (root key check value, schema facts). */
 export interface MetaRepo {
   getMeta(key: string): Promise<string | undefined>;
   putMeta(key: string, value: string): Promise<void>;
 }
 
-export interface RegionStore extends SecretRepo, KeyRepo, IdentityRepo, MetaRepo, ReplicationRepo {
+export interface RegionStore extends SecretRepo, KeyRepo, IdentityRepo, MetaRepo, ReplicationRepo, AuditRepo {
   /** remove every secret and key (permissive-mode reset only) */
   wipe(): Promise<void>;
   close(): Promise<void>;

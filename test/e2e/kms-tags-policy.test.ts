@@ -115,7 +115,11 @@ test("policy refusals: not a policy, another policy name, a policy locking the c
   // The caller may take the risk, as AWS lets it.
   const locked = allowRoot("kms:Encrypt");
   await kms.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, Policy: locked, BypassPolicyLockoutSafetyCheck: true }));
-  assert.equal(await policyOf(key.KeyId!), locked);
+  // And is then locked out, as warned: the key policy alone decides, and it allows only Encrypt.
+  await refuses(policyOf(key.KeyId!), {
+    name: "AccessDeniedException",
+    message: `User: arn:aws:iam::${ACCOUNT_ID}:root is not authorized to perform: kms:GetKeyPolicy on resource: ${key.Arn} because no resource-based policy allows the kms:GetKeyPolicy action`,
+  });
 });
 
 test("PutKeyPolicy works in every key state, pending deletion included", async () => {

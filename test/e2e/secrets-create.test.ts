@@ -105,7 +105,12 @@ test("a secret is found by name, full ARN and partial ARN, in its own Region onl
   const otherRegion = arn.replace(":us-east-1:", ":eu-west-1:");
   await rejects(sm.send(new GetSecretValueCommand({ SecretId: otherRegion })), "ResourceNotFoundException", NOT_FOUND);
   const otherAccount = arn.replace(`:${ACCOUNT_ID}:`, ":222222222222:");
-  await rejects(sm.send(new GetSecretValueCommand({ SecretId: otherAccount })), "ResourceNotFoundException", NOT_FOUND);
+  // Another account's ARN is decided by its resource policy first: there is none, so access is denied.
+  await rejects(
+    sm.send(new GetSecretValueCommand({ SecretId: otherAccount })),
+    "AccessDeniedException",
+    `User: arn:aws:iam::${ACCOUNT_ID}:root is not authorized to perform: secretsmanager:GetSecretValue on resource: ${otherAccount} because no resource-based policy allows the secretsmanager:GetSecretValue action`,
+  );
   await rejects(client("eu-west-1").send(new GetSecretValueCommand({ SecretId: name })), "ResourceNotFoundException", NOT_FOUND);
 });
 

@@ -63,11 +63,26 @@ CREATE TABLE IF NOT EXISTS replica_status (
   doc TEXT NOT NULL,
   PRIMARY KEY (arn, region)
 );
+CREATE TABLE IF NOT EXISTS audit_events (
+  seq INTEGER PRIMARY KEY,
+  event_time INTEGER NOT NULL,
+  region TEXT NOT NULL,
+  event_source TEXT NOT NULL,
+  event_name TEXT NOT NULL,
+  principal_arn TEXT NOT NULL,
+  user_name TEXT,
+  event_id TEXT NOT NULL UNIQUE,
+  error_code TEXT,
+  doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_by_time ON audit_events(event_time, seq);
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
 `;
 
-/** tables a permissive-mode reset empties; the root key check value and access keys survive */
+/** tables a permissive-mode reset empties; the root key check value and access keys survive, and so
+ *  does the audit trail (audit_events): a reset is itself a change to account for, not a way to
+ *  erase the record of what was done before it */
 export const resettableTables = ["secrets", "secret_values", "kms_keys", "kms_aliases", "outbox", "replica_status"];

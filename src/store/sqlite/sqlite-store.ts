@@ -8,6 +8,7 @@ import { makeSqliteSecretRepo } from "./sqlite-secret-repo.js";
 import { makeSqliteKeyRepo } from "./sqlite-key-repo.js";
 import { makeSqliteReplicationRepo } from "./sqlite-replication-repo.js";
 import { makeSqliteIdentityRepo } from "./sqlite-identity-repo.js";
+import { makeSqliteAuditRepo } from "./sqlite-audit-repo.js";
 
 export function openSqliteStore(file: string): RegionStore {
   const db = new Database(file);
@@ -29,6 +30,7 @@ export function openSqliteStore(file: string): RegionStore {
     ...makeSqliteKeyRepo(db),
     ...makeSqliteReplicationRepo(db),
     ...makeSqliteIdentityRepo(db),
+    ...makeSqliteAuditRepo(db),
     async getMeta(key) {
       return (getMeta.get(key) as { value: string } | undefined)?.value;
     },

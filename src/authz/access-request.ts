@@ -1,0 +1,43 @@
+// What a service says a call asks for, so the policy engine can decide it (DESIGN §6): the IAM
+// action, the resource, whose it is, the condition keys the request supplies, and the resource's
+// own policy (a secret's resource policy, a KMS key policy, a role's trust policy).
+
+import type { ContextValue, ResourcePolicyInput } from "../policy/policy-types.js";
+import type { CallContext } from "../region/call-context.js";
+
+export interface AccessRequest {
+  /** e.g. "secretsmanager:GetSecretValue" */
+  action: string;
+  /** the resource's ARN, or "*" for actions on no resource (ListSecrets, GetRandomPassword) */
+  resource: string;
+  /** account that owns the resource; the caller's for "*" */
+  resourceAccount: string;
+  /** condition keys from the request and the resource (aws:ResourceTag/…, secretsmanager:…) */
+  conditions?: Record<string, ContextValue | undefined>;
+  resourcePolicy?: ResourcePolicyInput;
+}
+
+/**
+ * A service's description of a validated call: the requests to decide, all of which must be
+ * allowed. Reads what it needs (the secret, the key) but changes nothing.
+ */
+export type AccessDescriber = (ctx: CallContext, operation: string, input: any) => Promise<AccessRequest[]>;
+
+/** Condition keys for a resource's tags: aws:ResourceTag/k, and the service's own form (e.g. secretsmanager:ResourceTag/k). */
+export function resourceTagKeys(service: string, tags: { Key: string; Value: string }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags) {
+    out[`aws:ResourceTag/${t.Key}`] = t.Value;
+    out[`${service}:ResourceTag/${t.Key}`] = t.Value;
+  }
+  return out;
+}
+
+/** Condition keys for the tags a request sets: aws:RequestTag/k and aws:TagKeys. */
+export function requestTagKeys(tags: { Key?: string; Value?: string }[] | undefined, tagKeys?: string[]): Record<string, ContextValue> {
+  const out: Record<string, ContextValue> = {};
+  if (tags) for (const t of tags) if (t.Key !== undefined) out[`aws:RequestTag/${t.Key}`] = t.Value ?? "";
+  const keys = tagKeys ?? tags?.map((t) => t.Key).filter((k): k is string => k !== undefined);
+  if (keys) out["aws:TagKeys"] = keys;
+  return out;
+}

@@ -1,0 +1,103 @@
+// One path for every authenticated call, whatever its protocol (DESIGN §2, §6): validate the input
+// against the model, describe what the call asks for, decide it with the caller's policies, run
+// the operation, and hand the call, allowed or denied, to the audit trail. The protocols only
+// parse requests and write responses around it.
+
+import type { Caller } from "./authenticate.js";
+import type { ServiceModel } from "./model-types.js";
+import { ServiceError } from "./service-error.js";
+import type { CallContext, Operation } from "../region/call-context.js";
+import type { AccessDescriber } from "../authz/access-request.js";
+import { authorize, decide, type DeniedError, type RequestFacts } from "../authz/authorize.js";
+import type { AuditSink } from "../audit/audit-types.js";
+import type { RegionHost } from "../region/region-host.js";
+import type { PolicyInput } from "../policy/policy-types.js";
+
+export interface DispatchedService {
+  signingName: string;
+  model: ServiceModel;
+  /** the error a denial gets: AccessDeniedException (400) for JSON services, AccessDenied (403) for IAM/STS */
+  denied: DeniedError;
+}
+
+export interface Dispatch {
+  service: DispatchedService;
+  operation: string;
+  caller: Caller;
+  /** the parsed input; absent when it did not parse */
+  input: unknown;
+  validate(): void;
+  handler: Operation;
+  /** how the service describes the call for the policy engine */
+  access: AccessDescriber | undefined;
+  /** the Region the call runs in: the caller's, or for a global service the partition's home Region */
+  region: string;
+  requestId: string;
+  sourceIp: string;
+  userAgent: string;
+}
+
+export interface DispatcherDeps {
+  host: RegionHost;
+  audit?: AuditSink;
+  now(): number;
+}
+
+export function makeDispatcher(deps: DispatcherDeps) {
+  function policiesOf(caller: Caller): PolicyInput[] {
+    if (caller.principal.type === "Root") return [];
+    return deps.host.identity.partition(caller.node.info.partition)?.policiesOf(caller.principal) ?? [];
+  }
+
+  return async function dispatch(d: Dispatch): Promise<Record<string, unknown>> {
+    const time = deps.now();
+    const { caller } = d;
+    const facts: RequestFacts = { now: time, sourceIp: d.sourceIp, userAgent: d.userAgent, requestedRegion: d.region, secureTransport: false };
+    let policies: PolicyInput[] | undefined;
+    const identityPolicies = () => (policies ??= policiesOf(caller));
+    const ctx: CallContext = {
+      accountId: caller.accountId,
+      region: d.region,
+      partition: caller.node.info.partition,
+      requestId: d.requestId,
+      principalArn: caller.principal.arn,
+      principal: caller.principal,
+      isAllowed: (request) => decide(caller.principal, identityPolicies(), request, facts).decision === "Allow",
+    };
+    let output: Record<string, unknown> | undefined;
+    let failure: unknown;
+    try {
+      d.validate();
+      const requests = d.access ? await d.access(ctx, d.operation, d.input) : [];
+      authorize(caller.principal, identityPolicies(), requests, facts, d.service.denied);
+      output = await d.handler(ctx, d.input);
+      return output;
+    } catch (e) {
+      failure = e;
+      throw e;
+    } finally {
+      await deps.audit?.record({
+        time,
+        service: d.service.signingName,
+        model: d.service.model,
+        operation: d.operation,
+        region: d.region,
+        sourceIp: d.sourceIp,
+        userAgent: d.userAgent,
+        principal: caller.principal,
+        accessKeyId: caller.accessKeyId,
+        ...(caller.session
+          ? { session: { issuerArn: caller.session.issuer.arn, issuerType: caller.session.issuer.type, createdAt: caller.session.createdAt, mfa: false } }
+          : {}),
+        input: d.input,
+        ...(output !== undefined ? { output } : {}),
+        ...(failure !== undefined
+          ? { error: failure instanceof ServiceError ? { code: failure.code, message: failure.message } : { code: "InternalFailure", message: "" } }
+          : {}),
+        requestId: d.requestId,
+      });
+    }
+  };
+}
+
+export type Dispatcher = ReturnType<typeof makeDispatcher>;

@@ -1,0 +1,233 @@
+// The identities of each partition (DESIGN §6), held in memory for SigV4 and policy evaluation and
+// written through to the partition's home Region store: accounts, IAM users, groups, roles, managed
+// policies and access keys. Changes to a partition run one at a time (`change`), each computed
+// from the current state and stored in one transaction before memory is updated.
+
+import { randomBytes, randomInt } from "node:crypto";
+import type { IdentityRepo } from "../store/store.js";
+import type { RegionWrapper } from "../kms/root-key.js";
+import type { Clock } from "../util/clock.js";
+import type { AccessKeyRecord, IamAccount, IamEntity, IamEntityKind, IamEntityOf } from "./identity-types.js";
+import type { PolicyInput, RequestPrincipal } from "../policy/policy-types.js";
+import { parsePolicy } from "../policy/parse-policy.js";
+
+export interface PartitionStore {
+  partition: string;
+  store: IdentityRepo;
+  wrapper: RegionWrapper;
+}
+
+export interface ActiveKey {
+  record: AccessKeyRecord;
+  secretAccessKey: string;
+}
+
+const ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+/** The context an access key's secret is wrapped under, in every Region that holds it. */
+export const accessKeyWrapContext = (accessKeyId: string) => `access-key:${accessKeyId}`;
+
+/** An IAM-style identifier: a four-letter prefix (AKIA, ASIA, AIDA, AROA, AGPA, ANPA) and 16 characters. */
+export function newIamId(prefix: string): string {
+  let id = prefix;
+  while (id.length < 20) id += ID_CHARS[randomInt(ID_CHARS.length)];
+  return id;
+}
+export const newAccessKeyId = (prefix = "AKIA") => newIamId(prefix);
+export const newSecretAccessKey = () => randomBytes(30).toString("base64");
+
+type EntityRef = Pick<IamEntity, "accountId" | "kind" | "name">;
+const refKey = (e: EntityRef) => `${e.accountId}\u0000${e.kind}\u0000${e.name}`;
+
+/** What one change writes: entities put or removed, access keys put (with their secret) or removed. */
+export interface IdentityChange {
+  put?: IamEntity[];
+  remove?: EntityRef[];
+  putKeys?: ActiveKey[];
+  removeKeys?: string[];
+}
+
+export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
+  const { partition, store, wrapper } = home;
+  const entities = new Map<string, IamEntity>();
+  const keys = new Map<string, ActiveKey>();
+  const policyCache = new Map<string, PolicyInput[]>();
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function load() {
+    entities.clear();
+    keys.clear();
+    policyCache.clear();
+    for (const e of await store.listIamEntities()) entities.set(refKey(e), e);
+    for (const k of await store.listAccessKeys()) {
+      const secretAccessKey = wrapper.unwrap(k.wrappedSecret, accessKeyWrapContext(k.accessKeyId)).toString("utf8");
+      keys.set(k.accessKeyId, { record: k, secretAccessKey });
+    }
+  }
+
+  function get<K extends IamEntityKind>(accountId: string, kind: K, name: string): IamEntityOf<K> | undefined {
+    return entities.get(refKey({ accountId, kind, name })) as IamEntityOf<K> | undefined;
+  }
+
+  function list<K extends IamEntityKind>(accountId: string | undefined, kind: K): IamEntityOf<K>[] {
+    return [...entities.values()].filter((e): e is IamEntityOf<K> => e.kind === kind && (accountId === undefined || e.accountId === accountId));
+  }
+
+  /**
+   * Compute a change from the current state and store it; changes of one partition run one after
+   * another, so `compute` sees every change made before it. What compute throws reaches the caller
+   * and nothing is written.
+   */
+  function change<T>(compute: () => { change: IdentityChange; result: T }): Promise<T> {
+    const run = queue.then(async () => {
+      const { change: c, result } = compute();
+      for (const k of c.putKeys ?? []) {
+        const wrapped = wrapper.wrap(Buffer.from(k.secretAccessKey, "utf8"), accessKeyWrapContext(k.record.accessKeyId));
+        await store.putAccessKey({ ...k.record, wrappedSecret: wrapped });
+      }
+      for (const id of c.removeKeys ?? []) await store.deleteAccessKey(id);
+      if (c.put?.length || c.remove?.length) await store.applyIamChanges(c.put ?? [], c.remove ?? []);
+      for (const e of c.remove ?? []) entities.delete(refKey(e));
+      for (const e of c.put ?? []) entities.set(refKey(e), e);
+      for (const k of c.putKeys ?? []) keys.set(k.record.accessKeyId, k);
+      for (const id of c.removeKeys ?? []) keys.delete(id);
+      policyCache.clear();
+      return result;
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The caller an active access key stands for; undefined for an unknown or inactive key. */
+  function keyFor(accessKeyId: string): ActiveKey | undefined {
+    const k = keys.get(accessKeyId);
+    return k && k.record.status === "Active" ? k : undefined;
+  }
+
+  function principalOfKey(record: AccessKeyRecord): RequestPrincipal | undefined {
+    if (record.userName === undefined) {
+      return { arn: `arn:${partition}:iam::${record.accountId}:root`, account: record.accountId, type: "Root", userId: record.accountId };
+    }
+    const user = get(record.accountId, "user", record.userName);
+    if (!user) return undefined;
+    return {
+      arn: user.arn,
+      account: user.accountId,
+      type: "User",
+      username: user.name,
+      userId: user.id,
+      tags: Object.fromEntries(user.tags.map((t) => [t.Key, t.Value])),
+    };
+  }
+
+  function managedDocument(policyArn: string): string | undefined {
+    const accountId = policyArn.split(":")[4] ?? "";
+    const name = policyArn.slice(policyArn.lastIndexOf("/") + 1);
+    const policy = get(accountId, "policy", name);
+    if (!policy || policy.arn !== policyArn) return undefined;
+    return policy.versions.find((v) => v.versionId === policy.defaultVersionId)?.document;
+  }
+
+  /** Identity-based policies of a user or role: inline, attached, and (users) their groups'. */
+  function policiesOf(principal: RequestPrincipal): PolicyInput[] {
+    const cacheKey = principal.roleArn ?? principal.arn;
+    const cached = policyCache.get(cacheKey);
+    if (cached) return cached;
+    const documents: { id: string; text: string }[] = [];
+    const collect = (owner: { arn: string; inlinePolicies: Record<string, string>; attachedPolicies: string[] }) => {
+      for (const [name, text] of Object.entries(owner.inlinePolicies)) documents.push({ id: `${owner.arn}/inline/${name}`, text });
+      for (const arn of owner.attachedPolicies) {
+        const text = managedDocument(arn);
+        if (text !== undefined) documents.push({ id: arn, text });
+      }
+    };
+    if (principal.type === "User" && principal.username !== undefined) {
+      const user = get(principal.account, "user", principal.username);
+      if (user) {
+        collect(user);
+        for (const g of user.groups) {
+          const group = get(principal.account, "group", g);
+          if (group) collect(group);
+        }
+      }
+    } else if (principal.type === "AssumedRole" && principal.roleArn !== undefined) {
+      const role = get(principal.account, "role", principal.roleArn.slice(principal.roleArn.lastIndexOf("/") + 1));
+      if (role && role.arn === principal.roleArn) collect(role);
+    }
+    const parsed: PolicyInput[] = [];
+    for (const d of documents) {
+      const r = parsePolicy(d.text, "identity");
+      if (r.ok) parsed.push({ policyId: d.id, document: r.policy });
+    }
+    policyCache.set(cacheKey, parsed);
+    return parsed;
+  }
+
+  return {
+    partition,
+    load,
+    get,
+    list,
+    change,
+    keyFor,
+    principalOfKey,
+    policiesOf,
+    /** every access key of an account (of one user when given), active or not */
+    accessKeys(accountId: string, userName?: string): AccessKeyRecord[] {
+      return [...keys.values()].map((k) => k.record).filter((r) => r.accountId === accountId && (userName === undefined || r.userName === userName));
+    },
+    accounts: () => list(undefined, "account"),
+    hasAccount: (accountId: string) => get(accountId, "account", accountId) !== undefined,
+    /** an account and its root access key, in one change */
+    createAccount(accountId: string, key: { accessKeyId: string; secretAccessKey: string }): Promise<void> {
+      return change(() => {
+        const account: IamAccount = { kind: "account", accountId, name: accountId, createDate: clock.now() };
+        const record: AccessKeyRecord = {
+          accessKeyId: key.accessKeyId,
+          accountId,
+          principalArn: `arn:${partition}:iam::${accountId}:root`,
+          wrappedSecret: Buffer.alloc(0),
+          status: "Active",
+          createdDate: clock.now(),
+        };
+        return { change: { put: [account], putKeys: [{ record, secretAccessKey: key.secretAccessKey }] }, result: undefined };
+      });
+    },
+  };
+}
+
+export type PartitionDirectory = ReturnType<typeof makePartitionDirectory>;
+
+/** Every partition's directory, and the bootstrap of the default account's admin key. */
+export function makeIdentityDirectory(homes: PartitionStore[], clock: Clock) {
+  const partitions = new Map(homes.map((h) => [h.partition, makePartitionDirectory(h, clock)]));
+
+  return {
+    partition: (name: string) => partitions.get(name),
+    all: () => [...partitions.values()],
+    async load() {
+      for (const p of partitions.values()) await p.load();
+    },
+    /**
+     * Make sure the default account exists with its admin key in every partition. Returns the key
+     * when it was created now (to be shown once), undefined when it already existed.
+     */
+    async bootstrapAdmin(accountId: string, env: NodeJS.ProcessEnv) {
+      let created: { accessKeyId: string; secretAccessKey: string; fromEnv: boolean } | undefined;
+      for (const p of partitions.values()) {
+        const hasKey = p.accessKeys(accountId).some((k) => k.userName === undefined);
+        if (hasKey) {
+          // Stores from before accounts were recorded: the account is the one its key names.
+          if (!p.hasAccount(accountId)) await p.change(() => ({ change: { put: [{ kind: "account", accountId, name: accountId, createDate: clock.now() }] }, result: undefined }));
+          continue;
+        }
+        created ??= env.MERIDIAN_ADMIN_ACCESS_KEY_ID && env.MERIDIAN_ADMIN_SECRET_ACCESS_KEY
+          ? { accessKeyId: env.MERIDIAN_ADMIN_ACCESS_KEY_ID, secretAccessKey: env.MERIDIAN_ADMIN_SECRET_ACCESS_KEY, fromEnv: true }
+          : { accessKeyId: newAccessKeyId(), secretAccessKey: newSecretAccessKey(), fromEnv: false };
+        await p.createAccount(accountId, created);
+      }
+      return created;
+    },
+  };
+}
+
+export type IdentityDirectory = ReturnType<typeof makeIdentityDirectory>;

@@ -1,0 +1,85 @@
+// KMS calls as the policy engine sees them (DESIGN §6): kms:<Operation> on the key with its key
+// policy (which, as on AWS, decides whether IAM policies count at all), the key's tags, and the
+// kms: condition keys of the request. Decrypt without a KeyId is decided on the key the ciphertext
+// names; ReEncrypt on both keys; a key that does not exist on the ARN its reference would have.
+
+import type { AccessDescriber, AccessRequest } from "../authz/access-request.js";
+import { requestTagKeys, resourceTagKeys } from "../authz/access-request.js";
+import type { ContextValue } from "../policy/policy-types.js";
+import { parsePolicyCached } from "../policy/policy-cache.js";
+import type { CallContext } from "../region/call-context.js";
+import type { KeyService } from "./key-service.js";
+import type { KeyRecord } from "./kms-types.js";
+import { decodeCiphertext } from "./ciphertext.js";
+
+type Input = Record<string, any>;
+
+const ON_NO_KEY = new Set(["CreateKey", "ListKeys", "ListAliases", "GenerateRandom", "ListRetirableGrants"]);
+
+function requestKeys(ctx: CallContext, operation: string, input: Input): Record<string, ContextValue | undefined> {
+  const keys: Record<string, ContextValue | undefined> = { "kms:CallerAccount": ctx.accountId };
+  const context = (input.EncryptionContext ?? input.SourceEncryptionContext) as Record<string, string> | undefined;
+  if (context) {
+    for (const [k, v] of Object.entries(context)) keys[`kms:EncryptionContext:${k}`] = v;
+    keys["kms:EncryptionContextKeys"] = Object.keys(context);
+  }
+  if (typeof input.KeyId === "string" && input.KeyId.includes("alias/")) keys["kms:RequestAlias"] = input.KeyId.slice(input.KeyId.indexOf("alias/"));
+  if (operation === "CreateKey") {
+    keys["kms:KeySpec"] = input.KeySpec ?? input.CustomerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
+    keys["kms:KeyUsage"] = input.KeyUsage ?? "ENCRYPT_DECRYPT";
+    keys["kms:KeyOrigin"] = input.Origin ?? "AWS_KMS";
+    keys["kms:MultiRegion"] = input.MultiRegion ?? false;
+    keys["kms:BypassPolicyLockoutSafetyCheck"] = input.BypassPolicyLockoutSafetyCheck ?? false;
+  }
+  if (operation === "CreateKey" || operation === "TagResource" || operation === "UntagResource") {
+    const tags = (input.Tags as { TagKey?: string; TagValue?: string }[] | undefined)?.map((t) => ({ Key: t.TagKey, Value: t.TagValue }));
+    Object.assign(keys, requestTagKeys(tags, input.TagKeys));
+  }
+  return keys;
+}
+
+function onKey(action: string, key: KeyRecord, conditions: Record<string, ContextValue | undefined>): AccessRequest {
+  const parsed = key.policy === undefined ? undefined : parsePolicyCached(key.policy, "resource");
+  return {
+    action,
+    resource: key.arn,
+    resourceAccount: key.accountId,
+    conditions: {
+      ...resourceTagKeys("kms", key.tags.map((t) => ({ Key: t.TagKey, Value: t.TagValue }))),
+      "kms:KeySpec": key.keySpec,
+      "kms:KeyUsage": key.keyUsage,
+      "kms:MultiRegion": key.multiRegion,
+      ...conditions,
+    },
+    ...(parsed?.ok ? { resourcePolicy: { policyId: key.arn, document: parsed.policy, kind: "kms-key" as const } } : {}),
+  };
+}
+
+export function describeKmsAccess(keys: Pick<KeyService, "resolveKey" | "keyArn">): AccessDescriber {
+  return async (ctx, operation, input: Input = {}) => {
+    const action = `kms:${operation}`;
+    const conditions = requestKeys(ctx, operation, input);
+    const resolve = async (ref: string | undefined, asAction = action): Promise<AccessRequest> => {
+      if (typeof ref !== "string") return { action: asAction, resource: "*", resourceAccount: ctx.accountId, conditions };
+      try {
+        return onKey(asAction, await keys.resolveKey(ctx.accountId, ref), conditions);
+      } catch {
+        // No such key: decided on what its ARN would be; the operation then says it is not found.
+        const resource = ref.startsWith("arn:") ? ref : keys.keyArn(ctx.accountId, ref.replace(/^key\//, ""));
+        return { action: asAction, resource, resourceAccount: resource.split(":")[4] ?? ctx.accountId, conditions };
+      }
+    };
+    if (ON_NO_KEY.has(operation) && input.KeyId === undefined) return [{ action, resource: "*", resourceAccount: ctx.accountId, conditions }];
+    if (operation === "Decrypt" || operation === "ReEncrypt") {
+      const blob = typeof input.CiphertextBlob === "string" ? decodeCiphertext(Buffer.from(input.CiphertextBlob, "base64")) : undefined;
+      const source = await resolve(input.KeyId ?? input.SourceKeyId ?? blob?.keyId, operation === "ReEncrypt" ? "kms:ReEncryptFrom" : action);
+      if (operation === "Decrypt") return [source];
+      return [source, await resolve(input.DestinationKeyId, "kms:ReEncryptTo")];
+    }
+    if (operation === "CreateAlias" || operation === "UpdateAlias") return [await resolve(input.TargetKeyId)];
+    if (operation === "DeleteAlias") {
+      return [{ action, resource: `arn:${ctx.partition}:kms:${ctx.region}:${ctx.accountId}:${input.AliasName}`, resourceAccount: ctx.accountId, conditions }];
+    }
+    return [await resolve(input.KeyId)];
+  };
+}

@@ -1,0 +1,83 @@
+// Secrets Manager calls as the policy engine sees them (DESIGN §6): secretsmanager:<Operation> on
+// the secret's ARN with its resource policy, its tags (aws:ResourceTag/… and
+// secretsmanager:ResourceTag/…, which replicate, so one tag-based policy holds in every Region),
+// and the secretsmanager: condition keys the request supplies. A secret that does not exist is
+// decided on the ARN its name would have, so a caller without access learns nothing from the answer.
+
+import type { AccessDescriber, AccessRequest } from "../authz/access-request.js";
+import { requestTagKeys, resourceTagKeys } from "../authz/access-request.js";
+import type { ContextValue } from "../policy/policy-types.js";
+import { parsePolicyCached } from "../policy/policy-cache.js";
+import type { SecretRepo } from "../store/store.js";
+import type { CallContext } from "../region/call-context.js";
+import { findSecret } from "./secret-lookup.js";
+import type { SecretRecord } from "./secret-types.js";
+import { parseArn } from "../util/arn.js";
+
+/** Operations on no particular secret: decided on "*". */
+const ON_NO_SECRET = new Set(["ListSecrets", "GetRandomPassword", "BatchGetSecretValue"]);
+
+type Input = Record<string, any>;
+
+/** The condition keys an operation's input supplies, by the input member that carries them. */
+function requestKeys(operation: string, input: Input): Record<string, ContextValue | undefined> {
+  const keys: Record<string, ContextValue | undefined> = {
+    "secretsmanager:SecretId": input.SecretId,
+    "secretsmanager:Name": operation === "CreateSecret" ? input.Name : undefined,
+    "secretsmanager:Description": input.Description,
+    "secretsmanager:KmsKeyId": input.KmsKeyId,
+    "secretsmanager:VersionId": input.VersionId ?? input.ClientRequestToken,
+    "secretsmanager:VersionStage": input.VersionStage,
+    "secretsmanager:ForceOverwriteReplicaSecret": input.ForceOverwriteReplicaSecret,
+    "secretsmanager:BlockPublicPolicy": input.BlockPublicPolicy,
+    "secretsmanager:RecoveryWindowInDays": input.RecoveryWindowInDays,
+    "secretsmanager:ForceDeleteWithoutRecovery": input.ForceDeleteWithoutRecovery,
+    "secretsmanager:RotationLambdaARN": input.RotationLambdaARN,
+    "secretsmanager:ModifyRotationRules": operation === "RotateSecret" ? input.RotationRules !== undefined : undefined,
+  };
+  const added = (input.AddReplicaRegions as { Region?: string }[] | undefined)?.map((r) => r.Region).filter((r): r is string => r !== undefined);
+  if (added) keys["secretsmanager:AddReplicaRegions"] = added;
+  if (operation === "CreateSecret" || operation === "TagResource" || operation === "UntagResource") {
+    Object.assign(keys, requestTagKeys(input.Tags, input.TagKeys));
+  }
+  return keys;
+}
+
+/** What the secret itself contributes: its tags, primary Region and resource policy. */
+function secretFacts(record: SecretRecord): Pick<AccessRequest, "conditions" | "resourcePolicy"> {
+  const parsed = record.resourcePolicy === undefined ? undefined : parsePolicyCached(record.resourcePolicy, "resource");
+  return {
+    conditions: {
+      ...resourceTagKeys("secretsmanager", record.tags),
+      "secretsmanager:SecretPrimaryRegion": record.primaryRegion ?? record.region,
+      ...(record.rotation?.lambdaArn ? { "secretsmanager:resource/AllowRotationLambdaArn": record.rotation.lambdaArn } : {}),
+    },
+    ...(parsed?.ok ? { resourcePolicy: { policyId: record.arn, document: parsed.policy, kind: "resource" as const } } : {}),
+  };
+}
+
+/** The ARN and account a SecretId names when no secret answers to it. */
+function namedResource(ctx: CallContext, secretId: string): { resource: string; resourceAccount: string } {
+  const arn = secretId.startsWith("arn:") ? parseArn(secretId) : undefined;
+  if (arn) return { resource: secretId, resourceAccount: arn.accountId };
+  return { resource: `arn:${ctx.partition}:secretsmanager:${ctx.region}:${ctx.accountId}:secret:${secretId}`, resourceAccount: ctx.accountId };
+}
+
+export function describeSecretsAccess(store: Pick<SecretRepo, "findSecretByArn" | "findSecretByName">): AccessDescriber {
+  return async (ctx, operation, input: Input = {}) => {
+    const action = `secretsmanager:${operation}`;
+    const conditions = requestKeys(operation, input);
+    if (ON_NO_SECRET.has(operation)) return [{ action, resource: "*", resourceAccount: ctx.accountId, conditions }];
+    const secretId: string | undefined = operation === "CreateSecret" ? input.Name : input.SecretId;
+    if (typeof secretId !== "string") return [{ action, resource: "*", resourceAccount: ctx.accountId, conditions }];
+    let record: SecretRecord | undefined;
+    try {
+      record = operation === "CreateSecret" ? undefined : await findSecret(store, ctx, secretId);
+    } catch {
+      record = undefined; // a SecretId the operation itself refuses; decided on its name
+    }
+    if (!record) return [{ action, ...namedResource(ctx, secretId), conditions }];
+    const facts = secretFacts(record);
+    return [{ action, resource: record.arn, resourceAccount: record.accountId, conditions: { ...facts.conditions, ...conditions }, resourcePolicy: facts.resourcePolicy }];
+  };
+}
