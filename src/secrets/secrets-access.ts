@@ -77,7 +77,12 @@ export function describeSecretsAccess(store: Pick<SecretRepo, "findSecretByArn" 
       record = undefined; // a SecretId the operation itself refuses; decided on its name
     }
     if (!record) return [{ action, ...namedResource(ctx, secretId), conditions }];
-    const facts = secretFacts(record);
-    return [{ action, resource: record.arn, resourceAccount: record.accountId, conditions: { ...facts.conditions, ...conditions }, resourcePolicy: facts.resourcePolicy }];
+    return [secretAccessRequest(action, record, conditions)];
   };
+}
+
+/** An action on an existing secret, with what the secret and the request contribute. */
+export function secretAccessRequest(action: string, record: SecretRecord, conditions: Record<string, ContextValue | undefined>): AccessRequest {
+  const facts = secretFacts(record);
+  return { action, resource: record.arn, resourceAccount: record.accountId, conditions: { ...facts.conditions, ...conditions }, resourcePolicy: facts.resourcePolicy };
 }

@@ -10,6 +10,7 @@ import { noValueForStage, noValueForVersion, stageNotOnVersion } from "../secret
 import { describeSecretOutput, secretListEntry } from "../render.js";
 import { replicationStatus } from "./replication.js";
 import { filterSecrets, paginate, sortSecrets } from "../list-filter.js";
+import { secretAccessRequest } from "../secrets-access.js";
 
 export function readOps(core: SecretsCore): OperationTable {
   /** The value of one version of a secret, recording the access (day resolution). */
@@ -68,6 +69,11 @@ export function readOps(core: SecretsCore): OperationTable {
     for (const t of targets) {
       try {
         const record = t.record ?? (await core.lookup(ctx, t.id));
+        // BatchGetSecretValue itself was allowed on "*"; each secret needs GetSecretValue too.
+        const read = secretAccessRequest("secretsmanager:GetSecretValue", record, { "secretsmanager:SecretId": t.id });
+        if (ctx.isAllowed && !ctx.isAllowed(read)) {
+          throw new ServiceError("AccessDeniedException", `User: ${ctx.principalArn} is not authorized to perform: secretsmanager:GetSecretValue on resource: ${record.arn}`);
+        }
         values.push(await readValue(ctx, record));
       } catch (e) {
         if (!(e instanceof ServiceError)) throw e;
