@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { startServer } from "../server.js";
 import { status } from "./status.js";
+import { audit, AUDIT_USAGE } from "./audit.js";
 import { makeSeal, readSealConfig } from "../seal/make-seal.js";
 import { defaultTopology, findRegion, type RegionInfo } from "../config/topology.js";
 import { loadTopologyFile } from "../config/topology-file.js";
@@ -16,6 +17,8 @@ Commands:
   serve     Start Meridian: every Region of the built-in topology, one SQLite store per Region.
   status    Replication lag and outbox depth per replica Region of a running Meridian
             (--endpoint <url>, default MERIDIAN_ENDPOINT or http://127.0.0.1:4566).
+  audit     The audit trail: every call in every Region, allowed or denied, as CloudTrail events,
+            read from the data directory (no server needed; a running one may stay up).
 
 Options for serve (environment variable in brackets):
   --host <addr>        address to listen on (MERIDIAN_HOST, default 127.0.0.1)
@@ -33,6 +36,7 @@ Options for serve (environment variable in brackets):
                        MERIDIAN_PEER_SECRET
   -h, --help           show this help
 
+${AUDIT_USAGE}
 First start: the admin access key comes from MERIDIAN_ADMIN_ACCESS_KEY_ID and
 MERIDIAN_ADMIN_SECRET_ACCESS_KEY when set, else one is generated and printed once.
 
@@ -166,6 +170,7 @@ async function main() {
     const { values } = parseArgs({ args: rest, options: { endpoint: { type: "string" } } });
     return void process.stdout.write(await status(values.endpoint ?? process.env.MERIDIAN_ENDPOINT ?? "http://127.0.0.1:4566"));
   }
+  if (command === "audit") return audit(rest, process.env, (text) => void process.stdout.write(text));
   fail(`unknown command '${command}' (try --help)`);
 }
 

@@ -125,8 +125,11 @@ export interface AuditPosition {
 
 /** The audit trail of the Region's calls (issue 5). Append-only; a permissive-mode reset keeps it. */
 export interface AuditRepo {
-  /** write the events in one transaction; an event id already stored is skipped */
-  appendAuditEvents(events: StoredAuditEvent[]): Promise<void>;
+  /**
+   * Write the events in one transaction. `relaxed` does not wait for the disk: a crash of the
+   * process loses nothing, a power cut may lose the last of them (for read-only calls' events).
+   */
+  appendAuditEvents(events: StoredAuditEvent[], options?: { relaxed?: boolean }): Promise<void>;
   /** newest first */
   queryAuditEvents(query: AuditQuery): Promise<(StoredAuditEvent & AuditPosition)[]>;
 }

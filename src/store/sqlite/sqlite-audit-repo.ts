@@ -3,6 +3,7 @@
 
 import type Database from "better-sqlite3";
 import type { AuditQuery, AuditRepo, StoredAuditEvent } from "../store.js";
+import { relaxedDurability } from "./sqlite-replication-repo.js";
 
 interface AuditRow {
   seq: number;
@@ -12,23 +13,25 @@ interface AuditRow {
 
 export function makeSqliteAuditRepo(db: Database.Database): AuditRepo {
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO audit_events (event_time, region, event_source, event_name, principal_arn, user_name, event_id, error_code, doc)
+    `INSERT INTO audit_events (event_time, region, event_source, event_name, principal_arn, user_name, event_id, error_code, doc)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const append = db.transaction((events: StoredAuditEvent[]) => {
     for (const { time, event } of events) {
       const who = event.userIdentity;
+      const principal = who.arn ?? who.invokedBy ?? "";
       const userName = who.userName ?? who.sessionContext?.sessionIssuer.userName ?? null;
-      insert.run(time, event.awsRegion, event.eventSource, event.eventName, who.arn ?? who.invokedBy ?? "", userName,
-        event.eventID, event.errorCode ?? null, JSON.stringify(event));
+      const { awsRegion, eventSource, eventName, eventID, errorCode } = event;
+      insert.run(time, awsRegion, eventSource, eventName, principal, userName, eventID, errorCode ?? null, JSON.stringify(event));
     }
   });
+  const appendRelaxed = relaxedDurability(db)(append);
   // one prepared statement per combination of filters used
   const queries = new Map<string, Database.Statement>();
 
   return {
-    async appendAuditEvents(events) {
-      if (events.length > 0) append(events);
+    async appendAuditEvents(events, options) {
+      if (events.length > 0) (options?.relaxed ? appendRelaxed : append)(events);
     },
     async queryAuditEvents(q: AuditQuery) {
       const where: string[] = [];

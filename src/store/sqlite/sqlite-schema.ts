@@ -71,7 +71,7 @@ CREATE TABLE IF NOT EXISTS audit_events (
   event_name TEXT NOT NULL,
   principal_arn TEXT NOT NULL,
   user_name TEXT,
-  event_id TEXT NOT NULL UNIQUE,
+  event_id TEXT NOT NULL,
   error_code TEXT,
   doc TEXT NOT NULL
 );

@@ -1,0 +1,122 @@
+// `meridian audit`: the audit trail of every Region in a data directory, read straight from the
+// Region stores (opened read-only: WAL lets it run beside a serving Meridian), newest first, as a
+// table or as CloudTrail JSON lines.
+
+import { parseArgs } from "node:util";
+import { existsSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { makeSqliteAuditRepo } from "../store/sqlite/sqlite-audit-repo.js";
+import type { AuditPosition, AuditQuery, AuditRepo, StoredAuditEvent } from "../store/store.js";
+import type { CloudTrailEvent } from "../audit/cloudtrail-event.js";
+
+export const AUDIT_USAGE = `Options for audit (newest event first):
+  --data-dir <dir>     the data directory of the stores (MERIDIAN_DATA_DIR, default ./.meridian)
+  --region <names>     only these Regions, comma-separated (default: every Region with a store)
+  --since <time>       events at or after this time (ISO 8601, e.g. 2026-11-28T17:00:00Z)
+  --until <time>       events at or before this time
+  --user <text>        events of callers whose ARN or user name contains the text
+  --event-name <name>  events of this operation only, e.g. GetSecretValue
+  --limit <n>          at most n events (the table shows 100 unless told; --json all)
+  --json               one CloudTrail event per line (JSON lines) instead of a table
+`;
+
+const TABLE_LIMIT = 100;
+const PAGE = 1000;
+
+/** Runs `meridian audit` with the arguments after the command; output goes to `write`. */
+export async function audit(argv: string[], env: NodeJS.ProcessEnv, write: (text: string) => void): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      "data-dir": { type: "string" },
+      region: { type: "string" },
+      since: { type: "string" },
+      until: { type: "string" },
+      user: { type: "string" },
+      "event-name": { type: "string" },
+      limit: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return write(`Usage: meridian audit [options]\n\n${AUDIT_USAGE}`);
+  const query: AuditQuery = {
+    from: instant("--since", values.since),
+    to: instant("--until", values.until),
+    principal: values.user || undefined,
+    eventName: values["event-name"] || undefined,
+  };
+  if (values.limit !== undefined && !/^[1-9]\d*$/.test(values.limit)) throw new Error(`--limit must be a positive number, not '${values.limit}'`);
+  const limit = values.limit !== undefined ? Number(values.limit) : values.json ? Infinity : TABLE_LIMIT;
+
+  const dataDir = resolve(values["data-dir"] ?? env.MERIDIAN_DATA_DIR ?? ".meridian");
+  if (!existsSync(dataDir)) throw new Error(`no data directory at ${dataDir}`);
+  const stored = readdirSync(dataDir).filter((f) => f.endsWith(".sqlite")).map((f) => f.slice(0, -".sqlite".length));
+  const wanted = values.region?.split(",").map((r) => r.trim()).filter(Boolean) ?? stored.sort();
+  for (const r of wanted) if (!stored.includes(r)) throw new Error(`no store for Region ${r} in ${dataDir}`);
+
+  const databases = wanted.map((region) => new Database(join(dataDir, `${region}.sqlite`), { readonly: true, fileMustExist: true }));
+  try {
+    const repos = databases.filter(hasAuditTable).map((db) => makeSqliteAuditRepo(db));
+    const events = newestFirst(repos, query, limit);
+    if (values.json) {
+      for await (const event of events) write(JSON.stringify(event) + "\n");
+      return;
+    }
+    const rows: CloudTrailEvent[] = [];
+    for await (const event of events) rows.push(event);
+    write(table(rows));
+  } finally {
+    for (const db of databases) db.close();
+  }
+}
+
+function instant(option: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new Error(`${option} must be a time in ISO 8601 (e.g. 2026-11-28T17:00:00Z), not '${text}'`);
+  return ms;
+}
+
+/** A store made before the audit trail existed, and not opened by a server since, has no table. */
+function hasAuditTable(db: Database.Database): boolean {
+  db.pragma("busy_timeout = 5000");
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_events'").get() !== undefined;
+}
+
+/** The events of every Region, merged newest first, read a page at a time from each. */
+async function* newestFirst(repos: Pick<AuditRepo, "queryAuditEvents">[], query: AuditQuery, limit: number) {
+  const sources = repos.map((repo) => ({ repo, rows: [] as (StoredAuditEvent & AuditPosition)[], next: 0, done: false }));
+  for (let emitted = 0; emitted < limit; emitted++) {
+    let newest: (typeof sources)[number] | undefined;
+    for (const s of sources) {
+      if (s.next === s.rows.length && !s.done) {
+        const after = s.rows.at(-1);
+        s.rows = await s.repo.queryAuditEvents({ ...query, limit: Math.min(PAGE, limit), after: after && { time: after.time, seq: after.seq } });
+        s.next = 0;
+        s.done = s.rows.length < Math.min(PAGE, limit);
+      }
+      if (s.next < s.rows.length && (!newest || s.rows[s.next].time > newest.rows[newest.next].time)) newest = s;
+    }
+    if (!newest) return;
+    yield newest.rows[newest.next++].event;
+  }
+}
+
+function table(events: CloudTrailEvent[]): string {
+  if (events.length === 0) return "No audit events match.\n";
+  const header = ["TIME", "REGION", "EVENT SOURCE", "EVENT NAME", "USER", "ERROR"];
+  const rows = events.map((e) => [e.eventTime, e.awsRegion, e.eventSource, e.eventName, caller(e), e.errorCode ?? ""]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ").trimEnd();
+  return [header, ...rows].map(line).join("\n") + "\n";
+}
+
+/** The caller as a person reads it: alice, root, assumed-role/Deployer/session. */
+function caller(e: CloudTrailEvent): string {
+  const who = e.userIdentity;
+  if (who.userName) return who.userName;
+  if (who.arn) return who.arn.slice(who.arn.lastIndexOf(":") + 1);
+  return who.invokedBy ?? who.type;
+}
