@@ -12,6 +12,7 @@ import type { Seal } from "./seal/seal.js";
 import { systemClock, type Clock } from "./util/clock.js";
 import { makeLogger, type Logger } from "./util/logger.js";
 import { jsonServices } from "./edge/services.js";
+import { makeAuditTrail } from "./audit/audit-trail.js";
 
 export interface ServerOptions {
   host: string;
@@ -56,9 +57,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     log,
     regions: opts.regions,
   });
-  const createdAdminKey = await host.credentials.bootstrapAdmin(opts.accountId, env);
+  const createdAdminKey = await host.identity.bootstrapAdmin(opts.accountId, env);
+  // Every authenticated call, in every Region, is recorded in that Region's store.
+  const audit = makeAuditTrail({ storeOf: (region) => host.nodes.get(region)?.store });
   const server = createEdgeServer({
     host,
+    audit,
     services: jsonServices,
     auth: opts.auth,
     defaultAccountId: opts.accountId,
@@ -84,6 +88,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await audit.flush();
         await host.close();
       })();
       return closing;
