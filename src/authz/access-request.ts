@@ -15,6 +15,8 @@ export interface AccessRequest {
   /** condition keys from the request and the resource (aws:ResourceTag/…, secretsmanager:…) */
   conditions?: Record<string, ContextValue | undefined>;
   resourcePolicy?: ResourcePolicyInput;
+  /** the error a denial gets when it is not the service's usual one (a KMS refusal inside Secrets Manager) */
+  deniedAs?: { code: string; message: string };
 }
 
 /**

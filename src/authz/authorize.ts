@@ -71,6 +71,8 @@ export function authorize(
 ): void {
   for (const request of requests) {
     const result = decide(principal, identityPolicies, request, facts);
-    if (result.decision !== "Allow") throw new ServiceError(denied.code, deniedMessage(principal, request, result), denied.status);
+    if (result.decision === "Allow") continue;
+    if (request.deniedAs) throw new ServiceError(request.deniedAs.code, request.deniedAs.message, denied.status);
+    throw new ServiceError(denied.code, deniedMessage(principal, request, result), denied.status);
   }
 }

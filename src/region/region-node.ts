@@ -68,7 +68,7 @@ export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey:
     wrapper,
     keys,
     services: { secretsmanager: secrets.operations, kms: kms.operations },
-    access: { secretsmanager: describeSecretsAccess(store), kms: describeKmsAccess(keys) },
+    access: { secretsmanager: describeSecretsAccess(store, keys), kms: describeKmsAccess(keys) },
     replication,
     async sweep() {
       await secrets.purgeDue();

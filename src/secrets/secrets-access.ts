@@ -13,6 +13,8 @@ import type { CallContext } from "../region/call-context.js";
 import { findSecret } from "./secret-lookup.js";
 import type { SecretRecord } from "./secret-types.js";
 import { parseArn } from "../util/arn.js";
+import type { KeyService } from "../kms/key-service.js";
+import type { KeyRecord } from "../kms/kms-types.js";
 
 /** Operations on no particular secret: decided on "*". */
 const ON_NO_SECRET = new Set(["ListSecrets", "GetRandomPassword", "BatchGetSecretValue"]);
@@ -63,7 +65,53 @@ function namedResource(ctx: CallContext, secretId: string): { resource: string; 
   return { resource: `arn:${ctx.partition}:secretsmanager:${ctx.region}:${ctx.accountId}:secret:${secretId}`, resourceAccount: ctx.accountId };
 }
 
-export function describeSecretsAccess(store: Pick<SecretRepo, "findSecretByArn" | "findSecretByName">): AccessDescriber {
+/**
+ * Operations that use the secret's KMS key on the caller's behalf, and the KMS action each needs.
+ * As on AWS, the caller must be allowed that action on a customer managed key (through Secrets
+ * Manager: kms:ViaService); the AWS managed key's policy allows everyone in its account that way.
+ */
+const USES_KEY: Record<string, string> = {
+  GetSecretValue: "kms:Decrypt",
+  PutSecretValue: "kms:GenerateDataKey",
+  UpdateSecret: "kms:GenerateDataKey",
+};
+
+function viaSecretsManager(ctx: CallContext, action: string, key: KeyRecord, record: SecretRecord): AccessRequest {
+  const parsed = key.policy === undefined ? undefined : parsePolicyCached(key.policy, "resource");
+  const dns = ctx.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+  return {
+    action,
+    resource: key.arn,
+    resourceAccount: key.accountId,
+    conditions: {
+      "kms:ViaService": `secretsmanager.${ctx.region}.${dns}`,
+      "kms:CallerAccount": ctx.accountId,
+      "kms:EncryptionContext:SecretARN": record.arn,
+      ...resourceTagKeys("kms", key.tags.map((t) => ({ Key: t.TagKey, Value: t.TagValue }))),
+    },
+    ...(parsed?.ok ? { resourcePolicy: { policyId: key.arn, document: parsed.policy, kind: "kms-key" as const } } : {}),
+    deniedAs: { code: "AccessDeniedException", message: "Access to KMS is not allowed" },
+  };
+}
+
+export function describeSecretsAccess(
+  store: Pick<SecretRepo, "findSecretByArn" | "findSecretByName">,
+  keys: Pick<KeyService, "resolveKey">,
+): AccessDescriber {
+  /** The customer managed key the operation will use for the caller, if any. */
+  async function keyUse(ctx: CallContext, operation: string, input: Input, record: SecretRecord): Promise<AccessRequest[]> {
+    const action = USES_KEY[operation];
+    if (!action || record.kmsKeyId === undefined) return [];
+    if (operation === "UpdateSecret" && input.SecretString === undefined && input.SecretBinary === undefined) return [];
+    let key: KeyRecord;
+    try {
+      key = await keys.resolveKey(record.accountId, record.kmsKeyId);
+    } catch {
+      return []; // a key gone missing: the operation reports it
+    }
+    return [viaSecretsManager(ctx, action, key, record)];
+  }
+
   return async (ctx, operation, input: Input = {}) => {
     const action = `secretsmanager:${operation}`;
     const conditions = requestKeys(operation, input);
@@ -77,7 +125,7 @@ export function describeSecretsAccess(store: Pick<SecretRepo, "findSecretByArn" 
       record = undefined; // a SecretId the operation itself refuses; decided on its name
     }
     if (!record) return [{ action, ...namedResource(ctx, secretId), conditions }];
-    return [secretAccessRequest(action, record, conditions)];
+    return [secretAccessRequest(action, record, conditions), ...(await keyUse(ctx, operation, input, record))];
   };
 }
 
