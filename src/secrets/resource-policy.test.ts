@@ -147,3 +147,9 @@ test("the BlockPublicPolicy refusal carries PublicPolicyException", () => {
   assert.equal(err.status, 400);
   assert.equal(err.message, MSG_PUBLIC_POLICY);
 });
+
+test("what the policy engine could not evaluate is refused, never stored and ignored", () => {
+  malformed(policy(allow({ Condition: { StringEqualz: { "aws:SourceIp": "10.0.0.1" } } })));
+  malformed(policy(allow({ Condition: { "ForSomeValues:StringEquals": { "aws:TagKeys": "team" } } })));
+  checkPolicyGrammar(policy(allow({ Condition: { "ForAnyValue:StringLikeIfExists": { "aws:TagKeys": "team*" } } })));
+});

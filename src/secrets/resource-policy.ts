@@ -1,8 +1,9 @@
 // Static checks on a secret's resource policy: the grammar PutResourcePolicy insists on, the
 // "broad access" test behind BlockPublicPolicy, and the report ValidateResourcePolicy returns.
-// Evaluation of the policy against a caller belongs to IAM, not here.
+// Evaluation of the policy against a caller is the policy engine's (src/policy, src/authz).
 
 import { ServiceError, validation } from "../edge/service-error.js";
+import { parsePolicy as parseForEvaluation } from "../policy/parse-policy.js";
 
 export const MAX_POLICY_LENGTH = 20480;
 export const POLICY_VERSIONS = ["2012-10-17", "2008-10-17"];
@@ -163,7 +164,18 @@ function isNegatedBoundary(condition: Conditions): boolean {
 const syntaxError = (message = MSG_SYNTAX_ERROR) => new ServiceError("MalformedPolicyDocumentException", message);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/**
+ * The statements of a policy Secrets Manager accepts, and which the policy engine can then evaluate
+ * on every request: what the engine cannot read (an unknown condition operator, say) is refused
+ * here as a syntax error rather than stored and silently ignored.
+ */
 function parsePolicy(policy: string): Statement[] {
+  const statements = parseGrammar(policy);
+  if (!parseForEvaluation(policy, "resource").ok) throw syntaxError();
+  return statements;
+}
+
+function parseGrammar(policy: string): Statement[] {
   if (policy.length > MAX_POLICY_LENGTH) {
     throw validation(
       `1 validation error detected: Value '${policy}' at 'resourcePolicy' failed to satisfy constraint: Member must have length less than or equal to ${MAX_POLICY_LENGTH}`,
