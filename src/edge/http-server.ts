@@ -11,7 +11,9 @@ import { ServiceError } from "./service-error.js";
 import { JSON_CONTENT_TYPE, operationOf, parseJsonBody, serializeError, serializeOutput, type JsonService } from "./aws-json.js";
 import { makeAuthenticator, type AuthMode } from "./authenticate.js";
 import { REST_JSON_CONTENT_TYPE, answerRestJson, makeRestRouter, restJsonInternalError, serializeRestJsonError, type RestJsonService } from "./rest-json.js";
-import { restJsonServices } from "./services.js";
+import { queryServices, restJsonServices } from "./services.js";
+import { answerQuery, isQueryRequest, queryErrorResponse } from "./aws-query.js";
+import { XML_CONTENT_TYPE } from "./aws-query-xml.js";
 import { handlePeerRequest, isPeerPath } from "./peer-routes.js";
 import { makeDispatcher } from "./dispatch.js";
 import { validateInput } from "./validate.js";
@@ -156,6 +158,18 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       return reply(res, 200, requestId, answer, REST_JSON_CONTENT_TYPE);
     }
 
+    // The query protocol (IAM, STS): a form POST naming its Action.
+    if (isQueryRequest(req.method, req.headers["content-type"], req.headers["x-amz-target"] as string | undefined)) {
+      const signed = { method: req.method!, path, query, headers: req.headersDistinct, body };
+      const answer = await answerQuery({ signed, requestId }, {
+        services: queryServices,
+        authenticate: (signingName) => authenticate(signed, signingName, { global: true }),
+        operations: (signingName) => opts.host.globalServices[signingName],
+        dispatch: (d) => dispatch({ ...d, access: opts.host.globalAccess[d.service.signingName], region: opts.host.homeRegionOf(d.caller.node.info.partition), ...requestFacts(req, requestId) }),
+      });
+      return reply(res, 200, requestId, answer, XML_CONTENT_TYPE);
+    }
+
     // AWS JSON 1.1. The order of the checks is AWS's: method, content type, body, operation, then the signature.
     if (req.method !== "POST") throw cannotAuthorize();
     const target = String(req.headers["x-amz-target"] ?? "");
@@ -200,6 +214,7 @@ export function createEdgeServer(opts: EdgeOptions): Server {
     const target = String(req.headers["x-amz-target"] ?? "");
     const model = opts.services.find((s) => operationOf(s, target) !== undefined)?.model;
     const rest = restRouteOf((req.url ?? "/").split("?", 1)[0]!);
+    const query = !rest && isQueryRequest(req.method, req.headers["content-type"], req.headers["x-amz-target"] as string | undefined);
     handle(req, res, requestId).catch((e: unknown) => {
       if (res.headersSent) return res.destroy();
       if (e instanceof FrontEndRefusal) return reply(res, e.status, requestId, e.body, null);
@@ -210,6 +225,10 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       if (rest) {
         const answer = serializeRestJsonError(e instanceof ServiceError ? e : restJsonInternalError());
         return reply(res, answer.status, requestId, answer.body, REST_JSON_CONTENT_TYPE, answer.headers);
+      }
+      if (query) {
+        const answer = queryErrorResponse(e, queryServices[0]!.model, requestId);
+        return reply(res, answer.status, requestId, answer.body, XML_CONTENT_TYPE);
       }
       const error = e instanceof ServiceError ? e : new ServiceError("InternalServiceError", "An error occurred on the server side.", 500);
       reply(res, error.status, requestId, serializeError(model, error));

@@ -175,6 +175,8 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
     accessKeys(accountId: string, userName?: string): AccessKeyRecord[] {
       return [...keys.values()].map((k) => k.record).filter((r) => r.accountId === accountId && (userName === undefined || r.userName === userName));
     },
+    /** a stored key and its secret, active or not (IAM's UpdateAccessKey rewrites the record) */
+    storedKey: (accessKeyId: string): ActiveKey | undefined => keys.get(accessKeyId),
     accounts: () => list(undefined, "account"),
     hasAccount: (accountId: string) => get(accountId, "account", accountId) !== undefined,
     /** an account and its root access key, in one change */

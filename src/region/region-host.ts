@@ -17,6 +17,8 @@ import { makeAccountService } from "../account/account-service.js";
 import type { OperationTable } from "./call-context.js";
 import type { AccessDescriber } from "../authz/access-request.js";
 import { describeAccountAccess } from "../account/account-access.js";
+import { makeIamService } from "../iam/iam-service.js";
+import { makeStsService } from "../sts/sts-service.js";
 import type { Seal } from "../seal/seal.js";
 import type { Clock } from "../util/clock.js";
 import { openRegionNode, type RegionNode } from "./region-node.js";
@@ -109,6 +111,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   });
   await optIns.resume();
   const account = makeAccountService({ optIns });
+  const [iam, sts] = [makeIamService({ identity, clock: opts.clock }), makeStsService({ identity, sessions, clock: opts.clock })];
 
   // Deletion windows and key rotations that came due while the process was down are handled at
   // start, then once a minute.
@@ -137,8 +140,8 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     async isEnabled(accountId, region) {
       return nodes.has(region) && optIns.isEnabled(accountId, region);
     },
-    globalServices: { account: account.operations },
-    globalAccess: { account: describeAccountAccess },
+    globalServices: { account: account.operations, iam: iam.operations, sts: sts.operations },
+    globalAccess: { account: describeAccountAccess, iam: iam.access, sts: sts.access },
     homeRegionOf: (partition) => homeOf(partition)?.info.name ?? partition,
     settleRegionOptIns: () => optIns.settle(),
     async reset() {

@@ -1,0 +1,56 @@
+// IAM's calls as the policy engine sees them: iam:<Operation> on the user, group, role or managed
+// policy the input names (arn:<partition>:iam::<account>:user/<path><name>), the caller itself for
+// the calls that default to it (GetUser, the access-key calls), "*" for the account-wide lists.
+// Condition keys: aws:RequestTag/* and aws:TagKeys for tagging, iam:PolicyARN for attaching, and
+// the tags of an existing user or role as aws:ResourceTag/* (and iam:ResourceTag/*).
+
+import { requestTagKeys, resourceTagKeys, type AccessDescriber, type AccessRequest } from "../authz/access-request.js";
+import type { ContextValue } from "../policy/policy-types.js";
+import type { CallContext } from "../region/call-context.js";
+import { entityArn, findEntity, type IamDeps } from "./iam-common.js";
+
+/** Account-wide lists: they name no resource. */
+const UNSCOPED = new Set(["ListUsers", "ListRoles", "ListGroups", "ListPolicies", "GetAccountSummary", "ListAccountAliases"]);
+
+interface IamInput {
+  UserName?: string;
+  GroupName?: string;
+  RoleName?: string;
+  PolicyArn?: string;
+  PolicyName?: string;
+  AccessKeyId?: string;
+  Path?: string;
+  Tags?: { Key?: string; Value?: string }[];
+  TagKeys?: string[];
+}
+
+export function makeIamAccess(deps: IamDeps): AccessDescriber {
+  return async (ctx: CallContext, operation: string, input: IamInput | undefined) => {
+    const i = input ?? {};
+    const dir = deps.identity.partition(ctx.partition);
+    const conditions: Record<string, ContextValue | undefined> = {};
+    const request = (resource: string): AccessRequest[] => [{ action: `iam:${operation}`, resource, resourceAccount: ctx.accountId, conditions }];
+
+    if (i.Tags !== undefined || i.TagKeys !== undefined) Object.assign(conditions, requestTagKeys(i.Tags, i.TagKeys));
+    if (/^(Attach|Detach)(User|Group|Role)Policy$/.test(operation) && i.PolicyArn !== undefined) conditions["iam:PolicyARN"] = i.PolicyArn;
+    if (UNSCOPED.has(operation)) return request("*");
+
+    /** An entity's ARN: the existing one's (its path included), else the one the input would create. */
+    const named = (kind: "user" | "group" | "role", name: string) => {
+      const found = dir && findEntity(dir, ctx.accountId, kind, name);
+      if (found && "tags" in found) Object.assign(conditions, resourceTagKeys("iam", found.tags));
+      return found?.arn ?? entityArn(ctx, kind, i.Path ?? "/", name);
+    };
+    if (i.RoleName !== undefined) return request(named("role", i.RoleName));
+    if (i.GroupName !== undefined) return request(named("group", i.GroupName));
+    if (i.UserName !== undefined) return request(named("user", i.UserName));
+    if (i.PolicyArn !== undefined) return request(i.PolicyArn);
+    if (operation === "CreatePolicy" && i.PolicyName !== undefined) return request(entityArn(ctx, "policy", i.Path ?? "/", i.PolicyName));
+    if (operation === "GetAccessKeyLastUsed" && i.AccessKeyId !== undefined) {
+      const key = dir?.storedKey(i.AccessKeyId)?.record;
+      if (key && key.accountId === ctx.accountId) return request(key.principalArn);
+    }
+    // GetUser, CreateAccessKey, ListAccessKeys … without a name act on the caller.
+    return request(ctx.principal?.arn ?? ctx.principalArn);
+  };
+}

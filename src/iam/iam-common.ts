@@ -1,0 +1,158 @@
+// What IAM's operations share: the partition directory of the call, lookups by name (IAM names
+// are unique and found regardless of case), ARNs, policy document checks, list pages, and the
+// output structures of the IAM model (User, Group, Role, Policy).
+
+import type { IdentityDirectory, PartitionDirectory } from "../identity/directory.js";
+import type { IamEntityOf, IamGroup, IamManagedPolicy, IamRole, IamTag, IamUser } from "../identity/identity-types.js";
+import { parsePolicy } from "../policy/parse-policy.js";
+import type { PolicyKind } from "../policy/policy-types.js";
+import type { CallContext } from "../region/call-context.js";
+import type { Clock } from "../util/clock.js";
+import { entityNotFound, limitExceeded, permissionsBoundaryUnsupported, validationError, type EntityKind } from "./iam-errors.js";
+
+export interface IamDeps {
+  identity: Pick<IdentityDirectory, "partition">;
+  clock: Clock;
+}
+
+export function directoryOf(deps: IamDeps, ctx: CallContext): PartitionDirectory {
+  const dir = deps.identity.partition(ctx.partition);
+  if (!dir) throw new Error(`no identity directory for partition ${ctx.partition}`);
+  return dir;
+}
+
+type NamedKind = EntityKind | "policy";
+
+/** The entity of this name, found as IAM finds it: the exact name, else the name in another case. */
+export function findEntity<K extends NamedKind>(dir: PartitionDirectory, accountId: string, kind: K, name: string): IamEntityOf<K> | undefined {
+  const exact = dir.get(accountId, kind, name);
+  if (exact) return exact;
+  const lower = name.toLowerCase();
+  return dir.list(accountId, kind).find((e) => (e as { name: string }).name.toLowerCase() === lower);
+}
+
+export function requireEntity<K extends EntityKind>(dir: PartitionDirectory, accountId: string, kind: K, name: string): IamEntityOf<K> {
+  const found = findEntity(dir, accountId, kind, name);
+  if (!found) throw entityNotFound(kind, name);
+  return found;
+}
+
+export const entityArn = (ctx: Pick<CallContext, "partition" | "accountId">, kind: NamedKind, path: string, name: string) =>
+  `arn:${ctx.partition}:iam::${ctx.accountId}:${kind}${path}${name}`;
+
+export const asDate = (ms: number) => new Date(ms);
+
+/** IAM returns policy documents URL-encoded (RFC 3986), as botocore and the AWS CLI expect. */
+export const encodeDocument = (text: string) => encodeURIComponent(text);
+
+/** Permissions boundaries are not evaluated here, so none is accepted rather than silently ignored. */
+export function refuseBoundary(input: { PermissionsBoundary?: string }): void {
+  if (input.PermissionsBoundary !== undefined) throw permissionsBoundaryUnsupported();
+}
+
+/** Size as IAM counts it: white space is not counted. */
+export const policySize = (text: string) => text.replace(/\s/g, "").length;
+
+/** A policy document checked for IAM: its size (LimitExceeded with `tooLarge`), then its grammar. */
+export function checkDocument(text: string, kind: PolicyKind, limit: number, tooLarge: () => Error): void {
+  if (policySize(text) > limit) throw tooLarge();
+  const parsed = parsePolicy(text, kind);
+  if (!parsed.ok) throw parsed.error;
+}
+
+export const MAX_TAGS = 50;
+
+/** Tags after a TagUser/TagRole: same keys replaced, new keys added, at most fifty. */
+export function mergeTags(current: IamTag[], added: IamTag[], limitName: string): IamTag[] {
+  // Tag keys are case-insensitive in IAM: "Team" replaces "team".
+  const byKey = new Map(current.map((t) => [t.Key.toLowerCase(), t]));
+  for (const t of added) byKey.set(t.Key.toLowerCase(), { Key: t.Key, Value: t.Value });
+  if (byKey.size > MAX_TAGS) throw limitExceeded(`Cannot exceed quota for ${limitName}: ${MAX_TAGS}`);
+  return [...byKey.values()];
+}
+
+export function tagsOf(input: { Tags?: { Key: string; Value: string }[] }, limitName: string): IamTag[] {
+  const tags = input.Tags ?? [];
+  const keys = new Set(tags.map((t) => t.Key.toLowerCase()));
+  if (keys.size !== tags.length) throw invalidDuplicateTags();
+  return mergeTags([], tags, limitName);
+}
+
+const invalidDuplicateTags = () => validationError("Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+
+// ---- pages: Marker and MaxItems ----
+
+export interface PageInput {
+  Marker?: string;
+  MaxItems?: number;
+}
+
+/** One page of items sorted by `keyOf`; the Marker is the key of the next item, opaque to callers. */
+export function page<T>(items: T[], input: PageInput, keyOf: (item: T) => string) {
+  const sorted = [...items].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+  let start = 0;
+  if (input.Marker !== undefined) {
+    const after = Buffer.from(input.Marker, "base64url").toString("utf8");
+    start = sorted.findIndex((item) => keyOf(item) >= after);
+    if (start < 0) start = sorted.length;
+  }
+  const max = input.MaxItems ?? 100;
+  const slice = sorted.slice(start, start + max);
+  const next = sorted[start + max];
+  return next === undefined
+    ? { items: slice, IsTruncated: false }
+    : { items: slice, IsTruncated: true, Marker: Buffer.from(keyOf(next), "utf8").toString("base64url") };
+}
+
+export const byPathPrefix = (prefix: string | undefined) => (e: { path: string }) => prefix === undefined || e.path.startsWith(prefix);
+
+// ---- output structures ----
+
+const withTags = (tags: IamTag[]) => (tags.length > 0 ? { Tags: tags } : {});
+
+export function userOut(u: IamUser, tags = true) {
+  return { Path: u.path, UserName: u.name, UserId: u.id, Arn: u.arn, CreateDate: asDate(u.createDate), ...(tags ? withTags(u.tags) : {}) };
+}
+
+export function groupOut(g: IamGroup) {
+  return { Path: g.path, GroupName: g.name, GroupId: g.id, Arn: g.arn, CreateDate: asDate(g.createDate) };
+}
+
+export function roleOut(r: IamRole, detail: "create" | "get" | "list") {
+  return {
+    Path: r.path,
+    RoleName: r.name,
+    RoleId: r.id,
+    Arn: r.arn,
+    CreateDate: asDate(r.createDate),
+    AssumeRolePolicyDocument: encodeDocument(r.assumeRolePolicyDocument),
+    ...(r.description !== undefined ? { Description: r.description } : {}),
+    ...(detail !== "create" ? { MaxSessionDuration: r.maxSessionDuration } : {}),
+    ...(detail !== "list" ? withTags(r.tags) : {}),
+    ...(detail === "get" ? { RoleLastUsed: {} } : {}),
+  };
+}
+
+/** How many users, groups and roles have the policy attached. */
+export function attachmentCount(dir: PartitionDirectory, accountId: string, arn: string): number {
+  let n = 0;
+  for (const kind of ["user", "group", "role"] as const) for (const e of dir.list(accountId, kind)) if (e.attachedPolicies.includes(arn)) n++;
+  return n;
+}
+
+export function policyOut(p: IamManagedPolicy, attachments: number, tags = true) {
+  return {
+    PolicyName: p.name,
+    PolicyId: p.id,
+    Arn: p.arn,
+    Path: p.path,
+    DefaultVersionId: p.defaultVersionId,
+    AttachmentCount: attachments,
+    PermissionsBoundaryUsageCount: 0,
+    IsAttachable: true,
+    ...(p.description !== undefined ? { Description: p.description } : {}),
+    CreateDate: asDate(p.createDate),
+    UpdateDate: asDate(p.updateDate),
+    ...(tags ? withTags(p.tags) : {}),
+  };
+}

@@ -1,0 +1,31 @@
+// The IAM API (query protocol, signing name `iam`): a global service answered for the caller's
+// partition from its home Region, over the partition's identity directory. Operations are split by
+// entity in ops/; iam-access.ts describes each call to the policy engine.
+
+import type { OperationTable } from "../region/call-context.js";
+import type { IamDeps } from "./iam-common.js";
+import { makeIamAccess } from "./iam-access.js";
+import { userOperations } from "./ops/users.js";
+import { groupOperations } from "./ops/groups.js";
+import { roleOperations } from "./ops/roles.js";
+import { accessKeyOperations } from "./ops/access-keys.js";
+import { policyOperations } from "./ops/policies.js";
+import { inlinePolicyOperations } from "./ops/inline.js";
+import { attachedPolicyOperations } from "./ops/attach.js";
+import { entityTagOperations } from "./ops/tags.js";
+
+export function makeIamService(deps: IamDeps) {
+  const operations: OperationTable = {
+    ...userOperations(deps),
+    ...groupOperations(deps),
+    ...roleOperations(deps),
+    ...accessKeyOperations(deps),
+    ...policyOperations(deps),
+    ...inlinePolicyOperations(deps),
+    ...attachedPolicyOperations(deps),
+    ...entityTagOperations(deps),
+  };
+  return { operations, access: makeIamAccess(deps) };
+}
+
+export type IamService = ReturnType<typeof makeIamService>;

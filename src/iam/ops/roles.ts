@@ -1,0 +1,111 @@
+// IAM roles: CreateRole with its trust policy (AssumeRolePolicyDocument, checked as a trust policy),
+// GetRole, ListRoles, UpdateRole, UpdateAssumeRolePolicy, DeleteRole. STS AssumeRole reads them.
+
+import { newIamId } from "../../identity/directory.js";
+import type { IamRole } from "../../identity/identity-types.js";
+import type { OperationTable } from "../../region/call-context.js";
+import { deleteConflict, entityExists, quota } from "../iam-errors.js";
+import {
+  byPathPrefix,
+  checkDocument,
+  directoryOf,
+  entityArn,
+  findEntity,
+  page,
+  refuseBoundary,
+  requireEntity,
+  roleOut,
+  tagsOf,
+  type IamDeps,
+  type PageInput,
+} from "../iam-common.js";
+
+/** IAM's quota on a trust policy, white space not counted. */
+const TRUST_POLICY_SIZE = 2048;
+export const DEFAULT_MAX_SESSION_DURATION = 3600;
+
+const checkTrust = (text: string) => checkDocument(text, "trust", TRUST_POLICY_SIZE, () => quota("ACLSizePerRole", TRUST_POLICY_SIZE));
+
+interface CreateRoleInput {
+  RoleName: string;
+  Path?: string;
+  AssumeRolePolicyDocument: string;
+  Description?: string;
+  MaxSessionDuration?: number;
+  PermissionsBoundary?: string;
+  Tags?: { Key: string; Value: string }[];
+}
+
+export function roleOperations(deps: IamDeps): OperationTable {
+  return {
+    async CreateRole(ctx, input: CreateRoleInput) {
+      refuseBoundary(input);
+      checkTrust(input.AssumeRolePolicyDocument);
+      const tags = tagsOf(input, "TagsPerRole");
+      const dir = directoryOf(deps, ctx);
+      return dir.change(() => {
+        if (findEntity(dir, ctx.accountId, "role", input.RoleName)) throw entityExists("role", input.RoleName);
+        const path = input.Path ?? "/";
+        const role: IamRole = {
+          kind: "role",
+          accountId: ctx.accountId,
+          name: input.RoleName,
+          path,
+          id: newIamId("AROA"),
+          arn: entityArn(ctx, "role", path, input.RoleName),
+          createDate: deps.clock.now(),
+          inlinePolicies: {},
+          attachedPolicies: [],
+          tags,
+          assumeRolePolicyDocument: input.AssumeRolePolicyDocument,
+          maxSessionDuration: input.MaxSessionDuration ?? DEFAULT_MAX_SESSION_DURATION,
+          ...(input.Description !== undefined ? { description: input.Description } : {}),
+        };
+        return { change: { put: [role] }, result: { Role: roleOut(role, "create") } };
+      });
+    },
+
+    async GetRole(ctx, input: { RoleName: string }) {
+      return { Role: roleOut(requireEntity(directoryOf(deps, ctx), ctx.accountId, "role", input.RoleName), "get") };
+    },
+
+    async ListRoles(ctx, input: PageInput & { PathPrefix?: string }) {
+      const dir = directoryOf(deps, ctx);
+      const roles = dir.list(ctx.accountId, "role").filter(byPathPrefix(input.PathPrefix));
+      const { items, ...rest } = page(roles, input, (r) => r.name.toLowerCase());
+      return { Roles: items.map((r) => roleOut(r, "list")), ...rest };
+    },
+
+    async UpdateRole(ctx, input: { RoleName: string; Description?: string; MaxSessionDuration?: number }) {
+      const dir = directoryOf(deps, ctx);
+      return dir.change(() => {
+        const role = requireEntity(dir, ctx.accountId, "role", input.RoleName);
+        const updated: IamRole = {
+          ...role,
+          ...(input.Description !== undefined ? { description: input.Description } : {}),
+          ...(input.MaxSessionDuration !== undefined ? { maxSessionDuration: input.MaxSessionDuration } : {}),
+        };
+        return { change: { put: [updated] }, result: {} };
+      });
+    },
+
+    async UpdateAssumeRolePolicy(ctx, input: { RoleName: string; PolicyDocument: string }) {
+      checkTrust(input.PolicyDocument);
+      const dir = directoryOf(deps, ctx);
+      return dir.change(() => {
+        const role = requireEntity(dir, ctx.accountId, "role", input.RoleName);
+        return { change: { put: [{ ...role, assumeRolePolicyDocument: input.PolicyDocument }] }, result: {} };
+      });
+    },
+
+    async DeleteRole(ctx, input: { RoleName: string }) {
+      const dir = directoryOf(deps, ctx);
+      return dir.change(() => {
+        const role = requireEntity(dir, ctx.accountId, "role", input.RoleName);
+        if (Object.keys(role.inlinePolicies).length > 0) throw deleteConflict("Cannot delete entity, must delete policies first.");
+        if (role.attachedPolicies.length > 0) throw deleteConflict("Cannot delete entity, must detach all policies first.");
+        return { change: { remove: [role] }, result: {} };
+      });
+    },
+  };
+}

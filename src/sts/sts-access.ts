@@ -1,0 +1,60 @@
+// STS calls as the policy engine sees them. AssumeRole is sts:AssumeRole on the role, decided with
+// the role's trust policy as the resource policy (sts:TagSession too when session tags are passed);
+// GetCallerIdentity and GetSessionToken need no permission, as on AWS.
+
+import { requestTagKeys, type AccessDescriber, type AccessRequest } from "../authz/access-request.js";
+import type { IdentityDirectory } from "../identity/directory.js";
+import { parsePolicy } from "../policy/parse-policy.js";
+import type { PolicyDocument, ResourcePolicyInput } from "../policy/policy-types.js";
+import type { IamRole } from "../identity/identity-types.js";
+import { parseArn } from "../util/arn.js";
+
+export interface AssumeRoleInput {
+  RoleArn: string;
+  RoleSessionName: string;
+  DurationSeconds?: number;
+  ExternalId?: string;
+  Policy?: string;
+  PolicyArns?: { arn?: string }[];
+  Tags?: { Key: string; Value: string }[];
+}
+
+/** The role an ARN names in the partition (its path is not compared), or undefined. */
+export function roleOfArn(identity: Pick<IdentityDirectory, "partition">, partition: string, roleArn: string): IamRole | undefined {
+  const arn = parseArn(roleArn);
+  if (!arn || arn.partition !== partition || arn.service !== "iam" || !arn.resource.startsWith("role/")) return undefined;
+  return identity.partition(partition)?.get(arn.accountId, "role", roleArn.slice(roleArn.lastIndexOf("/") + 1));
+}
+
+/**
+ * A trust policy for the evaluator. Trust policies name no Resource (the role is implied), so each
+ * statement gets Resource "*"; they are read like a KMS key policy: the principal named allows by
+ * itself, the account named delegates to the caller's IAM policies. No role: a policy allowing nothing.
+ */
+function trustPolicy(role: IamRole | undefined, roleArn: string): ResourcePolicyInput {
+  const parsed = role && parsePolicy(role.assumeRolePolicyDocument, "trust");
+  const document: PolicyDocument = parsed?.ok
+    ? { ...parsed.policy, statements: parsed.policy.statements.map((s) => (s.resource || s.notResource ? s : { ...s, resource: ["*"] })) }
+    : { version: "2012-10-17", statements: [] };
+  return { policyId: role?.arn ?? roleArn, document, kind: "kms-key" };
+}
+
+export function makeStsAccess(identity: Pick<IdentityDirectory, "partition">): AccessDescriber {
+  return async (ctx, operation, input: AssumeRoleInput | undefined) => {
+    if (operation !== "AssumeRole" || !input) return [];
+    const role = roleOfArn(identity, ctx.partition, input.RoleArn);
+    const resource = role?.arn ?? input.RoleArn;
+    const resourceAccount = role?.accountId ?? parseArn(input.RoleArn)?.accountId ?? ctx.accountId;
+    const base: Omit<AccessRequest, "action"> = {
+      resource,
+      resourceAccount,
+      resourcePolicy: trustPolicy(role, input.RoleArn),
+      conditions: {
+        "sts:RoleSessionName": input.RoleSessionName,
+        ...(input.ExternalId !== undefined ? { "sts:ExternalId": input.ExternalId } : {}),
+        ...(input.Tags ? requestTagKeys(input.Tags) : {}),
+      },
+    };
+    return input.Tags?.length ? [{ action: "sts:AssumeRole", ...base }, { action: "sts:TagSession", ...base }] : [{ action: "sts:AssumeRole", ...base }];
+  };
+}

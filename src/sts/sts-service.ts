@@ -1,0 +1,98 @@
+// The STS API (query protocol, signing name `sts`): GetCallerIdentity, AssumeRole (the trust policy
+// is decided by the policy engine before the operation runs, see sts-access.ts) and GetSessionToken.
+// Temporary credentials are sealed session tokens (identity/sessions.ts) that SigV4 accepts until
+// they expire; nothing is stored.
+
+import type { IdentityDirectory } from "../identity/directory.js";
+import type { SessionTokens, IssuedSession } from "../identity/sessions.js";
+import type { RequestPrincipal } from "../policy/policy-types.js";
+import type { CallContext, OperationTable } from "../region/call-context.js";
+import type { Clock } from "../util/clock.js";
+import { accessDenied, validationError } from "../iam/iam-errors.js";
+import { makeStsAccess, roleOfArn, type AssumeRoleInput } from "./sts-access.js";
+
+export interface StsDeps {
+  identity: Pick<IdentityDirectory, "partition">;
+  sessions: Pick<Map<string, SessionTokens>, "get">;
+  clock: Clock;
+}
+
+const DEFAULT_ROLE_SESSION = 3600;
+/** A role session assuming another role (role chaining) lasts at most an hour. */
+const CHAINED_MAX = 3600;
+const DEFAULT_SESSION_TOKEN = 43_200;
+/** The root user's GetSessionToken sessions last at most an hour (longer requests get one hour). */
+const ROOT_SESSION_MAX = 3600;
+
+function principalOf(ctx: CallContext): RequestPrincipal {
+  return ctx.principal ?? { arn: ctx.principalArn, account: ctx.accountId, type: "Root", userId: ctx.accountId };
+}
+
+const credentialsOut = (s: IssuedSession) => ({
+  AccessKeyId: s.accessKeyId,
+  SecretAccessKey: s.secretAccessKey,
+  SessionToken: s.sessionToken,
+  Expiration: new Date(s.expiration),
+});
+
+export function makeStsService(deps: StsDeps) {
+  const sessionsOf = (ctx: CallContext) => {
+    const sessions = deps.sessions.get(ctx.partition);
+    if (!sessions) throw new Error(`no session sealer for partition ${ctx.partition}`);
+    return sessions;
+  };
+  /** Whole seconds, as STS gives Expiration. */
+  const startOfSecond = () => Math.floor(deps.clock.now() / 1000) * 1000;
+
+  const operations: OperationTable = {
+    async GetCallerIdentity(ctx) {
+      const p = principalOf(ctx);
+      return { UserId: p.userId ?? p.account, Account: p.account, Arn: p.arn };
+    },
+
+    async AssumeRole(ctx, input: AssumeRoleInput) {
+      const caller = principalOf(ctx);
+      if (caller.type === "Root") throw accessDenied("Roles may not be assumed by root accounts.");
+      if (input.Policy !== undefined || input.PolicyArns?.length) {
+        throw validationError("Meridian does not support session policies (Policy, PolicyArns): they would not be enforced.");
+      }
+      const role = roleOfArn(deps.identity, ctx.partition, input.RoleArn);
+      if (!role) throw accessDenied(`User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`);
+      const duration = input.DurationSeconds ?? DEFAULT_ROLE_SESSION;
+      if (caller.type === "AssumedRole" && duration > CHAINED_MAX) {
+        throw validationError("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
+      }
+      if (duration > role.maxSessionDuration) throw validationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+
+      const sessionArn = `arn:${ctx.partition}:sts::${role.accountId}:assumed-role/${role.name}/${input.RoleSessionName}`;
+      const assumedRoleId = `${role.id}:${input.RoleSessionName}`;
+      // Session tags win over the role's own tags of the same key.
+      const tags = Object.fromEntries([...role.tags, ...(input.Tags ?? [])].map((t) => [t.Key, t.Value]));
+      const now = startOfSecond();
+      const issued = sessionsOf(ctx).issue({
+        expiration: now + duration * 1000,
+        createdAt: deps.clock.now(),
+        principal: { arn: sessionArn, account: role.accountId, type: "AssumedRole", roleArn: role.arn, userId: assumedRoleId, tags },
+        issuer: { arn: role.arn, type: "Role", principalId: role.id },
+      });
+      return { Credentials: credentialsOut(issued), AssumedRoleUser: { AssumedRoleId: assumedRoleId, Arn: sessionArn } };
+    },
+
+    async GetSessionToken(ctx, input: { DurationSeconds?: number }) {
+      const caller = principalOf(ctx);
+      if (caller.type !== "User" && caller.type !== "Root") throw accessDenied("Cannot call GetSessionToken with session credentials");
+      let duration = input.DurationSeconds ?? DEFAULT_SESSION_TOKEN;
+      if (caller.type === "Root") duration = Math.min(duration, ROOT_SESSION_MAX);
+      const issued = sessionsOf(ctx).issue({
+        expiration: startOfSecond() + duration * 1000,
+        createdAt: deps.clock.now(),
+        principal: caller,
+        issuer: { arn: caller.arn, type: "User", principalId: caller.userId ?? caller.account },
+      });
+      return { Credentials: credentialsOut(issued) };
+    },
+  };
+  return { operations, access: makeStsAccess(deps.identity) };
+}
+
+export type StsService = ReturnType<typeof makeStsService>;
