@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { startServer } from "../server.js";
 import { status } from "./status.js";
 import { audit, AUDIT_USAGE } from "./audit.js";
+import { accounts } from "./accounts.js";
 import { makeSeal, readSealConfig } from "../seal/make-seal.js";
 import { defaultTopology, findRegion, type RegionInfo } from "../config/topology.js";
 import { loadTopologyFile } from "../config/topology-file.js";
@@ -17,6 +18,8 @@ Commands:
   serve     Start Meridian: every Region of the built-in topology, one SQLite store per Region.
   status    Replication lag and outbox depth per replica Region of a running Meridian
             (--endpoint <url>, default MERIDIAN_ENDPOINT or http://127.0.0.1:4566).
+  accounts  \`accounts create\`: a new account in a running Meridian, its root credentials printed once
+            (signed with a root key from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; --help for options).
   audit     The audit trail: every call in every Region, allowed or denied, as CloudTrail events,
             read from the data directory (no server needed; a running one may stay up).
 
@@ -170,6 +173,7 @@ async function main() {
     const { values } = parseArgs({ args: rest, options: { endpoint: { type: "string" } } });
     return void process.stdout.write(await status(values.endpoint ?? process.env.MERIDIAN_ENDPOINT ?? "http://127.0.0.1:4566"));
   }
+  if (command === "accounts") return void process.stdout.write(await accounts(rest, process.env));
   if (command === "audit") return audit(rest, process.env, (text) => void process.stdout.write(text));
   fail(`unknown command '${command}' (try --help)`);
 }

@@ -14,6 +14,7 @@ import { REST_JSON_CONTENT_TYPE, answerRestJson, makeRestRouter, restJsonInterna
 import { queryServices, restJsonServices } from "./services.js";
 import { answerQuery, isQueryRequest, queryErrorResponse } from "./aws-query.js";
 import { XML_CONTENT_TYPE } from "./aws-query-xml.js";
+import { createAccount, refuseNonRoot } from "../iam/create-account.js";
 import { handlePeerRequest, isPeerPath } from "./peer-routes.js";
 import { makeDispatcher } from "./dispatch.js";
 import { validateInput } from "./validate.js";
@@ -140,6 +141,12 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       if (opts.auth !== "permissive") throw new ServiceError("AccessDeniedException", "Reset is only available in permissive mode.", 403);
       await opts.host.reset();
       return reply(res, 200, requestId, "{}", "application/json");
+    }
+
+    if (req.method === "POST" && path === "/_meridian/accounts") {
+      const caller = await authenticate({ method: req.method, path, query, headers: req.headersDistinct, body }, "iam", { global: true });
+      refuseNonRoot(caller.principal);
+      return reply(res, 200, requestId, JSON.stringify(await createAccount(opts.host.identity)), "application/json");
     }
 
     if (req.method === "POST" && isPeerPath(path)) {
