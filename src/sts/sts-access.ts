@@ -41,7 +41,8 @@ function trustPolicy(role: IamRole | undefined, roleArn: string): ResourcePolicy
 
 export function makeStsAccess(identity: Pick<IdentityDirectory, "partition">): AccessDescriber {
   return async (ctx, operation, input: AssumeRoleInput | undefined) => {
-    if (operation !== "AssumeRole" || !input) return [];
+    // The root user is refused by the operation itself, before any trust policy is read.
+    if (operation !== "AssumeRole" || !input || ctx.principal?.type === "Root") return [];
     const role = roleOfArn(identity, ctx.partition, input.RoleArn);
     const resource = role?.arn ?? input.RoleArn;
     const resourceAccount = role?.accountId ?? parseArn(input.RoleArn)?.accountId ?? ctx.accountId;
