@@ -1,9 +1,10 @@
-// `npm run bench [-- get-secret-value|kms|replication|rss]`: the figures BENCHMARKS.md keeps.
+// `npm run bench [-- get-secret-value|kms|replication|rss|policy]`: the figures BENCHMARKS.md keeps.
 //   get-secret-value: GetSecretValue throughput and p50/p99 with 50 connections against one Region,
 //                     and a bare node:http server answering a same-sized body in the same run.
 //   kms:              Encrypt, Decrypt, GenerateDataKey; GetSecretValue under a customer key vs the default key.
 //   replication:      lag under 200 writes/s to two replicas in both shapes; drain after an outage.
 //   rss:              the server's resident memory after creating 100,000 secrets.
+//   policy:           GetSecretValue as the admin vs as a user with a ten-statement conditional policy.
 // Servers run as child processes on 127.0.0.1; every load stops by itself.
 
 import { readFileSync } from "node:fs";
@@ -12,6 +13,7 @@ import autocannon from "autocannon";
 import { signJson } from "./signed-request.js";
 import { ADMIN, benchDir, call, startChild, startMeridian } from "./bench-support.js";
 import { replicationBench } from "./replication.js";
+import { policyBench } from "./policy.js";
 
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
@@ -127,6 +129,7 @@ const benches: Record<string, () => Promise<void>> = {
   kms: kmsBench,
   replication: replicationBench,
   rss: rssBench,
+  policy: policyBench,
 };
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 for (const name of chosen.length ? chosen : Object.keys(benches)) {

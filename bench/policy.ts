@@ -1,0 +1,79 @@
+// `npm run bench -- policy`: what the policy engine costs GetSecretValue. The same secret is read
+// by the account's admin (the root: no identity policies to evaluate) and by an IAM user whose
+// inline policy has ten statements with conditions, all of which the engine must look at. Loads
+// alternate admin, user, admin, user so that drift of the machine touches both alike.
+
+import autocannon from "autocannon";
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from "@aws-sdk/client-iam";
+import { signJson } from "./signed-request.js";
+import { ADMIN, call, startMeridian } from "./bench-support.js";
+
+const CONNECTIONS = 50;
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+
+/** Ten statements, each with a condition; the allow that grants is the last one. */
+export function tenStatementPolicy(accountId: string) {
+  const secretArn = `arn:aws:secretsmanager:*:${accountId}:secret:bench/*`;
+  const statements: object[] = [
+    { Sid: "DenyOutsideHours", Effect: "Deny", Action: "secretsmanager:*", Resource: "*", Condition: { DateLessThan: { "aws:CurrentTime": "2001-01-01T00:00:00Z" } } },
+    { Sid: "DenyRed", Effect: "Deny", Action: "secretsmanager:GetSecretValue", Resource: "*", Condition: { StringEquals: { "secretsmanager:ResourceTag/team": "red" } } },
+    { Sid: "DenyForeignNetworks", Effect: "Deny", Action: "secretsmanager:*", Resource: "*", Condition: { NotIpAddress: { "aws:SourceIp": ["127.0.0.0/8", "10.0.0.0/8"] } } },
+    { Sid: "DenyOtherRegions", Effect: "Deny", Action: "secretsmanager:*", Resource: "*", Condition: { StringNotLike: { "aws:RequestedRegion": ["us-*", "eu-*"] } } },
+    { Sid: "DenyPrevious", Effect: "Deny", Action: "secretsmanager:GetSecretValue", Resource: "*", Condition: { StringEquals: { "secretsmanager:VersionStage": "AWSPREVIOUS" } } },
+    { Sid: "AllowDescribe", Effect: "Allow", Action: "secretsmanager:DescribeSecret", Resource: secretArn, Condition: { StringEquals: { "aws:ResourceTag/team": "blue" } } },
+    { Sid: "AllowList", Effect: "Allow", Action: "secretsmanager:ListSecrets", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
+    { Sid: "AllowTagging", Effect: "Allow", Action: ["secretsmanager:TagResource"], Resource: secretArn, Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": ["team", "env"] } } },
+    { Sid: "AllowPrimaryOnly", Effect: "Allow", Action: "secretsmanager:PutSecretValue", Resource: secretArn, Condition: { StringEquals: { "secretsmanager:SecretPrimaryRegion": "us-east-1" } } },
+    { Sid: "AllowBlueReads", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretArn, Condition: { StringEquals: { "secretsmanager:ResourceTag/team": "blue" }, DateGreaterThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } } },
+  ];
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+function load(url: string, headers: Record<string, string>, body: string, duration = DURATION_S) {
+  return autocannon({ url, method: "POST", headers, body, connections: CONNECTIONS, duration });
+}
+
+export async function policyBench() {
+  const meridian = await startMeridian();
+  try {
+    await call(meridian.url, "CreateSecret", {
+      Name: "bench/blue",
+      SecretString: JSON.stringify({ username: "app", password: "x".repeat(200) }),
+      Tags: [{ Key: "team", Value: "blue" }],
+      ClientRequestToken: "00000000-0000-4000-8000-000000000021",
+    });
+    const iam = new IAMClient({ endpoint: meridian.url, region: "us-east-1", credentials: ADMIN, maxAttempts: 1 });
+    await iam.send(new CreateUserCommand({ UserName: "bench-reader" }));
+    const accountId = "000000000000";
+    await iam.send(new PutUserPolicyCommand({ UserName: "bench-reader", PolicyName: "ten-statements", PolicyDocument: JSON.stringify(tenStatementPolicy(accountId)) }));
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: "bench-reader" }))).AccessKey!;
+    iam.destroy();
+    const user = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
+
+    const input = { SecretId: "bench/blue" };
+    const asAdmin = await signJson(meridian.url, "us-east-1", ADMIN, "secretsmanager.GetSecretValue", input);
+    const asUser = await signJson(meridian.url, "us-east-1", user, "secretsmanager.GetSecretValue", input);
+    const check = await fetch(meridian.url, { method: "POST", headers: asUser.headers, body: asUser.body });
+    if (!check.ok) throw new Error(`the user cannot read the secret: ${check.status} ${await check.text()}`);
+
+    await load(meridian.url, asAdmin.headers, asAdmin.body, 3); // warm-up
+    await load(meridian.url, asUser.headers, asUser.body, 3);
+    const admin: autocannon.Result[] = [];
+    const users: autocannon.Result[] = [];
+    for (let round = 0; round < 2; round++) {
+      admin.push(await load(meridian.url, asAdmin.headers, asAdmin.body));
+      users.push(await load(meridian.url, asUser.headers, asUser.body));
+    }
+    const mean = (rs: autocannon.Result[]) => rs.reduce((n, r) => n + r.requests.average, 0) / rs.length;
+    const errors = (rs: autocannon.Result[]) => rs.reduce((n, r) => n + r.non2xx + r.errors, 0);
+    const a = mean(admin);
+    const u = mean(users);
+    console.log(`\nGetSecretValue as the admin vs as a user with a ten-statement conditional policy, ${CONNECTIONS} connections, 2 × ${DURATION_S} s each, alternating`);
+    console.log("| caller | requests/s | p50 ms | p99 ms | errors |\n| --- | --- | --- | --- | --- |");
+    console.log(`| admin (account root) | ${a.toFixed(0)} | ${admin.at(-1)!.latency.p50} | ${admin.at(-1)!.latency.p99} | ${errors(admin)} |`);
+    console.log(`| IAM user, 10 statements with conditions | ${u.toFixed(0)} | ${users.at(-1)!.latency.p50} | ${users.at(-1)!.latency.p99} | ${errors(users)} |`);
+    console.log(`evaluator cost: ${(((a - u) / a) * 100).toFixed(1)} % of the admin's throughput`);
+  } finally {
+    await meridian.stop();
+  }
+}
