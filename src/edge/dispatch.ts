@@ -62,6 +62,7 @@ export function makeDispatcher(deps: DispatcherDeps) {
       requestId: d.requestId,
       principalArn: caller.principal.arn,
       principal: caller.principal,
+      temporary: caller.session !== undefined,
       isAllowed: (request) => decide(caller.principal, identityPolicies(), request, facts).decision === "Allow",
     };
     let output: Record<string, unknown> | undefined;

@@ -32,6 +32,7 @@ const keyPolicy = (...statements: object[]) => resourcePolicy("secret-policy", d
 const p1 = (...statements: object[]) => policy("p1", doc(...statements));
 const defaultKeyStatement = { Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" };
 const KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/Deployer`;
 const teamBlue = policy("team-blue", doc({
   Sid: "ReadBlue", Effect: "Allow", Action: GET, Resource: "*",
   Condition: { StringEquals: { "secretsmanager:ResourceTag/team": "blue" } },
@@ -138,6 +139,22 @@ const rows: Row[] = [
   { name: "team=blue with a Region deny: aws:RequestedRegion outside the allowed list",
     identity: [teamBlue, policy("regions", doc({ Sid: "OnlyUs", Effect: "Deny", Action: "*", Resource: "*", Condition: { StringNotEquals: { "aws:RequestedRegion": ["us-east-1", "ap-southeast-2"] } } }))],
     ctx: blueIn("eu-west-1", "blue"), want: denied(idRef("regions", 0, "OnlyUs")) },
+  // Trust policies — IAM UG "How IAM roles differ from resource-based policies": no Resource element;
+  // a principal named is allowed by the trust policy alone, a named account defers to its IAM policies.
+  { name: "trust policy naming the user: AssumeRole allowed without an identity policy",
+    resource: resourcePolicy("role-trust", doc({ Sid: "Alice", Effect: "Allow", Principal: { AWS: alice.arn }, Action: "sts:AssumeRole" }), "trust"),
+    ctx: context({ action: "sts:AssumeRole", resource: ROLE }), want: allowed({ policyId: "role-trust", source: "resource", sid: "Alice", index: 0 }) },
+  { name: "trust policy naming the account: the user's identity policy must allow too",
+    resource: resourcePolicy("role-trust", doc({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sts:AssumeRole" }), "trust"),
+    ctx: context({ action: "sts:AssumeRole", resource: ROLE }), want: implicit("NoIdentityPolicyAllows") },
+  { name: "trust policy naming the account, identity policy allowing: allowed",
+    identity: [p1({ Effect: "Allow", Action: "sts:AssumeRole", Resource: ROLE })],
+    resource: resourcePolicy("role-trust", doc({ Sid: "Account", Effect: "Allow", Principal: { AWS: ACCOUNT }, Action: "sts:AssumeRole" }), "trust"),
+    ctx: context({ action: "sts:AssumeRole", resource: ROLE }), want: allowed(idRef("p1", 0), { policyId: "role-trust", source: "resource", sid: "Account", index: 0 }) },
+  { name: "identity policy alone cannot assume a role whose trust policy names someone else",
+    identity: [p1({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" })],
+    resource: resourcePolicy("role-trust", doc({ Effect: "Allow", Principal: { AWS: bob.arn }, Action: "sts:AssumeRole" }), "trust"),
+    ctx: context({ action: "sts:AssumeRole", resource: ROLE }), want: implicit("NoResourcePolicyAllows") },
 ];
 
 for (const row of rows) {

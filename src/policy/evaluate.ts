@@ -48,9 +48,10 @@ function statementApplies(s: Statement, ctx: RequestContext, lookup: Lookup, var
     ? s.action.some((a) => matchAction(a, ctx.action))
     : !s.notAction!.some((a) => matchAction(a, ctx.action));
   if (!actionOk) return false;
+  // A trust policy names no Resource: the role it belongs to is implied.
   const resourceOk = s.resource
     ? s.resource.some((r) => matchResource(r, ctx.resource, variables))
-    : !s.notResource!.some((r) => matchResource(r, ctx.resource, variables));
+    : !(s.notResource ?? []).some((r) => matchResource(r, ctx.resource, variables));
   return resourceOk && conditionsHold(s.conditions, lookup, variables);
 }
 
@@ -106,7 +107,7 @@ export function evaluate(input: EvaluationInput): EvaluationResult {
   const res: Scan = resourcePolicy ? scan(resourcePolicy, "resource", ctx, lookup) : {};
   if (res.deny) return { decision: "ExplicitDeny", statement: res.deny.ref };
 
-  const isKeyPolicy = resourcePolicy?.kind === "kms-key";
+  const isKeyPolicy = resourcePolicy?.kind === "kms-key" || resourcePolicy?.kind === "trust";
   const isRoot = p.type === "Root";
   const allow = (statement: StatementRef, resourceStatement?: StatementRef): EvaluationResult =>
     resourceStatement ? { decision: "Allow", statement, resourceStatement } : { decision: "Allow", statement };

@@ -90,10 +90,11 @@ export interface RequestContext {
   conditions?: Record<string, ContextValue | undefined>;
 }
 
-/** A resource-based policy: a secret's resource policy, or a KMS key policy, which AWS treats
- *  specially (IAM policies count only where the key policy allows the account). */
+/** A resource-based policy: a secret's resource policy, a KMS key policy, or a role's trust
+ *  policy. Key and trust policies AWS treats specially: a principal they name is allowed by them
+ *  alone, an account they name only lets that account's IAM policies decide. */
 export interface ResourcePolicyInput extends PolicyInput {
-  kind?: "resource" | "kms-key";
+  kind?: "resource" | "kms-key" | "trust";
 }
 
 export interface EvaluationInput {

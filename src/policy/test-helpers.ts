@@ -43,8 +43,8 @@ export function policy(policyId: string, json: object, kind: PolicyKind = "ident
   return { policyId, document: parsed.policy };
 }
 
-export function resourcePolicy(policyId: string, json: object, kind: "resource" | "kms-key" = "resource"): ResourcePolicyInput {
-  return { ...policy(policyId, json, "resource"), kind };
+export function resourcePolicy(policyId: string, json: object, kind: "resource" | "kms-key" | "trust" = "resource"): ResourcePolicyInput {
+  return { ...policy(policyId, json, kind === "trust" ? "trust" : "resource"), kind };
 }
 
 /** A 2012-10-17 document of these statements. */

@@ -12,6 +12,8 @@ export interface CallContext {
   principalArn: string;
   /** the authenticated principal, as policies see it */
   principal?: RequestPrincipal;
+  /** the request was signed with temporary credentials (an STS session) */
+  temporary?: boolean;
   /**
    * Would the caller be allowed this further request? For operations that act on several
    * resources (BatchGetSecretValue); absent where nothing is evaluated (unit tests).

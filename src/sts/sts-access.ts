@@ -27,16 +27,13 @@ export function roleOfArn(identity: Pick<IdentityDirectory, "partition">, partit
 }
 
 /**
- * A trust policy for the evaluator. Trust policies name no Resource (the role is implied), so each
- * statement gets Resource "*"; they are read like a KMS key policy: the principal named allows by
- * itself, the account named delegates to the caller's IAM policies. No role: a policy allowing nothing.
+ * A role's trust policy for the evaluator: the principal it names is allowed by it alone, the
+ * account it names lets that account's IAM policies decide. No role: a policy allowing nothing.
  */
 function trustPolicy(role: IamRole | undefined, roleArn: string): ResourcePolicyInput {
   const parsed = role && parsePolicy(role.assumeRolePolicyDocument, "trust");
-  const document: PolicyDocument = parsed?.ok
-    ? { ...parsed.policy, statements: parsed.policy.statements.map((s) => (s.resource || s.notResource ? s : { ...s, resource: ["*"] })) }
-    : { version: "2012-10-17", statements: [] };
-  return { policyId: role?.arn ?? roleArn, document, kind: "kms-key" };
+  const document: PolicyDocument = parsed?.ok ? parsed.policy : { version: "2012-10-17", statements: [] };
+  return { policyId: role?.arn ?? roleArn, document, kind: "trust" };
 }
 
 export function makeStsAccess(identity: Pick<IdentityDirectory, "partition">): AccessDescriber {

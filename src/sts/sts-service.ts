@@ -80,7 +80,7 @@ export function makeStsService(deps: StsDeps) {
 
     async GetSessionToken(ctx, input: { DurationSeconds?: number }) {
       const caller = principalOf(ctx);
-      if (caller.type !== "User" && caller.type !== "Root") throw accessDenied("Cannot call GetSessionToken with session credentials");
+      if (ctx.temporary || (caller.type !== "User" && caller.type !== "Root")) throw accessDenied("Cannot call GetSessionToken with session credentials");
       let duration = input.DurationSeconds ?? DEFAULT_SESSION_TOKEN;
       if (caller.type === "Root") duration = Math.min(duration, ROOT_SESSION_MAX);
       const issued = sessionsOf(ctx).issue({

@@ -258,6 +258,12 @@ test("GetSessionToken: a user's own temporary credentials (12 hours by default),
   assert.ok(Math.abs(root.Expiration!.getTime() - clock.now() - HOUR) <= 1000);
   assert.equal((await stsAs(m, sessionCredentials(root)).send(new GetCallerIdentityCommand({}))).Arn, `arn:aws:iam::${ACCOUNT_ID}:root`);
 
+  // Neither a session of GetSessionToken's own nor a role session may ask for another.
+  await refuses(stsAs(m, session).send(new GetSessionTokenCommand({})), {
+    name: "AccessDenied",
+    message: "Cannot call GetSessionToken with session credentials",
+    status: 403,
+  });
   const roleSession = sessionCredentials((await assume(dev, roleArn("reader"))).Credentials);
   await refuses(stsAs(m, roleSession).send(new GetSessionTokenCommand({})), {
     name: "AccessDenied",
