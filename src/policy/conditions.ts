@@ -31,7 +31,7 @@ export function toEpochMs(v: Scalar | string): number {
   if (typeof v === "number") return v * 1000;
   if (typeof v !== "string") return NaN;
   if (/^\d+$/.test(v)) return Number(v) * 1000;
-  return Date.parse(v);
+  return parseDate(v);
 }
 
 const numeric = (cmp: (a: number, b: number) => boolean): Test => (request, policy) => {
@@ -46,8 +46,25 @@ const date = (cmp: (a: number, b: number) => boolean): Test => (request, policy)
   return !Number.isNaN(a) && !Number.isNaN(b) && cmp(a, b);
 };
 
+// Addresses and dates recur request after request (the caller's address, a policy's CIDRs and
+// instants): parsed once, looked up after.
+const MEMO_LIMIT = 10_000;
+function memo<T>(fn: (text: string) => T): (text: string) => T {
+  const seen = new Map<string, T>();
+  return (text) => {
+    if (seen.has(text)) return seen.get(text)!;
+    const value = fn(text);
+    if (seen.size >= MEMO_LIMIT) seen.clear();
+    seen.set(text, value);
+    return value;
+  };
+}
+
+const parseIp = memo(parseIpText);
+const parseDate = memo((text: string) => Date.parse(text));
+
 /** Parses an IPv4 or IPv6 address to [bits, value]; undefined when it is neither. */
-function parseIp(text: string): [number, bigint] | undefined {
+function parseIpText(text: string): [number, bigint] | undefined {
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(text)) {
     const parts = text.split(".").map(Number);
     if (parts.some((p) => p > 255)) return undefined;

@@ -24,22 +24,43 @@ import type {
   StatementRef,
 } from "./policy-types.js";
 
-/** Condition keys of the request, lower-cased, with the ones AWS derives from the principal. */
-export function contextLookup(ctx: RequestContext): Lookup {
-  const map = new Map<string, ContextValue>();
-  const p = ctx.principal;
-  if (p.type !== "Service" && p.type !== "Anonymous") {
-    // aws:PrincipalArn of a role session is the role's ARN (IAM "global condition context keys").
-    map.set("aws:principalarn", p.roleArn ?? p.arn);
-    map.set("aws:principalaccount", p.account);
+const lowerCache = new Map<string, string>();
+/** A key in lower case; keys recur on every request, so each is lowered once. */
+function lower(key: string): string {
+  let l = lowerCache.get(key);
+  if (l === undefined) {
+    l = key.toLowerCase();
+    if (lowerCache.size >= 10_000) lowerCache.clear();
+    lowerCache.set(key, l);
   }
-  if (p.type === "User" && p.username !== undefined) map.set("aws:username", p.username);
-  if (p.userId !== undefined) map.set("aws:userid", p.userId);
-  for (const [k, v] of Object.entries(p.tags ?? {})) map.set(`aws:principaltag/${k.toLowerCase()}`, v);
-  for (const [k, v] of Object.entries(ctx.conditions ?? {})) if (v !== undefined) map.set(k.toLowerCase(), v);
-  const now = map.get("aws:currenttime");
-  if (now instanceof Date && !map.has("aws:epochtime")) map.set("aws:epochtime", Math.floor(now.getTime() / 1000));
-  return (key) => map.get(key.toLowerCase());
+  return l;
+}
+
+/** Condition keys of the request, lower-cased, with the ones AWS derives from the principal.
+ *  Built on the first lookup: a decision that reads no condition key never builds it. */
+export function contextLookup(ctx: RequestContext): Lookup {
+  let map: Map<string, ContextValue> | undefined;
+  const build = () => {
+    const m = new Map<string, ContextValue>();
+    const p = ctx.principal;
+    if (p.type !== "Service" && p.type !== "Anonymous") {
+      // aws:PrincipalArn of a role session is the role's ARN (IAM "global condition context keys").
+      m.set("aws:principalarn", p.roleArn ?? p.arn);
+      m.set("aws:principalaccount", p.account);
+    }
+    if (p.type === "User" && p.username !== undefined) m.set("aws:username", p.username);
+    if (p.userId !== undefined) m.set("aws:userid", p.userId);
+    for (const k in p.tags ?? {}) m.set(`aws:principaltag/${lower(k)}`, p.tags![k]!);
+    const conditions = ctx.conditions ?? {};
+    for (const k in conditions) {
+      const v = conditions[k];
+      if (v !== undefined) m.set(lower(k), v);
+    }
+    const now = m.get("aws:currenttime");
+    if (now instanceof Date && !m.has("aws:epochtime")) m.set("aws:epochtime", Math.floor(now.getTime() / 1000));
+    return m;
+  };
+  return (key) => (map ??= build()).get(lower(key));
 }
 
 /** Do the statement's Action/NotAction, Resource/NotResource and Condition elements apply? */

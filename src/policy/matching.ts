@@ -17,7 +17,8 @@ export interface PatternOptions {
   variables?: Lookup;
 }
 
-const cache = new Map<string, RegExp>();
+/** Compiled patterns without variables, one map per combination of options (index: flags as bits). */
+const caches: Map<string, RegExp>[] = Array.from({ length: 8 }, () => new Map());
 const CACHE_LIMIT = 10_000;
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
@@ -40,9 +41,9 @@ function resolveVariable(body: string, lookup: Lookup): string | undefined {
 /** Compiles a policy pattern; undefined when a policy variable has no value (no match). */
 export function compilePattern(raw: string, opts: PatternOptions): RegExp | undefined {
   const hasVariables = opts.variables !== undefined && raw.includes("${");
-  const cacheKey = `${opts.ignoreCase ? "i" : "-"}${opts.wildcards ? "w" : "-"}${opts.arnSegments ? "a" : "-"}${raw}`;
+  const cache = caches[(opts.ignoreCase ? 4 : 0) | (opts.wildcards ? 2 : 0) | (opts.arnSegments ? 1 : 0)]!;
   if (!hasVariables) {
-    const hit = cache.get(cacheKey);
+    const hit = cache.get(raw);
     if (hit) return hit;
   }
   let src = "";
@@ -70,7 +71,7 @@ export function compilePattern(raw: string, opts: PatternOptions): RegExp | unde
   const re = new RegExp(`^${src}$`, opts.ignoreCase ? "i" : "");
   if (!hasVariables) {
     if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(cacheKey, re);
+    cache.set(raw, re);
   }
   return re;
 }
