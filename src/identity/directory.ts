@@ -51,12 +51,15 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
   const entities = new Map<string, IamEntity>();
   const keys = new Map<string, ActiveKey>();
   const policyCache = new Map<string, PolicyInput[]>();
+  /** principals by access key id, built on first use; emptied with the policy cache on any change */
+  const principalCache = new Map<string, RequestPrincipal>();
   let queue: Promise<unknown> = Promise.resolve();
 
   async function load() {
     entities.clear();
     keys.clear();
     policyCache.clear();
+    principalCache.clear();
     for (const e of await store.listIamEntities()) entities.set(refKey(e), e);
     for (const k of await store.listAccessKeys()) {
       const secretAccessKey = wrapper.unwrap(k.wrappedSecret, accessKeyWrapContext(k.accessKeyId)).toString("utf8");
@@ -91,6 +94,7 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
       for (const k of c.putKeys ?? []) keys.set(k.record.accessKeyId, k);
       for (const id of c.removeKeys ?? []) keys.delete(id);
       policyCache.clear();
+      principalCache.clear();
       return result;
     });
     queue = run.catch(() => undefined);
@@ -104,6 +108,14 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
   }
 
   function principalOfKey(record: AccessKeyRecord): RequestPrincipal | undefined {
+    const cached = principalCache.get(record.accessKeyId);
+    if (cached) return cached;
+    const principal = buildPrincipal(record);
+    if (principal) principalCache.set(record.accessKeyId, principal);
+    return principal;
+  }
+
+  function buildPrincipal(record: AccessKeyRecord): RequestPrincipal | undefined {
     if (record.userName === undefined) {
       return { arn: `arn:${partition}:iam::${record.accountId}:root`, account: record.accountId, type: "Root", userId: record.accountId };
     }

@@ -45,8 +45,20 @@ function requestKeys(operation: string, input: Input): Record<string, ContextVal
   return keys;
 }
 
+/** What a secret contributes, by record: a record is never changed in place (a change makes a new one). */
+const factsOf = new WeakMap<SecretRecord, Pick<AccessRequest, "conditions" | "resourcePolicy">>();
+
 /** What the secret itself contributes: its tags, primary Region and resource policy. */
 function secretFacts(record: SecretRecord): Pick<AccessRequest, "conditions" | "resourcePolicy"> {
+  let facts = factsOf.get(record);
+  if (!facts) {
+    facts = computeFacts(record);
+    factsOf.set(record, facts);
+  }
+  return facts;
+}
+
+function computeFacts(record: SecretRecord): Pick<AccessRequest, "conditions" | "resourcePolicy"> {
   const parsed = record.resourcePolicy === undefined ? undefined : parsePolicyCached(record.resourcePolicy, "resource");
   return {
     conditions: {
