@@ -2,7 +2,7 @@
 // action, the resource, whose it is, the condition keys the request supplies, and the resource's
 // own policy (a secret's resource policy, a KMS key policy, a role's trust policy).
 
-import type { ContextValue, ResourcePolicyInput } from "../policy/policy-types.js";
+import type { ConditionValues, ContextValue, ResourcePolicyInput } from "../policy/policy-types.js";
 import type { CallContext } from "../region/call-context.js";
 
 export interface AccessRequest {
@@ -12,8 +12,10 @@ export interface AccessRequest {
   resource: string;
   /** account that owns the resource; the caller's for "*" */
   resourceAccount: string;
-  /** condition keys from the request and the resource (aws:ResourceTag/…, secretsmanager:…) */
-  conditions?: Record<string, ContextValue | undefined>;
+  /** condition keys the resource supplies (aws:ResourceTag/…), kept apart so they can be cached per resource */
+  resourceConditions?: ConditionValues;
+  /** condition keys from the request (secretsmanager:VersionStage, aws:RequestTag/…); they win over the resource's */
+  conditions?: ConditionValues;
   resourcePolicy?: ResourcePolicyInput;
   /** the error a denial gets when it is not the service's usual one (a KMS refusal inside Secrets Manager) */
   deniedAs?: { code: string; message: string };

@@ -4,7 +4,7 @@
 // access-denied error with AWS's message: who, which action, which resource, and why.
 
 import { evaluate } from "../policy/evaluate.js";
-import type { ContextValue, EvaluationResult, PolicyInput, RequestPrincipal } from "../policy/policy-types.js";
+import type { ConditionValues, EvaluationResult, PolicyInput, RequestPrincipal } from "../policy/policy-types.js";
 import { ServiceError } from "../edge/service-error.js";
 import type { AccessRequest } from "./access-request.js";
 
@@ -29,15 +29,15 @@ export function decide(
   request: AccessRequest,
   facts: RequestFacts,
 ): EvaluationResult {
-  const conditions: Record<string, ContextValue | undefined> = {
+  const common: ConditionValues = {
     "aws:CurrentTime": new Date(facts.now),
     "aws:SourceIp": facts.sourceIp,
     "aws:UserAgent": facts.userAgent,
     "aws:RequestedRegion": facts.requestedRegion,
     "aws:SecureTransport": facts.secureTransport,
     "aws:ResourceAccount": request.resourceAccount,
-    ...request.conditions,
   };
+  const conditions = [common, request.resourceConditions ?? {}, request.conditions ?? {}];
   return evaluate({
     context: { principal, action: request.action, resource: request.resource, resourceAccount: request.resourceAccount, conditions },
     identityPolicies,

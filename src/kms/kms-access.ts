@@ -44,13 +44,13 @@ function onKey(action: string, key: KeyRecord, conditions: Record<string, Contex
     action,
     resource: key.arn,
     resourceAccount: key.accountId,
-    conditions: {
+    resourceConditions: {
       ...resourceTagKeys("kms", key.tags.map((t) => ({ Key: t.TagKey, Value: t.TagValue }))),
       "kms:KeySpec": key.keySpec,
       "kms:KeyUsage": key.keyUsage,
       "kms:MultiRegion": key.multiRegion,
-      ...conditions,
     },
+    conditions,
     ...(parsed?.ok ? { resourcePolicy: { policyId: key.arn, document: parsed.policy, kind: "kms-key" as const } } : {}),
   };
 }

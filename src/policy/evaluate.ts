@@ -15,6 +15,7 @@ import {
   type PrincipalMatch,
 } from "./matching.js";
 import type {
+  ConditionValues,
   ContextValue,
   EvaluationInput,
   EvaluationResult,
@@ -51,10 +52,12 @@ export function contextLookup(ctx: RequestContext): Lookup {
     if (p.type === "User" && p.username !== undefined) m.set("aws:username", p.username);
     if (p.userId !== undefined) m.set("aws:userid", p.userId);
     for (const k in p.tags ?? {}) m.set(`aws:principaltag/${lower(k)}`, p.tags![k]!);
-    const conditions = ctx.conditions ?? {};
-    for (const k in conditions) {
-      const v = conditions[k];
-      if (v !== undefined) m.set(lower(k), v);
+    const layers = ctx.conditions === undefined ? [] : Array.isArray(ctx.conditions) ? ctx.conditions : [ctx.conditions];
+    for (const layer of layers as readonly ConditionValues[]) {
+      for (const k in layer) {
+        const v = layer[k];
+        if (v !== undefined) m.set(lower(k), v);
+      }
     }
     const now = m.get("aws:currenttime");
     if (now instanceof Date && !m.has("aws:epochtime")) m.set("aws:epochtime", Math.floor(now.getTime() / 1000));

@@ -87,8 +87,11 @@ export interface RequestContext {
   resourceAccount: string;
   /** condition keys the request supplies (aws:ResourceTag/team, aws:SourceIp, aws:CurrentTime,
    *  secretsmanager:VersionStage, kms:EncryptionContext:purpose, ...); names are case-insensitive */
-  conditions?: Record<string, ContextValue | undefined>;
+  conditions?: ConditionValues | readonly ConditionValues[];
 }
+
+/** Condition keys and their values; given as layers, a later layer's value wins. */
+export type ConditionValues = Readonly<Record<string, ContextValue | undefined>>;
 
 /** A resource-based policy: a secret's resource policy, a KMS key policy, or a role's trust
  *  policy. Key and trust policies AWS treats specially: a principal they name is allowed by them

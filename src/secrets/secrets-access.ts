@@ -6,7 +6,7 @@
 
 import type { AccessDescriber, AccessRequest } from "../authz/access-request.js";
 import { requestTagKeys, resourceTagKeys } from "../authz/access-request.js";
-import type { ContextValue } from "../policy/policy-types.js";
+import type { ConditionValues, ContextValue } from "../policy/policy-types.js";
 import { parsePolicyCached } from "../policy/policy-cache.js";
 import type { SecretRepo } from "../store/store.js";
 import type { CallContext } from "../region/call-context.js";
@@ -23,20 +23,22 @@ type Input = Record<string, any>;
 
 /** The condition keys an operation's input supplies, by the input member that carries them. */
 function requestKeys(operation: string, input: Input): Record<string, ContextValue | undefined> {
-  const keys: Record<string, ContextValue | undefined> = {
-    "secretsmanager:SecretId": input.SecretId,
-    "secretsmanager:Name": operation === "CreateSecret" ? input.Name : undefined,
-    "secretsmanager:Description": input.Description,
-    "secretsmanager:KmsKeyId": input.KmsKeyId,
-    "secretsmanager:VersionId": input.VersionId ?? input.ClientRequestToken,
-    "secretsmanager:VersionStage": input.VersionStage,
-    "secretsmanager:ForceOverwriteReplicaSecret": input.ForceOverwriteReplicaSecret,
-    "secretsmanager:BlockPublicPolicy": input.BlockPublicPolicy,
-    "secretsmanager:RecoveryWindowInDays": input.RecoveryWindowInDays,
-    "secretsmanager:ForceDeleteWithoutRecovery": input.ForceDeleteWithoutRecovery,
-    "secretsmanager:RotationLambdaARN": input.RotationLambdaARN,
-    "secretsmanager:ModifyRotationRules": operation === "RotateSecret" ? input.RotationRules !== undefined : undefined,
-  };
+  const keys: Record<string, ContextValue | undefined> = {};
+  const given: [string, ContextValue | undefined][] = [
+    ["secretsmanager:SecretId", input.SecretId],
+    ["secretsmanager:Name", operation === "CreateSecret" ? input.Name : undefined],
+    ["secretsmanager:Description", input.Description],
+    ["secretsmanager:KmsKeyId", input.KmsKeyId],
+    ["secretsmanager:VersionId", input.VersionId ?? input.ClientRequestToken],
+    ["secretsmanager:VersionStage", input.VersionStage],
+    ["secretsmanager:ForceOverwriteReplicaSecret", input.ForceOverwriteReplicaSecret],
+    ["secretsmanager:BlockPublicPolicy", input.BlockPublicPolicy],
+    ["secretsmanager:RecoveryWindowInDays", input.RecoveryWindowInDays],
+    ["secretsmanager:ForceDeleteWithoutRecovery", input.ForceDeleteWithoutRecovery],
+    ["secretsmanager:RotationLambdaARN", input.RotationLambdaARN],
+    ["secretsmanager:ModifyRotationRules", operation === "RotateSecret" ? input.RotationRules !== undefined : undefined],
+  ];
+  for (const [k, v] of given) if (v !== undefined) keys[k] = v;
   const added = (input.AddReplicaRegions as { Region?: string }[] | undefined)?.map((r) => r.Region).filter((r): r is string => r !== undefined);
   if (added) keys["secretsmanager:AddReplicaRegions"] = added;
   if (operation === "CreateSecret" || operation === "TagResource" || operation === "UntagResource") {
@@ -45,11 +47,13 @@ function requestKeys(operation: string, input: Input): Record<string, ContextVal
   return keys;
 }
 
+type SecretFacts = { conditions: ConditionValues; resourcePolicy?: AccessRequest["resourcePolicy"] };
+
 /** What a secret contributes, by record: a record is never changed in place (a change makes a new one). */
-const factsOf = new WeakMap<SecretRecord, Pick<AccessRequest, "conditions" | "resourcePolicy">>();
+const factsOf = new WeakMap<SecretRecord, SecretFacts>();
 
 /** What the secret itself contributes: its tags, primary Region and resource policy. */
-function secretFacts(record: SecretRecord): Pick<AccessRequest, "conditions" | "resourcePolicy"> {
+function secretFacts(record: SecretRecord): SecretFacts {
   let facts = factsOf.get(record);
   if (!facts) {
     facts = computeFacts(record);
@@ -58,7 +62,7 @@ function secretFacts(record: SecretRecord): Pick<AccessRequest, "conditions" | "
   return facts;
 }
 
-function computeFacts(record: SecretRecord): Pick<AccessRequest, "conditions" | "resourcePolicy"> {
+function computeFacts(record: SecretRecord): SecretFacts {
   const parsed = record.resourcePolicy === undefined ? undefined : parsePolicyCached(record.resourcePolicy, "resource");
   return {
     conditions: {
@@ -144,5 +148,5 @@ export function describeSecretsAccess(
 /** An action on an existing secret, with what the secret and the request contribute. */
 export function secretAccessRequest(action: string, record: SecretRecord, conditions: Record<string, ContextValue | undefined>): AccessRequest {
   const facts = secretFacts(record);
-  return { action, resource: record.arn, resourceAccount: record.accountId, conditions: { ...facts.conditions, ...conditions }, resourcePolicy: facts.resourcePolicy };
+  return { action, resource: record.arn, resourceAccount: record.accountId, resourceConditions: facts.conditions, conditions, resourcePolicy: facts.resourcePolicy };
 }
