@@ -257,7 +257,8 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
     if (!parts) throw invalidCiphertext();
     // A blob naming no key of this account is not one of ours (or its key was deleted): either way
     // nothing here can decrypt it.
-    const key = await getKey(keyArn(accountId, parts.keyId));
+    // Another account's key is reached only by naming it (KeyId), as its key policy allowed.
+    const key = await getKey(keyArn(named?.accountId ?? accountId, parts.keyId));
     if (!key) throw invalidCiphertext();
     if (named !== undefined && named.arn !== key.arn) throw incorrectKey();
     usable(key);

@@ -1,7 +1,9 @@
-// Keys belong to one account. Key policies are not evaluated yet, so no key allows another account:
-// naming another account's key by ARN or alias ARN gets the AccessDeniedException a key policy
-// gives, its id alone names nothing, its ciphertexts do not decrypt, and Secrets Manager cannot use it.
-// Accounts come from permissive mode (a 12-digit access key id names the account).
+// Keys belong to one account, and their key policy decides who else may use them. Under the default
+// key policy, naming another account's key by ARN or alias ARN gets the AccessDeniedException the
+// key policy gives, its id alone names nothing, its ciphertexts do not decrypt, and Secrets Manager
+// cannot use it. A key policy naming the other account opens the cryptographic operations (and
+// DescribeKey) to it, never the management ones. Accounts come from permissive mode (a 12-digit
+// access key id names the account; each is its account's root).
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -64,4 +66,28 @@ test("Secrets Manager cannot use another account's key", async () => {
   await refuses(sm.send(new CreateSecretCommand({ Name: `x-${randomUUID()}`, SecretString: "v", KmsKeyId: key.Arn })), refusal);
   const { ARN } = await sm.send(new CreateSecretCommand({ Name: `x-${randomUUID()}`, SecretString: "v" }));
   await refuses(sm.send(new UpdateSecretCommand({ SecretId: ARN, KmsKeyId: key.Arn })), refusal);
+});
+
+test("a key policy naming another account lets it encrypt and decrypt, naming the key, and manage nothing", async () => {
+  const policy = {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OWNER}:root` }, Action: "kms:*", Resource: "*" },
+      { Sid: "Partner", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OTHER}:root` }, Action: ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:DisableKey"], Resource: "*" },
+    ],
+  };
+  const key = (await owner.send(new CreateKeyCommand({ Policy: JSON.stringify(policy) }))).KeyMetadata!;
+  assert.equal((await other.send(new DescribeKeyCommand({ KeyId: key.Arn }))).KeyMetadata!.Arn, key.Arn);
+  const { CiphertextBlob, KeyId } = await other.send(new EncryptCommand({ KeyId: key.Arn, Plaintext: Buffer.from("for the partner") }));
+  assert.equal(KeyId, key.Arn);
+  const plain = await other.send(new DecryptCommand({ CiphertextBlob, KeyId: key.Arn }));
+  assert.equal(Buffer.from(plain.Plaintext!).toString(), "for the partner");
+  assert.equal(Buffer.from((await owner.send(new DecryptCommand({ CiphertextBlob }))).Plaintext!).toString(), "for the partner");
+  // GenerateDataKey is not in the policy; DisableKey is, but is no operation on another account's key.
+  await refuses(other.send(new GenerateDataKeyCommand({ KeyId: key.Arn, KeySpec: "AES_256" })), {
+    name: "AccessDeniedException",
+    message: `User: arn:aws:iam::${OTHER}:root is not authorized to perform: kms:GenerateDataKey on resource: ${key.Arn} because no resource-based policy allows the kms:GenerateDataKey action`,
+  });
+  await refuses(other.send(new DisableKeyCommand({ KeyId: key.Arn })), { name: "AccessDeniedException" });
+  assert.equal((await owner.send(new DescribeKeyCommand({ KeyId: key.KeyId }))).KeyMetadata!.KeyState, "Enabled");
 });

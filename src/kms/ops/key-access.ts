@@ -1,16 +1,22 @@
-// Which keys an operation may touch. Key policies are not evaluated yet, so this stands in for the
-// two refusals every KMS key policy in an account gives: another account's key (no policy here
-// grants one), and the management of an AWS managed key (its policy lets users only read it).
+// Which keys an operation may touch. The key policy has already decided whether the caller may
+// (src/kms/kms-access.ts); what is left are AWS's fixed rules: only the cryptographic operations
+// and DescribeKey work on another account's key, and no one manages an AWS managed key.
 
 import type { CallContext } from "../../region/call-context.js";
 import type { KeyRecord } from "../kms-types.js";
 import { accessDenied, keyPendingDeletion, keyPendingReplicaDeletion } from "../kms-errors.js";
 import type { KmsDeps } from "./kms-deps.js";
 
-/** The key `ref` names (id, ARN, alias, alias ARN), if it is the caller's. */
+/** Operations AWS lets a key policy open to other accounts. */
+const CROSS_ACCOUNT = new Set([
+  "DescribeKey", "Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey",
+  "GenerateDataKeyWithoutPlaintext", "GetKeyRotationStatus",
+]);
+
+/** The key `ref` names (id, ARN, alias, alias ARN): the caller's, or for a cryptographic operation another account's. */
 export async function callerKey(keys: KmsDeps["keys"], ctx: CallContext, ref: string, action: string): Promise<KeyRecord> {
   const key = await keys.resolveKey(ctx.accountId, ref);
-  if (key.accountId !== ctx.accountId) throw accessDenied(ctx.principalArn, action, key.arn);
+  if (key.accountId !== ctx.accountId && !CROSS_ACCOUNT.has(action)) throw accessDenied(ctx.principalArn, action, key.arn);
   return key;
 }
 
