@@ -10,6 +10,7 @@ import type { Clock } from "../util/clock.js";
 import type { AccessKeyRecord, IamAccount, IamEntity, IamEntityKind, IamEntityOf } from "./identity-types.js";
 import type { PolicyInput, RequestPrincipal } from "../policy/policy-types.js";
 import { parsePolicy } from "../policy/parse-policy.js";
+import { ServiceError } from "../edge/service-error.js";
 
 export interface PartitionStore {
   partition: string;
@@ -54,6 +55,9 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
   /** principals by access key id, built on first use; emptied with the policy cache on any change */
   const principalCache = new Map<string, RequestPrincipal>();
   let queue: Promise<unknown> = Promise.resolve();
+  /** set when this process holds a copy of the partition's identities: the home Region's name */
+  let followerOf: string | undefined;
+  const listeners: (() => void)[] = [];
 
   async function load() {
     entities.clear();
@@ -80,8 +84,12 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
    * another, so `compute` sees every change made before it. What compute throws reaches the caller
    * and nothing is written.
    */
-  function change<T>(compute: () => { change: IdentityChange; result: T }): Promise<T> {
+  function change<T>(compute: () => { change: IdentityChange; result: T }, opts: { from?: "home" | "bootstrap" } = {}): Promise<T> {
     const run = queue.then(async () => {
+      // A process not hosting the partition's home Region holds a copy: only the home changes it.
+      if (followerOf !== undefined && opts.from === undefined) {
+        throw new ServiceError("ServiceFailure", `Identity changes are made in the partition's home Region, ${followerOf}.`, 503);
+      }
       const { change: c, result } = compute();
       for (const k of c.putKeys ?? []) {
         const wrapped = wrapper.wrap(Buffer.from(k.secretAccessKey, "utf8"), accessKeyWrapContext(k.record.accessKeyId));
@@ -95,6 +103,7 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
       for (const id of c.removeKeys ?? []) keys.delete(id);
       policyCache.clear();
       principalCache.clear();
+      for (const listener of listeners) listener();
       return result;
     });
     queue = run.catch(() => undefined);
@@ -174,12 +183,36 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
     return parsed;
   }
 
+  /** Replace every identity with the home Region's copy (a follower process only). */
+  function replaceAll(put: IamEntity[], putKeys: ActiveKey[]): Promise<void> {
+    return change(() => {
+      const keep = new Set(putKeys.map((k) => k.record.accessKeyId));
+      return {
+        change: {
+          remove: [...entities.values()].map(({ accountId, kind, name }) => ({ accountId, kind, name })),
+          put,
+          removeKeys: [...keys.keys()].filter((id) => !keep.has(id)),
+          putKeys,
+        },
+        result: undefined,
+      };
+    }, { from: "home" });
+  }
+
   return {
     partition,
     load,
     get,
     list,
     change,
+    replaceAll,
+    /** every entity and key (with its secret), for the copy the home Region sends */
+    snapshot: () => ({ entities: [...entities.values()], keys: [...keys.values()] }),
+    /** called after every change */
+    onChange: (listener: () => void) => void listeners.push(listener),
+    /** make this directory a copy of the one in `homeRegion`'s process */
+    follow: (homeRegion: string) => void (followerOf = homeRegion),
+    isFollower: () => followerOf !== undefined,
     keyFor,
     principalOfKey,
     policiesOf,
@@ -192,7 +225,7 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
     accounts: () => list(undefined, "account"),
     hasAccount: (accountId: string) => get(accountId, "account", accountId) !== undefined,
     /** an account and its root access key, in one change */
-    createAccount(accountId: string, key: { accessKeyId: string; secretAccessKey: string }): Promise<void> {
+    createAccount(accountId: string, key: { accessKeyId: string; secretAccessKey: string }, opts: { from?: "bootstrap" } = {}): Promise<void> {
       return change(() => {
         const account: IamAccount = { kind: "account", accountId, name: accountId, createDate: clock.now() };
         const record: AccessKeyRecord = {
@@ -204,7 +237,7 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
           createdDate: clock.now(),
         };
         return { change: { put: [account], putKeys: [{ record, secretAccessKey: key.secretAccessKey }] }, result: undefined };
-      });
+      }, opts);
     },
   };
 }
@@ -231,13 +264,15 @@ export function makeIdentityDirectory(homes: PartitionStore[], clock: Clock) {
         const hasKey = p.accessKeys(accountId).some((k) => k.userName === undefined);
         if (hasKey) {
           // Stores from before accounts were recorded: the account is the one its key names.
-          if (!p.hasAccount(accountId)) await p.change(() => ({ change: { put: [{ kind: "account", accountId, name: accountId, createDate: clock.now() }] }, result: undefined }));
+          if (!p.hasAccount(accountId)) {
+            await p.change(() => ({ change: { put: [{ kind: "account", accountId, name: accountId, createDate: clock.now() }] }, result: undefined }), { from: "bootstrap" });
+          }
           continue;
         }
         created ??= env.MERIDIAN_ADMIN_ACCESS_KEY_ID && env.MERIDIAN_ADMIN_SECRET_ACCESS_KEY
           ? { accessKeyId: env.MERIDIAN_ADMIN_ACCESS_KEY_ID, secretAccessKey: env.MERIDIAN_ADMIN_SECRET_ACCESS_KEY, fromEnv: true }
           : { accessKeyId: newAccessKeyId(), secretAccessKey: newSecretAccessKey(), fromEnv: false };
-        await p.createAccount(accountId, created);
+        await p.createAccount(accountId, created, { from: "bootstrap" });
       }
       return created;
     },

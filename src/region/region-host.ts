@@ -12,6 +12,10 @@ import type { ReplicationTransport } from "../replication/transport.js";
 import type { Logger } from "../util/logger.js";
 import { makeIdentityDirectory, type IdentityDirectory } from "../identity/directory.js";
 import { makeSessionTokens, type SessionTokens } from "../identity/sessions.js";
+import { makeIdentitySync, type IdentitySync } from "../identity/identity-sync.js";
+import type { IdentityMessage } from "../identity/identity-messages.js";
+import type { ApplyOutcome } from "../replication/replication-types.js";
+import type { KeyObject } from "node:crypto";
 import { makeRegionOptIns } from "../account/region-opt-ins.js";
 import { makeAccountService } from "../account/account-service.js";
 import type { OperationTable } from "./call-context.js";
@@ -72,7 +76,11 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     send: (m) => (nodes.has(m.dest) || !opts.remoteTransport ? local.send(m) : opts.remoteTransport.send(m)),
     publicKeyOf: (r) => (nodes.has(r) || !opts.remoteTransport ? local.publicKeyOf(r) : opts.remoteTransport.publicKeyOf(r)),
   };
+  // Identities sent by a partition's home Region reach the directory, made once the Regions are open.
+  let identitySync: IdentitySync | undefined;
   const environment = {
+    applyIdentity: async (m: IdentityMessage, key: KeyObject): Promise<ApplyOutcome> =>
+      identitySync ? identitySync.apply(m, key) : { status: "Failed", message: "identities not loaded yet" },
     clock: opts.clock,
     log: opts.log,
     transport,
@@ -100,6 +108,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     opts.clock,
   );
   await identity.load();
+  identitySync = makeIdentitySync({ topology: opts.topology, directory: identity, transport, hosts: (r) => nodes.has(r), clock: opts.clock, log: opts.log });
   const homeOf = (partition: string) => identityNodes.find((n) => n.info.partition === partition);
   const optIns = makeRegionOptIns({
     topology: opts.topology,
@@ -149,6 +158,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     },
     async close() {
       clearInterval(timer);
+      identitySync?.close();
       await optIns.close();
       for (const n of nodes.values()) n.replication.worker.stop();
       for (const n of nodes.values()) await n.close();

@@ -16,7 +16,7 @@ import { describeKmsAccess } from "../kms/kms-access.js";
 import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
 import type { ReplicationTransport } from "../replication/transport.js";
-import { openRegionReplication, type RegionReplication } from "../replication/region-replication.js";
+import { openRegionReplication, type RegionReplication, type RegionReplicationDeps } from "../replication/region-replication.js";
 
 export interface RegionNode {
   info: RegionInfo;
@@ -44,6 +44,8 @@ export interface RegionEnvironment {
   transport: ReplicationTransport;
   partitionOf(region: string): string | undefined;
   isEnabled(accountId: string, region: string): Promise<boolean>;
+  /** where identities sent by a partition's home Region are applied (the host's directory) */
+  applyIdentity?: RegionReplicationDeps["applyIdentity"];
 }
 
 export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey: Buffer, env: RegionEnvironment): Promise<RegionNode> {

@@ -17,6 +17,8 @@ import type { ReplicationReceiver, ReplicationTransport } from "./transport.js";
 import { makeReplicationMetrics } from "./replication-metrics.js";
 import { openKeyReplication } from "./key-replication.js";
 import { isKeyMessage } from "./key-messages.js";
+import { isIdentityMessage, type IdentityMessage } from "../identity/identity-messages.js";
+import type { ApplyOutcome } from "./replication-types.js";
 
 export interface RegionReplicationDeps {
   region: string;
@@ -28,6 +30,8 @@ export interface RegionReplicationDeps {
   transport: ReplicationTransport;
   partitionOf(region: string): string | undefined;
   isEnabled(accountId: string, region: string): Promise<boolean>;
+  /** apply a partition's identities sent by its home Region's process, opened with this Region's transport key */
+  applyIdentity?(message: IdentityMessage, transportKey: KeyObject): Promise<ApplyOutcome>;
 }
 
 const TRANSPORT_KEY = "replication-transport-key";
@@ -69,7 +73,13 @@ export async function openRegionReplication(deps: RegionReplicationDeps) {
     isEnabled: (accountId) => deps.isEnabled(accountId, deps.region),
     notify: (m) => worker.notify(m),
   });
-  const receiver: ReplicationReceiver = { apply: (m) => (isKeyMessage(m) ? keyReplication.apply(m) : apply(m)), publicKey: () => publicKey };
+  const receiver: ReplicationReceiver = {
+    apply: async (m) => {
+      if (isIdentityMessage(m)) return deps.applyIdentity ? deps.applyIdentity(m, privateKey) : { status: "Failed", message: "no identities here" };
+      return isKeyMessage(m) ? keyReplication.apply(m) : apply(m);
+    },
+    publicKey: () => publicKey,
+  };
 
   const forSecrets: SecretsReplication = {
     partitionOf: deps.partitionOf,

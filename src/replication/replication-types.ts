@@ -5,6 +5,7 @@
 import type { RotationSettings, Tag } from "../secrets/secret-types.js";
 import type { SealedForRegion } from "./sealed-transfer.js";
 import type { KeyMessage, KeyOutcome } from "./key-messages.js";
+import type { IdentityMessage } from "../identity/identity-messages.js";
 
 export interface ReplicatedVersion {
   versionId: string;
@@ -62,8 +63,8 @@ export interface PromotedNotice {
 }
 
 export type SecretMessage = SyncMessage | RemoveMessage | PromotedNotice;
-/** A secret's messages, and those of multi-Region KMS keys (key-messages.ts). */
-export type ReplicationMessage = SecretMessage | KeyMessage;
+/** A secret's messages, those of multi-Region KMS keys (key-messages.ts), and a partition's identities. */
+export type ReplicationMessage = SecretMessage | KeyMessage | IdentityMessage;
 
 export type ApplyOutcome =
   | { status: "InSync"; versions: string[]; lastAccessedDate?: number }

@@ -1,0 +1,154 @@
+// Keeping every process of a partition on the same identities (DESIGN §6). The process hosting the
+// partition's home Region owns them: after each change it sends each Region of the partition hosted
+// elsewhere a whole copy, secret access keys sealed to that Region, and keeps sending it every few
+// seconds to a Region that has not acknowledged the newest copy (it was down, or just started). Any other process follows: it refuses identity changes of its own and
+// replaces its copy with each newer one it receives. Identities are small; a whole copy keeps the
+// protocol free of ordering and conflicts.
+
+import type { KeyObject } from "node:crypto";
+import type { Topology } from "../config/topology.js";
+import type { ReplicationTransport } from "../replication/transport.js";
+import type { ApplyOutcome } from "../replication/replication-types.js";
+import { openFromRegion, sealForRegion } from "../replication/sealed-transfer.js";
+import type { Clock } from "../util/clock.js";
+import type { Logger } from "../util/logger.js";
+import type { IdentityDirectory } from "./directory.js";
+import { accessKeyAad, type IdentityMessage } from "./identity-messages.js";
+
+export interface IdentitySyncDeps {
+  topology: Topology;
+  directory: IdentityDirectory;
+  transport: ReplicationTransport;
+  /** does this process host the Region? */
+  hosts(region: string): boolean;
+  clock: Clock;
+  log: Logger;
+  /** how long after a change the copy is sent (changes in between go together); 20 ms by default */
+  debounceMs?: number;
+  /** how often a Region behind is offered the copy again; 2 s by default */
+  retryMs?: number;
+}
+
+export function makeIdentitySync(deps: IdentitySyncDeps) {
+  const { topology, directory, transport, clock, log } = deps;
+  const partitionOf = (name: string) => topology.partitions.find((p) => p.name === name);
+  const homeOf = (partition: string) => partitionOf(partition)?.homeRegion;
+  /** Regions of the partition another process serves (the topology gives them an endpoint) */
+  const elsewhere = (partition: string) =>
+    (partitionOf(partition)?.regions ?? []).filter((r) => !deps.hosts(r.name) && r.endpoint !== undefined).map((r) => r.name);
+  /** This process owns a partition's identities unless its home Region is served by another one. */
+  const owns = (partition: string) => {
+    const home = homeOf(partition);
+    return home !== undefined && !elsewhere(partition).includes(home);
+  };
+  const lastApplied = new Map<string, { epoch: number; seq: number }>();
+  const epoch = clock.now();
+  const timers = new Map<string, NodeJS.Timeout>();
+  /** per owned partition: its count of changes (1 at start), and what each Region acknowledged */
+  const changedAt = new Map<string, number>();
+  const acknowledged = new Map<string, number>(); // key: partition + "\n" + Region
+  let closed = false;
+
+  // Partitions whose home Region is elsewhere: this process follows it; the others it owns.
+  for (const p of topology.partitions) {
+    const dir = directory.partition(p.name);
+    if (!dir) continue;
+    if (!owns(p.name)) {
+      dir.follow(p.homeRegion);
+    } else {
+      changedAt.set(p.name, 1);
+      dir.onChange(() => {
+        changedAt.set(p.name, (changedAt.get(p.name) ?? 0) + 1);
+        schedule(p.name);
+      });
+    }
+  }
+  const retry = setInterval(() => void pushAll(), deps.retryMs ?? 2_000);
+  retry.unref();
+
+  /** Send the whole copy to every Region of the partition another process hosts and that lacks it. */
+  async function push(partition: string): Promise<void> {
+    const dir = directory.partition(partition);
+    const home = homeOf(partition);
+    if (!dir || !home || !owns(partition)) return;
+    const { entities, keys } = dir.snapshot();
+    const seq = changedAt.get(partition) ?? 0;
+    const changed = changedAt.get(partition) ?? 0;
+    const behind = (dest: string) => (acknowledged.get(`${partition}\n${dest}`) ?? -1) < changed;
+    const remote = elsewhere(partition).filter(behind);
+    if (remote.length === 0) return;
+    await Promise.all(
+      remote.map(async (dest) => {
+        try {
+          const recipient = await transport.publicKeyOf(dest);
+          const message: IdentityMessage = {
+            kind: "identity",
+            source: home,
+            dest,
+            partition,
+            epoch,
+            seq,
+            entities,
+            keys: keys.map(({ record, secretAccessKey }) => {
+              const { wrappedSecret: _omit, ...rest } = record;
+              return { record: rest, secret: sealForRegion(recipient, Buffer.from(secretAccessKey, "utf8"), accessKeyAad(partition, record.accessKeyId, dest)) };
+            }),
+          };
+          await transport.send(message);
+          acknowledged.set(`${partition}\n${dest}`, seq);
+        } catch (e) {
+          // Unreachable now: the next sweep sends the copy again.
+          log.info("identities not delivered", { partition, dest, reason: (e as Error).message });
+        }
+      }),
+    );
+  }
+
+  function schedule(partition: string) {
+    if (closed || timers.has(partition)) return;
+    const timer = setTimeout(() => {
+      timers.delete(partition);
+      void push(partition);
+    }, deps.debounceMs ?? 20);
+    timer.unref();
+    timers.set(partition, timer);
+  }
+
+  let pushing = false;
+  async function pushAll(): Promise<void> {
+    if (pushing || closed) return;
+    pushing = true;
+    try {
+      for (const p of topology.partitions) await push(p.name);
+    } finally {
+      pushing = false;
+    }
+  }
+
+  return {
+    /** every owned partition's copy, to every Region hosted elsewhere that lacks it */
+    pushAll,
+    /** a copy from the home Region's process arrived in `message.dest` */
+    async apply(message: IdentityMessage, transportKey: KeyObject): Promise<ApplyOutcome> {
+      const dir = directory.partition(message.partition);
+      if (!dir || owns(message.partition)) return { status: "Noted" }; // the home's own copy wins
+      const last = lastApplied.get(message.partition);
+      if (last && (last.epoch > message.epoch || (last.epoch === message.epoch && last.seq >= message.seq))) return { status: "Noted" };
+      const keys = message.keys.map(({ record, secret }) => ({
+        record: { ...record, wrappedSecret: Buffer.alloc(0) },
+        secretAccessKey: openFromRegion(transportKey, secret, accessKeyAad(message.partition, record.accessKeyId, message.dest)).toString("utf8"),
+      }));
+      await dir.replaceAll(message.entities, keys);
+      lastApplied.set(message.partition, { epoch: message.epoch, seq: message.seq });
+      return { status: "Noted" };
+    },
+    close() {
+      closed = true;
+      clearInterval(retry);
+      for (const t of timers.values()) clearTimeout(t);
+      timers.clear();
+    },
+  };
+}
+
+export type IdentitySync = ReturnType<typeof makeIdentitySync>;
