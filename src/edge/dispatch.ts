@@ -53,6 +53,9 @@ export function makeDispatcher(deps: DispatcherDeps) {
     const time = deps.now();
     const { caller } = d;
     const facts: RequestFacts = { now: time, sourceIp: d.sourceIp, userAgent: d.userAgent, requestedRegion: d.region, secureTransport: false };
+    if (!caller.session) {
+      deps.host.identity.partition(caller.node.info.partition)?.noteKeyUse(caller.accessKeyId, { date: time, region: d.region, service: d.service.signingName });
+    }
     let policies: PolicyInput[] | undefined;
     const identityPolicies = () => (policies ??= policiesOf(caller));
     const ctx: CallContext = {

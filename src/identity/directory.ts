@@ -183,6 +183,21 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
     return parsed;
   }
 
+  /**
+   * A request was signed with this key: remember when (to the minute), where and for which service,
+   * as GetAccessKeyLastUsed reports. Written to the store at most once a minute per key.
+   */
+  function noteKeyUse(accessKeyId: string, use: { date: number; region: string; service: string }): void {
+    const k = keys.get(accessKeyId);
+    if (!k) return;
+    const date = Math.floor(use.date / 60_000) * 60_000;
+    const last = k.record.lastUsed;
+    if (last && last.date === date && last.region === use.region && last.service === use.service) return;
+    const lastUsed = { date, region: use.region, service: use.service };
+    keys.set(accessKeyId, { ...k, record: { ...k.record, lastUsed } });
+    store.recordAccessKeyUse(accessKeyId, lastUsed).catch(() => undefined); // a lost note costs nothing
+  }
+
   /** Replace every identity with the home Region's copy (a follower process only). */
   function replaceAll(put: IamEntity[], putKeys: ActiveKey[]): Promise<void> {
     return change(() => {
@@ -206,6 +221,7 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
     list,
     change,
     replaceAll,
+    noteKeyUse,
     /** every entity and key (with its secret), for the copy the home Region sends */
     snapshot: () => ({ entities: [...entities.values()], keys: [...keys.values()] }),
     /** called after every change */

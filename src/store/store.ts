@@ -73,6 +73,8 @@ export interface IdentityRepo {
   listAccessKeys(): Promise<AccessKeyRecord[]>;
   putAccessKey(key: AccessKeyRecord): Promise<void>;
   deleteAccessKey(accessKeyId: string): Promise<void>;
+  /** set the key's lastUsed (and nothing else) */
+  recordAccessKeyUse(accessKeyId: string, lastUsed: NonNullable<AccessKeyRecord["lastUsed"]>): Promise<void>;
   /** every IAM entity of every account the store holds (a partition's are a few thousand at most) */
   listIamEntities(): Promise<IamEntity[]>;
   /** write and delete entities in one transaction */

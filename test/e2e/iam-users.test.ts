@@ -125,6 +125,15 @@ test("access keys: two at most, listed, and the secret shown once", async () => 
   const lastUsed = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: a.AccessKeyId }));
   assert.equal(lastUsed.UserName, "keys");
   assert.deepEqual(lastUsed.AccessKeyLastUsed, { ServiceName: "N/A", Region: "N/A" });
+  // Once the key signs a request, IAM says when (to the minute), where and for which service.
+  const before = Date.now();
+  await refuses(secretsAs(m, { accessKeyId: a.AccessKeyId!, secretAccessKey: a.SecretAccessKey! }, "eu-west-1").send(new GetSecretValueCommand({ SecretId: "nothing" })), {
+    name: "AccessDeniedException",
+  });
+  const used = (await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: a.AccessKeyId }))).AccessKeyLastUsed!;
+  assert.equal(used.ServiceName, "secretsmanager");
+  assert.equal(used.Region, "eu-west-1");
+  assert.ok(used.LastUsedDate!.getTime() <= Date.now() && used.LastUsedDate!.getTime() > before - 60_000);
 
   await refuses(iam.send(new DeleteUserCommand({ UserName: "keys" })), { name: "DeleteConflictException", message: "Cannot delete entity, must delete access keys first.", status: 409 });
   await refuses(iam.send(new UpdateAccessKeyCommand({ UserName: "keys", AccessKeyId: "AKIAAAAAAAAAAAAAAAAA", Status: "Inactive" })), {

@@ -11,6 +11,7 @@ export function makeSqliteIdentityRepo(db: Database.Database): IdentityRepo {
   const listAccessKeys = db.prepare("SELECT doc FROM access_keys ORDER BY access_key_id");
   const putAccessKey = db.prepare("INSERT OR REPLACE INTO access_keys (access_key_id, doc) VALUES (?, ?)");
   const deleteAccessKey = db.prepare("DELETE FROM access_keys WHERE access_key_id = ?");
+  const recordUse = db.prepare("UPDATE access_keys SET doc = json_set(doc, '$.lastUsed', json(?)) WHERE access_key_id = ?");
   const listEntities = db.prepare("SELECT doc FROM iam_entities ORDER BY account_id, kind, name");
   const putEntity = db.prepare("INSERT OR REPLACE INTO iam_entities (account_id, kind, name, doc) VALUES (?, ?, ?, ?)");
   const deleteEntity = db.prepare("DELETE FROM iam_entities WHERE account_id = ? AND kind = ? AND name = ?");
@@ -32,6 +33,9 @@ export function makeSqliteIdentityRepo(db: Database.Database): IdentityRepo {
     },
     async deleteAccessKey(id) {
       deleteAccessKey.run(id);
+    },
+    async recordAccessKeyUse(id, lastUsed) {
+      recordUse.run(JSON.stringify(lastUsed), id);
     },
     async listIamEntities() {
       return (listEntities.all() as { doc: string }[]).map((r) => decodeDoc<IamEntity>(r.doc));
