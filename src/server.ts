@@ -29,6 +29,8 @@ export interface ServerOptions {
   seal?: Seal;
   /** the secret replication peers share; needed when Regions of the topology live in other processes */
   peerSecret?: string;
+  /** days audit events are kept; 90 when absent, 0 for ever */
+  auditRetentionDays?: number;
 }
 
 export interface RunningServer {
@@ -56,6 +58,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     clock,
     log,
     regions: opts.regions,
+    auditRetentionDays: opts.auditRetentionDays,
   });
   const createdAdminKey = await host.identity.bootstrapAdmin(opts.accountId, env);
   // Every authenticated call, in every Region, is recorded in that Region's store.

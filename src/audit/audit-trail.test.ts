@@ -178,3 +178,16 @@ test("no secret value reaches the store's files", async (t) => {
   await storeOf("eu-west-1")!.close();
   assert.ok(!files().some(seen), "not in the database after a checkpoint");
 });
+
+test("retention: events from before the cut are purged, later ones kept", async (t) => {
+  const { storeOf } = stores(t, "eu-west-1");
+  const store = storeOf("eu-west-1")!;
+  const trail = makeAuditTrail({ storeOf });
+  const day = 86_400_000;
+  await trail.record(call("CreateSecret", { time: T0 - 100 * day, input: { Name: "app/old" } }));
+  await trail.record(call("PutSecretValue", { time: T0 - 89 * day }));
+  await trail.record(call("DeleteSecret", { time: T0 }));
+  assert.equal(await store.purgeAuditEvents(T0 - 90 * day), 1);
+  assert.deepEqual((await store.queryAuditEvents({})).map((e) => e.event.eventName), ["DeleteSecret", "PutSecretValue"]);
+  assert.equal(await store.purgeAuditEvents(T0 - 90 * day), 0);
+});

@@ -37,6 +37,9 @@ Options for serve (environment variable in brackets):
   --region <names>     host only these Regions, comma-separated (MERIDIAN_REGIONS); the others are
                        reached at their topology endpoints, replication peers signing with the shared
                        MERIDIAN_PEER_SECRET
+  --audit-retention-days <n>
+                       how long audit events are kept (MERIDIAN_AUDIT_RETENTION_DAYS, default 90,
+                       CloudTrail's event history; 0 keeps them for ever)
   -h, --help           show this help
 
 ${AUDIT_USAGE}
@@ -72,6 +75,7 @@ async function serve(argv: string[]) {
       seal: { type: "string" },
       topology: { type: "string" },
       region: { type: "string" },
+      "audit-retention-days": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -98,6 +102,9 @@ async function serve(argv: string[]) {
   const regions = regionList?.split(",").map((r) => r.trim()).filter(Boolean);
   for (const r of regions ?? []) if (!findRegion(topology, r)) fail(`--region ${r} is not a Region of the topology`);
   const peerSecret = env.MERIDIAN_PEER_SECRET || undefined;
+  const retentionText = values["audit-retention-days"] ?? env.MERIDIAN_AUDIT_RETENTION_DAYS ?? "90";
+  const auditRetentionDays = Number(retentionText);
+  if (!/^\d+$/.test(retentionText) || !Number.isSafeInteger(auditRetentionDays)) fail("--audit-retention-days must be a whole number of days (0 keeps events for ever)");
   if (regions && !peerSecret) fail("hosting only some Regions needs MERIDIAN_PEER_SECRET, the secret replication peers share");
 
   process.umask(0o077); // every file under the data directory is the owner's alone
@@ -111,6 +118,7 @@ async function serve(argv: string[]) {
     topology,
     regions,
     peerSecret,
+    auditRetentionDays,
   });
   printBanner(server.url, dataDir, seal.description, auth, accountId, [...server.host.nodes.values()].map((n) => n.info), server.createdAdminKey);
 

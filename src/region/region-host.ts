@@ -40,6 +40,8 @@ export interface HostOptions {
   sweepIntervalMs?: number;
   /** how long enabling or disabling an opt-in Region takes (by the clock); 1 s when absent */
   regionOptInDelayMs?: number;
+  /** how long audit events are kept, in days; 90 (CloudTrail's event history) when absent, 0 for ever */
+  auditRetentionDays?: number;
 }
 
 export interface RegionHost {
@@ -129,7 +131,11 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     if (sweeping) return;
     sweeping = true;
     try {
-      for (const n of nodes.values()) await n.sweep();
+      const retention = opts.auditRetentionDays ?? 90;
+      for (const n of nodes.values()) {
+        await n.sweep();
+        if (retention > 0) await n.store.purgeAuditEvents(opts.clock.now() - retention * 86_400_000);
+      }
     } catch (e) {
       console.error(`background sweep failed: ${(e as Error).message}`);
     } finally {

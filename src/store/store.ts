@@ -134,6 +134,8 @@ export interface AuditRepo {
   appendAuditEvents(events: StoredAuditEvent[], options?: { relaxed?: boolean }): Promise<void>;
   /** newest first */
   queryAuditEvents(query: AuditQuery): Promise<(StoredAuditEvent & AuditPosition)[]>;
+  /** remove the events from before `time` (epoch ms); returns how many */
+  purgeAuditEvents(before: number): Promise<number>;
 }
 
 /** Small values the Region keeps about itself (root key check value, schema facts). */

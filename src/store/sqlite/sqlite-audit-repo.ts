@@ -29,7 +29,12 @@ export function makeSqliteAuditRepo(db: Database.Database): AuditRepo {
   // one prepared statement per combination of filters used
   const queries = new Map<string, Database.Statement>();
 
+  const purge = db.prepare("DELETE FROM audit_events WHERE event_time < ?");
+
   return {
+    async purgeAuditEvents(before) {
+      return purge.run(before).changes;
+    },
     async appendAuditEvents(events, options) {
       if (events.length > 0) (options?.relaxed ? appendRelaxed : append)(events);
     },
