@@ -1,10 +1,8 @@
 // `meridian accounts create`: asks a running Meridian for a new account (POST /_meridian/accounts,
 // SigV4-signed for "iam" by an account's root user) and prints its id and root credentials.
 
-import { createHash, createHmac } from "node:crypto";
 import { parseArgs } from "node:util";
-import { SignatureV4 } from "@smithy/signature-v4";
-import { HttpRequest } from "@smithy/protocol-http";
+import { signJsonPost } from "../util/sign-request.js";
 
 export const ACCOUNTS_USAGE = `Usage: meridian accounts create [options]
 
@@ -18,19 +16,6 @@ Options (environment variable in brackets):
   --region <name>             the Region to sign for, any of the partition's (AWS_REGION, default us-east-1)
 `;
 
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", Buffer.from(secret as Uint8Array));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView) {
-    this.hash.update(typeof data === "string" ? data : Buffer.from(data as Uint8Array));
-  }
-  async digest() {
-    return new Uint8Array(this.hash.digest());
-  }
-}
-
 export interface NewAccount {
   AccountId: string;
   AccessKeyId: string;
@@ -40,18 +25,8 @@ export interface NewAccount {
 export async function requestAccount(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, region: string): Promise<NewAccount> {
   const url = new URL("/_meridian/accounts", endpoint);
   const body = "{}";
-  const request = new HttpRequest({
-    method: "POST",
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: url.port ? Number(url.port) : undefined,
-    path: url.pathname,
-    headers: { host: url.host, "content-type": "application/json" },
-    body,
-  });
-  const signer = new SignatureV4({ credentials, region, service: "iam", sha256: Sha256 });
-  const signed = await signer.sign(request);
-  const response = await fetch(url, { method: "POST", headers: signed.headers as Record<string, string>, body });
+  const headers = await signJsonPost(url, body, { region, service: "iam" }, credentials);
+  const response = await fetch(url, { method: "POST", headers, body });
   const text = await response.text();
   if (!response.ok) {
     let reason = text;

@@ -8,41 +8,17 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer } from "node:net";
 import type { ChildProcess } from "node:child_process";
 import {
   SecretsManagerClient, CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand,
   StopReplicationToReplicaCommand,
 } from "@aws-sdk/client-secrets-manager";
 import { ADMIN, spawnMeridian, waitForExit } from "../support/meridian.js";
+import { eventually, freePort } from "../support/multiprocess.js";
 
 const REGIONS = ["us-east-1", "eu-west-1", "us-west-2"] as const;
 type Region = (typeof REGIONS)[number];
 const PEER_SECRET = "multi-process-test-peer-secret";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
-
-/** Poll until `check` passes; replication is asynchronous. Bounded: fails after `ms`. */
-async function eventually<T>(check: () => Promise<T>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 const root = mkdtempSync(join(tmpdir(), "meridian-multi-"));
 const ports = {} as Record<Region, number>;
