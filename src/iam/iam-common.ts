@@ -2,7 +2,7 @@
 // are unique and found regardless of case), ARNs, policy document checks, list pages, and the
 // output structures of the IAM model (User, Group, Role, Policy).
 
-import type { IdentityDirectory, PartitionDirectory } from "../identity/directory.js";
+import { newIamId, type IdentityDirectory, type PartitionDirectory } from "../identity/directory.js";
 import type { IamEntityOf, IamGroup, IamManagedPolicy, IamRole, IamTag, IamUser } from "../identity/identity-types.js";
 import { parsePolicy } from "../policy/parse-policy.js";
 import type { PolicyKind } from "../policy/policy-types.js";
@@ -39,6 +39,22 @@ export function requireEntity<K extends EntityKind>(dir: PartitionDirectory, acc
 
 export const entityArn = (ctx: Pick<CallContext, "partition" | "accountId">, kind: NamedKind, path: string, name: string) =>
   `arn:${ctx.partition}:iam::${ctx.accountId}:${kind}${path}${name}`;
+
+/** What a new user, group or role starts with: its name, path, id and ARN, and no policies. */
+export function newPrincipalEntity(ctx: Pick<CallContext, "partition" | "accountId">, kind: "user" | "group" | "role", name: string, path: string | undefined, now: number) {
+  const idPrefix = { user: "AIDA", group: "AGPA", role: "AROA" }[kind];
+  const p = path ?? "/";
+  return {
+    accountId: ctx.accountId,
+    name,
+    path: p,
+    id: newIamId(idPrefix),
+    arn: entityArn(ctx, kind, p, name),
+    createDate: now,
+    inlinePolicies: {} as Record<string, string>,
+    attachedPolicies: [] as string[],
+  };
+}
 
 export const asDate = (ms: number) => new Date(ms);
 

@@ -1,11 +1,21 @@
 // IAM groups and membership: CreateGroup, GetGroup (with its users), ListGroups, DeleteGroup,
 // AddUserToGroup, RemoveUserFromGroup, ListGroupsForUser. Membership is kept on the user.
 
-import { newIamId } from "../../identity/directory.js";
 import type { IamGroup } from "../../identity/identity-types.js";
 import type { OperationTable } from "../../region/call-context.js";
 import { deleteConflict, entityExists, entityNotFound, quota } from "../iam-errors.js";
-import { byPathPrefix, directoryOf, entityArn, findEntity, groupOut, page, requireEntity, userOut, type IamDeps, type PageInput } from "../iam-common.js";
+import {
+  byPathPrefix,
+  directoryOf,
+  findEntity,
+  groupOut,
+  newPrincipalEntity,
+  page,
+  requireEntity,
+  userOut,
+  type IamDeps,
+  type PageInput,
+} from "../iam-common.js";
 
 const GROUPS_PER_USER = 10;
 
@@ -15,17 +25,9 @@ export function groupOperations(deps: IamDeps): OperationTable {
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
         if (findEntity(dir, ctx.accountId, "group", input.GroupName)) throw entityExists("group", input.GroupName);
-        const path = input.Path ?? "/";
         const group: IamGroup = {
           kind: "group",
-          accountId: ctx.accountId,
-          name: input.GroupName,
-          path,
-          id: newIamId("AGPA"),
-          arn: entityArn(ctx, "group", path, input.GroupName),
-          createDate: deps.clock.now(),
-          inlinePolicies: {},
-          attachedPolicies: [],
+          ...newPrincipalEntity(ctx, "group", input.GroupName, input.Path, deps.clock.now()),
         };
         return { change: { put: [group] }, result: { Group: groupOut(group) } };
       });

@@ -1,7 +1,6 @@
 // IAM roles: CreateRole with its trust policy (AssumeRolePolicyDocument, checked as a trust policy),
 // GetRole, ListRoles, UpdateRole, UpdateAssumeRolePolicy, DeleteRole. STS AssumeRole reads them.
 
-import { newIamId } from "../../identity/directory.js";
 import type { IamRole } from "../../identity/identity-types.js";
 import type { OperationTable } from "../../region/call-context.js";
 import { deleteConflict, entityExists, quota } from "../iam-errors.js";
@@ -9,8 +8,8 @@ import {
   byPathPrefix,
   checkDocument,
   directoryOf,
-  entityArn,
   findEntity,
+  newPrincipalEntity,
   page,
   refuseBoundary,
   requireEntity,
@@ -45,17 +44,9 @@ export function roleOperations(deps: IamDeps): OperationTable {
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
         if (findEntity(dir, ctx.accountId, "role", input.RoleName)) throw entityExists("role", input.RoleName);
-        const path = input.Path ?? "/";
         const role: IamRole = {
           kind: "role",
-          accountId: ctx.accountId,
-          name: input.RoleName,
-          path,
-          id: newIamId("AROA"),
-          arn: entityArn(ctx, "role", path, input.RoleName),
-          createDate: deps.clock.now(),
-          inlinePolicies: {},
-          attachedPolicies: [],
+          ...newPrincipalEntity(ctx, "role", input.RoleName, input.Path, deps.clock.now()),
           tags,
           assumeRolePolicyDocument: input.AssumeRolePolicyDocument,
           maxSessionDuration: input.MaxSessionDuration ?? DEFAULT_MAX_SESSION_DURATION,

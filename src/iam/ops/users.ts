@@ -1,7 +1,6 @@
 // IAM users: CreateUser, GetUser (the caller when no name is given), ListUsers, DeleteUser (refused
 // while the user still has access keys, policies or groups, as IAM refuses it).
 
-import { newIamId } from "../../identity/directory.js";
 import type { IamUser } from "../../identity/identity-types.js";
 import type { CallContext, OperationTable } from "../../region/call-context.js";
 import { deleteConflict, entityExists, validationError } from "../iam-errors.js";
@@ -9,8 +8,8 @@ import {
   asDate,
   byPathPrefix,
   directoryOf,
-  entityArn,
   findEntity,
+  newPrincipalEntity,
   page,
   refuseBoundary,
   requireEntity,
@@ -42,17 +41,9 @@ export function userOperations(deps: IamDeps): OperationTable {
       const tags = tagsOf(input, "TagsPerUser");
       return dir.change(() => {
         if (findEntity(dir, ctx.accountId, "user", input.UserName)) throw entityExists("user", input.UserName);
-        const path = input.Path ?? "/";
         const user: IamUser = {
           kind: "user",
-          accountId: ctx.accountId,
-          name: input.UserName,
-          path,
-          id: newIamId("AIDA"),
-          arn: entityArn(ctx, "user", path, input.UserName),
-          createDate: deps.clock.now(),
-          inlinePolicies: {},
-          attachedPolicies: [],
+          ...newPrincipalEntity(ctx, "user", input.UserName, input.Path, deps.clock.now()),
           tags,
           groups: [],
         };
