@@ -24,6 +24,8 @@ import type { RegionHost } from "../region/region-host.js";
 import type { Logger } from "../util/logger.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Replication peers send whole copies of a partition's identities: more room, still bounded. */
+const PEER_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface EdgeOptions {
   host: RegionHost;
@@ -66,13 +68,13 @@ const cannotAuthorize = () =>
     "<AccessDeniedException>\n  <Message>Unable to determine service/operation name to be authorized</Message>\n</AccessDeniedException>\n",
   );
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > limit) {
         reject(new BodyTooLarge());
         req.resume();
         return;
@@ -120,7 +122,7 @@ export function createEdgeServer(opts: EdgeOptions): Server {
     const [path, query = ""] = (req.url ?? "/").split("?", 2);
     let body: Buffer;
     try {
-      body = await readBody(req);
+      body = await readBody(req, isPeerPath(path) ? PEER_MAX_BODY_BYTES : MAX_BODY_BYTES);
     } catch (e) {
       if (e instanceof BodyTooLarge) {
         throw new ServiceError("SerializationException", `Request body must be at most ${MAX_BODY_BYTES} bytes.`, 413);
