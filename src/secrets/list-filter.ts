@@ -150,12 +150,8 @@ function compareStrings(a: string, b: string): number {
  * One page of items. NextToken is opaque to callers: it encodes the offset of the next item
  * and is refused with AWS's InvalidNextTokenException when it cannot be read back.
  */
-export function paginate<T>(
-  items: T[],
-  maxResults: number | undefined,
-  nextToken: string | undefined,
-  defaultMax: number,
-): { page: T[]; nextToken?: string } {
+/** MaxResults, or the default, checked as AWS checks it. */
+export function pageSize(maxResults: number | undefined, defaultMax: number): number {
   const limit = maxResults ?? defaultMax;
   if (!Number.isInteger(limit) || limit < 1) {
     throw validationErrors([`Value '${String(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1`]);
@@ -163,6 +159,16 @@ export function paginate<T>(
   if (limit > MAX_RESULTS_LIMIT) {
     throw validationErrors([`Value '${limit}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${MAX_RESULTS_LIMIT}`]);
   }
+  return limit;
+}
+
+export function paginate<T>(
+  items: T[],
+  maxResults: number | undefined,
+  nextToken: string | undefined,
+  defaultMax: number,
+): { page: T[]; nextToken?: string } {
+  const limit = pageSize(maxResults, defaultMax);
   const start = nextToken === undefined ? 0 : decodeNextToken(nextToken);
   const end = start + limit;
   const page = items.slice(start, end);

@@ -40,10 +40,24 @@ export interface OutboxEntry {
   queuedAt: number;
 }
 
+export interface SecretPageQuery {
+  by: "created-date" | "name";
+  order: "asc" | "desc";
+  offset: number;
+  limit: number;
+  /** include secrets scheduled for deletion */
+  includeDeleted: boolean;
+}
+
 export interface SecretRepo {
   findSecretByName(accountId: string, name: string): Promise<SecretRecord | undefined>;
   findSecretByArn(arn: string): Promise<SecretRecord | undefined>;
   listSecrets(accountId: string): Promise<SecretRecord[]>;
+  /**
+   * A slice of an account's secrets in an order the store keeps indexed, ties broken by name then
+   * ARN (ascending), as sortSecrets orders them: ListSecrets without filters, without a full scan.
+   */
+  listSecretsPage(accountId: string, q: SecretPageQuery): Promise<SecretRecord[]>;
   getValue(arn: string, versionId: string): Promise<SealedValue | undefined>;
   /** atomically replace the record (revision checked), add and drop values */
   commitSecret(commit: SecretCommit): Promise<void>;

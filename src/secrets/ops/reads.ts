@@ -9,7 +9,7 @@ import { CURRENT, versionWithLabel } from "../labels.js";
 import { noValueForStage, noValueForVersion, stageNotOnVersion } from "../secret-errors.js";
 import { describeSecretOutput, secretListEntry } from "../render.js";
 import { replicationStatus } from "./replication.js";
-import { filterSecrets, paginate, sortSecrets } from "../list-filter.js";
+import { decodeNextToken, encodeNextToken, filterSecrets, pageSize, paginate, sortSecrets } from "../list-filter.js";
 import { secretAccessRequest } from "../secrets-access.js";
 
 export function readOps(core: SecretsCore): OperationTable {
@@ -109,6 +109,18 @@ export function readOps(core: SecretsCore): OperationTable {
   }
 
   async function listSecrets(ctx: CallContext, input: any) {
+    // Without filters, in an order the store keeps indexed, a page is read without a full scan.
+    const by = input.SortBy ?? "created-date";
+    if (input.Filters === undefined && (by === "created-date" || by === "name")) {
+      sortSecrets([], input.SortBy, input.SortOrder); // the same validation as the scan
+      const limit = pageSize(input.MaxResults, 100);
+      const offset = input.NextToken === undefined ? 0 : decodeNextToken(input.NextToken);
+      const rows = await core.store.listSecretsPage(ctx.accountId, {
+        by, order: input.SortOrder ?? "asc", offset, limit: limit + 1, includeDeleted: input.IncludePlannedDeletion === true,
+      });
+      const page = rows.slice(0, limit);
+      return { SecretList: page.map(secretListEntry), NextToken: rows.length > limit ? encodeNextToken(offset + limit) : undefined };
+    }
     const all = await core.store.listSecrets(ctx.accountId);
     const visible = input.IncludePlannedDeletion ? all : all.filter((r) => r.deletedDate === undefined);
     const sorted = sortSecrets(filterSecrets(visible, input.Filters), input.SortBy, input.SortOrder);

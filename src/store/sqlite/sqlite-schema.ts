@@ -14,6 +14,7 @@ CREATE TABLE IF NOT EXISTS secrets (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS secrets_by_name ON secrets(account_id, name);
 CREATE INDEX IF NOT EXISTS secrets_by_purge ON secrets(purge_date) WHERE purge_date IS NOT NULL;
+CREATE INDEX IF NOT EXISTS secrets_by_created ON secrets(account_id, created_date, name, arn);
 CREATE TABLE IF NOT EXISTS secret_values (
   arn TEXT NOT NULL,
   version_id TEXT NOT NULL,

@@ -2,7 +2,7 @@
 
 import type Database from "better-sqlite3";
 import type { SealedValue, SecretRecord } from "../../secrets/secret-types.js";
-import { StoreConflict, type SecretCommit, type SecretRepo } from "../store.js";
+import { StoreConflict, type SecretCommit, type SecretPageQuery, type SecretRepo } from "../store.js";
 import { decodeDoc, encodeDoc } from "../json-codec.js";
 import { UPSERT_OUTBOX } from "./sqlite-replication-repo.js";
 
@@ -107,6 +107,21 @@ export function makeSqliteSecretRepo(db: Database.Database): SecretRepo & { clea
   const byName = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE account_id = ? AND name = ?");
   const byArn = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE arn = ?");
   const all = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE account_id = ?");
+  // One statement per order: created date or name, ascending or descending, with or without
+  // the secrets scheduled for deletion. Ties: name, then ARN, ascending (as sortSecrets).
+  const pages = new Map<string, Database.Statement>();
+  const pageStatement = (q: SecretPageQuery) => {
+    const key = `${q.by}/${q.order}/${q.includeDeleted}`;
+    let statement = pages.get(key);
+    if (!statement) {
+      const dir = q.order === "desc" ? "DESC" : "ASC";
+      const orderBy = q.by === "name" ? `name ${dir}, arn ASC` : `created_date ${dir}, name ASC, arn ASC`;
+      const live = q.includeDeleted ? "" : " AND purge_date IS NULL";
+      statement = db.prepare(`SELECT doc, revision, access_doc FROM secrets WHERE account_id = ?${live} ORDER BY ${orderBy} LIMIT ? OFFSET ?`);
+      pages.set(key, statement);
+    }
+    return statement;
+  };
   const due = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE purge_date IS NOT NULL AND purge_date <= ?");
   const insert = db.prepare(
     "INSERT INTO secrets (arn, account_id, name, created_date, purge_date, revision, doc) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -171,6 +186,9 @@ export function makeSqliteSecretRepo(db: Database.Database): SecretRepo & { clea
     clearCache: () => cache.clear(),
     async listSecrets(accountId) {
       return (all.all(accountId) as SecretRow[]).map((row) => toRecord(row)!);
+    },
+    async listSecretsPage(accountId, q) {
+      return (pageStatement(q).all(accountId, q.limit, q.offset) as SecretRow[]).map((row) => toRecord(row)!);
     },
     async getValue(arn, versionId): Promise<SealedValue | undefined> {
       const cached = values.get(arn, versionId);
