@@ -1,10 +1,11 @@
-// Deciding a call (DESIGN §6): the caller's identity-based policies from the directory, each
-// access request the service described, and the keys every request carries (aws:CurrentTime,
-// aws:SourceIp, aws:RequestedRegion, …) go to the pure evaluator. A denial becomes the service's
+// Deciding a call (DESIGN §6): the caller's policies from the directory (identity-based, its
+// permissions boundary, its session's policies), each access request the service described, and
+// the keys every request carries (aws:CurrentTime, aws:SourceIp, aws:RequestedRegion, …) go to the
+// pure evaluator. A denial becomes the service's
 // access-denied error with AWS's message: who, which action, which resource, and why.
 
 import { evaluate } from "../policy/evaluate.js";
-import type { ConditionValues, EvaluationResult, PolicyInput, RequestPrincipal } from "../policy/policy-types.js";
+import type { CallerPolicies, ConditionValues, EvaluationResult, PolicyInput, RequestPrincipal, StatementRef } from "../policy/policy-types.js";
 import { ServiceError } from "../edge/service-error.js";
 import type { AccessRequest } from "./access-request.js";
 
@@ -23,9 +24,12 @@ export interface DeniedError {
   status: number;
 }
 
+/** The caller's policies: all of them, or (a caller with no boundary and no session policies) its identity-based ones. */
+export type PoliciesArg = CallerPolicies | PolicyInput[];
+
 export function decide(
   principal: RequestPrincipal,
-  identityPolicies: PolicyInput[],
+  policies: PoliciesArg,
   request: AccessRequest,
   facts: RequestFacts,
 ): EvaluationResult {
@@ -40,37 +44,47 @@ export function decide(
   const conditions = [common, request.resourceConditions ?? {}, request.conditions ?? {}];
   return evaluate({
     context: { principal, action: request.action, resource: request.resource, resourceAccount: request.resourceAccount, conditions },
-    identityPolicies,
+    ...(Array.isArray(policies) ? { identityPolicies: policies } : policies),
     resourcePolicy: request.resourcePolicy,
   });
 }
 
+/** The policy type as AWS names it in a denial: "with an explicit deny in a permissions boundary". */
+const POLICY_TYPE: Record<StatementRef["source"], string> = {
+  identity: "an identity-based policy",
+  resource: "a resource-based policy",
+  boundary: "a permissions boundary",
+  session: "a session policy",
+};
+
+/** "because no <type> allows the <action> action", per reason (IAM UG "Troubleshoot access denied error messages"). */
+const NOTHING_ALLOWS: Partial<Record<NonNullable<EvaluationResult["reason"]>, string>> = {
+  NoResourcePolicyAllows: "resource-based policy",
+  NoPolicyAllows: "identity-based policy or resource-based policy",
+  NoPermissionsBoundaryAllows: "permissions boundary",
+  NoSessionPolicyAllows: "session policy",
+};
+
 /** AWS's words for a denial: "User: <arn> is not authorized to perform: <action> on resource: <arn> because …". */
 export function deniedMessage(principal: RequestPrincipal, request: AccessRequest, result: EvaluationResult): string {
   const on = request.resource === "*" ? "" : ` on resource: ${request.resource}`;
-  let why: string;
-  if (result.decision === "ExplicitDeny") {
-    why = `with an explicit deny in ${result.statement?.source === "resource" ? "a resource-based policy" : "an identity-based policy"}`;
-  } else if (result.reason === "NoResourcePolicyAllows") {
-    why = `because no resource-based policy allows the ${request.action} action`;
-  } else if (result.reason === "NoPolicyAllows") {
-    why = `because no identity-based policy or resource-based policy allows the ${request.action} action`;
-  } else {
-    why = `because no identity-based policy allows the ${request.action} action`;
-  }
+  const why =
+    result.decision === "ExplicitDeny"
+      ? `with an explicit deny in ${POLICY_TYPE[result.statement?.source ?? "identity"]}`
+      : `because no ${NOTHING_ALLOWS[result.reason ?? "NoIdentityPolicyAllows"] ?? "identity-based policy"} allows the ${request.action} action`;
   return `User: ${principal.arn} is not authorized to perform: ${request.action}${on} ${why}`;
 }
 
 /** Throws the service's access-denied error unless every request is allowed. */
 export function authorize(
   principal: RequestPrincipal,
-  identityPolicies: PolicyInput[],
+  policies: PoliciesArg,
   requests: AccessRequest[],
   facts: RequestFacts,
   denied: DeniedError,
 ): void {
   for (const request of requests) {
-    const result = decide(principal, identityPolicies, request, facts);
+    const result = decide(principal, policies, request, facts);
     if (result.decision === "Allow") continue;
     if (request.deniedAs) throw new ServiceError(request.deniedAs.code, request.deniedAs.message, denied.status);
     throw new ServiceError(denied.code, deniedMessage(principal, request, result), denied.status);

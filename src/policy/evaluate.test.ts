@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { evaluate } from "./evaluate.js";
-import type { EvaluationResult, PolicyInput, RequestContext, ResourcePolicyInput, StatementRef } from "./policy-types.js";
+import type { EvaluationResult, PolicyInput, RequestContext, RequestPrincipal, ResourcePolicyInput, StatementRef } from "./policy-types.js";
 import {
   ACCOUNT, BLUE, OTHER, RED, alice, bob, carol, context, doc, otherRoot, policy, resourcePolicy, root, secretsService, session,
 } from "./test-helpers.js";
@@ -14,6 +14,8 @@ const GET = "secretsmanager:GetSecretValue";
 const allowGet = (Resource: string | string[] = "*", Sid = "AllowGet") => ({ Sid, Effect: "Allow", Action: GET, Resource });
 const idRef = (policyId: string, index: number, sid?: string): StatementRef => ({ policyId, source: "identity", sid, index });
 const resRef = (index: number, sid?: string): StatementRef => ({ policyId: "secret-policy", source: "resource", sid, index });
+const boundaryRef = (index: number, sid?: string): StatementRef => ({ policyId: "boundary", source: "boundary", sid, index });
+const sessionRef = (index: number, sid?: string): StatementRef => ({ policyId: "session", source: "session", sid, index });
 const allowed = (statement: StatementRef, resourceStatement?: StatementRef): EvaluationResult =>
   resourceStatement ? { decision: "Allow", statement, resourceStatement } : { decision: "Allow", statement };
 const denied = (statement: StatementRef): EvaluationResult => ({ decision: "ExplicitDeny", statement });
@@ -23,6 +25,8 @@ interface Row {
   name: string;
   identity?: PolicyInput[];
   resource?: ResourcePolicyInput;
+  boundary?: PolicyInput;
+  session?: PolicyInput[];
   ctx: RequestContext;
   want: EvaluationResult;
 }
@@ -33,6 +37,12 @@ const p1 = (...statements: object[]) => policy("p1", doc(...statements));
 const defaultKeyStatement = { Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" };
 const KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/Deployer`;
+/** a session of the Deployer role, in the resource's account */
+const deployer: RequestPrincipal = { arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Deployer/s1`, roleArn: ROLE, account: ACCOUNT, type: "AssumedRole" };
+const boundaryOf = (...statements: object[]) => policy("boundary", doc(...statements));
+const sessionOf = (...statements: object[]) => policy("session", doc(...statements));
+const allowDescribe = { Effect: "Allow", Action: "secretsmanager:DescribeSecret", Resource: "*" };
+const allowAll = { Effect: "Allow", Action: "*", Resource: "*" };
 const teamBlue = policy("team-blue", doc({
   Sid: "ReadBlue", Effect: "Allow", Action: GET, Resource: "*",
   Condition: { StringEquals: { "secretsmanager:ResourceTag/team": "blue" } },
@@ -155,11 +165,88 @@ const rows: Row[] = [
     identity: [p1({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" })],
     resource: resourcePolicy("role-trust", doc({ Effect: "Allow", Principal: { AWS: bob.arn }, Action: "sts:AssumeRole" }), "trust"),
     ctx: context({ action: "sts:AssumeRole", resource: ROLE }), want: implicit("NoResourcePolicyAllows") },
+
+  // Permissions boundaries — IAM UG "Permissions boundaries for IAM entities": the effective
+  // permissions are where identity-based policies and the boundary overlap.
+  { name: "boundary: identity and boundary both allow", identity: [p1(allowGet())], boundary: boundaryOf(allowGet()), ctx: context(), want: allowed(idRef("p1", 0, "AllowGet")) },
+  { name: "boundary: identity allows, the boundary allows only another action",
+    identity: [p1(allowAll)], boundary: boundaryOf(allowDescribe), ctx: context(), want: implicit("NoPermissionsBoundaryAllows") },
+  { name: "boundary: the boundary alone grants nothing", boundary: boundaryOf(allowGet()), ctx: context(), want: implicit("NoIdentityPolicyAllows") },
+  { name: "boundary: a Deny statement in the boundary beats the identity allow",
+    identity: [p1(allowAll)], boundary: boundaryOf(allowAll, { Sid: "NoBlue", Effect: "Deny", Action: GET, Resource: BLUE }), ctx: context(), want: denied(boundaryRef(1, "NoBlue")) },
+  { name: "boundary: a Deny in the boundary beats a resource policy naming the user",
+    resource: secretPolicy({ Effect: "Allow", Principal: { AWS: alice.arn }, Action: GET, Resource: "*" }), boundary: boundaryOf({ Effect: "Deny", Action: GET, Resource: "*" }),
+    ctx: context(), want: denied(boundaryRef(0)) },
+  { name: "boundary: same account, a resource policy naming the user is not limited by the boundary's implicit deny",
+    identity: [p1(allowAll)], boundary: boundaryOf(allowDescribe), resource: secretPolicy({ Sid: "Alice", Effect: "Allow", Principal: { AWS: alice.arn }, Action: GET, Resource: "*" }),
+    ctx: context(), want: allowed(resRef(0, "Alice")) },
+  { name: "boundary: same account, a resource policy naming the role is limited by the role's boundary",
+    boundary: boundaryOf(allowDescribe), resource: secretPolicy({ Effect: "Allow", Principal: { AWS: ROLE }, Action: GET, Resource: "*" }),
+    ctx: context({ principal: deployer }), want: implicit("NoPermissionsBoundaryAllows") },
+  { name: "boundary: same account, a resource policy naming the role session is not limited",
+    boundary: boundaryOf(allowDescribe), resource: secretPolicy({ Effect: "Allow", Principal: { AWS: deployer.arn }, Action: GET, Resource: "*" }),
+    ctx: context({ principal: deployer }), want: allowed(resRef(0)) },
+  { name: "boundary: a resource policy naming the account still needs identity and boundary",
+    identity: [p1(allowGet())], boundary: boundaryOf(allowDescribe), resource: secretPolicy({ Effect: "Allow", Principal: { AWS: ACCOUNT }, Action: GET, Resource: "*" }),
+    ctx: context(), want: implicit("NoPermissionsBoundaryAllows") },
+  { name: "boundary: Deny with NotPrincipal always applies to a caller with a boundary",
+    identity: [p1(allowGet())], boundary: boundaryOf(allowAll),
+    resource: secretPolicy({ Effect: "Deny", NotPrincipal: { AWS: [alice.arn, `arn:aws:iam::${ACCOUNT}:root`] }, Action: "*", Resource: "*" }),
+    ctx: context(), want: denied(resRef(0)) },
+  { name: "boundary: cross-account, both sides allow but the caller's boundary does not",
+    identity: [p1(allowGet())], boundary: boundaryOf(allowDescribe), resource: secretPolicy({ Effect: "Allow", Principal: { AWS: OTHER }, Action: GET, Resource: "*" }),
+    ctx: context({ principal: carol }), want: implicit("NoPermissionsBoundaryAllows") },
+  { name: "boundary: cross-account, a resource policy naming the user does not lift the boundary",
+    identity: [p1(allowGet())], boundary: boundaryOf(allowDescribe), resource: secretPolicy({ Effect: "Allow", Principal: { AWS: carol.arn }, Action: GET, Resource: "*" }),
+    ctx: context({ principal: carol }), want: implicit("NoPermissionsBoundaryAllows") },
+  { name: "boundary: cross-account, identity, boundary and resource policy all allow",
+    identity: [p1(allowGet())], boundary: boundaryOf(allowGet()), resource: secretPolicy({ Sid: "Other", Effect: "Allow", Principal: { AWS: OTHER }, Action: GET, Resource: "*" }),
+    ctx: context({ principal: carol }), want: allowed(idRef("p1", 0, "AllowGet"), resRef(0, "Other")) },
+  { name: "boundary: KMS key policy naming the role is limited, naming the user is not",
+    identity: [p1(allowAll)], boundary: boundaryOf(allowDescribe), resource: keyPolicy({ Effect: "Allow", Principal: { AWS: ROLE }, Action: "kms:Decrypt", Resource: "*" }),
+    ctx: context({ principal: deployer, action: "kms:Decrypt", resource: KEY }), want: implicit("NoPermissionsBoundaryAllows") },
+  { name: "boundary: KMS key policy naming the user grants past the boundary",
+    boundary: boundaryOf(allowDescribe), resource: keyPolicy({ Sid: "Alice", Effect: "Allow", Principal: { AWS: alice.arn }, Action: "kms:Decrypt", Resource: "*" }),
+    ctx: context({ action: "kms:Decrypt", resource: KEY }), want: allowed(resRef(0, "Alice")) },
+  // Session policies — IAM UG "Session policies": a session's permissions are where the role's
+  // identity-based policies and the session policies overlap.
+  { name: "session: role policy and session policy both allow", identity: [p1(allowAll)], session: [sessionOf(allowGet())],
+    ctx: context({ principal: deployer }), want: allowed(idRef("p1", 0)) },
+  { name: "session: a session policy narrower than the role limits it",
+    identity: [p1(allowAll)], session: [sessionOf(allowDescribe)], ctx: context({ principal: deployer }), want: implicit("NoSessionPolicyAllows") },
+  { name: "session: any one of the session policies may allow",
+    identity: [p1(allowAll)], session: [sessionOf(allowDescribe), policy("managed-session", doc(allowGet()))], ctx: context({ principal: deployer }), want: allowed(idRef("p1", 0)) },
+  { name: "session: the session policy alone grants nothing", session: [sessionOf(allowGet())], ctx: context({ principal: deployer }), want: implicit("NoIdentityPolicyAllows") },
+  { name: "session: an explicit deny in a session policy",
+    identity: [p1(allowAll)], session: [sessionOf(allowAll, { Sid: "NoGet", Effect: "Deny", Action: GET, Resource: "*" })], ctx: context({ principal: deployer }), want: denied(sessionRef(1, "NoGet")) },
+  { name: "session: the boundary allows, the session policy does not",
+    identity: [p1(allowAll)], boundary: boundaryOf(allowAll), session: [sessionOf(allowDescribe)], ctx: context({ principal: deployer }), want: implicit("NoSessionPolicyAllows") },
+  { name: "session: same account, a resource policy naming the role is limited by the session policy",
+    session: [sessionOf(allowDescribe)], resource: secretPolicy({ Effect: "Allow", Principal: { AWS: ROLE }, Action: GET, Resource: "*" }),
+    ctx: context({ principal: deployer }), want: implicit("NoSessionPolicyAllows") },
+  { name: "session: same account, a resource policy naming the role, the session policy allowing",
+    session: [sessionOf(allowGet())], resource: secretPolicy({ Sid: "Role", Effect: "Allow", Principal: { AWS: ROLE }, Action: GET, Resource: "*" }),
+    ctx: context({ principal: deployer }), want: allowed(resRef(0, "Role")) },
+  { name: "session: same account, a resource policy naming the session is not limited by the session policy",
+    session: [sessionOf(allowDescribe)], resource: secretPolicy({ Sid: "Session", Effect: "Allow", Principal: { AWS: deployer.arn }, Action: GET, Resource: "*" }),
+    ctx: context({ principal: deployer }), want: allowed(resRef(0, "Session")) },
+  { name: "session: cross-account, the role's account allows, the session policy does not",
+    identity: [p1(allowGet())], session: [sessionOf(allowDescribe)], resource: secretPolicy({ Effect: "Allow", Principal: { AWS: session.roleArn }, Action: GET, Resource: "*" }),
+    ctx: context({ principal: session }), want: implicit("NoSessionPolicyAllows") },
+  { name: "session: cross-account, session policy allowing too",
+    identity: [p1(allowGet())], session: [sessionOf(allowGet())], resource: secretPolicy({ Effect: "Allow", Principal: { AWS: session.roleArn }, Action: GET, Resource: "*" }),
+    ctx: context({ principal: session }), want: allowed(idRef("p1", 0, "AllowGet"), resRef(0)) },
 ];
 
 for (const row of rows) {
   test(`evaluate: ${row.name}`, () => {
-    const result = evaluate({ context: row.ctx, identityPolicies: row.identity ?? [], resourcePolicy: row.resource });
+    const result = evaluate({
+      context: row.ctx,
+      identityPolicies: row.identity ?? [],
+      resourcePolicy: row.resource,
+      permissionsBoundary: row.boundary,
+      sessionPolicies: row.session,
+    });
     assert.deepEqual(result, row.want);
   });
 }

@@ -1,8 +1,9 @@
-// The policy evaluator: (request context, identity policies, resource policy) → Allow |
-// ExplicitDeny | ImplicitDeny with the statement that decided (DESIGN §6). It follows the IAM User
-// Guide's "Policy evaluation logic" and "Cross-account policy evaluation logic": an explicit deny
-// anywhere wins; in one account an allow from either side suffices; across accounts both sides must
-// allow. KMS key policies follow "Key policies in AWS KMS": IAM policies count only when the key
+// The policy evaluator: (request context, identity policies, resource policy, permissions boundary,
+// session policies) → Allow | ExplicitDeny | ImplicitDeny with the statement that decided (DESIGN
+// §6). It follows the IAM User Guide's "Policy evaluation logic" and "Cross-account policy
+// evaluation logic": an explicit deny anywhere wins; in one account an allow from either side
+// suffices; across accounts both sides must allow; a boundary and session policies cap what
+// identity-based policies grant. KMS key policies follow "Key policies in AWS KMS": IAM policies count only when the key
 // policy allows the key's account. Pure: no clock, no I/O; the caller supplies aws:CurrentTime.
 
 import { conditionsHold } from "./conditions.js";
@@ -17,6 +18,7 @@ import {
 import type {
   ConditionValues,
   ContextValue,
+  DecisionReason,
   EvaluationInput,
   EvaluationResult,
   PolicyInput,
@@ -79,10 +81,16 @@ function statementApplies(s: Statement, ctx: RequestContext, lookup: Lookup, var
   return resourceOk && conditionsHold(s.conditions, lookup, variables);
 }
 
-/** How the statement's Principal/NotPrincipal names the caller. */
-function principalOf(s: Statement, ctx: RequestContext): PrincipalMatch {
+/**
+ * How the statement's Principal/NotPrincipal names the caller. A Deny with NotPrincipal always
+ * applies to a caller with a permissions boundary (IAM UG "Permissions boundaries for IAM entities").
+ */
+function principalOf(s: Statement, ctx: RequestContext, bounded: boolean): PrincipalMatch {
   if (s.principal) return matchPrincipal(s.principal, ctx.principal);
-  if (s.notPrincipal) return excludedByNotPrincipal(s.notPrincipal, ctx.principal) ? "none" : "exact";
+  if (s.notPrincipal) {
+    if (bounded && s.effect === "Deny") return "exact";
+    return excludedByNotPrincipal(s.notPrincipal, ctx.principal) ? "none" : "exact";
+  }
   return "none";
 }
 
@@ -97,13 +105,18 @@ interface Scan {
   allow?: Found;
   /** first applicable Allow naming the caller itself (resource policies only) */
   exactAllow?: Found;
+  /** first applicable Allow naming the role of a role session */
+  roleAllow?: Found;
+  /** first applicable Allow naming the caller's account */
+  accountAllow?: Found;
 }
 
-function scan(policy: PolicyInput, source: StatementRef["source"], ctx: RequestContext, lookup: Lookup): Scan {
+function scan(policy: PolicyInput, source: StatementRef["source"], ctx: RequestContext, lookup: Lookup, bounded = false): Scan {
   const result: Scan = {};
   const variables = policy.document.version === "2012-10-17" ? lookup : undefined;
   for (const s of policy.document.statements) {
-    const principal: PrincipalMatch = source === "identity" ? "exact" : principalOf(s, ctx);
+    // Identity-based policies, boundaries and session policies name no principal: they are the caller's.
+    const principal: PrincipalMatch = source === "resource" ? principalOf(s, ctx, bounded) : "exact";
     if (principal === "none") continue;
     if (!statementApplies(s, ctx, lookup, variables)) continue;
     const found: Found = { ref: { policyId: policy.policyId, source, sid: s.sid, index: s.index }, principal };
@@ -113,23 +126,50 @@ function scan(policy: PolicyInput, source: StatementRef["source"], ctx: RequestC
     }
     result.allow ??= found;
     if (principal === "exact") result.exactAllow ??= found;
+    else if (principal === "role") result.roleAllow ??= found;
+    else result.accountAllow ??= found;
   }
   return result;
 }
 
+/** The first explicit deny of these policies, else the first allow of any of them. */
+function scanAll(policies: readonly PolicyInput[], source: StatementRef["source"], ctx: RequestContext, lookup: Lookup): Scan {
+  let allow: Found | undefined;
+  for (const policy of policies) {
+    const r = scan(policy, source, ctx, lookup);
+    if (r.deny) return r;
+    allow ??= r.allow;
+  }
+  return allow ? { allow } : {};
+}
+
+const implicitDeny = (reason: DecisionReason): EvaluationResult => ({ decision: "ImplicitDeny", reason });
+
 export function evaluate(input: EvaluationInput): EvaluationResult {
-  const { context: ctx, identityPolicies, resourcePolicy } = input;
+  const { context: ctx, identityPolicies, resourcePolicy, permissionsBoundary, sessionPolicies } = input;
   const lookup = contextLookup(ctx);
   const p = ctx.principal;
 
-  let identityAllow: Found | undefined;
-  for (const policy of identityPolicies) {
-    const r = scan(policy, "identity", ctx, lookup);
-    if (r.deny) return { decision: "ExplicitDeny", statement: r.deny.ref };
-    identityAllow ??= r.allow;
-  }
-  const res: Scan = resourcePolicy ? scan(resourcePolicy, "resource", ctx, lookup) : {};
+  // An explicit deny in any policy wins: identity-based, resource-based, boundary, session.
+  const identityScan = scanAll(identityPolicies, "identity", ctx, lookup);
+  if (identityScan.deny) return { decision: "ExplicitDeny", statement: identityScan.deny.ref };
+  const res: Scan = resourcePolicy ? scan(resourcePolicy, "resource", ctx, lookup, permissionsBoundary !== undefined) : {};
   if (res.deny) return { decision: "ExplicitDeny", statement: res.deny.ref };
+  const boundary = permissionsBoundary && scan(permissionsBoundary, "boundary", ctx, lookup);
+  if (boundary?.deny) return { decision: "ExplicitDeny", statement: boundary.deny.ref };
+  const session = sessionPolicies?.length ? scanAll(sessionPolicies, "session", ctx, lookup) : undefined;
+  if (session?.deny) return { decision: "ExplicitDeny", statement: session.deny.ref };
+
+  // What keeps identity-based permissions (and a resource policy's grant to a session's role) from
+  // applying: an implicit deny in the boundary, else in the session policies (IAM UG "Policy
+  // evaluation for requests within a single account").
+  const limit: DecisionReason | undefined =
+    boundary && !boundary.allow ? "NoPermissionsBoundaryAllows" : session && !session.allow ? "NoSessionPolicyAllows" : undefined;
+  const identityAllow = limit ? undefined : identityScan.allow;
+  // A resource policy naming the user or the role session grants past the limit; one naming the role does not.
+  const direct = res.exactAllow ?? (limit ? undefined : res.roleAllow);
+  /** the reason for a denial that the limit caused */
+  const limited = (fallback: DecisionReason) => implicitDeny(limit && (identityScan.allow || res.roleAllow) ? limit : fallback);
 
   const isKeyPolicy = resourcePolicy?.kind === "kms-key" || resourcePolicy?.kind === "trust";
   const isRoot = p.type === "Root";
@@ -138,28 +178,29 @@ export function evaluate(input: EvaluationInput): EvaluationResult {
 
   // Service and anonymous callers have no identity policies: only the resource policy can grant.
   if (p.type === "Service" || p.type === "Anonymous") {
-    return res.exactAllow ? allow(res.exactAllow.ref) : { decision: "ImplicitDeny", reason: "NoResourcePolicyAllows" };
+    return res.exactAllow ? allow(res.exactAllow.ref) : implicitDeny("NoResourcePolicyAllows");
   }
 
   if (p.account === ctx.resourceAccount) {
     if (isKeyPolicy) {
-      if (res.exactAllow) return allow(res.exactAllow.ref);
+      if (direct) return allow(direct.ref);
       // A key policy allowing the account enables IAM policies (and the root user) for this key.
-      const delegation = res.allow?.principal === "account" ? res.allow : undefined;
+      const delegation = res.accountAllow;
       if (delegation && identityAllow) return allow(identityAllow.ref, delegation.ref);
       if (delegation && isRoot) return allow(delegation.ref);
-      return { decision: "ImplicitDeny", reason: delegation ? "NoIdentityPolicyAllows" : "NoResourcePolicyAllows" };
+      if (!delegation) return implicitDeny(limit && res.roleAllow ? limit : "NoResourcePolicyAllows");
+      return limited("NoIdentityPolicyAllows");
     }
     if (identityAllow) return allow(identityAllow.ref);
-    const grant = res.exactAllow ?? (isRoot ? res.allow : undefined);
+    const grant = direct ?? (isRoot ? res.allow : undefined);
     if (grant) return allow(grant.ref);
     if (isRoot) return { decision: "Allow", reason: "RootUser" };
-    return { decision: "ImplicitDeny", reason: resourcePolicy ? "NoPolicyAllows" : "NoIdentityPolicyAllows" };
+    return limited(resourcePolicy ? "NoPolicyAllows" : "NoIdentityPolicyAllows");
   }
 
   // Cross-account: the caller's account must allow (its root holds every identity permission)
   // and the resource's policy must name the caller or its account.
-  if (!identityAllow && !isRoot) return { decision: "ImplicitDeny", reason: "NoIdentityPolicyAllows" };
-  if (!res.allow) return { decision: "ImplicitDeny", reason: "NoResourcePolicyAllows" };
+  if (!identityAllow && !isRoot) return implicitDeny(limit && identityScan.allow ? limit : "NoIdentityPolicyAllows");
+  if (!res.allow) return implicitDeny("NoResourcePolicyAllows");
   return identityAllow ? allow(identityAllow.ref, res.allow.ref) : allow(res.allow.ref);
 }

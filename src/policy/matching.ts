@@ -104,11 +104,12 @@ export function accountOfEntry(entry: string): string | undefined {
 }
 
 /**
- * How a Principal element names the caller: "exact" (the caller itself, its role, or "*"),
- * "account" (the caller's account as a whole: the account root, and a delegation to the account's
- * own IAM policies for everyone else in it), or "none".
+ * How a Principal element names the caller: "exact" (the caller itself, or "*"), "role" (the role
+ * of a role session, whose grant boundaries and session policies limit), "account" (the caller's
+ * account as a whole: the account root, and a delegation to the account's own IAM policies for
+ * everyone else in it), or "none".
  */
-export type PrincipalMatch = "exact" | "account" | "none";
+export type PrincipalMatch = "exact" | "role" | "account" | "none";
 
 export function matchPrincipal(spec: PrincipalSpec, p: RequestPrincipal): PrincipalMatch {
   if (spec === "*") return "exact";
@@ -116,8 +117,9 @@ export function matchPrincipal(spec: PrincipalSpec, p: RequestPrincipal): Princi
   if (p.type === "Anonymous") return spec.AWS?.includes("*") ? "exact" : "none";
   let best: PrincipalMatch = "none";
   for (const entry of spec.AWS ?? []) {
-    if (entry === "*" || entry === p.arn || (p.roleArn !== undefined && entry === p.roleArn)) return "exact";
-    if (accountOfEntry(entry) === p.account) best = "account";
+    if (entry === "*" || entry === p.arn) return "exact";
+    if (p.roleArn !== undefined && entry === p.roleArn) best = "role";
+    else if (best === "none" && accountOfEntry(entry) === p.account) best = "account";
   }
   if (best === "none" && (spec.Federated?.includes(p.arn) || spec.CanonicalUser?.includes(p.arn))) return "exact";
   return best;

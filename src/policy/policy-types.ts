@@ -104,13 +104,20 @@ export interface EvaluationInput {
   context: RequestContext;
   identityPolicies: PolicyInput[];
   resourcePolicy?: ResourcePolicyInput;
+  /** the user's or role's permissions boundary: identity-based permissions go no further */
+  permissionsBoundary?: PolicyInput;
+  /** the session policies an AssumeRole passed (inline and managed): one of them must allow too */
+  sessionPolicies?: PolicyInput[];
 }
+
+/** What the caller brings to every decision: its identity-based policies and what limits them. */
+export type CallerPolicies = Pick<EvaluationInput, "identityPolicies" | "permissionsBoundary" | "sessionPolicies">;
 
 export type Decision = "Allow" | "ExplicitDeny" | "ImplicitDeny";
 
 export interface StatementRef {
   policyId: string;
-  source: "identity" | "resource";
+  source: "identity" | "resource" | "boundary" | "session";
   sid?: string;
   index: number;
 }
@@ -121,6 +128,8 @@ export type DecisionReason =
   | "NoIdentityPolicyAllows"
   | "NoResourcePolicyAllows"
   | "NoPolicyAllows"
+  | "NoPermissionsBoundaryAllows"
+  | "NoSessionPolicyAllows"
   | "RootUser";
 
 export interface EvaluationResult {
