@@ -11,7 +11,7 @@ import type { AccessDescriber } from "../authz/access-request.js";
 import { authorize, decide, type DeniedError, type RequestFacts } from "../authz/authorize.js";
 import type { AuditSink } from "../audit/audit-types.js";
 import type { RegionHost } from "../region/region-host.js";
-import type { PolicyInput } from "../policy/policy-types.js";
+import type { CallerPolicies } from "../policy/policy-types.js";
 
 export interface DispatchedService {
   signingName: string;
@@ -44,9 +44,12 @@ export interface DispatcherDeps {
 }
 
 export function makeDispatcher(deps: DispatcherDeps) {
-  function policiesOf(caller: Caller): PolicyInput[] {
-    if (caller.principal.type === "Root") return [];
-    return deps.host.identity.partition(caller.node.info.partition)?.policiesOf(caller.principal) ?? [];
+  /** The caller's identity-based policies, its permissions boundary, and its session's policies. */
+  function policiesOf(caller: Caller): CallerPolicies {
+    const dir = deps.host.identity.partition(caller.node.info.partition);
+    const own: CallerPolicies = caller.principal.type === "Root" || !dir ? { identityPolicies: [] } : dir.policiesOf(caller.principal);
+    const sessionPolicies = dir?.sessionPoliciesOf(caller.session?.sessionPolicies, caller.principal.arn);
+    return sessionPolicies ? { ...own, sessionPolicies } : own;
   }
 
   return async function dispatch(d: Dispatch): Promise<Record<string, unknown>> {
@@ -56,8 +59,8 @@ export function makeDispatcher(deps: DispatcherDeps) {
     if (!caller.session) {
       deps.host.identity.partition(caller.node.info.partition)?.noteKeyUse(caller.accessKeyId, { date: time, region: d.region, service: d.service.signingName });
     }
-    let policies: PolicyInput[] | undefined;
-    const identityPolicies = () => (policies ??= policiesOf(caller));
+    let policies: CallerPolicies | undefined;
+    const callerPolicies = () => (policies ??= policiesOf(caller));
     const ctx: CallContext = {
       accountId: caller.accountId,
       region: d.region,
@@ -66,14 +69,14 @@ export function makeDispatcher(deps: DispatcherDeps) {
       principalArn: caller.principal.arn,
       principal: caller.principal,
       temporary: caller.session !== undefined,
-      isAllowed: (request) => decide(caller.principal, identityPolicies(), request, facts).decision === "Allow",
+      isAllowed: (request) => decide(caller.principal, callerPolicies(), request, facts).decision === "Allow",
     };
     let output: Record<string, unknown> | undefined;
     let failure: unknown;
     try {
       d.validate();
       const requests = d.access ? await d.access(ctx, d.operation, d.input) : [];
-      authorize(caller.principal, identityPolicies(), requests, facts, d.service.denied);
+      authorize(caller.principal, callerPolicies(), requests, facts, d.service.denied);
       output = await d.handler(ctx, d.input);
       return output;
     } catch (e) {

@@ -8,8 +8,8 @@ import type { IdentityRepo } from "../store/store.js";
 import type { RegionWrapper } from "../kms/root-key.js";
 import type { Clock } from "../util/clock.js";
 import type { AccessKeyRecord, IamAccount, IamEntity, IamEntityKind, IamEntityOf } from "./identity-types.js";
-import type { PolicyInput, RequestPrincipal } from "../policy/policy-types.js";
-import { parsePolicy } from "../policy/parse-policy.js";
+import type { RequestPrincipal } from "../policy/policy-types.js";
+import { makeCallerPolicies } from "./caller-policies.js";
 import { ServiceError } from "../edge/service-error.js";
 
 export interface PartitionStore {
@@ -51,8 +51,8 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
   const { partition, store, wrapper } = home;
   const entities = new Map<string, IamEntity>();
   const keys = new Map<string, ActiveKey>();
-  const policyCache = new Map<string, PolicyInput[]>();
-  /** principals by access key id, built on first use; emptied with the policy cache on any change */
+  const callerPolicies = makeCallerPolicies(get);
+  /** principals by access key id, built on first use; emptied with the parsed policies on any change */
   const principalCache = new Map<string, RequestPrincipal>();
   let queue: Promise<unknown> = Promise.resolve();
   /** set when this process holds a copy of the partition's identities: the home Region's name */
@@ -62,7 +62,7 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
   async function load() {
     entities.clear();
     keys.clear();
-    policyCache.clear();
+    callerPolicies.clear();
     principalCache.clear();
     for (const e of await store.listIamEntities()) entities.set(refKey(e), e);
     for (const k of await store.listAccessKeys()) {
@@ -101,7 +101,7 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
       for (const e of c.put ?? []) entities.set(refKey(e), e);
       for (const k of c.putKeys ?? []) keys.set(k.record.accessKeyId, k);
       for (const id of c.removeKeys ?? []) keys.delete(id);
-      policyCache.clear();
+      callerPolicies.clear();
       principalCache.clear();
       for (const listener of listeners) listener();
       return result;
@@ -138,49 +138,6 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
       userId: user.id,
       tags: Object.fromEntries(user.tags.map((t) => [t.Key, t.Value])),
     };
-  }
-
-  function managedDocument(policyArn: string): string | undefined {
-    const accountId = policyArn.split(":")[4] ?? "";
-    const name = policyArn.slice(policyArn.lastIndexOf("/") + 1);
-    const policy = get(accountId, "policy", name);
-    if (!policy || policy.arn !== policyArn) return undefined;
-    return policy.versions.find((v) => v.versionId === policy.defaultVersionId)?.document;
-  }
-
-  /** Identity-based policies of a user or role: inline, attached, and (users) their groups'. */
-  function policiesOf(principal: RequestPrincipal): PolicyInput[] {
-    const cacheKey = principal.roleArn ?? principal.arn;
-    const cached = policyCache.get(cacheKey);
-    if (cached) return cached;
-    const documents: { id: string; text: string }[] = [];
-    const collect = (owner: { arn: string; inlinePolicies: Record<string, string>; attachedPolicies: string[] }) => {
-      for (const [name, text] of Object.entries(owner.inlinePolicies)) documents.push({ id: `${owner.arn}/inline/${name}`, text });
-      for (const arn of owner.attachedPolicies) {
-        const text = managedDocument(arn);
-        if (text !== undefined) documents.push({ id: arn, text });
-      }
-    };
-    if (principal.type === "User" && principal.username !== undefined) {
-      const user = get(principal.account, "user", principal.username);
-      if (user) {
-        collect(user);
-        for (const g of user.groups) {
-          const group = get(principal.account, "group", g);
-          if (group) collect(group);
-        }
-      }
-    } else if (principal.type === "AssumedRole" && principal.roleArn !== undefined) {
-      const role = get(principal.account, "role", principal.roleArn.slice(principal.roleArn.lastIndexOf("/") + 1));
-      if (role && role.arn === principal.roleArn) collect(role);
-    }
-    const parsed: PolicyInput[] = [];
-    for (const d of documents) {
-      const r = parsePolicy(d.text, "identity");
-      if (r.ok) parsed.push({ policyId: d.id, document: r.policy });
-    }
-    policyCache.set(cacheKey, parsed);
-    return parsed;
   }
 
   /**
@@ -231,7 +188,12 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
     isFollower: () => followerOf !== undefined,
     keyFor,
     principalOfKey,
-    policiesOf,
+    /** a user's or role's identity-based policies and its permissions boundary */
+    policiesOf: callerPolicies.policiesOf,
+    /** the session policies sealed into a session */
+    sessionPoliciesOf: callerPolicies.sessionPoliciesOf,
+    /** a customer managed policy's default version, parsed */
+    managedPolicy: callerPolicies.managedPolicy,
     /** every access key of an account (of one user when given), active or not */
     accessKeys(accountId: string, userName?: string): AccessKeyRecord[] {
       return [...keys.values()].map((k) => k.record).filter((r) => r.accountId === accountId && (userName === undefined || r.userName === userName));

@@ -1,10 +1,11 @@
 // Temporary credentials (STS AssumeRole, GetSessionToken). Nothing is stored: the session token is
-// the session itself, sealed with AES-256-GCM under a key the partition derives from the root key,
+// the session itself (its session policies included), sealed with AES-256-GCM under a key the partition derives from the root key,
 // so any Region of the partition in this process can open it, and no one can forge or read one.
 
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import type { RequestPrincipal } from "../policy/policy-types.js";
 import { newAccessKeyId, newSecretAccessKey } from "./directory.js";
+import type { SessionPolicyRefs } from "./caller-policies.js";
 
 export interface SessionClaims {
   accessKeyId: string;
@@ -16,6 +17,8 @@ export interface SessionClaims {
   principal: RequestPrincipal;
   /** the role or user that issued it, for the audit trail's sessionContext */
   issuer: { arn: string; type: "Role" | "User"; principalId: string };
+  /** the session policies AssumeRole passed: every request of the session is limited by them */
+  sessionPolicies?: SessionPolicyRefs;
 }
 
 export interface IssuedSession {

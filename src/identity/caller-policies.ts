@@ -1,0 +1,104 @@
+// The policies that decide a caller's requests (DESIGN §6): a user's or role's identity-based
+// policies (inline, attached, its groups'), its permissions boundary, and the session policies an
+// AssumeRole sealed into the session. Parsed once and kept until the partition's identities change.
+
+import type { IamEntityKind, IamEntityOf } from "./identity-types.js";
+import type { CallerPolicies, PolicyInput, RequestPrincipal } from "../policy/policy-types.js";
+import { parsePolicy } from "../policy/parse-policy.js";
+import { parsePolicyCached } from "../policy/policy-cache.js";
+
+type EntityLookup = <K extends IamEntityKind>(accountId: string, kind: K, name: string) => IamEntityOf<K> | undefined;
+
+/** The session policies a session carries: AssumeRole's Policy and PolicyArns. */
+export interface SessionPolicyRefs {
+  policy?: string;
+  policyArns?: string[];
+}
+
+/** What a policy that is gone (or unreadable) contributes to a limit: no allow, so the limit denies. */
+const allowsNothing = (policyId: string): PolicyInput => ({ policyId, document: { version: "2012-10-17", statements: [] } });
+
+export function makeCallerPolicies(get: EntityLookup) {
+  const byPrincipal = new Map<string, CallerPolicies>();
+  /** parsed default versions of managed policies by ARN; null for one that does not exist */
+  const managed = new Map<string, PolicyInput | null>();
+
+  /** A managed policy's default version, parsed; undefined when there is no such policy. */
+  function managedPolicy(arn: string): PolicyInput | undefined {
+    const hit = managed.get(arn);
+    if (hit !== undefined) return hit ?? undefined;
+    const policy = get(arn.split(":")[4] ?? "", "policy", arn.slice(arn.lastIndexOf("/") + 1));
+    const text = policy && policy.arn === arn ? policy.versions.find((v) => v.versionId === policy.defaultVersionId)?.document : undefined;
+    const parsed = text === undefined ? undefined : parsePolicy(text, "identity");
+    const input = parsed?.ok ? { policyId: arn, document: parsed.policy } : undefined;
+    managed.set(arn, input ?? null);
+    return input;
+  }
+
+  /** Identity-based policies of a user or role (inline, attached, and a user's groups') and its boundary. */
+  function policiesOf(principal: RequestPrincipal): CallerPolicies {
+    const cacheKey = principal.roleArn ?? principal.arn;
+    const cached = byPrincipal.get(cacheKey);
+    if (cached) return cached;
+    const identityPolicies: PolicyInput[] = [];
+    const collect = (owner: { arn: string; inlinePolicies: Record<string, string>; attachedPolicies: string[] }) => {
+      for (const [name, text] of Object.entries(owner.inlinePolicies)) {
+        const r = parsePolicy(text, "identity");
+        if (r.ok) identityPolicies.push({ policyId: `${owner.arn}/inline/${name}`, document: r.policy });
+      }
+      for (const arn of owner.attachedPolicies) {
+        const policy = managedPolicy(arn);
+        if (policy) identityPolicies.push(policy);
+      }
+    };
+    let boundary: string | undefined;
+    if (principal.type === "User" && principal.username !== undefined) {
+      const user = get(principal.account, "user", principal.username);
+      if (user) {
+        collect(user);
+        for (const g of user.groups) {
+          const group = get(principal.account, "group", g);
+          if (group) collect(group);
+        }
+        boundary = user.permissionsBoundary;
+      }
+    } else if (principal.type === "AssumedRole" && principal.roleArn !== undefined) {
+      const role = get(principal.account, "role", principal.roleArn.slice(principal.roleArn.lastIndexOf("/") + 1));
+      if (role && role.arn === principal.roleArn) {
+        collect(role);
+        boundary = role.permissionsBoundary;
+      }
+    }
+    const result: CallerPolicies = { identityPolicies };
+    if (boundary !== undefined) result.permissionsBoundary = managedPolicy(boundary) ?? allowsNothing(boundary);
+    byPrincipal.set(cacheKey, result);
+    return result;
+  }
+
+  /**
+   * The session policies of a session, the managed ones as they read now; undefined for a session
+   * without any. One that no longer exists allows nothing, so the session stays limited.
+   */
+  function sessionPoliciesOf(refs: SessionPolicyRefs | undefined, sessionArn: string): PolicyInput[] | undefined {
+    if (!refs || (refs.policy === undefined && !refs.policyArns?.length)) return undefined;
+    const out: PolicyInput[] = [];
+    if (refs.policy !== undefined) {
+      const id = `${sessionArn}/session-policy`;
+      const r = parsePolicyCached(refs.policy, "identity");
+      out.push(r.ok ? { policyId: id, document: r.policy } : allowsNothing(id));
+    }
+    for (const arn of refs.policyArns ?? []) out.push(managedPolicy(arn) ?? allowsNothing(arn));
+    return out;
+  }
+
+  return {
+    managedPolicy,
+    policiesOf,
+    sessionPoliciesOf,
+    /** forget everything parsed: the identities changed */
+    clear() {
+      byPrincipal.clear();
+      managed.clear();
+    },
+  };
+}
