@@ -1,13 +1,27 @@
 // IAM's calls as the policy engine sees them: iam:<Operation> on the user, group, role or managed
 // policy the input names (arn:<partition>:iam::<account>:user/<path><name>), the caller itself for
 // the calls that default to it (GetUser, the access-key calls), "*" for the account-wide lists.
-// Condition keys: aws:RequestTag/* and aws:TagKeys for tagging, iam:PolicyARN for attaching, and
-// the tags of an existing user or role as aws:ResourceTag/* (and iam:ResourceTag/*).
+// Condition keys: aws:RequestTag/* and aws:TagKeys for tagging, iam:PolicyARN for attaching,
+// iam:PermissionsBoundary (the boundary a call sets, else the one the user or role has), and the
+// tags of an existing user or role as aws:ResourceTag/* (and iam:ResourceTag/*).
 
 import { requestTagKeys, resourceTagKeys, type AccessDescriber, type AccessRequest } from "../authz/access-request.js";
 import type { ContextValue } from "../policy/policy-types.js";
 import type { CallContext } from "../region/call-context.js";
 import { entityArn, findEntity, type IamDeps } from "./iam-common.js";
+
+/** The calls that carry iam:PermissionsBoundary (Service Authorization Reference, IAM actions). */
+const BOUNDARY_KEYED = new Set(
+  ["User", "Role"].flatMap((e) => [
+    `Create${e}`,
+    `Put${e}PermissionsBoundary`,
+    `Delete${e}PermissionsBoundary`,
+    `Attach${e}Policy`,
+    `Detach${e}Policy`,
+    `Put${e}Policy`,
+    `Delete${e}Policy`,
+  ]),
+);
 
 /** Account-wide lists: they name no resource. */
 const UNSCOPED = new Set(["ListUsers", "ListRoles", "ListGroups", "ListPolicies", "GetAccountSummary", "ListAccountAliases"]);
@@ -22,6 +36,7 @@ interface IamInput {
   Path?: string;
   Tags?: { Key?: string; Value?: string }[];
   TagKeys?: string[];
+  PermissionsBoundary?: string;
 }
 
 export function makeIamAccess(deps: IamDeps): AccessDescriber {
@@ -39,6 +54,10 @@ export function makeIamAccess(deps: IamDeps): AccessDescriber {
     const named = (kind: "user" | "group" | "role", name: string) => {
       const found = dir && findEntity(dir, ctx.accountId, kind, name);
       if (found && "tags" in found) Object.assign(conditions, resourceTagKeys("iam", found.tags));
+      if (BOUNDARY_KEYED.has(operation)) {
+        const boundary = i.PermissionsBoundary ?? (found && "permissionsBoundary" in found ? found.permissionsBoundary : undefined);
+        if (boundary !== undefined) conditions["iam:PermissionsBoundary"] = boundary;
+      }
       return found?.arn ?? entityArn(ctx, kind, i.Path ?? "/", name);
     };
     if (i.RoleName !== undefined) return request(named("role", i.RoleName));

@@ -8,7 +8,7 @@ import { parsePolicy } from "../policy/parse-policy.js";
 import type { PolicyKind } from "../policy/policy-types.js";
 import type { CallContext } from "../region/call-context.js";
 import type { Clock } from "../util/clock.js";
-import { entityNotFound, limitExceeded, permissionsBoundaryUnsupported, validationError, type EntityKind } from "./iam-errors.js";
+import { entityNotFound, limitExceeded, validationError, type EntityKind } from "./iam-errors.js";
 
 export interface IamDeps {
   identity: Pick<IdentityDirectory, "partition">;
@@ -60,11 +60,6 @@ export const asDate = (ms: number) => new Date(ms);
 
 /** IAM returns policy documents URL-encoded (RFC 3986), as botocore and the AWS CLI expect. */
 export const encodeDocument = (text: string) => encodeURIComponent(text);
-
-/** Permissions boundaries are not evaluated here, so none is accepted rather than silently ignored. */
-export function refuseBoundary(input: { PermissionsBoundary?: string }): void {
-  if (input.PermissionsBoundary !== undefined) throw permissionsBoundaryUnsupported();
-}
 
 /** Size as IAM counts it: white space is not counted. */
 export const policySize = (text: string) => text.replace(/\s/g, "").length;
@@ -125,9 +120,20 @@ export const byPathPrefix = (prefix: string | undefined) => (e: { path: string }
 // ---- output structures ----
 
 const withTags = (tags: IamTag[]) => (tags.length > 0 ? { Tags: tags } : {});
+/** AttachedPermissionsBoundary, as GetUser and GetRole give it (IAM's lists leave it out). */
+const withBoundary = (arn: string | undefined) =>
+  arn !== undefined ? { PermissionsBoundary: { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: arn } } : {};
 
-export function userOut(u: IamUser, tags = true) {
-  return { Path: u.path, UserName: u.name, UserId: u.id, Arn: u.arn, CreateDate: asDate(u.createDate), ...(tags ? withTags(u.tags) : {}) };
+/** A user; `detail` false for lists, which leave out its tags and permissions boundary as IAM's do. */
+export function userOut(u: IamUser, detail = true) {
+  return {
+    Path: u.path,
+    UserName: u.name,
+    UserId: u.id,
+    Arn: u.arn,
+    CreateDate: asDate(u.createDate),
+    ...(detail ? { ...withBoundary(u.permissionsBoundary), ...withTags(u.tags) } : {}),
+  };
 }
 
 export function groupOut(g: IamGroup) {
@@ -144,7 +150,7 @@ export function roleOut(r: IamRole, detail: "create" | "get" | "list") {
     AssumeRolePolicyDocument: encodeDocument(r.assumeRolePolicyDocument),
     ...(r.description !== undefined ? { Description: r.description } : {}),
     ...(detail !== "create" ? { MaxSessionDuration: r.maxSessionDuration } : {}),
-    ...(detail !== "list" ? withTags(r.tags) : {}),
+    ...(detail !== "list" ? { ...withBoundary(r.permissionsBoundary), ...withTags(r.tags) } : {}),
     ...(detail === "get" ? { RoleLastUsed: {} } : {}),
   };
 }
@@ -156,15 +162,32 @@ export function attachmentCount(dir: PartitionDirectory, accountId: string, arn:
   return n;
 }
 
-export function policyOut(p: IamManagedPolicy, attachments: number, tags = true) {
+/** How many users and roles have the policy as their permissions boundary. */
+export function boundaryUsageCount(dir: PartitionDirectory, accountId: string, arn: string): number {
+  let n = 0;
+  for (const kind of ["user", "role"] as const) for (const e of dir.list(accountId, kind)) if (e.permissionsBoundary === arn) n++;
+  return n;
+}
+
+export interface PolicyUsage {
+  attachments: number;
+  boundaries: number;
+}
+
+export const policyUsage = (dir: PartitionDirectory, accountId: string, arn: string): PolicyUsage => ({
+  attachments: attachmentCount(dir, accountId, arn),
+  boundaries: boundaryUsageCount(dir, accountId, arn),
+});
+
+export function policyOut(p: IamManagedPolicy, usage: PolicyUsage, tags = true) {
   return {
     PolicyName: p.name,
     PolicyId: p.id,
     Arn: p.arn,
     Path: p.path,
     DefaultVersionId: p.defaultVersionId,
-    AttachmentCount: attachments,
-    PermissionsBoundaryUsageCount: 0,
+    AttachmentCount: usage.attachments,
+    PermissionsBoundaryUsageCount: usage.boundaries,
     IsAttachable: true,
     ...(p.description !== undefined ? { Description: p.description } : {}),
     CreateDate: asDate(p.createDate),

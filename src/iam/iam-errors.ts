@@ -26,5 +26,3 @@ export const policyVersionNotFound = (arn: string, versionId: string) =>
   noSuchEntity(`Policy ${arn} version ${versionId} does not exist or is not attachable.`);
 export const accessKeyNotFound = (accessKeyId: string) => noSuchEntity(`The Access Key with id ${accessKeyId} cannot be found.`);
 export const quota = (name: string, limit: number) => limitExceeded(`Cannot exceed quota for ${name}: ${limit}`);
-export const permissionsBoundaryUnsupported = () =>
-  invalidInput("Meridian does not support permissions boundaries: they would not be enforced.");

@@ -13,6 +13,7 @@ import { policyOperations } from "./ops/policies.js";
 import { inlinePolicyOperations } from "./ops/inline.js";
 import { attachedPolicyOperations } from "./ops/attach.js";
 import { entityTagOperations } from "./ops/tags.js";
+import { boundaryOperations } from "./ops/boundaries.js";
 
 export function makeIamService(deps: IamDeps) {
   const operations: OperationTable = {
@@ -24,6 +25,7 @@ export function makeIamService(deps: IamDeps) {
     ...inlinePolicyOperations(deps),
     ...attachedPolicyOperations(deps),
     ...entityTagOperations(deps),
+    ...boundaryOperations(deps),
   };
   return { operations, access: makeIamAccess(deps) };
 }

@@ -1,5 +1,5 @@
 // Customer managed policies and their versions: CreatePolicy, GetPolicy, ListPolicies, DeletePolicy
-// (refused while attached or with versions besides the default), CreatePolicyVersion (at most five,
+// (refused while attached, set as a permissions boundary, or with versions besides the default), CreatePolicyVersion (at most five,
 // SetAsDefault), GetPolicyVersion, ListPolicyVersions, DeletePolicyVersion, SetDefaultPolicyVersion.
 
 import { newIamId, type PartitionDirectory } from "../../identity/directory.js";
@@ -9,7 +9,6 @@ import { parseArn } from "../../util/arn.js";
 import { deleteConflict, entityAlreadyExists, limitExceeded, policyNotFound, policyVersionNotFound, quota } from "../iam-errors.js";
 import {
   asDate,
-  attachmentCount,
   checkDocument,
   directoryOf,
   encodeDocument,
@@ -17,6 +16,7 @@ import {
   findEntity,
   page,
   policyOut,
+  policyUsage,
   tagsOf,
   type IamDeps,
   type PageInput,
@@ -100,14 +100,14 @@ export function policyOperations(deps: IamDeps): OperationTable {
           tags,
           ...(input.Description !== undefined ? { description: input.Description } : {}),
         };
-        return { change: { put: [policy] }, result: { Policy: policyOut(policy, 0) } };
+        return { change: { put: [policy] }, result: { Policy: policyOut(policy, { attachments: 0, boundaries: 0 }) } };
       });
     },
 
     async GetPolicy(ctx, input: { PolicyArn: string }) {
       const dir = directoryOf(deps, ctx);
       const policy = requirePolicy(dir, ctx, input.PolicyArn);
-      return { Policy: policyOut(policy, attachmentCount(dir, ctx.accountId, policy.arn)) };
+      return { Policy: policyOut(policy, policyUsage(dir, ctx.accountId, policy.arn)) };
     },
 
     async ListPolicies(ctx, input: ListPoliciesInput) {
@@ -116,17 +116,19 @@ export function policyOperations(deps: IamDeps): OperationTable {
       const policies = input.Scope === "AWS" ? [] : dir.list(ctx.accountId, "policy");
       const rows = policies
         .filter((p) => input.PathPrefix === undefined || p.path.startsWith(input.PathPrefix))
-        .map((p) => ({ p, attached: attachmentCount(dir, ctx.accountId, p.arn) }))
-        .filter((r) => !input.OnlyAttached || r.attached > 0);
+        .map((p) => ({ p, usage: policyUsage(dir, ctx.accountId, p.arn) }))
+        .filter((r) => !input.OnlyAttached || r.usage.attachments > 0);
       const { items, ...rest } = page(rows, input, (r) => r.p.name.toLowerCase());
-      return { Policies: items.map((r) => policyOut(r.p, r.attached, false)), ...rest };
+      return { Policies: items.map((r) => policyOut(r.p, r.usage, false)), ...rest };
     },
 
     async DeletePolicy(ctx, input: { PolicyArn: string }) {
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
         const policy = requirePolicy(dir, ctx, input.PolicyArn);
-        if (attachmentCount(dir, ctx.accountId, policy.arn) > 0) throw deleteConflict("Cannot delete a policy attached to entities.");
+        // A permissions boundary counts as an attachment here, as in IAM.
+        const usage = policyUsage(dir, ctx.accountId, policy.arn);
+        if (usage.attachments > 0 || usage.boundaries > 0) throw deleteConflict("Cannot delete a policy attached to entities.");
         if (policy.versions.length > 1) {
           throw deleteConflict(
             "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.",

@@ -1,5 +1,6 @@
-// IAM roles: CreateRole with its trust policy (AssumeRolePolicyDocument, checked as a trust policy),
-// GetRole, ListRoles, UpdateRole, UpdateAssumeRolePolicy, DeleteRole. STS AssumeRole reads them.
+// IAM roles: CreateRole with its trust policy (AssumeRolePolicyDocument, checked as a trust policy)
+// and a permissions boundary when given, GetRole, ListRoles, UpdateRole, UpdateAssumeRolePolicy,
+// DeleteRole. STS AssumeRole reads them.
 
 import type { IamRole } from "../../identity/identity-types.js";
 import type { OperationTable } from "../../region/call-context.js";
@@ -11,13 +12,13 @@ import {
   findEntity,
   newPrincipalEntity,
   page,
-  refuseBoundary,
   requireEntity,
   roleOut,
   tagsOf,
   type IamDeps,
   type PageInput,
 } from "../iam-common.js";
+import { requireBoundary } from "./boundaries.js";
 
 /** IAM's quota on a trust policy, white space not counted. */
 const TRUST_POLICY_SIZE = 2048;
@@ -38,12 +39,12 @@ interface CreateRoleInput {
 export function roleOperations(deps: IamDeps): OperationTable {
   return {
     async CreateRole(ctx, input: CreateRoleInput) {
-      refuseBoundary(input);
       checkTrust(input.AssumeRolePolicyDocument);
       const tags = tagsOf(input, "TagsPerRole");
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
         if (findEntity(dir, ctx.accountId, "role", input.RoleName)) throw entityExists("role", input.RoleName);
+        const boundary = input.PermissionsBoundary === undefined ? undefined : requireBoundary(dir, ctx, input.PermissionsBoundary);
         const role: IamRole = {
           kind: "role",
           ...newPrincipalEntity(ctx, "role", input.RoleName, input.Path, deps.clock.now()),
@@ -51,6 +52,7 @@ export function roleOperations(deps: IamDeps): OperationTable {
           assumeRolePolicyDocument: input.AssumeRolePolicyDocument,
           maxSessionDuration: input.MaxSessionDuration ?? DEFAULT_MAX_SESSION_DURATION,
           ...(input.Description !== undefined ? { description: input.Description } : {}),
+          ...(boundary !== undefined ? { permissionsBoundary: boundary } : {}),
         };
         return { change: { put: [role] }, result: { Role: roleOut(role, "create") } };
       });

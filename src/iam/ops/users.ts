@@ -1,5 +1,6 @@
-// IAM users: CreateUser, GetUser (the caller when no name is given), ListUsers, DeleteUser (refused
-// while the user still has access keys, policies or groups, as IAM refuses it).
+// IAM users: CreateUser (with a permissions boundary when given), GetUser (the caller when no name
+// is given), ListUsers, DeleteUser (refused while the user still has access keys, policies or
+// groups, as IAM refuses it).
 
 import type { IamUser } from "../../identity/identity-types.js";
 import type { CallContext, OperationTable } from "../../region/call-context.js";
@@ -11,13 +12,13 @@ import {
   findEntity,
   newPrincipalEntity,
   page,
-  refuseBoundary,
   requireEntity,
   tagsOf,
   userOut,
   type IamDeps,
   type PageInput,
 } from "../iam-common.js";
+import { requireBoundary } from "./boundaries.js";
 
 interface CreateUserInput {
   UserName: string;
@@ -36,16 +37,17 @@ export const nonUserCaller = () => validationError("Must specify userName when c
 export function userOperations(deps: IamDeps): OperationTable {
   return {
     async CreateUser(ctx, input: CreateUserInput) {
-      refuseBoundary(input);
       const dir = directoryOf(deps, ctx);
       const tags = tagsOf(input, "TagsPerUser");
       return dir.change(() => {
         if (findEntity(dir, ctx.accountId, "user", input.UserName)) throw entityExists("user", input.UserName);
+        const boundary = input.PermissionsBoundary === undefined ? undefined : requireBoundary(dir, ctx, input.PermissionsBoundary);
         const user: IamUser = {
           kind: "user",
           ...newPrincipalEntity(ctx, "user", input.UserName, input.Path, deps.clock.now()),
           tags,
           groups: [],
+          ...(boundary !== undefined ? { permissionsBoundary: boundary } : {}),
         };
         return { change: { put: [user] }, result: { User: userOut(user) } };
       });
