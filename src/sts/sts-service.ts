@@ -1,5 +1,6 @@
 // The STS API (query protocol, signing name `sts`): GetCallerIdentity, AssumeRole (the trust policy
-// is decided by the policy engine before the operation runs, see sts-access.ts) and GetSessionToken.
+// is decided by the policy engine before the operation runs, see sts-access.ts; session policies
+// are checked in session-policies.ts) and GetSessionToken (which takes no session policies on AWS).
 // Temporary credentials are sealed session tokens (identity/sessions.ts) that SigV4 accepts until
 // they expire; nothing is stored.
 
@@ -10,6 +11,7 @@ import type { CallContext, OperationTable } from "../region/call-context.js";
 import type { Clock } from "../util/clock.js";
 import { accessDenied, validationError } from "../iam/iam-errors.js";
 import { makeStsAccess, roleOfArn, type AssumeRoleInput } from "./sts-access.js";
+import { checkSessionPolicies } from "./session-policies.js";
 
 export interface StsDeps {
   identity: Pick<IdentityDirectory, "partition">;
@@ -53,9 +55,6 @@ export function makeStsService(deps: StsDeps) {
     async AssumeRole(ctx, input: AssumeRoleInput) {
       const caller = principalOf(ctx);
       if (caller.type === "Root") throw accessDenied("Roles may not be assumed by root accounts.");
-      if (input.Policy !== undefined || input.PolicyArns?.length) {
-        throw validationError("Meridian does not support session policies (Policy, PolicyArns): they would not be enforced.");
-      }
       const role = roleOfArn(deps.identity, ctx.partition, input.RoleArn);
       if (!role) throw accessDenied(`User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`);
       const duration = input.DurationSeconds ?? DEFAULT_ROLE_SESSION;
@@ -63,6 +62,7 @@ export function makeStsService(deps: StsDeps) {
         throw validationError("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
       }
       if (duration > role.maxSessionDuration) throw validationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+      const checked = checkSessionPolicies(input, deps.identity.partition(ctx.partition), role.accountId);
 
       const sessionArn = `arn:${ctx.partition}:sts::${role.accountId}:assumed-role/${role.name}/${input.RoleSessionName}`;
       const assumedRoleId = `${role.id}:${input.RoleSessionName}`;
@@ -74,8 +74,13 @@ export function makeStsService(deps: StsDeps) {
         createdAt: deps.clock.now(),
         principal: { arn: sessionArn, account: role.accountId, type: "AssumedRole", roleArn: role.arn, userId: assumedRoleId, tags },
         issuer: { arn: role.arn, type: "Role", principalId: role.id },
+        ...(checked.refs ? { sessionPolicies: checked.refs } : {}),
       });
-      return { Credentials: credentialsOut(issued), AssumedRoleUser: { AssumedRoleId: assumedRoleId, Arn: sessionArn } };
+      return {
+        Credentials: credentialsOut(issued),
+        AssumedRoleUser: { AssumedRoleId: assumedRoleId, Arn: sessionArn },
+        ...(checked.packedPolicySize !== undefined ? { PackedPolicySize: checked.packedPolicySize } : {}),
+      };
     },
 
     async GetSessionToken(ctx, input: { DurationSeconds?: number }) {
