@@ -32,8 +32,8 @@ export function makeAuditTrail(deps: AuditTrailDeps): AuditSink {
 
   /**
    * Writes the Region's queued events, and a change's event after them, in one transaction that
-   * waits for the disk only when there is a change's event (reads' events need not survive a power
-   * cut: their calls never waited for them).
+   * the response waits to reach the disk only when there is a change's event (reads' events need
+   * not survive a power cut: their calls never waited for them).
    */
   async function write(region: string, change?: StoredAuditEvent): Promise<void> {
     const events = queued.get(region) ?? [];

@@ -115,7 +115,15 @@ export function createEdgeServer(opts: EdgeOptions): Server {
     res.setHeader("date", new Date(opts.now()).toUTCString());
     // Written from a macrotask: a response written from the microtasks that end a request's handling
     // costs node noticeably more per socket write than one written after them (measured: bench/).
-    setImmediate(() => send(res, ...rest));
+    const write = () => setImmediate(() => send(res, ...rest));
+    // Nothing leaves before the changes committed so far are on disk (group commit, DESIGN §7).
+    const durable = opts.host.whenDurable();
+    if (!durable) return write();
+    durable.then(write, (e: unknown) => {
+      // The disk refused a sync: what this response reports may not survive, so it is not sent.
+      opts.log.error("store sync failed; the response is withheld", { error: (e as Error).message });
+      res.destroy();
+    });
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string) {

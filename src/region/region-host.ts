@@ -61,6 +61,8 @@ export interface RegionHost {
   homeRegionOf(partition: string): string;
   /** finish every opt-in Region transition under way (ENABLING → ENABLED, DISABLING → DISABLED) now */
   settleRegionOptIns(): Promise<void>;
+  /** resolves once every hosted Region's committed changes are on disk; undefined when they are */
+  whenDurable(): Promise<void> | undefined;
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -88,6 +90,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     transport,
     partitionOf: (region: string) => findRegion(opts.topology, region)?.partition,
     isEnabled: (accountId: string, region: string) => host.isEnabled(accountId, region),
+    whenDurable: () => host.whenDurable(),
   };
   try {
     for (const info of wanted) nodes.set(info.name, await openRegionNode(info, opts.dataDir, rootKey, environment));
@@ -159,6 +162,14 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     globalAccess: { account: describeAccountAccess, iam: iam.access, sts: sts.access },
     homeRegionOf: (partition) => homeOf(partition)?.info.name ?? partition,
     settleRegionOptIns: () => optIns.settle(),
+    whenDurable() {
+      let pending: Promise<void>[] | undefined;
+      for (const n of nodes.values()) {
+        const p = n.store.whenDurable();
+        if (p) (pending ??= []).push(p);
+      }
+      return pending && Promise.all(pending).then(() => undefined);
+    },
     async reset() {
       for (const n of nodes.values()) await n.reset();
     },
@@ -166,7 +177,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
       clearInterval(timer);
       identitySync?.close();
       await optIns.close();
-      for (const n of nodes.values()) n.replication.worker.stop();
+      await Promise.all([...nodes.values()].map((n) => n.replication.worker.stop()));
       for (const n of nodes.values()) await n.close();
     },
   };

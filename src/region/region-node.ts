@@ -46,6 +46,7 @@ export interface RegionEnvironment {
   isEnabled(accountId: string, region: string): Promise<boolean>;
   /** where identities sent by a partition's home Region are applied (the host's directory) */
   applyIdentity?: RegionReplicationDeps["applyIdentity"];
+  whenDurable: RegionReplicationDeps["whenDurable"];
 }
 
 export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey: Buffer, env: RegionEnvironment): Promise<RegionNode> {
@@ -82,7 +83,7 @@ export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey:
       keys.clearCaches();
     },
     async close() {
-      replication.worker.stop();
+      await replication.worker.stop();
       await store.close();
     },
   };

@@ -215,6 +215,7 @@ export function makeOutboxWorker(deps: WorkerDeps) {
 
     async function next(): Promise<OutboxEntry | undefined> {
       for (;;) {
+        if (stopped) return undefined; // deliveries under way finish; nothing new is taken
         const e = queue.shift();
         if (e) {
           if (inFlight.has(keyOf(e))) continue;
@@ -283,9 +284,13 @@ export function makeOutboxWorker(deps: WorkerDeps) {
       stopped = false;
       schedule();
     },
-    stop() {
+    /** stop taking entries; resolves when the deliveries and notices under way have ended */
+    async stop() {
       stopped = true;
       clearTimeout(timer);
+      wake();
+      if (running) await new Promise<void>((resolve) => idle.push(resolve));
+      await Promise.all(notices);
     },
     /** send a one-off message outside the outbox (a promotion notice): best effort, no retry */
     notify(message: ReplicationMessage) {

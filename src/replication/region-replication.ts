@@ -30,6 +30,8 @@ export interface RegionReplicationDeps {
   transport: ReplicationTransport;
   partitionOf(region: string): string | undefined;
   isEnabled(accountId: string, region: string): Promise<boolean>;
+  /** resolves once the process's committed changes are on disk (undefined when they are): a message is acknowledged only then */
+  whenDurable(): Promise<void> | undefined;
   /** apply a partition's identities sent by its home Region's process, opened with this Region's transport key */
   applyIdentity?(message: IdentityMessage, transportKey: KeyObject): Promise<ApplyOutcome>;
 }
@@ -75,8 +77,11 @@ export async function openRegionReplication(deps: RegionReplicationDeps) {
   });
   const receiver: ReplicationReceiver = {
     apply: async (m) => {
-      if (isIdentityMessage(m)) return deps.applyIdentity ? deps.applyIdentity(m, privateKey) : { status: "Failed", message: "no identities here" };
-      return isKeyMessage(m) ? keyReplication.apply(m) : apply(m);
+      const outcome = isIdentityMessage(m)
+        ? deps.applyIdentity ? await deps.applyIdentity(m, privateKey) : { status: "Failed" as const, message: "no identities here" }
+        : isKeyMessage(m) ? await keyReplication.apply(m) : await apply(m);
+      await deps.whenDurable(); // the sender forgets the change once acknowledged
+      return outcome;
     },
     publicKey: () => publicKey,
   };

@@ -142,8 +142,9 @@ export interface AuditPosition {
 /** The audit trail of the Region's calls (issue 5). Append-only; a permissive-mode reset keeps it. */
 export interface AuditRepo {
   /**
-   * Write the events in one transaction. `relaxed` does not wait for the disk: a crash of the
-   * process loses nothing, a power cut may lose the last of them (for read-only calls' events).
+   * Write the events in one transaction. `relaxed` events never make a response wait for the disk
+   * (whenDurable): a crash of the process loses nothing, a power cut may lose the last of them (for
+   * read-only calls' events).
    */
   appendAuditEvents(events: StoredAuditEvent[], options?: { relaxed?: boolean }): Promise<void>;
   /** newest first */
@@ -159,6 +160,13 @@ export interface MetaRepo {
 }
 
 export interface RegionStore extends SecretRepo, KeyRepo, IdentityRepo, MetaRepo, ReplicationRepo, AuditRepo {
+  /**
+   * Resolves once every change committed so far is on disk; undefined when it already is. Commits
+   * may return before the disk has them (a group of them is synced at once): whoever reports a
+   * change to a client or a peer waits for this first. Bookkeeping (replica statuses, read-only
+   * calls' audit events, last-used notes) never makes it wait.
+   */
+  whenDurable(): Promise<void> | undefined;
   /** remove every secret and key (permissive-mode reset only) */
   wipe(): Promise<void>;
   close(): Promise<void>;

@@ -3,7 +3,7 @@
 
 import type Database from "better-sqlite3";
 import type { AuditQuery, AuditRepo, StoredAuditEvent } from "../store.js";
-import { relaxedDurability } from "./sqlite-replication-repo.js";
+import type { Durability } from "./sqlite-durability.js";
 
 interface AuditRow {
   seq: number;
@@ -11,7 +11,7 @@ interface AuditRow {
   doc: string;
 }
 
-export function makeSqliteAuditRepo(db: Database.Database): AuditRepo {
+export function makeSqliteAuditRepo(db: Database.Database, { relaxed }: Pick<Durability, "relaxed">): AuditRepo {
   const insert = db.prepare(
     `INSERT INTO audit_events (event_time, region, event_source, event_name, principal_arn, user_name, event_id, error_code, doc)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -25,7 +25,7 @@ export function makeSqliteAuditRepo(db: Database.Database): AuditRepo {
       insert.run(time, awsRegion, eventSource, eventName, principal, userName, eventID, errorCode ?? null, JSON.stringify(event));
     }
   });
-  const appendRelaxed = relaxedDurability(db)(append);
+  const appendRelaxed = relaxed(append);
   // one prepared statement per combination of filters used
   const queries = new Map<string, Database.Statement>();
 

@@ -5,13 +5,16 @@ import type Database from "better-sqlite3";
 import type { AccessKeyRecord, IamEntity } from "../../identity/identity-types.js";
 import type { IdentityRepo } from "../store.js";
 import { decodeDoc, encodeDoc } from "../json-codec.js";
+import type { Durability } from "./sqlite-durability.js";
 
-export function makeSqliteIdentityRepo(db: Database.Database): IdentityRepo {
+export function makeSqliteIdentityRepo(db: Database.Database, { relaxed }: Pick<Durability, "relaxed">): IdentityRepo {
   const getAccessKey = db.prepare("SELECT doc FROM access_keys WHERE access_key_id = ?");
   const listAccessKeys = db.prepare("SELECT doc FROM access_keys ORDER BY access_key_id");
   const putAccessKey = db.prepare("INSERT OR REPLACE INTO access_keys (access_key_id, doc) VALUES (?, ?)");
   const deleteAccessKey = db.prepare("DELETE FROM access_keys WHERE access_key_id = ?");
   const recordUse = db.prepare("UPDATE access_keys SET doc = json_set(doc, '$.lastUsed', json(?)) WHERE access_key_id = ?");
+  // a note of a key's last use is bookkeeping: no response waits for it to reach the disk
+  const noteUse = relaxed((lastUsed: string, id: string) => recordUse.run(lastUsed, id));
   const listEntities = db.prepare("SELECT doc FROM iam_entities ORDER BY account_id, kind, name");
   const putEntity = db.prepare("INSERT OR REPLACE INTO iam_entities (account_id, kind, name, doc) VALUES (?, ?, ?, ?)");
   const deleteEntity = db.prepare("DELETE FROM iam_entities WHERE account_id = ? AND kind = ? AND name = ?");
@@ -35,7 +38,7 @@ export function makeSqliteIdentityRepo(db: Database.Database): IdentityRepo {
       deleteAccessKey.run(id);
     },
     async recordAccessKeyUse(id, lastUsed) {
-      recordUse.run(JSON.stringify(lastUsed), id);
+      noteUse(JSON.stringify(lastUsed), id);
     },
     async listIamEntities() {
       return (listEntities.all() as { doc: string }[]).map((r) => decodeDoc<IamEntity>(r.doc));

@@ -4,6 +4,7 @@
 import type Database from "better-sqlite3";
 import type { OutboxEntry, ReplicationRepo } from "../store.js";
 import type { ReplicaStatus } from "../../replication/replication-types.js";
+import type { Durability } from "./sqlite-durability.js";
 
 interface OutboxRow {
   arn: string;
@@ -38,25 +39,12 @@ ON CONFLICT (arn, region) DO UPDATE SET op = excluded.op, revision = excluded.re
   next_attempt_at = excluded.next_attempt_at`;
 
 /**
- * Replication's own bookkeeping (statuses, retiring or deferring outbox entries) is written without
- * waiting for the disk: losing the last of it to a power cut only re-sends a change, which a
- * replica applies idempotently. Changes to secrets, and the outbox rows they queue, stay fully
- * durable.
+ * Replication's own bookkeeping (statuses, retiring or deferring outbox entries, re-offers) is
+ * written `relaxed`: no response waits for it to reach the disk, since losing the last of it to a
+ * power cut only re-sends a change, which a replica applies idempotently. Changes to secrets, and
+ * the outbox rows they queue, are durable before the response that reports them.
  */
-export function relaxedDurability(db: Database.Database) {
-  return <A extends unknown[], T>(fn: (...args: A) => T) =>
-    (...args: A): T => {
-      db.pragma("synchronous = NORMAL");
-      try {
-        return fn(...args);
-      } finally {
-        db.pragma("synchronous = FULL");
-      }
-    };
-}
-
-export function makeSqliteReplicationRepo(db: Database.Database): ReplicationRepo {
-  const relaxed = relaxedDurability(db);
+export function makeSqliteReplicationRepo(db: Database.Database, { relaxed }: Pick<Durability, "relaxed">): ReplicationRepo {
   const due = db.prepare("SELECT * FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?");
   const complete = db.prepare("DELETE FROM outbox WHERE arn = ? AND region = ? AND revision = ? AND op = ?");
   const defer = db.prepare(
@@ -79,6 +67,10 @@ export function makeSqliteReplicationRepo(db: Database.Database): ReplicationRep
   const statusRelaxed = relaxed((arn: string, region: string, status: ReplicaStatus | undefined) =>
     status ? putStatus.run(arn, region, JSON.stringify(status)) : dropStatus.run(arn, region),
   );
+  const retryRelaxed = relaxed((region: string, now: number) => retryRegion.run(now, region, now));
+  const enqueueRelaxed = relaxed((e: Parameters<ReplicationRepo["enqueueOutbox"]>[0], now: number) =>
+    upsert.run(e.arn, e.region, e.accountId, e.op, e.revision, now, now),
+  );
   const tracked = db.prepare("SELECT arn, region FROM replica_status ORDER BY arn, region");
 
   return {
@@ -95,10 +87,10 @@ export function makeSqliteReplicationRepo(db: Database.Database): ReplicationRep
       deferRelaxed(e, nextAttemptAt);
     },
     async retryRegionNow(region, now) {
-      retryRegion.run(now, region, now);
+      retryRelaxed(region, now);
     },
     async enqueueOutbox(e, now) {
-      upsert.run(e.arn, e.region, e.accountId, e.op, e.revision, now, now);
+      enqueueRelaxed(e, now);
     },
     async outboxSummary() {
       return (summary.all() as { region: string; n: number; oldest: number }[]).map((r) => ({

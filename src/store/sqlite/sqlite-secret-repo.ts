@@ -5,6 +5,7 @@ import type { SealedValue, SecretRecord } from "../../secrets/secret-types.js";
 import { StoreConflict, type SecretCommit, type SecretPageQuery, type SecretRepo } from "../store.js";
 import { decodeDoc, encodeDoc } from "../json-codec.js";
 import { UPSERT_OUTBOX } from "./sqlite-replication-repo.js";
+import type { Durability } from "./sqlite-durability.js";
 
 interface SecretRow {
   doc: string;
@@ -90,7 +91,7 @@ function makeValueCache() {
   };
 }
 
-export function makeSqliteSecretRepo(db: Database.Database): SecretRepo & { clearCache(): void } {
+export function makeSqliteSecretRepo(db: Database.Database, { relaxed }: Pick<Durability, "relaxed">): SecretRepo & { clearCache(): void } {
   const records = makeRecordCache();
   const values = makeValueCache();
   const cache = {
@@ -159,7 +160,8 @@ export function makeSqliteSecretRepo(db: Database.Database): SecretRepo & { clea
     for (const o of c.outbox ?? []) queue.run(r.arn, o.region, r.accountId, o.op, r.revision, 0, c.at ?? 0);
   });
 
-  const touch = db.transaction((arn: string, versionId: string, day: number) => {
+  // the last-accessed day is bookkeeping: no response waits for it to reach the disk
+  const touch = relaxed(db.transaction((arn: string, versionId: string, day: number) => {
     cache.forget(arn);
     const row = accessOf.get(arn) as { access_doc: string } | undefined;
     if (!row) return;
@@ -167,7 +169,7 @@ export function makeSqliteSecretRepo(db: Database.Database): SecretRepo & { clea
     access[SECRET_KEY] = day;
     access[versionId] = day;
     setAccess.run(JSON.stringify(access), arn);
-  });
+  }));
 
   const purge = db.transaction((arn: string, revision: number | null) => {
     cache.forget(arn);

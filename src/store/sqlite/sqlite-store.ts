@@ -1,5 +1,7 @@
-// The SQLite implementation of the Region store (DESIGN §7): one file per Region, WAL, and
-// synchronous=FULL so an acknowledged write survives a crash of the process or the machine.
+// The SQLite implementation of the Region store (DESIGN §7): one file per Region in WAL mode.
+// Commits do not wait for the disk; whenDurable() syncs them as a group (sqlite-durability.ts), and
+// no response leaves before the changes it may depend on are durable, so an acknowledged write
+// survives a crash of the process or the machine.
 
 import Database from "better-sqlite3";
 import type { RegionStore } from "../store.js";
@@ -9,14 +11,17 @@ import { makeSqliteKeyRepo } from "./sqlite-key-repo.js";
 import { makeSqliteReplicationRepo } from "./sqlite-replication-repo.js";
 import { makeSqliteIdentityRepo } from "./sqlite-identity-repo.js";
 import { makeSqliteAuditRepo } from "./sqlite-audit-repo.js";
+import { makeGroupCommit, syncFileAt } from "./sqlite-durability.js";
 
 export function openSqliteStore(file: string): RegionStore {
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = FULL");
+  db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
   db.exec(schema);
   migrate(db);
+  const wal = syncFileAt(`${file}-wal`);
+  const durability = makeGroupCommit(db, wal);
 
   const getMeta = db.prepare("SELECT value FROM meta WHERE key = ?");
   const putMeta = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
@@ -24,13 +29,14 @@ export function openSqliteStore(file: string): RegionStore {
     for (const t of resettableTables) db.prepare(`DELETE FROM ${t}`).run();
   });
 
-  const { clearCache, ...secretRepo } = makeSqliteSecretRepo(db);
+  const { clearCache, ...secretRepo } = makeSqliteSecretRepo(db, durability);
   return {
     ...secretRepo,
     ...makeSqliteKeyRepo(db),
-    ...makeSqliteReplicationRepo(db),
-    ...makeSqliteIdentityRepo(db),
-    ...makeSqliteAuditRepo(db),
+    ...makeSqliteReplicationRepo(db, durability),
+    ...makeSqliteIdentityRepo(db, durability),
+    ...makeSqliteAuditRepo(db, durability),
+    whenDurable: () => durability.whenDurable(),
     async getMeta(key) {
       return (getMeta.get(key) as { value: string } | undefined)?.value;
     },
@@ -42,7 +48,9 @@ export function openSqliteStore(file: string): RegionStore {
       clearCache();
     },
     async close() {
-      if (db.open) db.close();
+      // closing checkpoints the WAL into the database file and syncs it
+      await durability.close(() => db.open && db.close());
+      await wal.close();
     },
   };
 }

@@ -1,0 +1,105 @@
+// Group commit for a Region's SQLite store (DESIGN §7). Transactions commit to the WAL without
+// waiting for the disk (synchronous=NORMAL); a response that may depend on them waits for
+// `whenDurable()`, which makes every change committed so far durable with one fdatasync of the WAL
+// on libuv's thread pool. Concurrent requests share that fsync, and the event loop never blocks on
+// the disk. SQLite still syncs the WAL before each checkpoint and the database after it, so what
+// this sync has covered stays durable through checkpoints and WAL restarts.
+//
+// Bookkeeping writes (replication statuses, read-only calls' audit events, last-used notes) are
+// made through `relaxed`: they are synced along with the rest but no response waits for them.
+
+import type Database from "better-sqlite3";
+import { open, type FileHandle } from "node:fs/promises";
+
+export interface Durability {
+  /** `fn`'s writes do not make a response wait for the disk */
+  relaxed<A extends unknown[], T>(fn: (...args: A) => T): (...args: A) => T;
+  /** resolves once every change committed before the call is on disk; undefined when it already is */
+  whenDurable(): Promise<void> | undefined;
+  /** lets a sync under way finish, then closes the database (which checkpoints and syncs it) */
+  close(closeDatabase: () => void): Promise<void>;
+}
+
+/** Flushes the WAL file to disk. */
+export type SyncFile = () => Promise<void>;
+
+export function syncFileAt(path: string): SyncFile & { close(): Promise<void> } {
+  let handle: Promise<FileHandle> | undefined;
+  const sync = async () => {
+    handle ??= open(path, "r");
+    try {
+      await (await handle).datasync();
+    } catch (e) {
+      handle = undefined; // opened again next time
+      throw e;
+    }
+  };
+  return Object.assign(sync, {
+    async close() {
+      const h = handle;
+      handle = undefined;
+      if (h) await (await h.catch(() => undefined))?.close();
+    },
+  });
+}
+
+/**
+ * Counts the changes `db`'s statements make: every statement that writes is prepared through
+ * `db.prepare`, so the count is taken there once for all repos.
+ */
+export function makeGroupCommit(db: Database.Database, syncFile: SyncFile): Durability {
+  let changed = 0; // changes committed that a response must not outrun
+  let synced = 0; // `changed` when the last completed sync began
+  let relaxedDepth = 0;
+  let closed = false;
+  let syncing: Promise<void> | undefined;
+
+  const prepare = db.prepare.bind(db) as Database.Database["prepare"];
+  db.prepare = ((...args: Parameters<Database.Database["prepare"]>) => {
+    const statement = prepare(...args);
+    if (statement.readonly) return statement;
+    const run = statement.run.bind(statement);
+    statement.run = ((...params: unknown[]) => {
+      const result = run(...params);
+      if (relaxedDepth === 0 && result.changes > 0) changed++;
+      return result;
+    }) as typeof statement.run;
+    return statement;
+  }) as Database.Database["prepare"];
+
+  function syncOnce(): Promise<void> {
+    syncing ??= (async () => {
+      const upTo = changed; // taken before the sync begins: everything committed by now is in the WAL
+      await syncFile();
+      synced = Math.max(synced, upTo);
+    })().finally(() => (syncing = undefined));
+    return syncing;
+  }
+
+  async function waitFor(target: number) {
+    // A sync already under way may have begun before our change: then one more is needed.
+    while (synced < target) await syncOnce();
+  }
+
+  return {
+    relaxed(fn) {
+      return (...args) => {
+        relaxedDepth++;
+        try {
+          return fn(...args);
+        } finally {
+          relaxedDepth--;
+        }
+      };
+    },
+    whenDurable() {
+      return closed || synced >= changed ? undefined : waitFor(changed);
+    },
+    async close(closeDatabase) {
+      closed = true;
+      await syncing?.catch(() => undefined);
+      closeDatabase();
+      synced = changed;
+    },
+  };
+}
