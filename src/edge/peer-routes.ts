@@ -6,12 +6,12 @@ import type { IncomingMessage } from "node:http";
 import { ServiceError } from "./service-error.js";
 import { verifySigV4 } from "./sigv4.js";
 import type { RegionHost } from "../region/region-host.js";
-import { PUBLIC_KEY_PATH, REPLICATION_PATH } from "../replication/http-transport.js";
+import { PUBLIC_KEY_PATH, REPLICATION_BATCH_PATH, REPLICATION_PATH, type BatchAnswer } from "../replication/http-transport.js";
 import { PEER_ACCESS_KEY_ID, PEER_SERVICE } from "../replication/peer-auth.js";
 import { exportPublicKey } from "../replication/sealed-transfer.js";
 import type { ReplicationMessage } from "../replication/replication-types.js";
 
-export const isPeerPath = (path: string) => path === REPLICATION_PATH || path === PUBLIC_KEY_PATH;
+export const isPeerPath = (path: string) => path === REPLICATION_PATH || path === REPLICATION_BATCH_PATH || path === PUBLIC_KEY_PATH;
 
 /** The JSON answer to a peer's request. */
 export async function handlePeerRequest(
@@ -36,12 +36,29 @@ export async function handlePeerRequest(
   );
   const node = host.node(caller.region)!;
   if (path === PUBLIC_KEY_PATH) return { publicKey: exportPublicKey(node.replication.receiver.publicKey()) };
-  let message: ReplicationMessage;
+  let parsed: unknown;
   try {
-    message = JSON.parse(body.toString("utf8")) as ReplicationMessage;
+    parsed = JSON.parse(body.toString("utf8"));
   } catch {
     throw new ServiceError("SerializationException", "The replication message is not JSON.");
   }
-  if (message?.dest !== caller.region) throw new ServiceError("ValidationException", "The message is not addressed to the Region it was signed for.");
-  return node.replication.receiver.apply(message);
+  const messages = (path === REPLICATION_BATCH_PATH ? parsed : [parsed]) as ReplicationMessage[];
+  if (!Array.isArray(messages)) throw new ServiceError("SerializationException", "A replication batch is a JSON array of messages.");
+  if (messages.some((m) => m?.dest !== caller.region)) {
+    throw new ServiceError("ValidationException", "The message is not addressed to the Region it was signed for.");
+  }
+  if (path === REPLICATION_PATH) return node.replication.receiver.apply(messages[0]!);
+  // A batch holds different secrets' changes: they are applied together, each answered on its own.
+  return Promise.all(
+    messages.map((m): Promise<BatchAnswer> =>
+      node.replication.receiver.apply(m).then(
+        (outcome) => ({ outcome }),
+        (e: unknown) => ({
+          error: (e as Error).message,
+          // as a single message's 5xx answer: the sender backs off and retries
+          unreachable: !(e instanceof ServiceError) || e.status >= 500,
+        }),
+      ),
+    ),
+  );
 }
