@@ -30,7 +30,7 @@ export interface RegionReplicationDeps {
   transport: ReplicationTransport;
   partitionOf(region: string): string | undefined;
   isEnabled(accountId: string, region: string): Promise<boolean>;
-  /** resolves once the process's committed changes are on disk (undefined when they are): a message is acknowledged only then */
+  /** resolves once every hosted store's committed changes are on disk (undefined when they are) */
   whenDurable(): Promise<void> | undefined;
   /** apply a partition's identities sent by its home Region's process, opened with this Region's transport key */
   applyIdentity?(message: IdentityMessage, transportKey: KeyObject): Promise<ApplyOutcome>;
@@ -77,10 +77,15 @@ export async function openRegionReplication(deps: RegionReplicationDeps) {
   });
   const receiver: ReplicationReceiver = {
     apply: async (m) => {
-      const outcome = isIdentityMessage(m)
-        ? deps.applyIdentity ? await deps.applyIdentity(m, privateKey) : { status: "Failed" as const, message: "no identities here" }
-        : isKeyMessage(m) ? await keyReplication.apply(m) : await apply(m);
-      await deps.whenDurable(); // the sender forgets the change once acknowledged
+      // The sender forgets a change once acknowledged: it must be on disk first. A secret's or a
+      // key's change is in this Region's store; identities are in the partition's home store.
+      if (isIdentityMessage(m)) {
+        const outcome: ApplyOutcome = deps.applyIdentity ? await deps.applyIdentity(m, privateKey) : { status: "Failed", message: "no identities here" };
+        await deps.whenDurable();
+        return outcome;
+      }
+      const outcome = isKeyMessage(m) ? await keyReplication.apply(m) : await apply(m);
+      await deps.store.whenDurable();
       return outcome;
     },
     publicKey: () => publicKey,
