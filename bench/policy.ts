@@ -1,8 +1,9 @@
 // `npm run bench -- policy`: what the policy engine costs GetSecretValue. The same secret is read
-// by the account's admin (the root: no identity policies to evaluate) and by an IAM user whose
-// inline policy has ten statements with conditions, all of which the engine must look at. Loads
-// run admin, user, user, admin (ABBA), so that drift of the machine (and the growing audit table)
-// touches both alike.
+// by the account's admin (the root: no identity policies to evaluate), by an IAM user whose inline
+// policy is one unconditional Allow (what any IAM user costs: its identity in the audit event, its
+// key's last use), and by an IAM user whose inline policy has ten statements with conditions, all
+// of which the engine must look at. Loads run admin, simple, ten, ten, simple, admin, so that drift
+// of the machine (and the growing audit table) touches all alike.
 
 import autocannon from "autocannon";
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from "@aws-sdk/client-iam";
@@ -75,33 +76,39 @@ export async function policyBench() {
     await iam.send(new CreateUserCommand({ UserName: "bench-reader" }));
     const accountId = "000000000000";
     await iam.send(new PutUserPolicyCommand({ UserName: "bench-reader", PolicyName: "ten-statements", PolicyDocument: JSON.stringify(tenStatementPolicy(accountId)) }));
-    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: "bench-reader" }))).AccessKey!;
+    await iam.send(new CreateUserCommand({ UserName: "bench-simple" }));
+    const allowRead = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }] };
+    await iam.send(new PutUserPolicyCommand({ UserName: "bench-simple", PolicyName: "read", PolicyDocument: JSON.stringify(allowRead) }));
+    const keyOf = async (UserName: string) => {
+      const key = (await iam.send(new CreateAccessKeyCommand({ UserName }))).AccessKey!;
+      return { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
+    };
+    const user = await keyOf("bench-reader");
+    const simpleUser = await keyOf("bench-simple");
     iam.destroy();
-    const user = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
 
     const input = { SecretId: "bench/blue" };
     const asAdmin = await signJson(meridian.url, "us-east-1", ADMIN, "secretsmanager.GetSecretValue", input);
     const asUser = await signJson(meridian.url, "us-east-1", user, "secretsmanager.GetSecretValue", input);
-    const check = await fetch(meridian.url, { method: "POST", headers: asUser.headers, body: asUser.body });
-    if (!check.ok) throw new Error(`the user cannot read the secret: ${check.status} ${await check.text()}`);
+    const asSimple = await signJson(meridian.url, "us-east-1", simpleUser, "secretsmanager.GetSecretValue", input);
+    for (const signed of [asUser, asSimple]) {
+      const check = await fetch(meridian.url, { method: "POST", headers: signed.headers, body: signed.body });
+      if (!check.ok) throw new Error(`a bench user cannot read the secret: ${check.status} ${await check.text()}`);
+    }
 
-    await load(meridian.url, asAdmin.headers, asAdmin.body, 3); // warm-up
-    await load(meridian.url, asUser.headers, asUser.body, 3);
-    const admin: autocannon.Result[] = [];
-    const users: autocannon.Result[] = [];
-    admin.push(await load(meridian.url, asAdmin.headers, asAdmin.body));
-    users.push(await load(meridian.url, asUser.headers, asUser.body));
-    users.push(await load(meridian.url, asUser.headers, asUser.body));
-    admin.push(await load(meridian.url, asAdmin.headers, asAdmin.body));
+    const callers = [asAdmin, asSimple, asUser];
+    for (const c of callers) await load(meridian.url, c.headers, c.body, 3); // warm-up
+    const results: autocannon.Result[][] = callers.map(() => []);
+    for (const i of [0, 1, 2, 2, 1, 0]) results[i]!.push(await load(meridian.url, callers[i]!.headers, callers[i]!.body));
     const mean = (rs: autocannon.Result[]) => rs.reduce((n, r) => n + r.requests.average, 0) / rs.length;
     const errors = (rs: autocannon.Result[]) => rs.reduce((n, r) => n + r.non2xx + r.errors, 0);
-    const a = mean(admin);
-    const u = mean(users);
-    console.log(`\nGetSecretValue as the admin vs as a user with a ten-statement conditional policy, ${CONNECTIONS} connections, 2 × ${DURATION_S} s each, ABBA`);
+    const [a, s, u] = results.map(mean) as [number, number, number];
+    console.log(`\nGetSecretValue as the admin, as a user with one Allow and as a user with a ten-statement conditional policy, ${CONNECTIONS} connections, 2 × ${DURATION_S} s each (A B C C B A)`);
     console.log("| caller | requests/s | p50 ms | p99 ms | errors |\n| --- | --- | --- | --- | --- |");
-    console.log(`| admin (account root) | ${a.toFixed(0)} | ${admin.at(-1)!.latency.p50} | ${admin.at(-1)!.latency.p99} | ${errors(admin)} |`);
-    console.log(`| IAM user, 10 statements with conditions | ${u.toFixed(0)} | ${users.at(-1)!.latency.p50} | ${users.at(-1)!.latency.p99} | ${errors(users)} |`);
-    console.log(`throughput difference: ${(((a - u) / a) * 100).toFixed(1)} % of the admin's throughput (run-to-run noise on this machine is several %)`);
+    const names = ["admin (account root)", "IAM user, one unconditional Allow", "IAM user, 10 statements with conditions"];
+    results.forEach((rs, i) => console.log(`| ${names[i]} | ${mean(rs).toFixed(0)} | ${rs.at(-1)!.latency.p50} | ${rs.at(-1)!.latency.p99} | ${errors(rs)} |`));
+    const pct = (from: number, to: number) => (((from - to) / from) * 100).toFixed(1);
+    console.log(`ten statements vs one Allow (the evaluator's share): ${pct(s, u)} %; ten statements vs the admin: ${pct(a, u)} %; one Allow vs the admin: ${pct(a, s)} % (run-to-run noise on this machine is several %)`);
     const cost = decisionCost(accountId);
     console.log(`one decision: ${cost.user.toFixed(2)} µs for the user, ${cost.root.toFixed(2)} µs for the admin; at the user's ${u.toFixed(0)} requests/s the evaluator takes ${((u * cost.user) / 1e4).toFixed(1)} % of one core`);
   } finally {
