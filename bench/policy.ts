@@ -15,7 +15,7 @@ import type { RequestPrincipal } from "../src/policy/policy-types.js";
 import type { AccessRequest } from "../src/authz/access-request.js";
 
 /** The decision alone, in this process: microseconds per GetSecretValue decision. */
-function decisionCost(accountId: string): { root: number; user: number } {
+export function decisionCost(accountId: string): { root: number; user: number } {
   const parsed = parsePolicy(JSON.stringify(tenStatementPolicy(accountId)), "identity");
   if (!parsed.ok) throw parsed.error;
   const policies = [{ policyId: "ten-statements", document: parsed.policy }];

@@ -11,10 +11,16 @@ type Scalar = Exclude<ContextValue, string[]>;
 /** Positive test of one request value against one policy value. */
 type Test = (request: Scalar, policy: string, variables: Lookup | undefined) => boolean;
 
+const lowerText = memo((text: string) => text.toLowerCase());
+
 const textPattern = (ignoreCase: boolean, wildcards: boolean, arnSegments: boolean): Test =>
   (request, policy, variables) => {
     const text = scalarText(request);
     if (text === undefined) return false;
+    // Equality without a policy variable is a comparison, not a pattern.
+    if (!wildcards && (variables === undefined || !policy.includes("${"))) {
+      return ignoreCase ? text === policy || text.toLowerCase() === lowerText(policy) : text === policy;
+    }
     const re = compilePattern(policy, { ignoreCase, wildcards, arnSegments, variables });
     return re !== undefined && re.test(text);
   };
@@ -91,17 +97,23 @@ function parseIpText(text: string): [number, bigint] | undefined {
   return [128, all.map((g) => parseInt(g, 16)).reduce((acc, w) => (acc << 16n) | BigInt(w), 0n)];
 }
 
-/** Does the address fall in the CIDR block (a bare address is a /32 or /128)? */
-export function ipInCidr(address: string, cidr: string): boolean {
+/** A CIDR block as [bits, shift, network >> shift]; undefined when it is not one. */
+const parseCidr = memo((cidr: string): [number, bigint, bigint] | undefined => {
   const [net, prefixText] = cidr.split("/");
-  const a = parseIp(address.trim());
-  const n = parseIp(net.trim());
-  if (!a || !n || a[0] !== n[0]) return false;
+  const n = parseIp(net!.trim());
+  if (!n) return undefined;
   const bits = n[0];
   const prefix = prefixText === undefined ? bits : Number(prefixText);
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits) return false;
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits) return undefined;
   const shift = BigInt(bits - prefix);
-  return a[1] >> shift === n[1] >> shift;
+  return [bits, shift, n[1] >> shift];
+});
+
+/** Does the address fall in the CIDR block (a bare address is a /32 or /128)? */
+export function ipInCidr(address: string, cidr: string): boolean {
+  const a = parseIp(address.trim());
+  const block = parseCidr(cidr);
+  return a !== undefined && block !== undefined && a[0] === block[0] && a[1] >> block[1] === block[2];
 }
 
 const POSITIVE: Record<string, Test> = {

@@ -68,12 +68,24 @@ export function contextLookup(ctx: RequestContext): Lookup {
   return (key) => (map ??= build()).get(lower(key));
 }
 
+/** Whether a statement's Action/NotAction element covers an action, remembered per statement
+ *  (parsed policies are cached by text, and a service has few actions). */
+const actionVerdicts = new WeakMap<Statement, Map<string, boolean>>();
+
+function actionApplies(s: Statement, action: string): boolean {
+  let verdicts = actionVerdicts.get(s);
+  if (!verdicts) actionVerdicts.set(s, (verdicts = new Map()));
+  let ok = verdicts.get(action);
+  if (ok === undefined) {
+    ok = s.action ? s.action.some((a) => matchAction(a, action)) : !s.notAction!.some((a) => matchAction(a, action));
+    if (verdicts.size < 1_000) verdicts.set(action, ok);
+  }
+  return ok;
+}
+
 /** Do the statement's Action/NotAction, Resource/NotResource and Condition elements apply? */
 function statementApplies(s: Statement, ctx: RequestContext, lookup: Lookup, variables: Lookup | undefined): boolean {
-  const actionOk = s.action
-    ? s.action.some((a) => matchAction(a, ctx.action))
-    : !s.notAction!.some((a) => matchAction(a, ctx.action));
-  if (!actionOk) return false;
+  if (!actionApplies(s, ctx.action)) return false;
   // A trust policy names no Resource: the role it belongs to is implied.
   const resourceOk = s.resource
     ? s.resource.some((r) => matchResource(r, ctx.resource, variables))
