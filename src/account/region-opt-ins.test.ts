@@ -28,6 +28,7 @@ function fakeRegion(name: string) {
   const store = {
     getMeta: async (k: string) => meta.get(k),
     putMeta: async (k: string, v: string) => void meta.set(k, v),
+    listMeta: async (prefix: string) => [...meta].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1)),
     getAccessKey: async (id: string) => keys.get(id),
     listAccessKeys: async () => [...keys.values()],
     putAccessKey: async (k: AccessKeyRecord) => {

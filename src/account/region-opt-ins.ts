@@ -10,6 +10,7 @@ import type { IdentityRepo, MetaRepo } from "../store/store.js";
 import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
 import type { RegionOptIns, RegionOptStatus } from "./account-types.js";
+import { ServiceError } from "../edge/service-error.js";
 
 export interface RegionOptInDeps {
   topology: Topology;
@@ -21,9 +22,17 @@ export interface RegionOptInDeps {
   /** how long after the request a transition falls due */
   delayMs: number;
   log: Logger;
+  /** the home Region of a partition this process follows (another process owns its accounts' data) */
+  followedHome?(partition: string): string | undefined;
+  /** an account's opt-in status changed in a partition this process owns */
+  onChange?(partition: string): void;
 }
 
-const statusKey = (accountId: string, region: string) => `region-opt-status:${accountId}:${region}`;
+/** What a partition's home sends the processes that follow it: "<account>:<region>" → status. */
+export type OptInStatuses = Record<string, RegionOptStatus>;
+
+const STATUS_PREFIX = "region-opt-status:";
+const statusKey = (accountId: string, region: string) => `${STATUS_PREFIX}${accountId}:${region}`;
 /** Transitions under way, so that a restart finishes them: a JSON list of "<account>:<region>". */
 const PENDING_KEY = "region-opt-pending";
 const RETRY_MS = 5_000;
@@ -65,9 +74,14 @@ export function makeRegionOptIns(deps: RegionOptInDeps) {
   }
 
   async function begin(accountId: string, region: RegionInfo, next: "ENABLING" | "DISABLING") {
+    const followed = deps.followedHome?.(region.partition);
+    if (followed !== undefined) {
+      throw new ServiceError("ServiceFailure", `Region opt-in changes are made in the partition's home Region, ${followed}.`, 503);
+    }
     const entry = `${accountId}:${region.name}`;
     await updatePending(region.partition, (list) => (list.includes(entry) ? list : [...list, entry]));
     await home(region.partition).store.putMeta(statusKey(accountId, region.name), next);
+    deps.onChange?.(region.partition);
     schedule(accountId, region, deps.clock.now() + deps.delayMs);
   }
 
@@ -112,6 +126,7 @@ export function makeRegionOptIns(deps: RegionOptInDeps) {
     if (target && current === "ENABLING") await copyAccountIdentity(partitionHome, target, accountId);
     if (target && current === "DISABLING") await withdrawAccountIdentity(partitionHome, target, accountId);
     await partitionHome.store.putMeta(statusKey(accountId, region.name), current === "ENABLING" ? "ENABLED" : "DISABLED");
+    deps.onChange?.(region.partition);
     const entry = `${accountId}:${region.name}`;
     await updatePending(region.partition, (list) => list.filter((e) => e !== entry));
   }
@@ -131,6 +146,19 @@ export function makeRegionOptIns(deps: RegionOptInDeps) {
       if (!region) return false;
       const s = await status(accountId, region);
       return s === "ENABLED_BY_DEFAULT" || s === "ENABLED" || s === "DISABLING";
+    },
+    /** every account's status in the partition's opt-in Regions, for the processes that follow it */
+    async statuses(partition: string): Promise<OptInStatuses> {
+      const rows = (await deps.homeOf(partition)?.store.listMeta(STATUS_PREFIX)) ?? [];
+      return Object.fromEntries(rows.map(([key, value]) => [key.slice(STATUS_PREFIX.length), value as RegionOptStatus]));
+    },
+    /** a follower takes the statuses its partition's home sent: those it no longer lists are DISABLED */
+    async replaceStatuses(partition: string, statuses: OptInStatuses): Promise<void> {
+      const { store } = home(partition);
+      for (const [key] of await store.listMeta(STATUS_PREFIX)) {
+        if (!(key.slice(STATUS_PREFIX.length) in statuses)) await store.putMeta(key, "DISABLED");
+      }
+      for (const [entry, status] of Object.entries(statuses)) await store.putMeta(`${STATUS_PREFIX}${entry}`, status);
     },
     /** pick up the transitions a previous run left under way; they are due at once */
     async resume(): Promise<void> {

@@ -17,6 +17,8 @@ export interface IdentityMessage {
   seq: number;
   entities: IamEntity[];
   keys: { record: Omit<AccessKeyRecord, "wrappedSecret">; secret: SealedForRegion }[];
+  /** every account's opt-in Region statuses, "<account>:<region>" → status (absent from older senders) */
+  optIns?: Record<string, string>;
 }
 
 export const isIdentityMessage = (m: { kind: string }): m is IdentityMessage => m.kind === "identity";

@@ -1,9 +1,10 @@
 // Keeping every process of a partition on the same identities (DESIGN §6). The process hosting the
 // partition's home Region owns them: after each change it sends each Region of the partition hosted
 // elsewhere a whole copy, secret access keys sealed to that Region, and keeps sending it every few
-// seconds to a Region that has not acknowledged the newest copy (it was down, or just started). Any other process follows: it refuses identity changes of its own and
-// replaces its copy with each newer one it receives. Identities are small; a whole copy keeps the
-// protocol free of ordering and conflicts.
+// seconds to a Region that has not acknowledged the newest copy (it was down, or just started). Any
+// other process follows: it refuses identity changes of its own and replaces its copy with each
+// newer one it receives. Identities are small; a whole copy keeps the protocol free of ordering and
+// conflicts. The accounts' opt-in Region statuses, also the home's, travel in the same copy.
 
 import type { KeyObject } from "node:crypto";
 import type { Topology } from "../config/topology.js";
@@ -27,6 +28,11 @@ export interface IdentitySyncDeps {
   debounceMs?: number;
   /** how often a Region behind is offered the copy again; 2 s by default */
   retryMs?: number;
+  /** the accounts' opt-in statuses: read where the partition is owned, replaced where it is followed */
+  optIns?: {
+    statuses(partition: string): Promise<Record<string, string>>;
+    replaceStatuses(partition: string, statuses: Record<string, string>): Promise<void>;
+  };
 }
 
 export function makeIdentitySync(deps: IdentitySyncDeps) {
@@ -57,11 +63,14 @@ export function makeIdentitySync(deps: IdentitySyncDeps) {
       dir.follow(p.homeRegion);
     } else {
       changedAt.set(p.name, 1);
-      dir.onChange(() => {
-        changedAt.set(p.name, (changedAt.get(p.name) ?? 0) + 1);
-        schedule(p.name);
-      });
+      dir.onChange(() => changed(p.name));
     }
+  }
+  /** The partition's data changed here: a newer copy is due to every Region elsewhere. */
+  function changed(partition: string) {
+    if (!changedAt.has(partition)) return; // not owned here
+    changedAt.set(partition, changedAt.get(partition)! + 1);
+    schedule(partition);
   }
   const retry = setInterval(() => void pushAll(), deps.retryMs ?? 2_000);
   retry.unref();
@@ -71,12 +80,13 @@ export function makeIdentitySync(deps: IdentitySyncDeps) {
     const dir = directory.partition(partition);
     const home = homeOf(partition);
     if (!dir || !home || !owns(partition)) return;
-    const { entities, keys } = dir.snapshot();
+    // The count first, then the copy: a change made after it is sent again under a higher count.
     const seq = changedAt.get(partition) ?? 0;
-    const changed = changedAt.get(partition) ?? 0;
-    const behind = (dest: string) => (acknowledged.get(`${partition}\n${dest}`) ?? -1) < changed;
+    const { entities, keys } = dir.snapshot();
+    const behind = (dest: string) => (acknowledged.get(`${partition}\n${dest}`) ?? -1) < seq;
     const remote = elsewhere(partition).filter(behind);
     if (remote.length === 0) return;
+    const optIns = await deps.optIns?.statuses(partition);
     await Promise.all(
       remote.map(async (dest) => {
         try {
@@ -93,6 +103,7 @@ export function makeIdentitySync(deps: IdentitySyncDeps) {
               const { wrappedSecret: _omit, ...rest } = record;
               return { record: rest, secret: sealForRegion(recipient, Buffer.from(secretAccessKey, "utf8"), accessKeyAad(partition, record.accessKeyId, dest)) };
             }),
+            ...(optIns ? { optIns } : {}),
           };
           await transport.send(message);
           acknowledged.set(`${partition}\n${dest}`, seq);
@@ -108,7 +119,7 @@ export function makeIdentitySync(deps: IdentitySyncDeps) {
     if (closed || timers.has(partition)) return;
     const timer = setTimeout(() => {
       timers.delete(partition);
-      void push(partition);
+      push(partition).catch((e: unknown) => log.error("identities not sent", { partition, error: (e as Error).message }));
     }, deps.debounceMs ?? 20);
     timer.unref();
     timers.set(partition, timer);
@@ -119,7 +130,9 @@ export function makeIdentitySync(deps: IdentitySyncDeps) {
     if (pushing || closed) return;
     pushing = true;
     try {
-      for (const p of topology.partitions) await push(p.name);
+      for (const p of topology.partitions) {
+        await push(p.name).catch((e: unknown) => log.error("identities not sent", { partition: p.name, error: (e as Error).message }));
+      }
     } finally {
       pushing = false;
     }
@@ -128,6 +141,7 @@ export function makeIdentitySync(deps: IdentitySyncDeps) {
   return {
     /** every owned partition's copy, to every Region hosted elsewhere that lacks it */
     pushAll,
+    changed,
     /** a copy from the home Region's process arrived in `message.dest` */
     async apply(message: IdentityMessage, transportKey: KeyObject): Promise<ApplyOutcome> {
       const dir = directory.partition(message.partition);
@@ -139,6 +153,7 @@ export function makeIdentitySync(deps: IdentitySyncDeps) {
         secretAccessKey: openFromRegion(transportKey, secret, accessKeyAad(message.partition, record.accessKeyId, message.dest)).toString("utf8"),
       }));
       await dir.replaceAll(message.entities, keys);
+      if (message.optIns) await deps.optIns?.replaceStatuses(message.partition, message.optIns);
       lastApplied.set(message.partition, { epoch: message.epoch, seq: message.seq });
       return { status: "Noted" };
     },

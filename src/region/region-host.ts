@@ -6,7 +6,7 @@ import { createHmac, hkdfSync } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { sameCheckValue } from "../kms/root-key.js";
-import { allRegions, findRegion, type Topology } from "../config/topology.js";
+import { allRegions, findRegion, partitionOf, type Topology } from "../config/topology.js";
 import { makeInProcessTransport } from "../replication/in-process-transport.js";
 import type { ReplicationTransport } from "../replication/transport.js";
 import type { Logger } from "../util/logger.js";
@@ -16,7 +16,7 @@ import { makeIdentitySync, type IdentitySync } from "../identity/identity-sync.j
 import type { IdentityMessage } from "../identity/identity-messages.js";
 import type { ApplyOutcome } from "../replication/replication-types.js";
 import type { KeyObject } from "node:crypto";
-import { makeRegionOptIns } from "../account/region-opt-ins.js";
+import { makeRegionOptIns, type OptInStatuses } from "../account/region-opt-ins.js";
 import { makeAccountService } from "../account/account-service.js";
 import type { OperationTable } from "./call-context.js";
 import type { AccessDescriber } from "../authz/access-request.js";
@@ -113,7 +113,17 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     opts.clock,
   );
   await identity.load();
-  identitySync = makeIdentitySync({ topology: opts.topology, directory: identity, transport, hosts: (r) => nodes.has(r), clock: opts.clock, log: opts.log });
+  // Opt-in statuses are the accounts' data too: they travel with the identities.
+  const sync = makeIdentitySync({
+    topology: opts.topology,
+    directory: identity,
+    transport,
+    hosts: (r) => nodes.has(r),
+    clock: opts.clock,
+    log: opts.log,
+    optIns: { statuses: (p) => optIns.statuses(p), replaceStatuses: (p, s) => optIns.replaceStatuses(p, s as OptInStatuses) },
+  });
+  identitySync = sync;
   const homeOf = (partition: string) => identityNodes.find((n) => n.info.partition === partition);
   const optIns = makeRegionOptIns({
     topology: opts.topology,
@@ -122,6 +132,8 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     clock: opts.clock,
     delayMs: opts.regionOptInDelayMs ?? 1_000,
     log: opts.log,
+    followedHome: (partition) => (identity.partition(partition)?.isFollower() ? partitionOf(opts.topology, partition).homeRegion : undefined),
+    onChange: (partition) => sync.changed(partition),
   });
   await optIns.resume();
   const account = makeAccountService({ optIns });

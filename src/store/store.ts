@@ -157,6 +157,8 @@ export interface AuditRepo {
 export interface MetaRepo {
   getMeta(key: string): Promise<string | undefined>;
   putMeta(key: string, value: string): Promise<void>;
+  /** every key beginning with `prefix`, with its value, in key order */
+  listMeta(prefix: string): Promise<[string, string][]>;
 }
 
 export interface RegionStore extends SecretRepo, KeyRepo, IdentityRepo, MetaRepo, ReplicationRepo, AuditRepo {

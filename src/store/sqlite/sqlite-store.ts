@@ -25,6 +25,7 @@ export function openSqliteStore(file: string): RegionStore {
 
   const getMeta = db.prepare("SELECT value FROM meta WHERE key = ?");
   const putMeta = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+  const listMeta = db.prepare("SELECT key, value FROM meta WHERE substr(key, 1, length(?)) = ? ORDER BY key");
   const wipe = db.transaction(() => {
     for (const t of resettableTables) db.prepare(`DELETE FROM ${t}`).run();
   });
@@ -42,6 +43,9 @@ export function openSqliteStore(file: string): RegionStore {
     },
     async putMeta(key, value) {
       putMeta.run(key, value);
+    },
+    async listMeta(prefix) {
+      return (listMeta.all(prefix, prefix) as { key: string; value: string }[]).map((r) => [r.key, r.value]);
     },
     async wipe() {
       wipe();
