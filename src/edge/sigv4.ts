@@ -95,9 +95,9 @@ export function verifySigV4(req: SignedRequest, opts: VerifyOptions): VerifiedCa
   if (!auth.signedHeaders.some((h) => h.toLowerCase() === "host" || h === ":authority")) {
     throw invalidSignature("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
-  const signedAt = parseRequestDate(auth.rawDate);
+  const { at: signedAt, basic } = parseRequestDate(auth.rawDate);
   if (opts.checkSignature) checkSkew(signedAt, opts.now);
-  checkScope(auth, signedAt, opts);
+  checkScope(auth, basic, opts);
 
   const { accessKeyId, region, service } = auth.credential;
   const caller: VerifiedCaller = { accessKeyId, region, service, signedAt };
@@ -108,7 +108,7 @@ export function verifySigV4(req: SignedRequest, opts: VerifyOptions): VerifiedCa
   if (secret === undefined) {
     throw new ServiceError("UnrecognizedClientException", "The security token included in the request is invalid.", 400);
   }
-  const expected = computeSignature(req, query, auth, signedAt, secret);
+  const expected = computeSignature(req, query, auth, basic, secret);
   const given = Buffer.from(auth.signature, "utf8");
   const wanted = Buffer.from(expected.signature, "utf8");
   if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
@@ -202,18 +202,34 @@ function parseCredential(value: string): { credential: Credential; terminator: s
 
 const HTTP_DATE = /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
-function parseRequestDate(raw: string): Date {
+/** The signing time, and as ISO 8601 basic format (what the string to sign and the scope use). */
+interface RequestDate {
+  at: Date;
+  basic: string;
+}
+
+// Requests signed in the same second carry the same date: the last one parsed is kept.
+let lastDate: { raw: string; parsed: RequestDate } | undefined;
+
+function parseRequestDate(raw: string): RequestDate {
+  if (lastDate?.raw === raw) return lastDate.parsed;
   const basic = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(raw);
   let ms = Number.NaN;
   if (basic) {
     const [y, mo, d, h, mi, s] = basic.slice(1).map(Number) as [number, number, number, number, number, number];
     ms = Date.UTC(y, mo - 1, d, h, mi, s);
-    if (formatBasic(new Date(ms)) !== raw) ms = Number.NaN; // 20150231T... and the like
+    const t = new Date(ms);
+    // Date.UTC rolls 20150231T… over into March: such a date is not one
+    const exact = t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === s;
+    if (!exact) ms = Number.NaN;
   } else if (HTTP_DATE.test(raw)) {
     ms = Date.parse(raw); // a Date header, which AWS accepts when there is no X-Amz-Date
   }
   if (Number.isNaN(ms)) throw incomplete(`Date must be in ISO-8601 'basic format'. Got '${raw}'. See http://en.wikipedia.org/wiki/ISO_8601`);
-  return new Date(ms);
+  const at = new Date(ms);
+  const parsed = { at, basic: basic ? raw : formatBasic(at) };
+  lastDate = { raw, parsed };
+  return parsed;
 }
 
 function checkSkew(signedAt: Date, now: Date): void {
@@ -230,7 +246,7 @@ function checkSkew(signedAt: Date, now: Date): void {
 }
 
 // AWS reports every scope fault at once, each sentence ending in ". ".
-function checkScope(auth: ParsedAuth, signedAt: Date, opts: VerifyOptions): void {
+function checkScope(auth: ParsedAuth, signedAt: string, opts: VerifyOptions): void {
   const { region, service, date } = auth.credential;
   const faults: string[] = [];
   if (!opts.isHostedRegion(region)) faults.push("Credential should be scoped to a valid region. ");
@@ -240,10 +256,10 @@ function checkScope(auth: ParsedAuth, signedAt: Date, opts: VerifyOptions): void
   if (auth.terminator !== TERMINATOR) {
     faults.push(`Credential should be scoped with a valid terminator: '${TERMINATOR}', not '${auth.terminator}'. `);
   }
-  const day = formatBasic(signedAt).slice(0, 8);
+  const day = signedAt.slice(0, 8);
   if (date !== day) {
     faults.push(
-      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${date}' != '${day}', from '${formatBasic(signedAt)}'. `,
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${date}' != '${day}', from '${signedAt}'. `,
     );
   }
   if (faults.length > 0) throw invalidSignature(faults.join(""));
@@ -259,7 +275,7 @@ interface Computed {
   stringToSign: string;
 }
 
-function computeSignature(req: SignedRequest, query: QueryPair[], auth: ParsedAuth, signedAt: Date, secret: string): Computed {
+function computeSignature(req: SignedRequest, query: QueryPair[], auth: ParsedAuth, signedAt: string, secret: string): Computed {
   const { date, region, service } = auth.credential;
   // The body the server received is what was signed, whatever x-amz-content-sha256 claims:
   // AWS's JSON services do the same and treat UNSIGNED-PAYLOAD as an ordinary mismatch.
@@ -273,7 +289,7 @@ function computeSignature(req: SignedRequest, query: QueryPair[], auth: ParsedAu
     payloadHash,
   ].join("\n");
   const scope = `${date}/${region}/${service}/${auth.terminator}`;
-  const stringToSign = `${ALGORITHM}\n${formatBasic(signedAt)}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+  const stringToSign = `${ALGORITHM}\n${signedAt}\n${scope}\n${sha256Hex(canonicalRequest)}`;
   const signature = createHmac("sha256", signingKey(secret, date, region, service)).update(stringToSign, "utf8").digest("hex");
   return { signature, canonicalRequest, stringToSign };
 }
