@@ -12,6 +12,7 @@ import { makeSqliteReplicationRepo } from "./sqlite-replication-repo.js";
 import { makeSqliteIdentityRepo } from "./sqlite-identity-repo.js";
 import { makeSqliteAuditRepo } from "./sqlite-audit-repo.js";
 import { makeGroupCommit, syncFileAt } from "./sqlite-durability.js";
+import { checkpointInBackground } from "./checkpointer.js";
 
 export function openSqliteStore(file: string): RegionStore {
   const db = new Database(file);
@@ -22,6 +23,7 @@ export function openSqliteStore(file: string): RegionStore {
   migrate(db);
   const wal = syncFileAt(`${file}-wal`);
   const durability = makeGroupCommit(db, wal);
+  const checkpoints = checkpointInBackground(db, file);
 
   const getMeta = db.prepare("SELECT value FROM meta WHERE key = ?");
   const putMeta = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
@@ -52,6 +54,7 @@ export function openSqliteStore(file: string): RegionStore {
       clearCache();
     },
     async close() {
+      await checkpoints.stop();
       // closing checkpoints the WAL into the database file and syncs it
       await durability.close(() => db.open && db.close());
       await wal.close();
