@@ -181,6 +181,7 @@ export function makeReplicaApplier(deps: ApplyDeps) {
     }
     if (message.kind === "sync") return sync(message);
     if (message.kind === "remove") return remove(message);
-    return promoted(message);
+    if (message.kind === "promoted") return promoted(message);
+    throw new ServiceError("ValidationException", `Unknown replication message kind '${String((message as { kind?: unknown }).kind)}'.`);
   };
 }
