@@ -12,6 +12,8 @@ import type { RequestPrincipal } from "../policy/policy-types.js";
 import { makeCallerPolicies } from "./caller-policies.js";
 import { ServiceError } from "../edge/service-error.js";
 
+
+type KeyUseListener = (accessKeyId: string, lastUsed: { date: number; region: string; service: string }) => void;
 export interface PartitionStore {
   partition: string;
   store: IdentityRepo;
@@ -58,6 +60,7 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
   /** set when this process holds a copy of the partition's identities: the home Region's name */
   let followerOf: string | undefined;
   const listeners: (() => void)[] = [];
+  const useListeners: KeyUseListener[] = [];
 
   async function load() {
     entities.clear();
@@ -149,10 +152,11 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
     if (!k) return;
     const date = Math.floor(use.date / 60_000) * 60_000;
     const last = k.record.lastUsed;
-    if (last && last.date === date && last.region === use.region && last.service === use.service) return;
+    if (last && (last.date > date || (last.date === date && last.region === use.region && last.service === use.service))) return;
     const lastUsed = { date, region: use.region, service: use.service };
     keys.set(accessKeyId, { ...k, record: { ...k.record, lastUsed } });
     store.recordAccessKeyUse(accessKeyId, lastUsed).catch(() => undefined); // a lost note costs nothing
+    for (const listener of useListeners) listener(accessKeyId, lastUsed);
   }
 
   /** Replace every identity with the home Region's copy (a follower process only). */
@@ -183,6 +187,8 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
     snapshot: () => ({ entities: [...entities.values()], keys: [...keys.values()] }),
     /** called after every change */
     onChange: (listener: () => void) => void listeners.push(listener),
+    /** called when a key's last use, as GetAccessKeyLastUsed reports it, moves on */
+    onKeyUse: (listener: KeyUseListener) => void useListeners.push(listener),
     /** make this directory a copy of the one in `homeRegion`'s process */
     follow: (homeRegion: string) => void (followerOf = homeRegion),
     isFollower: () => followerOf !== undefined,

@@ -6,7 +6,7 @@
 import type { AccessKeyRecord, IamEntity } from "./identity-types.js";
 import type { SealedForRegion } from "../replication/sealed-transfer.js";
 
-export interface IdentityMessage {
+export interface IdentityCopy {
   kind: "identity";
   source: string;
   dest: string;
@@ -21,7 +21,18 @@ export interface IdentityMessage {
   optIns?: Record<string, string>;
 }
 
-export const isIdentityMessage = (m: { kind: string }): m is IdentityMessage => m.kind === "identity";
+/** Sent by a follower to the home: keys used in its Regions (to the minute), for GetAccessKeyLastUsed. */
+export interface IdentityUseNotes {
+  kind: "identity-use";
+  source: string;
+  dest: string;
+  partition: string;
+  uses: { accessKeyId: string; date: number; region: string; service: string }[];
+}
+
+export type IdentityMessage = IdentityCopy | IdentityUseNotes;
+
+export const isIdentityMessage = (m: { kind: string }): m is IdentityMessage => m.kind === "identity" || m.kind === "identity-use";
 
 /** A key's secret opens only in the Region it was sealed for, as that key's. */
 export const accessKeyAad = (partition: string, accessKeyId: string, dest: string) => `iam-access-key\n${partition}\n${accessKeyId}\n${dest}`;

@@ -14,7 +14,7 @@ import type { ReplicationTransport } from "../replication/transport.js";
 import type { Topology } from "../config/topology.js";
 import { makeIdentityDirectory } from "./directory.js";
 import { makeIdentitySync } from "./identity-sync.js";
-import type { IdentityMessage } from "./identity-messages.js";
+import type { IdentityCopy } from "./identity-messages.js";
 import { makeLogger } from "../util/logger.js";
 
 const topology: Topology = {
@@ -55,7 +55,7 @@ test("the home's copies replace the follower's identities, newest wins, secrets 
 
   await home.directory.bootstrapAdmin("111111111111", { MERIDIAN_ADMIN_ACCESS_KEY_ID: "AKIAHOMEADMIN0000001", MERIDIAN_ADMIN_SECRET_ACCESS_KEY: "home-secret" });
   await homeSync.pushAll();
-  const first = sent.at(-1) as IdentityMessage;
+  const first = sent.at(-1) as IdentityCopy;
   assert.equal(first.dest, "eu-west-1");
   assert.doesNotMatch(JSON.stringify(first), /home-secret/, "the secret access key travels sealed");
 
@@ -67,7 +67,7 @@ test("the home's copies replace the follower's identities, newest wins, secrets 
 
   // A newer copy without the key takes it away; the older one, arriving late, changes nothing.
   const older = first;
-  const newer: IdentityMessage = { ...first, seq: first.seq + 1, keys: [] };
+  const newer: IdentityCopy = { ...first, seq: first.seq + 1, keys: [] };
   await followerSync.apply(newer, eu.privateKey);
   assert.equal(fdir.keyFor("AKIAHOMEADMIN0000001"), undefined);
   await followerSync.apply(older, eu.privateKey);

@@ -14,7 +14,7 @@ import { openFromRegion, sealForRegion } from "../replication/sealed-transfer.js
 import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
 import type { IdentityDirectory } from "./directory.js";
-import { accessKeyAad, type IdentityMessage } from "./identity-messages.js";
+import { accessKeyAad, type IdentityCopy, type IdentityMessage, type IdentityUseNotes } from "./identity-messages.js";
 
 export interface IdentitySyncDeps {
   topology: Topology;
@@ -34,6 +34,8 @@ export interface IdentitySyncDeps {
     replaceStatuses(partition: string, statuses: Record<string, string>): Promise<void>;
   };
 }
+
+const USE_DELAY_MS = 1_000;
 
 export function makeIdentitySync(deps: IdentitySyncDeps) {
   const { topology, directory, transport, clock, log } = deps;
@@ -61,11 +63,45 @@ export function makeIdentitySync(deps: IdentitySyncDeps) {
     if (!dir) continue;
     if (!owns(p.name)) {
       dir.follow(p.homeRegion);
+      dir.onKeyUse((accessKeyId, lastUsed) => noteUse(p.name, accessKeyId, lastUsed));
     } else {
       changedAt.set(p.name, 1);
       dir.onChange(() => changed(p.name));
     }
   }
+  // A follower tells the home which keys its Regions saw used, at most once a second per partition,
+  // so that GetAccessKeyLastUsed answers for the whole partition.
+  const uses = new Map<string, Map<string, IdentityUseNotes["uses"][number]>>();
+  const useTimers = new Map<string, NodeJS.Timeout>();
+  function noteUse(partition: string, accessKeyId: string, lastUsed: { date: number; region: string; service: string }) {
+    let pending = uses.get(partition);
+    if (!pending) uses.set(partition, (pending = new Map()));
+    pending.set(accessKeyId, { accessKeyId, ...lastUsed });
+    if (closed || useTimers.has(partition)) return;
+    const timer = setTimeout(() => {
+      useTimers.delete(partition);
+      void sendUses(partition);
+    }, USE_DELAY_MS);
+    timer.unref();
+    useTimers.set(partition, timer);
+  }
+
+  async function sendUses(partition: string) {
+    const pending = uses.get(partition);
+    const home = homeOf(partition);
+    if (!pending?.size || !home) return;
+    uses.delete(partition);
+    const source = partitionOf(partition)?.regions.find((r) => deps.hosts(r.name))?.name ?? home;
+    const notes: IdentityUseNotes = { kind: "identity-use", source, dest: home, partition, uses: [...pending.values()] };
+    try {
+      await transport.send(notes);
+    } catch (e) {
+      // sent again with the next note, unless a newer use of the same key came meanwhile
+      for (const use of notes.uses) if (!uses.get(partition)?.has(use.accessKeyId)) noteUse(partition, use.accessKeyId, use);
+      log.info("key use not delivered", { partition, reason: (e as Error).message });
+    }
+  }
+
   /** The partition's data changed here: a newer copy is due to every Region elsewhere. */
   function changed(partition: string) {
     if (!changedAt.has(partition)) return; // not owned here
@@ -91,7 +127,7 @@ export function makeIdentitySync(deps: IdentitySyncDeps) {
       remote.map(async (dest) => {
         try {
           const recipient = await transport.publicKeyOf(dest);
-          const message: IdentityMessage = {
+          const message: IdentityCopy = {
             kind: "identity",
             source: home,
             dest,
@@ -144,6 +180,13 @@ export function makeIdentitySync(deps: IdentitySyncDeps) {
     changed,
     /** a copy from the home Region's process arrived in `message.dest` */
     async apply(message: IdentityMessage, transportKey: KeyObject): Promise<ApplyOutcome> {
+      if (message.kind === "identity-use") {
+        const dir = directory.partition(message.partition);
+        if (!dir || !owns(message.partition)) return { status: "Noted" };
+        for (const { accessKeyId, ...use } of message.uses) dir.noteKeyUse(accessKeyId, use);
+        changed(message.partition); // the followers' copies show it too
+        return { status: "Noted" };
+      }
       const dir = directory.partition(message.partition);
       if (!dir || owns(message.partition)) return { status: "Noted" }; // the home's own copy wins
       const last = lastApplied.get(message.partition);
@@ -160,8 +203,9 @@ export function makeIdentitySync(deps: IdentitySyncDeps) {
     close() {
       closed = true;
       clearInterval(retry);
-      for (const t of timers.values()) clearTimeout(t);
+      for (const t of [...timers.values(), ...useTimers.values()]) clearTimeout(t);
       timers.clear();
+      useTimers.clear();
     },
   };
 }

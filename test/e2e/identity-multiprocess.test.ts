@@ -2,7 +2,8 @@
 // `meridian serve --region R` processes, us-east-1 (the partition's home) and eu-west-1. A user made
 // in the home process, with a tag-based policy, signs requests eu-west-1's process accepts and
 // decides by that policy; deactivating the key in the home takes it away there too; the follower
-// refuses identity changes of its own; a follower started late catches up.
+// refuses identity changes of its own; a follower started late catches up; keys used in the other
+// process show as used when the home is asked.
 
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
@@ -11,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { CreateUserCommand, IAMClient, UpdateAccessKeyCommand } from "@aws-sdk/client-iam";
+import { CreateUserCommand, GetAccessKeyLastUsedCommand, IAMClient, UpdateAccessKeyCommand } from "@aws-sdk/client-iam";
 import { ADMIN, spawnMeridian, waitForExit } from "../support/meridian.js";
 import { eventually, freePort } from "../support/multiprocess.js";
 import { makeUser, type Credentials } from "./authz-support.js";
@@ -75,6 +76,14 @@ test("a user made in the home Region's process is known, and decided by its poli
     assert.equal(e.name, "ServiceFailureException");
     assert.match(e.message, /home Region, us-east-1/);
     return true;
+  });
+
+  // The home answers GetAccessKeyLastUsed for the whole partition: the key was used only in eu-west-1.
+  await eventually(async () => {
+    const { AccessKeyLastUsed } = await iam("us-east-1").send(new GetAccessKeyLastUsedCommand({ AccessKeyId: blue.accessKeyId }));
+    assert.equal(AccessKeyLastUsed?.Region, "eu-west-1");
+    assert.equal(AccessKeyLastUsed?.ServiceName, "secretsmanager");
+    assert.ok(AccessKeyLastUsed?.LastUsedDate instanceof Date);
   });
 
   // A key deactivated in the home stops working in the other process too.
