@@ -81,12 +81,22 @@ async function rssBench() {
     await call(meridian.url, "ListSecrets", { MaxResults: 100 });
     const listMs = performance.now() - listStart;
     const after = rssOf(meridian.child.pid!);
+    // a name prefix that 100 secrets of 100,000 share (rss/secret-1234xx), and a word search (a scan)
+    const timed = async (input: unknown) => {
+      const start = performance.now();
+      await call(meridian.url, "ListSecrets", input);
+      return performance.now() - start;
+    };
+    const prefixMs = await timed({ MaxResults: 100, Filters: [{ Key: "name", Values: [`rss/secret-${Math.floor(total / 100) - 1}`] }] });
+    const wordsMs = await timed({ MaxResults: 100, Filters: [{ Key: "all", Values: ["secret 4242"] }] });
     console.log(`\nRSS with ${total} secrets`);
     console.log("| measure | value |\n| --- | --- |");
     console.log(`| RSS at start | ${(before / 2 ** 20).toFixed(0)} MiB |`);
     console.log(`| RSS after ${total} CreateSecret + one ListSecrets | ${(after / 2 ** 20).toFixed(0)} MiB |`);
     console.log(`| CreateSecret rate while filling (${CONNECTIONS} concurrent) | ${(total / seconds).toFixed(0)} /s |`);
     console.log(`| one ListSecrets page (MaxResults 100) over ${total} secrets | ${listMs.toFixed(0)} ms |`);
+    console.log(`| one ListSecrets page filtered by a name prefix (from the name index) | ${prefixMs.toFixed(0)} ms |`);
+    console.log(`| one ListSecrets page filtered by words ("all": a scan of every secret) | ${wordsMs.toFixed(0)} ms |`);
   } finally {
     await meridian.stop();
   }

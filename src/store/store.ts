@@ -58,6 +58,8 @@ export interface SecretRepo {
    * ARN (ascending), as sortSecrets orders them: ListSecrets without filters, without a full scan.
    */
   listSecretsPage(accountId: string, q: SecretPageQuery): Promise<SecretRecord[]>;
+  /** An account's secrets whose name begins with one of `prefixes` (case-sensitive), from the name index. */
+  listSecretsByNamePrefix(accountId: string, prefixes: string[]): Promise<SecretRecord[]>;
   getValue(arn: string, versionId: string): Promise<SealedValue | undefined>;
   /** atomically replace the record (revision checked), add and drop values */
   commitSecret(commit: SecretCommit): Promise<void>;

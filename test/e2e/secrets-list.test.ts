@@ -173,6 +173,31 @@ test("pages read from the store's index come in the order a filtered scan gives,
   }
 });
 
+test("name filters read their candidates from the name index and answer as a scan would", async () => {
+  const sm = client("eu-central-1");
+  const tagged = { Tags: [{ Key: "team", Value: "blue" }] };
+  for (const name of ["app/a", "app/b", "app0", "apple", "ap", "other/app/x", "App/upper"]) await create(sm, name, name.endsWith("a") || name === "apple" ? tagged : {});
+  assert.deepEqual(await names(sm, { Filters: [filter("name", "app/")] }), ["app/a", "app/b"]);
+  assert.deepEqual(await names(sm, { Filters: [filter("name", "app")] }), ["app/a", "app/b", "app0", "apple"]);
+  assert.deepEqual(await names(sm, { Filters: [filter("name", "app/", "other")] }), ["app/a", "app/b", "other/app/x"]);
+  assert.deepEqual(await names(sm, { Filters: [filter("name", "app", "app/")] }), ["app/a", "app/b", "app0", "apple"], "overlapping prefixes, each secret once");
+  assert.deepEqual(await names(sm, { Filters: [filter("name", "App")] }), ["App/upper"], "case-sensitive");
+  assert.deepEqual(await names(sm, { Filters: [filter("name", "app"), filter("tag-value", "blue")] }), ["app/a", "apple"]);
+  // values OR together: "app" or not "apple" is every name (a negated value is answered by the scan)
+  assert.deepEqual(await names(sm, { Filters: [filter("name", "app", "!apple")] }), ["App/upper", "ap", "app/a", "app/b", "app0", "apple", "other/app/x"]);
+  assert.deepEqual(await names(sm, { Filters: [filter("name", "!app")] }), ["App/upper", "ap", "other/app/x"]);
+  assert.deepEqual(await names(sm, { Filters: [filter("name", "zzz")] }), []);
+  assert.deepEqual(await names(sm, { Filters: [filter("name", "")] }), ["App/upper", "ap", "app/a", "app/b", "app0", "apple", "other/app/x"]);
+  await sm.send(new DeleteSecretCommand({ SecretId: "app/b", RecoveryWindowInDays: 7 }));
+  assert.deepEqual(await names(sm, { Filters: [filter("name", "app/")] }), ["app/a"]);
+  assert.deepEqual(await names(sm, { Filters: [filter("name", "app/")], IncludePlannedDeletion: true }), ["app/a", "app/b"]);
+  const first = await sm.send(new ListSecretsCommand({ Filters: [filter("name", "app")], MaxResults: 2, SortBy: "name" }));
+  assert.deepEqual(first.SecretList!.map((e) => e.Name), ["app/a", "app0"]);
+  const next = await sm.send(new ListSecretsCommand({ Filters: [filter("name", "app")], MaxResults: 2, SortBy: "name", NextToken: first.NextToken }));
+  assert.deepEqual(next.SecretList!.map((e) => e.Name), ["apple"]);
+  assert.equal(next.NextToken, undefined);
+});
+
 test("paging errors: a NextToken not from this server, MaxResults out of range", async () => {
   const sm = client("eu-west-1");
   await rejects(sm.send(new ListSecretsCommand({ NextToken: "not-a-token" })), "InvalidNextTokenException", "The NextToken value is invalid.");

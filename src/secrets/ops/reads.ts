@@ -9,7 +9,7 @@ import { CURRENT, versionWithLabel } from "../labels.js";
 import { noValueForStage, noValueForVersion, stageNotOnVersion } from "../secret-errors.js";
 import { describeSecretOutput, secretListEntry } from "../render.js";
 import { replicationStatus } from "./replication.js";
-import { decodeNextToken, encodeNextToken, filterSecrets, pageSize, paginate, sortSecrets } from "../list-filter.js";
+import { decodeNextToken, encodeNextToken, filterSecrets, pageSize, paginate, sortSecrets, validateFilters, type ListFilter } from "../list-filter.js";
 import { secretAccessRequest } from "../secrets-access.js";
 
 export function readOps(core: SecretsCore): OperationTable {
@@ -121,7 +121,11 @@ export function readOps(core: SecretsCore): OperationTable {
       const page = rows.slice(0, limit);
       return { SecretList: page.map(secretListEntry), NextToken: rows.length > limit ? encodeNextToken(offset + limit) : undefined };
     }
-    const all = await core.store.listSecrets(ctx.accountId);
+    // A name filter without negations narrows the scan to the names it allows (the filters are
+    // still applied to those candidates, so the answer is the same as a full scan's).
+    if (input.Filters !== undefined) validateFilters(input.Filters);
+    const names = (input.Filters as ListFilter[] | undefined)?.find((f) => f.Key === "name" && f.Values.every((v) => !v.startsWith("!")));
+    const all = names ? await core.store.listSecretsByNamePrefix(ctx.accountId, names.Values) : await core.store.listSecrets(ctx.accountId);
     const visible = input.IncludePlannedDeletion ? all : all.filter((r) => r.deletedDate === undefined);
     const sorted = sortSecrets(filterSecrets(visible, input.Filters), input.SortBy, input.SortOrder);
     const page = paginate(sorted, input.MaxResults, input.NextToken, 100);

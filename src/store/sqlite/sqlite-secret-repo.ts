@@ -123,6 +123,10 @@ export function makeSqliteSecretRepo(db: Database.Database, { relaxed }: Pick<Du
     }
     return statement;
   };
+  // The range walks the name index; substr keeps it exact whatever follows the prefix.
+  const byNamePrefix = db.prepare(
+    "SELECT doc, revision, access_doc FROM secrets WHERE account_id = ? AND name >= ? AND name < ? AND substr(name, 1, length(?)) = ?",
+  );
   const due = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE purge_date IS NOT NULL AND purge_date <= ?");
   const insert = db.prepare(
     "INSERT INTO secrets (arn, account_id, name, created_date, purge_date, revision, doc) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -188,6 +192,16 @@ export function makeSqliteSecretRepo(db: Database.Database, { relaxed }: Pick<Du
     clearCache: () => cache.clear(),
     async listSecrets(accountId) {
       return (all.all(accountId) as SecretRow[]).map((row) => toRecord(row)!);
+    },
+    async listSecretsByNamePrefix(accountId, prefixes) {
+      const found = new Map<string, SecretRecord>();
+      for (const prefix of new Set(prefixes)) {
+        for (const row of byNamePrefix.all(accountId, prefix, `${prefix}\u{10FFFF}`, prefix, prefix) as SecretRow[]) {
+          const record = toRecord(row)!;
+          found.set(record.arn, record);
+        }
+      }
+      return [...found.values()];
     },
     async listSecretsPage(accountId, q) {
       return (pageStatement(q).all(accountId, q.limit, q.offset) as SecretRow[]).map((row) => toRecord(row)!);
