@@ -170,8 +170,13 @@ function lastSegment(arn: string): string {
 }
 
 /** "2026-11-28T17:37:00Z": CloudTrail's event times have no milliseconds. */
+// Events come many to a second: the last second formatted is kept.
+let lastSecond = { second: Number.NaN, text: "" };
+
 export function isoSeconds(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const second = Math.floor(epochMs / 1000);
+  if (second !== lastSecond.second) lastSecond = { second, text: new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, "Z") };
+  return lastSecond.text;
 }
 
 /**

@@ -162,6 +162,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   timer.unref();
   for (const n of nodes.values()) n.replication.worker.start();
 
+  const stores = [...nodes.values()].map((n) => n.store); // asked before every response
   const host: RegionHost = {
     nodes,
     identity,
@@ -176,8 +177,8 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     settleRegionOptIns: () => optIns.settle(),
     whenDurable() {
       let pending: Promise<void>[] | undefined;
-      for (const n of nodes.values()) {
-        const p = n.store.whenDurable();
+      for (const store of stores) {
+        const p = store.whenDurable();
         if (p) (pending ??= []).push(p);
       }
       return pending && Promise.all(pending).then(() => undefined);
