@@ -20,6 +20,7 @@ import { makeDispatcher } from "./dispatch.js";
 import { validateInput } from "./validate.js";
 import type { AuditSink } from "../audit/audit-types.js";
 import { metricsText } from "../replication/replication-metrics.js";
+import { storeMetricsText } from "../store/store-metrics.js";
 import type { RegionHost } from "../region/region-host.js";
 import type { Logger } from "../util/logger.js";
 
@@ -145,7 +146,8 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       const views = await Promise.all(
         [...opts.host.nodes.values()].map(async (n) => ({ region: n.info.name, metrics: n.replication.metrics, outbox: await n.store.outboxSummary() })),
       );
-      return reply(res, 200, requestId, metricsText(views, opts.now()), "text/plain; version=0.0.4");
+      const stores = [...opts.host.nodes.values()].map((n) => ({ region: n.info.name, stats: n.store.syncStats() }));
+      return reply(res, 200, requestId, metricsText(views, opts.now()) + storeMetricsText(stores), "text/plain; version=0.0.4");
     }
     if (req.method === "POST" && (path === "/_meridian/reset" || path === "/moto-api/reset")) {
       if (opts.auth !== "permissive") throw new ServiceError("AccessDeniedException", "Reset is only available in permissive mode.", 403);

@@ -171,6 +171,8 @@ export interface RegionStore extends SecretRepo, KeyRepo, IdentityRepo, MetaRepo
    * calls' audit events, last-used notes) never makes it wait.
    */
   whenDurable(): Promise<void> | undefined;
+  /** how many group syncs, and how long recent ones took (/metrics) */
+  syncStats(): { syncs: number; recentMs: number[] };
   /** remove every secret and key (permissive-mode reset only) */
   wipe(): Promise<void>;
   close(): Promise<void>;

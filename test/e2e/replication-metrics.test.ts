@@ -46,3 +46,13 @@ test("changes a replica Region has not received show as outbox depth", async () 
   }
   assert.doesNotMatch(await metrics(), /meridian_replication_outbox_depth\{source="us-east-1",destination="eu-west-1"\} [1-9]/);
 });
+
+test("each Region's group syncs appear in /metrics", async () => {
+  const sm = m.secrets("us-east-1");
+  await sm.send(new CreateSecretCommand({ Name: "synced", SecretString: "a" }));
+  const text = await metrics();
+  const syncs = Number(/meridian_store_syncs_total\{region="us-east-1"\} (\d+)/.exec(text)?.[1]);
+  assert.ok(syncs >= 1, "the write waited for at least one sync");
+  assert.match(text, /meridian_store_sync_seconds\{region="us-east-1",quantile="0\.99"\} [0-9.e-]+/);
+  assert.match(text, /# TYPE meridian_store_sync_seconds summary/);
+});

@@ -18,7 +18,17 @@ export interface Durability {
   whenDurable(): Promise<void> | undefined;
   /** lets a sync under way finish, then closes the database (which checkpoints and syncs it) */
   close(closeDatabase: () => void): Promise<void>;
+  stats(): SyncStats;
 }
+
+/** For /metrics: how many syncs, and how long the recent ones took. */
+export interface SyncStats {
+  syncs: number;
+  /** the last STATS_WINDOW syncs' durations in ms, oldest first */
+  recentMs: number[];
+}
+
+const STATS_WINDOW = 1024;
 
 /** Flushes the WAL file to disk. */
 export type SyncFile = () => Promise<void>;
@@ -53,6 +63,7 @@ export function makeGroupCommit(db: Database.Database, syncFile: SyncFile): Dura
   let relaxedDepth = 0;
   let closed = false;
   let syncing: Promise<void> | undefined;
+  const stats: SyncStats = { syncs: 0, recentMs: [] };
 
   const prepare = db.prepare.bind(db) as Database.Database["prepare"];
   db.prepare = ((...args: Parameters<Database.Database["prepare"]>) => {
@@ -70,8 +81,12 @@ export function makeGroupCommit(db: Database.Database, syncFile: SyncFile): Dura
   function syncOnce(): Promise<void> {
     syncing ??= (async () => {
       const upTo = changed; // taken before the sync begins: everything committed by now is in the WAL
+      const started = performance.now();
       await syncFile();
       synced = Math.max(synced, upTo);
+      stats.syncs++;
+      stats.recentMs.push(performance.now() - started);
+      if (stats.recentMs.length > STATS_WINDOW) stats.recentMs.shift();
     })().finally(() => (syncing = undefined));
     return syncing;
   }
@@ -95,6 +110,7 @@ export function makeGroupCommit(db: Database.Database, syncFile: SyncFile): Dura
     whenDurable() {
       return closed || synced >= changed ? undefined : waitFor(changed);
     },
+    stats: () => stats,
     async close(closeDatabase) {
       closed = true;
       await syncing?.catch(() => undefined);

@@ -40,6 +40,7 @@ export function openSqliteStore(file: string): RegionStore {
     ...makeSqliteIdentityRepo(db, durability),
     ...makeSqliteAuditRepo(db, durability),
     whenDurable: () => durability.whenDurable(),
+    syncStats: () => durability.stats(),
     async getMeta(key) {
       return (getMeta.get(key) as { value: string } | undefined)?.value;
     },
