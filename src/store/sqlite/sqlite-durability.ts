@@ -54,8 +54,10 @@ export function syncFileAt(path: string): SyncFile & { close(): Promise<void> } 
 }
 
 /**
- * Counts the changes `db`'s statements make: every statement that writes is prepared through
- * `db.prepare`, so the count is taken there once for all repos.
+ * Counts the changes `db`'s statements make. Every repo prepares its statements through
+ * `db.prepare`, so this store's own connection gets a `prepare` whose writing statements count
+ * their changes: one place, and no repo can forget it. Writes through `db.exec` are not counted
+ * (only the schema at open uses it). Call before any statement is prepared.
  */
 export function makeGroupCommit(db: Database.Database, syncFile: SyncFile): Durability {
   let changed = 0; // changes committed that a response must not outrun
