@@ -36,6 +36,8 @@ export interface IdentitySyncDeps {
 }
 
 const USE_DELAY_MS = 1_000;
+/** opt-in statuses under which a Region holds the account's identities */
+const HOLDING = new Set(["ENABLING", "ENABLED", "DISABLING"]);
 
 export function makeIdentitySync(deps: IdentitySyncDeps) {
   const { topology, directory, transport, clock, log } = deps;
@@ -125,6 +127,10 @@ export function makeIdentitySync(deps: IdentitySyncDeps) {
     const optIns = await deps.optIns?.statuses(partition);
     await Promise.all(
       remote.map(async (dest) => {
+        // An opt-in Region holds an account's identities only while the account has it enabled
+        // (DESIGN §6: enabling is that copy); the next copy after disabling withdraws them.
+        const optIn = partitionOf(partition)?.regions.find((r) => r.name === dest)?.optIn === true;
+        const holds = (accountId: string) => !optIn || !optIns || HOLDING.has(optIns[`${accountId}:${dest}`] ?? "DISABLED");
         try {
           const recipient = await transport.publicKeyOf(dest);
           const message: IdentityCopy = {
@@ -134,8 +140,8 @@ export function makeIdentitySync(deps: IdentitySyncDeps) {
             partition,
             epoch,
             seq,
-            entities,
-            keys: keys.map(({ record, secretAccessKey }) => {
+            entities: entities.filter((e) => holds(e.accountId)),
+            keys: keys.filter((k) => holds(k.record.accountId)).map(({ record, secretAccessKey }) => {
               const { wrappedSecret: _omit, ...rest } = record;
               return { record: rest, secret: sealForRegion(recipient, Buffer.from(secretAccessKey, "utf8"), accessKeyAad(partition, record.accessKeyId, dest)) };
             }),

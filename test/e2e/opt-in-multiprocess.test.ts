@@ -12,6 +12,7 @@ import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { ListSecretsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { AccountClient, DisableRegionCommand, EnableRegionCommand, GetRegionOptStatusCommand } from "@aws-sdk/client-account";
+import Database from "better-sqlite3";
 import { ADMIN, spawnMeridian, waitForExit } from "../support/meridian.js";
 import { eventually, freePort } from "../support/multiprocess.js";
 
@@ -50,9 +51,23 @@ after(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+/** Does the process serving af-south-1 hold the admin's access key (in its store)? */
+function followerHoldsAdminKey(): boolean {
+  const db = new Database(join(root, "af-south-1", "af-south-1.sqlite"), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare("SELECT 1 FROM access_keys WHERE access_key_id = ?").get(ADMIN.accessKeyId) !== undefined;
+  } finally {
+    db.close();
+  }
+}
+
 test("an opt-in Region served by another process follows the status its home process keeps", async () => {
   const af = secrets("af-south-1");
   await assert.rejects(af.send(new ListSecretsCommand({})), { name: "UnrecognizedClientException" });
+  // Its identities reach it with the enabling, not before (DESIGN §6: enabling is that copy).
+  // (the process made the admin's key itself at start, as every process does; the home's copy,
+  // sent within seconds, withdraws it)
+  await eventually(async () => assert.equal(followerHoldsAdminKey(), false));
 
   await account("us-east-1").send(new EnableRegionCommand({ RegionName: "af-south-1" }));
   await eventually(async () => {
@@ -61,6 +76,7 @@ test("an opt-in Region served by another process follows the status its home pro
   });
   const listed = await eventually(() => af.send(new ListSecretsCommand({})));
   assert.deepEqual(listed.SecretList, []);
+  assert.equal(followerHoldsAdminKey(), true);
   // and the follower reports the home's status
   const there = await account("af-south-1").send(new GetRegionOptStatusCommand({ RegionName: "af-south-1" }));
   assert.equal(there.RegionOptStatus, "ENABLED");
@@ -78,4 +94,5 @@ test("an opt-in Region served by another process follows the status its home pro
     const { RegionOptStatus } = await account("us-east-1").send(new GetRegionOptStatusCommand({ RegionName: "af-south-1" }));
     assert.equal(RegionOptStatus, "DISABLED");
   });
+  await eventually(async () => assert.equal(followerHoldsAdminKey(), false, "disabling withdraws the copy"));
 });
