@@ -18,7 +18,8 @@ export const PUBLIC_KEY_PATH = "/_meridian/replication/public-key";
 /** One message's answer in a batch: what the Region made of it, or why it could not apply it. */
 export type BatchAnswer = { outcome: ApplyOutcome } | { error: string; unreachable?: boolean };
 
-/** Limits of one batch request; the peer route accepts up to 16 MiB. */
+/** Limits of one batch request (the peer route accepts up to 16 MiB); two requests in flight per
+ *  destination measured better than four (BENCHMARKS.md, replication). */
 const BATCH = { slots: 2, maxMessages: 64, maxBytes: 4 * 1024 * 1024 };
 
 export interface HttpTransportOptions {
