@@ -110,15 +110,13 @@ export function createEdgeServer(opts: EdgeOptions): Server {
   const dispatch = makeDispatcher({ host: opts.host, audit: opts.audit, now: opts.now });
   // Once close() has begun, a request still being served is answered and its connection closed, so
   // a keep-alive client can neither hold the shutdown up nor keep feeding it requests.
-  const reply: typeof send = (res, ...rest) => {
+  const replyWhen = (durable: Promise<void> | undefined, ...[res, ...rest]: Parameters<typeof send>) => {
     if (!server.listening) res.setHeader("connection", "close");
     // The SDKs correct their clock from Date: it must be the clock requests are checked against.
     res.setHeader("date", new Date(opts.now()).toUTCString());
     // Written from a macrotask: a response written from the microtasks that end a request's handling
     // costs node noticeably more per socket write than one written after them (measured: bench/).
     const write = () => setImmediate(() => send(res, ...rest));
-    // Nothing leaves before the changes committed so far are on disk (group commit, DESIGN §7).
-    const durable = opts.host.whenDurable();
     if (!durable) return write();
     durable.then(write, (e: unknown) => {
       // The disk refused a sync: what this response reports may not survive, so it is not sent.
@@ -126,6 +124,12 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       res.destroy();
     });
   };
+  // Nothing leaves before the changes it may depend on are on disk (group commit, DESIGN §7): by
+  // default every hosted store's; a dispatched call's answer, its Region's store's (the call wrote
+  // there and nowhere else: other Regions acknowledge what they apply only once it is durable).
+  const reply: typeof send = (...args) => replyWhen(opts.host.whenDurable(), ...args);
+  const replyFrom = (region: string): typeof send => (...args) =>
+    replyWhen(opts.host.node(region)?.store.whenDurable() ?? opts.host.whenDurable(), ...args);
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string) {
     const [path, query = ""] = (req.url ?? "/").split("?", 2);
@@ -169,24 +173,26 @@ export function createEdgeServer(opts: EdgeOptions): Server {
     const rest = restRouteOf(path);
     if (rest) {
       const signed = { method: req.method ?? "", path, query, headers: req.headersDistinct, body };
+      let region: string | undefined;
       const answer = await answerRestJson(rest, { method: signed.method, contentType: req.headers["content-type"], body, requestId }, {
         authenticate: (service) => authenticate(signed, service.signingName, { global: service.global }),
         operations: (signingName) => opts.host.globalServices[signingName],
-        dispatch: (d) => dispatch({ ...d, access: opts.host.globalAccess[d.service.signingName], region: opts.host.homeRegionOf(d.caller.node.info.partition), ...requestFacts(req, requestId) }),
+        dispatch: (d) => dispatch({ ...d, access: opts.host.globalAccess[d.service.signingName], region: (region = opts.host.homeRegionOf(d.caller.node.info.partition)), ...requestFacts(req, requestId) }),
       });
-      return reply(res, 200, requestId, answer, REST_JSON_CONTENT_TYPE);
+      return (region ? replyFrom(region) : reply)(res, 200, requestId, answer, REST_JSON_CONTENT_TYPE);
     }
 
     // The query protocol (IAM, STS): a form POST naming its Action.
     if (isQueryRequest(req.method, req.headers["content-type"], req.headers["x-amz-target"] as string | undefined)) {
       const signed = { method: req.method!, path, query, headers: req.headersDistinct, body };
+      let region: string | undefined;
       const answer = await answerQuery({ signed, requestId }, {
         services: queryServices,
         authenticate: (signingName) => authenticate(signed, signingName, { global: true }),
         operations: (signingName) => opts.host.globalServices[signingName],
-        dispatch: (d) => dispatch({ ...d, access: opts.host.globalAccess[d.service.signingName], region: opts.host.homeRegionOf(d.caller.node.info.partition), ...requestFacts(req, requestId) }),
+        dispatch: (d) => dispatch({ ...d, access: opts.host.globalAccess[d.service.signingName], region: (region = opts.host.homeRegionOf(d.caller.node.info.partition)), ...requestFacts(req, requestId) }),
       });
-      return reply(res, 200, requestId, answer, XML_CONTENT_TYPE);
+      return (region ? replyFrom(region) : reply)(res, 200, requestId, answer, XML_CONTENT_TYPE);
     }
 
     // AWS JSON 1.1. The order of the checks is AWS's: method, content type, body, operation, then the signature.
@@ -225,7 +231,7 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       region: caller.node.info.name,
       ...requestFacts(req, requestId),
     });
-    reply(res, 200, requestId, serializeOutput(output));
+    replyFrom(caller.node.info.name)(res, 200, requestId, serializeOutput(output));
   }
 
   const server = createServer((req, res) => {

@@ -14,15 +14,15 @@ before(async () => {
 after(() => m.stop());
 
 test("a write's response waits for the sync; a failed sync withholds it", async () => {
-  const host = m.server.host;
-  const whenDurable = host.whenDurable.bind(host);
+  const store = m.server.host.node("us-east-1")!.store; // a call's answer waits for its Region's store
+  const whenDurable = store.whenDurable.bind(store);
   const sm = m.secrets();
 
   // A sync that has not finished holds the response back.
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
   let synced = false;
-  host.whenDurable = () => {
+  store.whenDurable = () => {
     const pending = whenDurable();
     return pending ? held.then(() => pending).then(() => void (synced = true)) : undefined;
   };
@@ -35,14 +35,14 @@ test("a write's response waits for the sync; a failed sync withholds it", async 
   assert.ok(synced && answered);
 
   // A sync the disk refuses: no answer, the connection is dropped.
-  host.whenDurable = () => Promise.reject(new Error("EIO: the disk refused"));
+  store.whenDurable = () => Promise.reject(new Error("EIO: the disk refused"));
   await assert.rejects(sm.send(new CreateSecretCommand({ Name: "refused", SecretString: "v1" })), (e: Error) => {
     assert.doesNotMatch(e.name, /SecretsManagerServiceException|ResourceExists/, "not an AWS answer");
     return true;
   });
   assert.ok(m.logs.some((l) => l.includes("store sync failed")), "the refusal is logged");
 
-  host.whenDurable = whenDurable;
+  store.whenDurable = whenDurable;
   const read = await sm.send(new GetSecretValueCommand({ SecretId: "held" }));
   assert.equal(read.SecretString, "v1", "the server goes on serving");
 });
