@@ -31,6 +31,7 @@ test("deliveries and lag per replica Region appear in /metrics and meridian stat
   const { stdout } = await promisify(execFile)(process.execPath, [cliPath, "status", "--endpoint", m.url]);
   assert.match(stdout, /us-east-1 → eu-west-1\s+0\s/);
   assert.match(stdout, /us-east-1 → ap-south-1/);
+  assert.match(stdout, /store syncs\s+syncs\s+sync p50\s+sync p99\n(.*\n)*us-east-1\s+[1-9]\d*\s+\d+\.\d ms/);
 });
 
 test("changes a replica Region has not received show as outbox depth", async () => {
