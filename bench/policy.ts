@@ -18,7 +18,7 @@ import type { AccessRequest } from "../src/authz/access-request.js";
 export function decisionCost(accountId: string): { root: number; user: number } {
   const parsed = parsePolicy(JSON.stringify(tenStatementPolicy(accountId)), "identity");
   if (!parsed.ok) throw parsed.error;
-  const policies = [{ policyId: "ten-statements", document: parsed.policy }];
+  const policies = { identityPolicies: [{ policyId: "ten-statements", document: parsed.policy }] };
   const user: RequestPrincipal = { arn: `arn:aws:iam::${accountId}:user/bench-reader`, account: accountId, type: "User", username: "bench-reader", userId: "AIDABENCH", tags: {} };
   const root: RequestPrincipal = { arn: `arn:aws:iam::${accountId}:root`, account: accountId, type: "Root", userId: accountId };
   const request: AccessRequest = {
@@ -35,7 +35,7 @@ export function decisionCost(accountId: string): { root: number; user: number } 
     for (let i = 0; i < n; i++) if (decide(p, pol, request, facts).decision !== "Allow") throw new Error("the bench policy must allow");
     return ((performance.now() - start) * 1000) / n;
   };
-  return { root: time(root, []), user: time(user, policies) };
+  return { root: time(root, { identityPolicies: [] }), user: time(user, policies) };
 }
 
 const CONNECTIONS = 50;

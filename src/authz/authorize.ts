@@ -5,7 +5,7 @@
 // access-denied error with AWS's message: who, which action, which resource, and why.
 
 import { evaluate } from "../policy/evaluate.js";
-import type { CallerPolicies, ConditionValues, EvaluationResult, PolicyInput, RequestPrincipal, StatementRef } from "../policy/policy-types.js";
+import type { CallerPolicies, ConditionValues, EvaluationResult, RequestPrincipal, StatementRef } from "../policy/policy-types.js";
 import { ServiceError } from "../edge/service-error.js";
 import type { AccessRequest } from "./access-request.js";
 
@@ -24,12 +24,9 @@ export interface DeniedError {
   status: number;
 }
 
-/** The caller's policies: all of them, or (a caller with no boundary and no session policies) its identity-based ones. */
-export type PoliciesArg = CallerPolicies | PolicyInput[];
-
 export function decide(
   principal: RequestPrincipal,
-  policies: PoliciesArg,
+  policies: CallerPolicies,
   request: AccessRequest,
   facts: RequestFacts,
 ): EvaluationResult {
@@ -44,7 +41,7 @@ export function decide(
   const conditions = [common, request.resourceConditions ?? {}, request.conditions ?? {}];
   return evaluate({
     context: { principal, action: request.action, resource: request.resource, resourceAccount: request.resourceAccount, conditions },
-    ...(Array.isArray(policies) ? { identityPolicies: policies } : policies),
+    ...policies,
     resourcePolicy: request.resourcePolicy,
   });
 }
@@ -78,7 +75,7 @@ export function deniedMessage(principal: RequestPrincipal, request: AccessReques
 /** Throws the service's access-denied error unless every request is allowed. */
 export function authorize(
   principal: RequestPrincipal,
-  policies: PoliciesArg,
+  policies: CallerPolicies,
   requests: AccessRequest[],
   facts: RequestFacts,
   denied: DeniedError,
