@@ -1,0 +1,239 @@
+// SigV4 refusals, each with AWS's code and message; permissive mode; the Authorization header parser.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { ServiceError } from "./service-error.js";
+import { parseAuthorization, verifySigV4 } from "./sigv4.js";
+import { ACCESS_KEY, MISMATCH, SIGNED_AT, b64sha256, options, refuses, sdkSign, withHeaders } from "./sigv4-test-helpers.js";
+
+// ---- refusals, each with AWS's code and message ----
+
+describe("verifySigV4 refuses like AWS JSON services", () => {
+  it("no Authorization header and no query signature: MissingAuthenticationTokenException", async () => {
+    const req = withHeaders(await sdkSign(), { authorization: undefined });
+    refuses(req, options(), "MissingAuthenticationTokenException", "Missing Authentication Token");
+  });
+
+  it("an AWS4 algorithm other than HMAC-SHA256", async () => {
+    const req = await sdkSign();
+    const header = String(req.headers["authorization"]).replace("AWS4-HMAC-SHA256", "AWS4-HMAC-SHA512");
+    refuses(withHeaders(req, { authorization: header }), options(), "IncompleteSignatureException", "Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA512'.");
+  });
+
+  it("a pair without '=' (a bearer token, say), naming the header by its hash", async () => {
+    const req = withHeaders(await sdkSign(), { authorization: "Bearer abc.def" });
+    refuses(
+      req,
+      options(),
+      "IncompleteSignatureException",
+      `Invalid key=value pair (missing equal-sign) in Authorization header (hashed with SHA-256 and encoded with Base64): '${b64sha256("Bearer abc.def")}'.`,
+    );
+  });
+
+  it("missing Signature and SignedHeaders, listed in AWS's order", async () => {
+    const header = "AWS4-HMAC-SHA256 Credential=AKIAMERIDIANTEST0001/20240101/eu-west-1/secretsmanager/aws4_request";
+    refuses(
+      withHeaders(await sdkSign(), { authorization: header }),
+      options(),
+      "IncompleteSignatureException",
+      "Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. " +
+        `(Hashed with SHA-256 and encoded with Base64) Authorization=${b64sha256(header)}`,
+    );
+  });
+
+  it("no X-Amz-Date and no Date header", async () => {
+    const req = withHeaders(await sdkSign(), { "x-amz-date": undefined });
+    refuses(
+      req,
+      options(),
+      "IncompleteSignatureException",
+      "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. " +
+        `(Hashed with SHA-256 and encoded with Base64) Authorization=${b64sha256(String(req.headers["authorization"]))}`,
+    );
+  });
+
+  it("a credential that is not keyid/date/region/service/term", async () => {
+    const req = await sdkSign();
+    const header = String(req.headers["authorization"]).replace("/eu-west-1/secretsmanager/aws4_request", "/eu-west-1");
+    refuses(
+      withHeaders(req, { authorization: header }),
+      options(),
+      "IncompleteSignatureException",
+      `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${ACCESS_KEY}/20240101/eu-west-1'`,
+    );
+  });
+
+  it("a complete header under a non-AWS scheme carries no AWS token", async () => {
+    const req = await sdkSign();
+    const header = String(req.headers["authorization"]).replace("AWS4-HMAC-SHA256", "Custom-HMAC");
+    refuses(withHeaders(req, { authorization: header }), options(), "MissingAuthenticationTokenException", "Missing Authentication Token");
+  });
+
+  it("host not among the signed headers", async () => {
+    const req = await sdkSign();
+    const header = String(req.headers["authorization"]).replace("content-type;host;", "content-type;");
+    refuses(
+      withHeaders(req, { authorization: header }),
+      options(),
+      "InvalidSignatureException",
+      "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+    );
+  });
+
+  it("an X-Amz-Date that is not ISO-8601 basic format", async () => {
+    const req = withHeaders(await sdkSign(), { "x-amz-date": "2024-01-01T00:00:00Z" });
+    refuses(
+      req,
+      options(),
+      "IncompleteSignatureException",
+      "Date must be in ISO-8601 'basic format'. Got '2024-01-01T00:00:00Z'. See http://en.wikipedia.org/wiki/ISO_8601",
+    );
+  });
+
+  it("a signature more than 15 minutes old: Signature expired", async () => {
+    const req = await sdkSign();
+    refuses(
+      req,
+      options({ now: new Date("2024-01-01T00:25:00Z") }),
+      "InvalidSignatureException",
+      "Signature expired: 20240101T000000Z is now earlier than 20240101T001000Z (20240101T002500Z - 15 min.)",
+    );
+  });
+
+  it("a signature more than 15 minutes ahead: Signature not yet current", async () => {
+    const req = await sdkSign({ at: new Date("2024-01-01T00:30:00Z") });
+    refuses(
+      req,
+      options({ now: new Date("2024-01-01T00:00:00.900Z") }),
+      "InvalidSignatureException",
+      "Signature not yet current: 20240101T003000Z is still later than 20240101T001500Z (20240101T000000Z + 15 min.)",
+    );
+  });
+
+  it("a Region this deployment does not host", async () => {
+    const req = await sdkSign({ region: "ap-south-2" });
+    refuses(req, options(), "InvalidSignatureException", "Credential should be scoped to a valid region. ");
+  });
+
+  it("the wrong Region and the wrong service, reported together", async () => {
+    const req = await sdkSign({ region: "ap-south-2", service: "kms", hostname: "secretsmanager.ap-south-2.amazonaws.com" });
+    refuses(
+      req,
+      options({ expectedService: "secretsmanager" }),
+      "InvalidSignatureException",
+      "Credential should be scoped to a valid region. Credential should be scoped to correct service: 'secretsmanager'. ",
+    );
+  });
+
+  it("a terminator other than aws4_request", async () => {
+    const req = await sdkSign();
+    const header = String(req.headers["authorization"]).replace("/aws4_request", "/aws5_request");
+    refuses(
+      withHeaders(req, { authorization: header }),
+      options(),
+      "InvalidSignatureException",
+      "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'. ",
+    );
+  });
+
+  it("a credential scope date that is not the X-Amz-Date day", async () => {
+    const req = await sdkSign();
+    const header = String(req.headers["authorization"]).replace("/20240101/", "/20231231/");
+    refuses(
+      withHeaders(req, { authorization: header }),
+      options(),
+      "InvalidSignatureException",
+      "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20231231' != '20240101', from '20240101T000000Z'. ",
+    );
+  });
+
+  it("an access key nobody issued: UnrecognizedClientException", async () => {
+    const req = await sdkSign();
+    refuses(req, options({ secretFor: () => undefined }), "UnrecognizedClientException", "The security token included in the request is invalid.");
+  });
+
+  it("a body changed after signing", async () => {
+    const req = await sdkSign();
+    refuses({ ...req, body: Buffer.from('{"SecretId":"prod/other"}') }, options(), "InvalidSignatureException", MISMATCH);
+  });
+
+  it("a signed header changed after signing", async () => {
+    const req = withHeaders(await sdkSign(), { "x-amz-target": "secretsmanager.DeleteSecret" });
+    refuses(req, options(), "InvalidSignatureException", MISMATCH);
+  });
+
+  it("a query parameter changed after signing", async () => {
+    const req = await sdkSign({ path: "/enableRegion", query: { RegionName: "af-south-1" } });
+    refuses({ ...req, query: "RegionName=me-south-1" }, options(), "InvalidSignatureException", MISMATCH);
+  });
+
+  it("the wrong secret", async () => {
+    const req = await sdkSign({ secret: "not-the-secret" });
+    refuses(req, options(), "InvalidSignatureException", MISMATCH);
+  });
+
+  it("the mismatch shows the canonical request and string to sign the server computed", async () => {
+    const req = await sdkSign({ secret: "not-the-secret" });
+    const e = (() => {
+      try {
+        verifySigV4(req, options());
+      } catch (err) {
+        return err as ServiceError;
+      }
+      return assert.fail("expected a refusal");
+    })();
+    const canonical = e.message.split("\n\nThe Canonical String for this request should have been\n'")[1]!.split("'\n\n")[0]!;
+    const lines = canonical.split("\n");
+    assert.equal(lines[0], "POST");
+    assert.equal(lines[1], "/");
+    assert.ok(lines.includes("x-amz-target:secretsmanager.GetSecretValue"), canonical);
+    assert.equal(lines.at(-1), createHash("sha256").update(req.body).digest("hex"));
+    assert.match(e.message, /\n20240101T000000Z\n20240101\/eu-west-1\/secretsmanager\/aws4_request\n[0-9a-f]{64}'\n$/);
+    assert.ok(!e.message.includes("not-the-secret"));
+  });
+
+  it("a malformed signature value, without throwing anything but the mismatch", async () => {
+    const req = await sdkSign();
+    const header = String(req.headers["authorization"]).replace(/Signature=[0-9a-f]+/, "Signature=zz");
+    refuses(withHeaders(req, { authorization: header }), options(), "InvalidSignatureException", MISMATCH);
+  });
+
+  it("a body swapped under x-amz-content-sha256 of the signed body: the received body is what counts", async () => {
+    const signedBody = '{"SecretId":"prod/db"}';
+    const req = await sdkSign({ headers: { "x-amz-content-sha256": createHash("sha256").update(signedBody).digest("hex") } });
+    verifySigV4(req, options());
+    refuses({ ...req, body: Buffer.from('{"SecretId":"prod/other"}') }, options(), "InvalidSignatureException", MISMATCH);
+  });
+
+  it("UNSIGNED-PAYLOAD is an ordinary mismatch, as on AWS's JSON services", async () => {
+    const req = await sdkSign({ headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } });
+    refuses(req, options(), "InvalidSignatureException", MISMATCH);
+  });
+});
+
+describe("permissive mode (checkSignature: false)", () => {
+  const permissive = options({ checkSignature: false, secretFor: () => assert.fail("permissive mode must not look up secrets") });
+
+  it("returns the caller without the secret, the signature or the clock", async () => {
+    const req = await sdkSign({ secret: "whatever", sessionToken: "tok" });
+    const caller = verifySigV4(req, { ...permissive, now: new Date("2030-01-01T00:00:00Z") });
+    assert.deepEqual(caller, { accessKeyId: ACCESS_KEY, region: "eu-west-1", service: "secretsmanager", signedAt: SIGNED_AT, sessionToken: "tok" });
+  });
+
+  it("still requires a well-formed Authorization header and a hosted Region", async () => {
+    refuses(withHeaders(await sdkSign(), { authorization: undefined }), permissive, "MissingAuthenticationTokenException", "Missing Authentication Token");
+    refuses(withHeaders(await sdkSign(), { authorization: "AWS4-HMAC-SHA256 Credential=x" }), permissive, "IncompleteSignatureException", /^Authorization header requires 'Signature' parameter\./);
+    refuses(await sdkSign({ region: "ap-south-2" }), permissive, "InvalidSignatureException", "Credential should be scoped to a valid region. ");
+  });
+});
+
+describe("parseAuthorization", () => {
+  it("splits the credential scope, the signed headers and the signature", async () => {
+    const req = await sdkSign();
+    const parsed = parseAuthorization(req);
+    assert.deepEqual(parsed.credential, { accessKeyId: ACCESS_KEY, date: "20240101", region: "eu-west-1", service: "secretsmanager" });
+    assert.deepEqual(parsed.signedHeaders, ["content-type", "host", "x-amz-content-sha256", "x-amz-date", "x-amz-target"]);
+    assert.match(parsed.signature, /^[0-9a-f]{64}$/);
+  });
+});
