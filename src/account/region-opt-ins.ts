@@ -6,7 +6,7 @@
 
 import { findRegion, type RegionInfo, type Topology } from "../config/topology.js";
 import { copyAccountIdentity, withdrawAccountIdentity, type IdentityHolder } from "../identity/identity-copy.js";
-import type { IdentityRepo, MetaRepo } from "../store/store.js";
+import type { MetaRepo } from "../store/store.js";
 import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
 import type { RegionOptIns, RegionOptStatus } from "./account-types.js";
@@ -155,10 +155,11 @@ export function makeRegionOptIns(deps: RegionOptInDeps) {
     /** a follower takes the statuses its partition's home sent: those it no longer lists are DISABLED */
     async replaceStatuses(partition: string, statuses: OptInStatuses): Promise<void> {
       const { store } = home(partition);
-      for (const [key] of await store.listMeta(STATUS_PREFIX)) {
-        if (!(key.slice(STATUS_PREFIX.length) in statuses)) await store.putMeta(key, "DISABLED");
-      }
-      for (const [entry, status] of Object.entries(statuses)) await store.putMeta(`${STATUS_PREFIX}${entry}`, status);
+      const held = new Map((await store.listMeta(STATUS_PREFIX)).map(([key, value]) => [key.slice(STATUS_PREFIX.length), value]));
+      const wanted = new Map<string, string>([...held.keys()].map((entry) => [entry, "DISABLED"]));
+      for (const [entry, status] of Object.entries(statuses)) wanted.set(entry, status);
+      // only what differs is written: copies arrive after every change in the home
+      for (const [entry, status] of wanted) if (held.get(entry) !== status) await store.putMeta(`${STATUS_PREFIX}${entry}`, status);
     },
     /** pick up the transitions a previous run left under way; they are due at once */
     async resume(): Promise<void> {

@@ -128,8 +128,10 @@ export function createEdgeServer(opts: EdgeOptions): Server {
   // default every hosted store's; a dispatched call's answer, its Region's store's (the call wrote
   // there and nowhere else: other Regions acknowledge what they apply only once it is durable).
   const reply: typeof send = (...args) => replyWhen(opts.host.whenDurable(), ...args);
-  const replyFrom = (region: string): typeof send => (...args) =>
-    replyWhen(opts.host.node(region)?.store.whenDurable() ?? opts.host.whenDurable(), ...args);
+  const durableIn = (region: string | undefined) => {
+    const node = region === undefined ? undefined : opts.host.node(region);
+    return node ? node.store.whenDurable() : opts.host.whenDurable();
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string) {
     const [path, query = ""] = (req.url ?? "/").split("?", 2);
@@ -179,7 +181,7 @@ export function createEdgeServer(opts: EdgeOptions): Server {
         operations: (signingName) => opts.host.globalServices[signingName],
         dispatch: (d) => dispatch({ ...d, access: opts.host.globalAccess[d.service.signingName], region: (region = opts.host.homeRegionOf(d.caller.node.info.partition)), ...requestFacts(req, requestId) }),
       });
-      return (region ? replyFrom(region) : reply)(res, 200, requestId, answer, REST_JSON_CONTENT_TYPE);
+      return replyWhen(durableIn(region), res, 200, requestId, answer, REST_JSON_CONTENT_TYPE);
     }
 
     // The query protocol (IAM, STS): a form POST naming its Action.
@@ -192,7 +194,7 @@ export function createEdgeServer(opts: EdgeOptions): Server {
         operations: (signingName) => opts.host.globalServices[signingName],
         dispatch: (d) => dispatch({ ...d, access: opts.host.globalAccess[d.service.signingName], region: (region = opts.host.homeRegionOf(d.caller.node.info.partition)), ...requestFacts(req, requestId) }),
       });
-      return (region ? replyFrom(region) : reply)(res, 200, requestId, answer, XML_CONTENT_TYPE);
+      return replyWhen(durableIn(region), res, 200, requestId, answer, XML_CONTENT_TYPE);
     }
 
     // AWS JSON 1.1. The order of the checks is AWS's: method, content type, body, operation, then the signature.
@@ -231,7 +233,7 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       region: caller.node.info.name,
       ...requestFacts(req, requestId),
     });
-    replyFrom(caller.node.info.name)(res, 200, requestId, serializeOutput(output));
+    replyWhen(caller.node.store.whenDurable(), res, 200, requestId, serializeOutput(output));
   }
 
   const server = createServer((req, res) => {

@@ -189,8 +189,9 @@ export function makeIdentitySync(deps: IdentitySyncDeps) {
       if (message.kind === "identity-use") {
         const dir = directory.partition(message.partition);
         if (!dir || !owns(message.partition)) return { status: "Noted" };
+        // Kept in the home, which answers for the partition; the followers' copies carry it from the
+        // next change on (a whole copy per note would reseal every key for every follower).
         for (const { accessKeyId, ...use } of message.uses) dir.noteKeyUse(accessKeyId, use);
-        changed(message.partition); // the followers' copies show it too
         return { status: "Noted" };
       }
       const dir = directory.partition(message.partition);

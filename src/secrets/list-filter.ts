@@ -33,6 +33,15 @@ export function filterSecrets(records: SecretRecord[], filters: ListFilter[] | u
   return records.filter((record) => filters.every((f) => f.Values.some((value) => valueMatches(record, f.Key, value))));
 }
 
+/** The prefixes a `name` filter without negations allows, when Filters has one (checked or not). */
+export function namePrefixes(filters: unknown): string[] | undefined {
+  if (!Array.isArray(filters)) return undefined;
+  const name = (filters as Partial<ListFilter>[]).find(
+    (f) => f?.Key === "name" && Array.isArray(f.Values) && f.Values.length > 0 && f.Values.every((v) => typeof v === "string" && !v.startsWith("!")),
+  );
+  return name?.Values;
+}
+
 /** Throws the error AWS gives for the first problem found in a Filters list. */
 export function validateFilters(filters: ListFilter[]): void {
   const problems: string[] = [];

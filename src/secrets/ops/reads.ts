@@ -9,7 +9,7 @@ import { CURRENT, versionWithLabel } from "../labels.js";
 import { noValueForStage, noValueForVersion, stageNotOnVersion } from "../secret-errors.js";
 import { describeSecretOutput, secretListEntry } from "../render.js";
 import { replicationStatus } from "./replication.js";
-import { decodeNextToken, encodeNextToken, filterSecrets, pageSize, paginate, sortSecrets, validateFilters, type ListFilter } from "../list-filter.js";
+import { decodeNextToken, encodeNextToken, filterSecrets, pageSize, paginate, sortSecrets, namePrefixes } from "../list-filter.js";
 import { secretAccessRequest } from "../secrets-access.js";
 
 export function readOps(core: SecretsCore): OperationTable {
@@ -122,10 +122,9 @@ export function readOps(core: SecretsCore): OperationTable {
       return { SecretList: page.map(secretListEntry), NextToken: rows.length > limit ? encodeNextToken(offset + limit) : undefined };
     }
     // A name filter without negations narrows the scan to the names it allows (the filters are
-    // still applied to those candidates, so the answer is the same as a full scan's).
-    if (input.Filters !== undefined) validateFilters(input.Filters);
-    const names = (input.Filters as ListFilter[] | undefined)?.find((f) => f.Key === "name" && f.Values.every((v) => !v.startsWith("!")));
-    const all = names ? await core.store.listSecretsByNamePrefix(ctx.accountId, names.Values) : await core.store.listSecrets(ctx.accountId);
+    // still applied, and validated, on those candidates: the answer is the same as a full scan's).
+    const prefixes = namePrefixes(input.Filters);
+    const all = prefixes ? await core.store.listSecretsByNamePrefix(ctx.accountId, prefixes) : await core.store.listSecrets(ctx.accountId);
     const visible = input.IncludePlannedDeletion ? all : all.filter((r) => r.deletedDate === undefined);
     const sorted = sortSecrets(filterSecrets(visible, input.Filters), input.SortBy, input.SortOrder);
     const page = paginate(sorted, input.MaxResults, input.NextToken, 100);
