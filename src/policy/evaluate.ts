@@ -3,8 +3,9 @@
 // §6). It follows the IAM User Guide's "Policy evaluation logic" and "Cross-account policy
 // evaluation logic": an explicit deny anywhere wins; in one account an allow from either side
 // suffices; across accounts both sides must allow; a boundary and session policies cap what
-// identity-based policies grant. KMS key policies follow "Key policies in AWS KMS": IAM policies count only when the key
-// policy allows the key's account. Pure: no clock, no I/O; the caller supplies aws:CurrentTime.
+// identity-based policies grant. KMS key policies follow "Key policies in AWS KMS": IAM policies
+// count only when the key policy allows the key's account. Pure: no clock, no I/O; the caller
+// supplies aws:CurrentTime.
 
 import { conditionsHold } from "./conditions.js";
 import {
