@@ -11,6 +11,7 @@ import { makeSeal, readSealConfig } from "../seal/make-seal.js";
 import { defaultTopology, findRegion, type RegionInfo } from "../config/topology.js";
 import { loadTopologyFile } from "../config/topology-file.js";
 import type { AuthMode } from "../edge/authenticate.js";
+import { isLoopbackHost } from "../edge/auth-mode.js";
 
 const HELP = `Usage: meridian <command> [options]
 
@@ -28,7 +29,12 @@ Options for serve (environment variable in brackets):
   --port <n>           port, 0 for any free one (MERIDIAN_PORT, default 4566)
   --data-dir <dir>     where the stores and the root key live (MERIDIAN_DATA_DIR, default ./.meridian)
   --auth <mode>        strict (default) or permissive (MERIDIAN_AUTH); permissive accepts any
-                       well-formed SigV4 request and is meant for CI replacing an emulator
+                       well-formed SigV4 request and is meant for CI replacing an emulator; it
+                       listens on loopback only and never opens a data directory made strict
+  --permissive-on-network
+                       let --auth permissive listen on another address, for a CI container
+                       network (MERIDIAN_PERMISSIVE_ON_NETWORK=true); anyone who reaches it can
+                       read and change every secret
   --account-id <id>    the default account, 12 digits (MERIDIAN_ACCOUNT_ID, default 000000000000)
   --seal <kind>        what protects the root key (MERIDIAN_SEAL): file (default, development only),
                        kms (a key in AWS KMS or another Meridian) or pkcs11 (a key in an HSM token)
@@ -76,6 +82,7 @@ async function serve(argv: string[]) {
       topology: { type: "string" },
       region: { type: "string" },
       "audit-retention-days": { type: "string" },
+      "permissive-on-network": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -107,6 +114,8 @@ async function serve(argv: string[]) {
   if (!/^\d+$/.test(retentionText) || !Number.isSafeInteger(auditRetentionDays)) fail("--audit-retention-days must be a whole number of days (0 keeps events for ever)");
   if (regions && !peerSecret) fail("hosting only some Regions needs MERIDIAN_PEER_SECRET, the secret replication peers share");
 
+  const permissiveOnNetwork = values["permissive-on-network"] === true || env.MERIDIAN_PERMISSIVE_ON_NETWORK === "true";
+
   process.umask(0o077); // every file under the data directory is the owner's alone
   const server = await startServer({
     host: values.host ?? env.MERIDIAN_HOST ?? "127.0.0.1",
@@ -119,6 +128,7 @@ async function serve(argv: string[]) {
     regions,
     peerSecret,
     auditRetentionDays,
+    permissiveOnNetwork,
   });
   printBanner(server.url, dataDir, seal.description, auth, accountId, [...server.host.nodes.values()].map((n) => n.info), server.createdAdminKey);
 
@@ -157,6 +167,9 @@ function printBanner(
       "!!! PERMISSIVE AUTH: any well-formed SigV4 request is accepted without checking its secret key or date.",
       "!!! Use only for tests on this machine. POST /_meridian/reset wipes all state.",
     );
+    if (!isLoopbackHost(new URL(url).hostname)) {
+      lines.push(`!!! AND IT LISTENS ON A NETWORK ADDRESS (--permissive-on-network): anyone who reaches ${url} can read and change every secret.`);
+    }
   }
   lines.push("", "Point the AWS CLI and SDKs at it:", `  export AWS_ENDPOINT_URL=${url}`, `  export AWS_REGION=${regions[0]?.name ?? "us-east-1"}`);
   if (auth === "permissive") {

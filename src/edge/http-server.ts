@@ -19,6 +19,7 @@ import { handlePeerRequest, isPeerPath } from "./peer-routes.js";
 import { makeDispatcher } from "./dispatch.js";
 import { validateInput } from "./validate.js";
 import type { AuditSink } from "../audit/audit-types.js";
+import { BodyTooLarge, ClientAborted, DEFAULT_LIMITS, makeAdmission, type AdmissionLimits } from "./admission.js";
 import { metricsText } from "../replication/replication-metrics.js";
 import { storeMetricsText } from "../store/store-metrics.js";
 import type { RegionHost } from "../region/region-host.js";
@@ -41,14 +42,14 @@ export interface EdgeOptions {
   peerSecret?: string;
   /** where every authenticated call is recorded */
   audit?: AuditSink;
+  /** what unauthenticated requests may cost at once; DEFAULT_LIMITS when absent */
+  limits?: AdmissionLimits;
 }
 
 /** The facts of the HTTP request the policy engine and the audit trail use. */
 function requestFacts(req: IncomingMessage, requestId: string) {
   return { requestId, sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "", userAgent: String(req.headers["user-agent"] ?? "") };
 }
-
-class BodyTooLarge extends Error {}
 
 /**
  * A request AWS's front end turns away before any protocol applies (not a POST, not a JSON content
@@ -68,24 +69,6 @@ const cannotAuthorize = () =>
     403,
     "<AccessDeniedException>\n  <Message>Unable to determine service/operation name to be authorized</Message>\n</AccessDeniedException>\n",
   );
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLarge());
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
 
 function send(
   res: ServerResponse,
@@ -111,7 +94,9 @@ export function createEdgeServer(opts: EdgeOptions): Server {
   // Once close() has begun, a request still being served is answered and its connection closed, so
   // a keep-alive client can neither hold the shutdown up nor keep feeding it requests.
   const replyWhen = (durable: Promise<void> | undefined, ...[res, ...rest]: Parameters<typeof send>) => {
-    if (!server.listening) res.setHeader("connection", "close");
+    // A request answered before its body was read (refused, or not needing one) closes its
+    // connection: the rest of the body is discarded with it instead of being read.
+    if (!server.listening || !res.req.complete) res.setHeader("connection", "close");
     // The SDKs correct their clock from Date: it must be the clock requests are checked against.
     res.setHeader("date", new Date(opts.now()).toUTCString());
     // Written from a macrotask: a response written from the microtasks that end a request's handling
@@ -133,18 +118,20 @@ export function createEdgeServer(opts: EdgeOptions): Server {
     return node ? node.store.whenDurable() : opts.host.whenDurable();
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string) {
-    const [path, query = ""] = (req.url ?? "/").split("?", 2);
-    let body: Buffer;
+  /** The body of a request, within `limit` bytes and the server's budget of bytes in flight. */
+  async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     try {
-      body = await readBody(req, isPeerPath(path) ? PEER_MAX_BODY_BYTES : MAX_BODY_BYTES);
+      return await admission.readBody(req, limit);
     } catch (e) {
-      if (e instanceof BodyTooLarge) {
-        throw new ServiceError("SerializationException", `Request body must be at most ${MAX_BODY_BYTES} bytes.`, 413);
-      }
+      if (e instanceof BodyTooLarge) throw new ServiceError("SerializationException", `Request body must be at most ${limit} bytes.`, 413);
       throw e;
     }
+  }
 
+  async function handle(req: IncomingMessage, res: ServerResponse, requestId: string) {
+    const [path, query = ""] = (req.url ?? "/").split("?", 2);
+
+    // Operator routes first: none of them reads a body it does not need.
     if (req.method === "GET" && path === "/_meridian/health") {
       return reply(res, 200, requestId, JSON.stringify({ status: "ok", regions: opts.host.nodes.size }), "application/json");
     }
@@ -156,20 +143,25 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       return reply(res, 200, requestId, metricsText(views, opts.now()) + storeMetricsText(stores), "text/plain; version=0.0.4");
     }
     if (req.method === "POST" && (path === "/_meridian/reset" || path === "/moto-api/reset")) {
-      if (opts.auth !== "permissive") throw new ServiceError("AccessDeniedException", "Reset is only available in permissive mode.", 403);
+      refuseUnsafeReset(opts.auth, req);
       await opts.host.reset();
       return reply(res, 200, requestId, "{}", "application/json");
     }
+
+    if (req.method === "POST" && isPeerPath(path)) {
+      // Closed unless peering is configured: nobody is read 16 MiB on the strength of no secret.
+      if (!opts.peerSecret) throw new ServiceError("AccessDeniedException", "This Meridian has no replication peers configured.", 403);
+      const body = await readBody(req, PEER_MAX_BODY_BYTES);
+      const answer = await handlePeerRequest(opts.host, opts.peerSecret, opts.now, req, path, query, body);
+      return reply(res, 200, requestId, JSON.stringify(answer), "application/json");
+    }
+
+    const body = await readBody(req, MAX_BODY_BYTES);
 
     if (req.method === "POST" && path === "/_meridian/accounts") {
       const caller = await authenticate({ method: req.method, path, query, headers: req.headersDistinct, body }, "iam", { global: true });
       refuseNonRoot(caller.principal);
       return reply(res, 200, requestId, JSON.stringify(await createAccount(opts.host.identity)), "application/json");
-    }
-
-    if (req.method === "POST" && isPeerPath(path)) {
-      const answer = await handlePeerRequest(opts.host, opts.peerSecret, opts.now, req, path, query, body);
-      return reply(res, 200, requestId, JSON.stringify(answer), "application/json");
     }
 
     const rest = restRouteOf(path);
@@ -243,7 +235,7 @@ export function createEdgeServer(opts: EdgeOptions): Server {
     const rest = restRouteOf((req.url ?? "/").split("?", 1)[0]!);
     const query = !rest && isQueryRequest(req.method, req.headers["content-type"], req.headers["x-amz-target"] as string | undefined);
     handle(req, res, requestId).catch((e: unknown) => {
-      if (res.headersSent) return res.destroy();
+      if (res.headersSent || e instanceof ClientAborted) return res.destroy();
       if (e instanceof FrontEndRefusal) return reply(res, e.status, requestId, e.body, null);
       if (!(e instanceof ServiceError)) {
         // Never the stack or the request to the client; the log gets the error, not the body.
@@ -270,5 +262,23 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       : "400 Bad Request";
     socket.end(`HTTP/1.1 ${status}\r\nx-amzn-requestid: ${randomUUID()}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
   });
+  const admission = makeAdmission(server, opts.limits ?? DEFAULT_LIMITS);
+  // A client may take a minute to send a request, twenty seconds for its headers; a slow one holds
+  // a connection (capped above) no longer.
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 20_000;
   return server;
+}
+
+/**
+ * The reset routes wipe everything: permissive mode only, and never from a browser — a page's
+ * cross-origin POST carries an Origin header or a form content type, an emulator's test client neither.
+ */
+function refuseUnsafeReset(auth: AuthMode, req: IncomingMessage): void {
+  if (auth !== "permissive") throw new ServiceError("AccessDeniedException", "Reset is only available in permissive mode.", 403);
+  if (req.headers.origin !== undefined) throw new ServiceError("AccessDeniedException", "Reset refuses requests from a web page (Origin header).", 403);
+  const contentType = String(req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  if (contentType !== "" && contentType !== "application/json" && contentType !== JSON_CONTENT_TYPE) {
+    throw new ServiceError("AccessDeniedException", `Reset takes no ${contentType} request: send no body or application/json.`, 403);
+  }
 }
