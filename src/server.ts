@@ -13,7 +13,7 @@ import { systemClock, type Clock } from "./util/clock.js";
 import { makeLogger, type Logger } from "./util/logger.js";
 import { jsonServices } from "./edge/services.js";
 import { makeAuditTrail } from "./audit/audit-trail.js";
-import { checkDataDirMode, checkPermissiveHost, recordDataDirMode } from "./edge/auth-mode.js";
+import { checkDataDirMode, checkPermissiveHost } from "./edge/auth-mode.js";
 
 export interface ServerOptions {
   host: string;
@@ -51,7 +51,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const env = opts.env ?? process.env;
   const topology = opts.topology ?? defaultTopology;
   checkPermissiveHost(opts.auth, opts.host, opts.permissiveOnNetwork === true);
-  checkDataDirMode(opts.dataDir, opts.auth);
+  const authMode = checkDataDirMode(opts.dataDir, opts.auth);
   const remoteTransport = opts.peerSecret
     ? makeHttpTransport({ endpointOf: (region) => findRegion(topology, region)?.endpoint, peerSecret: opts.peerSecret })
     : undefined;
@@ -65,7 +65,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     regions: opts.regions,
     auditRetentionDays: opts.auditRetentionDays,
   });
-  recordDataDirMode(opts.dataDir, opts.auth);
+  authMode.record();
   const createdAdminKey = await host.identity.bootstrapAdmin(opts.accountId, env);
   // Every authenticated call, in every Region, is recorded in that Region's store.
   const audit = makeAuditTrail({ storeOf: (region) => host.nodes.get(region)?.store });

@@ -12,23 +12,30 @@ export const AUTH_MODE_FILE = "auth-mode";
 
 /**
  * Refuse to open a data directory made in the other mode. A directory made before modes were
- * recorded (it has files but no record) is taken as strict: the safe guess. Reads only: the record
- * is written once the server has started (`recordDataDirMode`), so a start that fails changes nothing.
+ * recorded (it has files but no record) is taken as strict: the safe guess. Reads only: the
+ * returned `record` writes the mode once the server has opened its stores, so a start that fails
+ * before changes nothing.
  */
-export function checkDataDirMode(dataDir: string, mode: AuthMode): void {
+export function checkDataDirMode(dataDir: string, mode: AuthMode): { record(): void } {
   const recorded = recordedMode(dataDir);
   if (recorded !== undefined && recorded !== mode) throw refusal(dataDir, recorded, mode);
-}
-
-/** Write the mode a data directory was made in, once. */
-export function recordDataDirMode(dataDir: string, mode: AuthMode): void {
-  if (recordedMode(dataDir) !== undefined) return;
-  const fd = openSync(join(dataDir, AUTH_MODE_FILE), "wx", 0o600);
-  try {
-    writeSync(fd, `${mode}\n`);
-  } finally {
-    closeSync(fd);
-  }
+  const file = join(dataDir, AUTH_MODE_FILE);
+  return {
+    record() {
+      let fd: number;
+      try {
+        fd = openSync(file, "wx", 0o600);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "EEXIST") return;
+        throw e;
+      }
+      try {
+        writeSync(fd, `${recorded ?? mode}\n`);
+      } finally {
+        closeSync(fd);
+      }
+    },
+  };
 }
 
 function recordedMode(dataDir: string): AuthMode | undefined {
