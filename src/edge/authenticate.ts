@@ -8,6 +8,7 @@ import type { RegionHost } from "../region/region-host.js";
 import type { RegionNode } from "../region/region-node.js";
 import type { RequestPrincipal } from "../policy/policy-types.js";
 import type { SessionClaims } from "../identity/sessions.js";
+import { isSessionTokenSession } from "../identity/principals.js";
 
 export type AuthMode = "strict" | "permissive";
 
@@ -26,8 +27,12 @@ const invalidToken = () =>
 const expiredToken = () => new ServiceError("ExpiredTokenException", "The security token included in the request is expired");
 
 export function makeAuthenticator(host: RegionHost, mode: AuthMode, defaultAccountId: string, now: () => number) {
-  /** A key's secret and whom it stands for; undefined when the key (or its token) is unknown. */
-  function resolve(partition: string, accessKeyId: string, token: string | undefined) {
+  /**
+   * A key's secret and whom it stands for now; undefined when the key (or its token) is unknown,
+   * when the user or role behind it no longer exists (found by unique id: a new principal of the
+   * same name is someone else), or when the session is not valid for `service`.
+   */
+  function resolve(partition: string, accessKeyId: string, token: string | undefined, service: string) {
     const directory = host.identity.partition(partition);
     if (!directory) return undefined;
     if (token === undefined) {
@@ -38,7 +43,11 @@ export function makeAuthenticator(host: RegionHost, mode: AuthMode, defaultAccou
     const session = host.sessions.get(partition)?.open(token);
     if (!session || session.accessKeyId !== accessKeyId) return undefined;
     if (session.expiration <= now()) throw expiredToken();
-    return { secret: session.secretAccessKey, principal: session.principal, session };
+    // GetSessionToken's credentials call IAM only with MFA, which Meridian does not have: AWS
+    // answers such a call as one with an invalid token.
+    if (service === "iam" && isSessionTokenSession(session)) return undefined;
+    const principal = directory.sessionPrincipal(session);
+    return principal ? { secret: session.secretAccessKey, principal, session } : undefined;
   }
 
   /**
@@ -55,7 +64,7 @@ export function makeAuthenticator(host: RegionHost, mode: AuthMode, defaultAccou
       // The credential scope's Region decides whose keys apply: each partition has its own.
       secretFor: (accessKeyId, region, token) => {
         const partition = host.node(region)?.info.partition;
-        resolved = partition === undefined ? undefined : resolve(partition, accessKeyId, token);
+        resolved = partition === undefined ? undefined : resolve(partition, accessKeyId, token, expectedService);
         return resolved?.secret;
       },
     });

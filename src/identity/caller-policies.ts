@@ -1,11 +1,14 @@
 // The policies that decide a caller's requests (DESIGN §6): a user's or role's identity-based
 // policies (inline, attached, its groups'), its permissions boundary, and the session policies an
 // AssumeRole sealed into the session. Parsed once and kept until the partition's identities change.
+// A caller's own policies are those of the user or role with its unique id, never of whoever holds
+// its name now (DESIGN §12).
 
 import type { IamEntityKind, IamEntityOf } from "./identity-types.js";
 import type { CallerPolicies, PolicyInput, RequestPrincipal } from "../policy/policy-types.js";
 import { parsePolicy } from "../policy/parse-policy.js";
 import { parsePolicyCached } from "../policy/policy-cache.js";
+import { roleById, roleIdOf, userById, type PrincipalLookup } from "./principals.js";
 
 type EntityLookup = <K extends IamEntityKind>(accountId: string, kind: K, name: string) => IamEntityOf<K> | undefined;
 
@@ -18,7 +21,7 @@ export interface SessionPolicyRefs {
 /** What a policy that is gone (or unreadable) contributes to a limit: no allow, so the limit denies. */
 const allowsNothing = (policyId: string): PolicyInput => ({ policyId, document: { version: "2012-10-17", statements: [] } });
 
-export function makeCallerPolicies(get: EntityLookup) {
+export function makeCallerPolicies(get: EntityLookup, ids: PrincipalLookup) {
   const byPrincipal = new Map<string, CallerPolicies>();
   /** parsed default versions of managed policies by ARN; null for one that does not exist */
   const managed = new Map<string, PolicyInput | null>();
@@ -35,9 +38,13 @@ export function makeCallerPolicies(get: EntityLookup) {
     return input;
   }
 
-  /** Identity-based policies of a user or role (inline, attached, and a user's groups') and its boundary. */
+  /**
+   * Identity-based policies of a user or role (inline, attached, and a user's groups') and its
+   * boundary; none for a principal whose unique id no longer exists.
+   */
   function policiesOf(principal: RequestPrincipal): CallerPolicies {
-    const cacheKey = principal.roleArn ?? principal.arn;
+    const id = principal.type === "AssumedRole" ? roleIdOf(principal.userId) : principal.userId;
+    const cacheKey = `${principal.type}\u0000${id}`;
     const cached = byPrincipal.get(cacheKey);
     if (cached) return cached;
     const identityPolicies: PolicyInput[] = [];
@@ -52,8 +59,8 @@ export function makeCallerPolicies(get: EntityLookup) {
       }
     };
     let boundary: string | undefined;
-    if (principal.type === "User" && principal.username !== undefined) {
-      const user = get(principal.account, "user", principal.username);
+    if (principal.type === "User") {
+      const user = userById(ids, principal.account, id);
       if (user) {
         collect(user);
         for (const g of user.groups) {
@@ -62,8 +69,8 @@ export function makeCallerPolicies(get: EntityLookup) {
         }
         boundary = user.permissionsBoundary;
       }
-    } else if (principal.type === "AssumedRole" && principal.roleArn !== undefined) {
-      const role = get(principal.account, "role", principal.roleArn.slice(principal.roleArn.lastIndexOf("/") + 1));
+    } else if (principal.type === "AssumedRole") {
+      const role = roleById(ids, principal.account, id);
       if (role && role.arn === principal.roleArn) {
         collect(role);
         boundary = role.permissionsBoundary;

@@ -10,6 +10,8 @@ import type { Clock } from "../util/clock.js";
 import type { AccessKeyRecord, IamAccount, IamEntity, IamEntityKind, IamEntityOf } from "./identity-types.js";
 import type { RequestPrincipal } from "../policy/policy-types.js";
 import { makeCallerPolicies } from "./caller-policies.js";
+import { bindLegacyKey, principalOfKey as keyPrincipal, principalOfSession, type PrincipalLookup } from "./principals.js";
+import type { SessionClaims } from "./sessions.js";
 import { ServiceError } from "../edge/service-error.js";
 
 
@@ -52,8 +54,11 @@ export interface IdentityChange {
 export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
   const { partition, store, wrapper } = home;
   const entities = new Map<string, IamEntity>();
+  /** users, groups, roles and managed policies by unique id: credentials find their principal here */
+  const byId = new Map<string, IamEntity>();
   const keys = new Map<string, ActiveKey>();
-  const callerPolicies = makeCallerPolicies(get);
+  const lookup: PrincipalLookup = { partition, byId: (id) => byId.get(id) };
+  const callerPolicies = makeCallerPolicies(get, lookup);
   /** principals by access key id, built on first use; emptied with the parsed policies on any change */
   const principalCache = new Map<string, RequestPrincipal>();
   let queue: Promise<unknown> = Promise.resolve();
@@ -64,14 +69,28 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
 
   async function load() {
     entities.clear();
+    byId.clear();
     keys.clear();
     callerPolicies.clear();
     principalCache.clear();
-    for (const e of await store.listIamEntities()) entities.set(refKey(e), e);
-    for (const k of await store.listAccessKeys()) {
+    for (const e of await store.listIamEntities()) putEntity(e);
+    for (const stored of await store.listAccessKeys()) {
+      const k = bindLegacyKey(stored, (accountId, name) => get(accountId, "user", name));
       const secretAccessKey = wrapper.unwrap(k.wrappedSecret, accessKeyWrapContext(k.accessKeyId)).toString("utf8");
       keys.set(k.accessKeyId, { record: k, secretAccessKey });
     }
+  }
+
+  function putEntity(e: IamEntity) {
+    removeEntity(e);
+    entities.set(refKey(e), e);
+    if ("id" in e) byId.set(e.id, e);
+  }
+
+  function removeEntity(ref: EntityRef) {
+    const current = entities.get(refKey(ref));
+    if (current && "id" in current && byId.get(current.id) === current) byId.delete(current.id);
+    entities.delete(refKey(ref));
   }
 
   function get<K extends IamEntityKind>(accountId: string, kind: K, name: string): IamEntityOf<K> | undefined {
@@ -100,8 +119,8 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
       }
       for (const id of c.removeKeys ?? []) await store.deleteAccessKey(id);
       if (c.put?.length || c.remove?.length) await store.applyIamChanges(c.put ?? [], c.remove ?? []);
-      for (const e of c.remove ?? []) entities.delete(refKey(e));
-      for (const e of c.put ?? []) entities.set(refKey(e), e);
+      for (const e of c.remove ?? []) removeEntity(e);
+      for (const e of c.put ?? []) putEntity(e);
       for (const k of c.putKeys ?? []) keys.set(k.record.accessKeyId, k);
       for (const id of c.removeKeys ?? []) keys.delete(id);
       callerPolicies.clear();
@@ -119,28 +138,13 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
     return k && k.record.status === "Active" ? k : undefined;
   }
 
+  /** The principal a key signs for, found by its user's unique id; undefined once that user is gone. */
   function principalOfKey(record: AccessKeyRecord): RequestPrincipal | undefined {
     const cached = principalCache.get(record.accessKeyId);
     if (cached) return cached;
-    const principal = buildPrincipal(record);
+    const principal = keyPrincipal(lookup, record);
     if (principal) principalCache.set(record.accessKeyId, principal);
     return principal;
-  }
-
-  function buildPrincipal(record: AccessKeyRecord): RequestPrincipal | undefined {
-    if (record.userName === undefined) {
-      return { arn: `arn:${partition}:iam::${record.accountId}:root`, account: record.accountId, type: "Root", userId: record.accountId };
-    }
-    const user = get(record.accountId, "user", record.userName);
-    if (!user) return undefined;
-    return {
-      arn: user.arn,
-      account: user.accountId,
-      type: "User",
-      username: user.name,
-      userId: user.id,
-      tags: Object.fromEntries(user.tags.map((t) => [t.Key, t.Value])),
-    };
   }
 
   /**
@@ -161,6 +165,10 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
 
   /** Replace every identity with the home Region's copy (a follower process only). */
   function replaceAll(put: IamEntity[], putKeys: ActiveKey[]): Promise<void> {
+    // A home of an older version sends keys that name their user only: bind them within its copy.
+    const users = new Map(put.filter((e) => e.kind === "user").map((u) => [refKey(u), u as IamEntityOf<"user">]));
+    const userNamed = (accountId: string, name: string) => users.get(refKey({ accountId, kind: "user", name }));
+    putKeys = putKeys.map((k) => ({ ...k, record: bindLegacyKey(k.record, userNamed) }));
     return change(() => {
       const keep = new Set(putKeys.map((k) => k.record.accessKeyId));
       return {
@@ -194,6 +202,8 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
     isFollower: () => followerOf !== undefined,
     keyFor,
     principalOfKey,
+    /** whom a session acts as now, found by its principal's unique id; undefined once that principal is gone */
+    sessionPrincipal: (claims: SessionClaims): RequestPrincipal | undefined => principalOfSession(lookup, claims),
     /** a user's or role's identity-based policies and its permissions boundary */
     policiesOf: callerPolicies.policiesOf,
     /** the session policies sealed into a session */

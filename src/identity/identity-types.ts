@@ -9,6 +9,11 @@ export interface AccessKeyRecord {
   principalArn: string;
   /** the IAM user the key belongs to; absent for an account's root key */
   userName?: string;
+  /**
+   * that user's unique id (AIDA…): the key signs for this user only, never for a later user given
+   * the same name. Absent in records written before keys were bound (the directory binds them at load).
+   */
+  userId?: string;
   /** the secret access key, wrapped by the Region's root key */
   wrappedSecret: Buffer;
   status: "Active" | "Inactive";

@@ -15,7 +15,10 @@ export interface SessionClaims {
   createdAt: number;
   /** who the session acts as: the assumed-role session, or the user for GetSessionToken */
   principal: RequestPrincipal;
-  /** the role or user that issued it, for the audit trail's sessionContext */
+  /**
+   * the role (AssumeRole) or user (GetSessionToken) that issued it: its unique id binds the session,
+   * which ends when that principal is gone (principals.ts); also the audit trail's sessionContext
+   */
   issuer: { arn: string; type: "Role" | "User"; principalId: string };
   /** the session policies AssumeRole passed: every request of the session is limited by them */
   sessionPolicies?: SessionPolicyRefs;

@@ -2,7 +2,10 @@
 // is decided by the policy engine before the operation runs, see sts-access.ts; session policies
 // are checked in session-policies.ts) and GetSessionToken (which takes no session policies on AWS).
 // Temporary credentials are sealed session tokens (identity/sessions.ts) that SigV4 accepts until
-// they expire; nothing is stored.
+// they expire or their user or role is deleted (identity/principals.ts); nothing is stored.
+// GetSessionToken's credentials reach STS only for AssumeRole and GetCallerIdentity (a session
+// asking for another session is refused here) and IAM not at all (edge/authenticate.ts), as on AWS
+// without MFA.
 
 import type { IdentityDirectory } from "../identity/directory.js";
 import type { SessionTokens, IssuedSession } from "../identity/sessions.js";

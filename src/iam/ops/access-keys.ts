@@ -12,11 +12,11 @@ import { callerUserName, nonUserCaller } from "./users.js";
 const KEYS_PER_USER = 2;
 
 /** Whose keys a call means: a user (checked to exist), or the root user (undefined). */
-function keyOwner(dir: PartitionDirectory, ctx: CallContext, userName: string | undefined): { userName?: string; arn: string } {
+function keyOwner(dir: PartitionDirectory, ctx: CallContext, userName: string | undefined): { userName?: string; userId?: string; arn: string } {
   const name = userName ?? callerUserName(ctx);
   if (name !== undefined) {
     const user = requireEntity(dir, ctx.accountId, "user", name);
-    return { userName: user.name, arn: user.arn };
+    return { userName: user.name, userId: user.id, arn: user.arn };
   }
   if (ctx.principal !== undefined && ctx.principal.type !== "Root") throw nonUserCaller();
   return { arn: `arn:${ctx.partition}:iam::${ctx.accountId}:root` };
@@ -49,7 +49,8 @@ export function accessKeyOperations(deps: IamDeps): OperationTable {
           accessKeyId: newAccessKeyId(),
           accountId: ctx.accountId,
           principalArn: owner.arn,
-          ...(owner.userName !== undefined ? { userName: owner.userName } : {}),
+          // Bound to the user's unique id: the key never signs for a later user of the same name.
+          ...(owner.userName !== undefined ? { userName: owner.userName, userId: owner.userId } : {}),
           wrappedSecret: Buffer.alloc(0), // the directory wraps the secret when it stores the key
           status: "Active",
           createdDate: deps.clock.now(),
