@@ -8,7 +8,7 @@ import type { ServiceModel, ShapeDescriptor } from "./model-types.js";
 import { ServiceError } from "./service-error.js";
 import type { Caller } from "./authenticate.js";
 import type { Dispatch } from "./dispatch.js";
-import { parseAuthorization, type SignedRequest } from "./sigv4.js";
+import { parseAuthorization, type RequestHead } from "./sigv4.js";
 import { validateInput } from "./validate.js";
 import { renderQueryError, renderQueryResponse } from "./aws-query-xml.js";
 import type { OperationTable } from "../region/call-context.js";
@@ -193,12 +193,17 @@ export function queryErrorResponse(e: unknown, fallback: ServiceModel | undefine
 // ---- one request ----
 
 export interface QueryRequest {
-  signed: SignedRequest;
+  /** the request without its body: the body is read (deps.readBody) once the signature's head passed */
+  head: RequestHead;
   requestId: string;
 }
 
 export interface QueryDeps {
   services: readonly QueryService[];
+  /** checks the signature's head: a request not signed by a key we hold is refused before its body is read */
+  begin(): void;
+  readBody(): Promise<Buffer>;
+  /** the signature over the body, for the service the Action belongs to */
   authenticate(signingName: string): Promise<Caller>;
   /** the operation table of a global service, by signing name */
   operations(signingName: string): OperationTable | undefined;
@@ -211,7 +216,7 @@ function serviceOf(req: QueryRequest, services: readonly QueryService[], action:
   const byAction = action === undefined ? undefined : services.find((s) => Object.hasOwn(s.model.operations, action));
   if (byAction) return byAction;
   try {
-    const scope = parseAuthorization(req.signed).credential.service;
+    const scope = parseAuthorization(req.head).credential.service;
     return services.find((s) => s.signingName === scope);
   } catch {
     return undefined;
@@ -220,20 +225,30 @@ function serviceOf(req: QueryRequest, services: readonly QueryService[], action:
 
 /** Serves one request; resolves to the XML response body, or throws a QueryFailure. */
 export async function answerQuery(req: QueryRequest, deps: QueryDeps): Promise<string> {
-  const params = [...new URLSearchParams(req.signed.body.toString("utf8"))];
-  const action = params.find(([k]) => k === "Action")?.[1];
-  const version = params.find(([k]) => k === "Version")?.[1];
-  const service = serviceOf(req, deps.services, action) ?? deps.services[0]!;
+  // Until the Action is known, errors speak for the service the request is signed for.
+  let service = serviceOf(req, deps.services, undefined) ?? deps.services[0]!;
   const fail = (error: ServiceError): never => {
     throw new QueryFailure(error, service.model);
   };
+  const authFailure = (e: unknown): never => {
+    if (e instanceof ServiceError) fail(queryAuthError(e));
+    throw e;
+  };
+  try {
+    deps.begin();
+  } catch (e) {
+    authFailure(e);
+  }
+  const params = [...new URLSearchParams((await deps.readBody()).toString("utf8"))];
+  const action = params.find(([k]) => k === "Action")?.[1];
+  const version = params.find(([k]) => k === "Version")?.[1];
+  service = serviceOf(req, deps.services, action) ?? deps.services[0]!;
 
   let caller: Caller | undefined;
   try {
     caller = await deps.authenticate(service.signingName);
   } catch (e) {
-    if (e instanceof ServiceError) fail(queryAuthError(e));
-    throw e;
+    authFailure(e);
   }
   const { model } = service;
   if (action === undefined || action === "") fail(new ServiceError("MissingAction", "Missing Action"));

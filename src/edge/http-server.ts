@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { ServiceError } from "./service-error.js";
 import { JSON_CONTENT_TYPE, operationOf, parseJsonBody, serializeError, serializeOutput, type JsonService } from "./aws-json.js";
-import { makeAuthenticator, type AuthMode } from "./authenticate.js";
+import { makeAuthenticator, type AuthMode, type PendingCaller } from "./authenticate.js";
 import { REST_JSON_CONTENT_TYPE, answerRestJson, makeRestRouter, restJsonInternalError, serializeRestJsonError, type RestJsonService } from "./rest-json.js";
 import { queryServices, restJsonServices } from "./services.js";
 import { answerQuery, isQueryRequest, queryErrorResponse } from "./aws-query.js";
@@ -88,7 +88,7 @@ function send(
 }
 
 export function createEdgeServer(opts: EdgeOptions): Server {
-  const authenticate = makeAuthenticator(opts.host, opts.auth, opts.defaultAccountId, opts.now);
+  const authenticator = makeAuthenticator(opts.host, opts.auth, opts.defaultAccountId, opts.now);
   const restRouteOf = makeRestRouter(opts.restServices ?? restJsonServices);
   const dispatch = makeDispatcher({ host: opts.host, audit: opts.audit, now: opts.now });
   // Once close() has begun, a request still being served is answered and its connection closed, so
@@ -156,40 +156,52 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       return reply(res, 200, requestId, JSON.stringify(answer), "application/json");
     }
 
-    const body = await readBody(req, MAX_BODY_BYTES);
+    const head = { method: req.method ?? "", path, query, headers: req.headersDistinct };
+    /** The body, read only once the head's signature is from a key we hold. */
+    const bodyAfter = async (pending: PendingCaller) => ({ pending, body: await readBody(req, MAX_BODY_BYTES) });
 
     if (req.method === "POST" && path === "/_meridian/accounts") {
-      const caller = await authenticate({ method: req.method, path, query, headers: req.headersDistinct, body }, "iam", { global: true });
+      const { pending, body } = await bodyAfter(authenticator.begin(head, "iam"));
+      const caller = await pending.finish(body, "iam", { global: true });
       refuseNonRoot(caller.principal);
       return reply(res, 200, requestId, JSON.stringify(await createAccount(opts.host.identity)), "application/json");
     }
 
     const rest = restRouteOf(path);
     if (rest) {
-      const signed = { method: req.method ?? "", path, query, headers: req.headersDistinct, body };
       let region: string | undefined;
-      const answer = await answerRestJson(rest, { method: signed.method, contentType: req.headers["content-type"], body, requestId }, {
-        authenticate: (service) => authenticate(signed, service.signingName, { global: service.global }),
+      let body = Buffer.alloc(0);
+      const answer = await answerRestJson(rest, { method: head.method, contentType: req.headers["content-type"], body: () => body, requestId }, {
+        authenticate: async (service) => {
+          const read = await bodyAfter(authenticator.begin(head, service.signingName));
+          body = read.body;
+          return read.pending.finish(body, service.signingName, { global: service.global });
+        },
         operations: (signingName) => opts.host.globalServices[signingName],
         dispatch: (d) => dispatch({ ...d, access: opts.host.globalAccess[d.service.signingName], region: (region = opts.host.homeRegionOf(d.caller.node.info.partition)), ...requestFacts(req, requestId) }),
       });
       return replyWhen(durableIn(region), res, 200, requestId, answer, REST_JSON_CONTENT_TYPE);
     }
 
-    // The query protocol (IAM, STS): a form POST naming its Action.
+    // The query protocol (IAM, STS): a form POST naming its Action, which is in the body: the head
+    // is checked against the service it is signed for, the body read, then the Action's service.
     if (isQueryRequest(req.method, req.headers["content-type"], req.headers["x-amz-target"] as string | undefined)) {
-      const signed = { method: req.method!, path, query, headers: req.headersDistinct, body };
       let region: string | undefined;
-      const answer = await answerQuery({ signed, requestId }, {
+      let pending: PendingCaller | undefined;
+      let body = Buffer.alloc(0);
+      const answer = await answerQuery({ head, requestId }, {
         services: queryServices,
-        authenticate: (signingName) => authenticate(signed, signingName, { global: true }),
+        begin: () => void (pending = authenticator.begin(head)),
+        readBody: async () => (body = await readBody(req, MAX_BODY_BYTES)),
+        authenticate: (signingName) => pending!.finish(body, signingName, { global: true }),
         operations: (signingName) => opts.host.globalServices[signingName],
         dispatch: (d) => dispatch({ ...d, access: opts.host.globalAccess[d.service.signingName], region: (region = opts.host.homeRegionOf(d.caller.node.info.partition)), ...requestFacts(req, requestId) }),
       });
       return replyWhen(durableIn(region), res, 200, requestId, answer, XML_CONTENT_TYPE);
     }
 
-    // AWS JSON 1.1. The order of the checks is AWS's: method, content type, body, operation, then the signature.
+    // AWS JSON 1.1. The order of the checks is AWS's — method, content type, operation, then the
+    // signature — except that the body is read (and parsed) only once the signature's head passed.
     if (req.method !== "POST") throw cannotAuthorize();
     const target = String(req.headers["x-amz-target"] ?? "");
     const contentType = String(req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
@@ -198,18 +210,15 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       if (!/^[^.]+\.[^.]+$/.test(target)) throw cannotAuthorize();
       throw new FrontEndRefusal(404, "<UnknownOperationException/>\n");
     }
-    const input = parseJsonBody(body);
     const service = opts.services.find((s) => operationOf(s, target) !== undefined);
     const operation = service && operationOf(service, target)!;
     // Own properties only: "secretsmanager.constructor" names no operation.
     if (!service || !operation || !Object.hasOwn(service.model.operations, operation)) {
       throw new ServiceError("UnknownOperationException", "");
     }
-
-    const caller = await authenticate(
-      { method: req.method, path, query, headers: req.headersDistinct, body },
-      service.signingName,
-    );
+    const { pending, body } = await bodyAfter(authenticator.begin(head, service.signingName));
+    const input = parseJsonBody(body);
+    const caller = await pending.finish(body, service.signingName);
     const operations = caller.node.services[service.signingName];
     const handler = operations && Object.hasOwn(operations, operation) ? operations[operation] : undefined;
     if (!handler) throw new ServiceError("UnknownOperationException", "");

@@ -53,7 +53,8 @@ export function makeRestRouter(services: readonly RestJsonService[]): (path: str
 export interface RestJsonRequest {
   method: string;
   contentType: string | undefined;
-  body: Buffer;
+  /** the body, read by `authenticate` once the signature's head passed */
+  body(): Buffer;
   requestId: string;
 }
 
@@ -80,7 +81,7 @@ export async function answerRestJson(route: RestRoute, req: RestJsonRequest, dep
   if (type !== undefined && type !== "" && type !== REST_JSON_CONTENT_TYPE) {
     throw new RestJsonError("UnsupportedMediaTypeException", "Unsupported Media Type", 415);
   }
-  const input = parseBody(req.body);
+  const input = parseBody(req.body());
   const operations = deps.operations(route.service.signingName);
   const handler = operations && Object.hasOwn(operations, route.operation) ? operations[route.operation] : undefined;
   if (!handler) {
