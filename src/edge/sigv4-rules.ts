@@ -25,12 +25,11 @@ export function checkHostSigned(auth: ParsedAuth): void {
  * JSON front end's code for the same kind of refusal.
  */
 export function checkHeadersSigned(req: RequestHead, auth: ParsedAuth): void {
-  const signed = new Set(auth.signedHeaders.map((h) => h.toLowerCase()));
-  for (const [rawName, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    const name = rawName.toLowerCase();
+  for (const rawName in req.headers) {
+    if (req.headers[rawName] === undefined) continue;
+    const name = rawName.toLowerCase(); // node gives them lower-cased already
     const mustSign = name.startsWith("x-amz-") || name === "content-type" || (name === "date" && auth.dateHeader === "date");
-    if (mustSign && !signed.has(name)) {
+    if (mustSign && !auth.signedHeaders.some((h) => h === name || h.toLowerCase() === name)) {
       throw new ServiceError("AccessDeniedException", "There were headers present in the request which were not signed", 403);
     }
   }
