@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { ServiceError } from "./service-error.js";
 import { parseAuthorization, verifySigV4 } from "./sigv4.js";
-import { ACCESS_KEY, MISMATCH, SIGNED_AT, b64sha256, options, refuses, sdkSign, withHeaders } from "./sigv4-test-helpers.js";
+import { ACCESS_KEY, MISMATCH, SIGNED_AT, b64sha256, options, refuses, sdkSign, withHeaders, withQueryParam } from "./sigv4-test-helpers.js";
 
 // ---- refusals, each with AWS's code and message ----
 
@@ -212,6 +212,107 @@ describe("verifySigV4 refuses like AWS JSON services", () => {
   });
 });
 
+// ---- headers the signature must cover ----
+
+const NOT_SIGNED = "There were headers present in the request which were not signed";
+const MIN = 60_000;
+
+describe("verifySigV4 refuses headers left out of the signature", () => {
+  const withoutSigned = (req: Awaited<ReturnType<typeof sdkSign>>, name: string) =>
+    withHeaders(req, { authorization: String(req.headers["authorization"]).replace(new RegExp(`(?<=SignedHeaders=[^,]*)\\b${name};?`), "") });
+
+  for (const name of ["x-amz-target", "x-amz-date", "x-amz-content-sha256", "content-type"]) {
+    it(`${name} present but not signed`, async () => {
+      const req = withoutSigned(await sdkSign(), name);
+      assert.doesNotMatch(String(req.headers["authorization"]), new RegExp(`SignedHeaders=[^,]*${name}`));
+      refuses(req, options(), "AccessDeniedException", NOT_SIGNED, 403);
+    });
+  }
+
+  it("x-amz-security-token present but not signed", async () => {
+    const req = withoutSigned(await sdkSign({ sessionToken: "tok" }), "x-amz-security-token");
+    refuses(req, options(), "AccessDeniedException", NOT_SIGNED, 403);
+  });
+
+  it("an x-amz-* header added after signing, whatever its case or repetition", async () => {
+    refuses(withHeaders(await sdkSign(), { "x-amz-target": "secretsmanager.DeleteSecret", "x-amz-meta-extra": ["a", "b"] }), options(), "AccessDeniedException", NOT_SIGNED, 403);
+    refuses(withHeaders(await sdkSign(), { "X-Amz-Extra": "x" }), options(), "AccessDeniedException", NOT_SIGNED, 403);
+  });
+
+  it("the Date header, when it is the request's date, must be signed; otherwise it need not be", async () => {
+    const req = await sdkSign();
+    const httpDate = "Mon, 01 Jan 2024 00:00:00 GMT";
+    refuses(withHeaders(req, { "x-amz-date": undefined, date: httpDate }), options(), "AccessDeniedException", NOT_SIGNED, 403);
+    verifySigV4(withHeaders(req, { date: httpDate }), options()); // X-Amz-Date dates it
+  });
+
+  it("x-amzn-* (the trace id the SDKs never sign) and ordinary headers may travel unsigned", async () => {
+    const req = withHeaders(await sdkSign(), { "x-amzn-trace-id": "Root=1-abc", "user-agent": "aws-cli/1.33", expect: "100-continue" });
+    assert.equal(verifySigV4(req, options()).accessKeyId, ACCESS_KEY);
+  });
+
+  it("a presigned request's x-amz-* headers must be signed too (its X-Amz-* query parameters are)", async () => {
+    const req = await sdkSign({ presign: true, sessionToken: "tok" });
+    verifySigV4(req, options());
+    refuses(withHeaders(req, { "x-amz-target": "secretsmanager.DeleteSecret" }), options(), "AccessDeniedException", NOT_SIGNED, 403);
+  });
+
+  it("is decided before the key is looked up", async () => {
+    const req = withHeaders(await sdkSign(), { "x-amz-extra": "x" });
+    refuses(req, options({ secretFor: () => assert.fail("looked up") }), "AccessDeniedException", NOT_SIGNED, 403);
+  });
+});
+
+// ---- presigned requests: X-Amz-Expires ----
+
+describe("verifySigV4 honours a presigned request's X-Amz-Expires", () => {
+  const at = (ms: number) => options({ now: new Date(SIGNED_AT.getTime() + ms) });
+
+  it("accepts it until X-Amz-Date + X-Amz-Expires, even past the 15 minutes of clock skew", async () => {
+    const req = await sdkSign({ presign: true, expiresIn: 3600 });
+    verifySigV4(req, at(30 * MIN));
+    verifySigV4(req, at(3600_000 - 1));
+    verifySigV4(await sdkSign({ presign: true, expiresIn: 604_800 }), at(604_800_000 - 1000));
+  });
+
+  it("refuses it from then on, before the key is looked up", async () => {
+    const req = await sdkSign({ presign: true, expiresIn: 60 });
+    const expired = (ms: number) => ({ ...at(ms), secretFor: () => assert.fail("looked up") });
+    refuses(req, expired(60_000), "AccessDeniedException", "Request has expired", 403);
+    refuses(req, expired(10 * MIN), "AccessDeniedException", "Request has expired", 403);
+  });
+
+  it("still refuses one signed more than 15 minutes ahead", async () => {
+    const req = await sdkSign({ presign: true, at: new Date("2024-01-01T00:30:00Z") });
+    refuses(req, options(), "InvalidSignatureException", /^Signature not yet current: 20240101T003000Z/);
+  });
+
+  it("refuses one without X-Amz-Expires", async () => {
+    const req = withQueryParam(await sdkSign({ presign: true }), "X-Amz-Expires", undefined);
+    refuses(req, options(), "IncompleteSignatureException", "AWS query-string parameters must include 'X-Amz-Expires'. Re-examine the query-string parameters.");
+  });
+
+  it("refuses an X-Amz-Expires that is not a whole number of seconds, negative or over a week", async () => {
+    const req = await sdkSign({ presign: true });
+    const tooLong = "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds";
+    for (const [value, message] of [
+      ["abc", "X-Amz-Expires should be a number"],
+      ["60.0", "X-Amz-Expires should be a number"],
+      ["1e3", "X-Amz-Expires should be a number"],
+      ["-1", "X-Amz-Expires must be non-negative"],
+      ["604801", tooLong],
+      ["99999999999999999999999", tooLong],
+    ] as const) {
+      refuses(withQueryParam(req, "X-Amz-Expires", value), options(), "IncompleteSignatureException", message);
+    }
+  });
+
+  it("treats X-Amz-Expires=0 as already expired", async () => {
+    const req = withQueryParam(await sdkSign({ presign: true }), "X-Amz-Expires", "0");
+    refuses(req, options(), "AccessDeniedException", "Request has expired", 403);
+  });
+});
+
 describe("permissive mode (checkSignature: false)", () => {
   const permissive = options({ checkSignature: false, secretFor: () => assert.fail("permissive mode must not look up secrets") });
 
@@ -225,6 +326,13 @@ describe("permissive mode (checkSignature: false)", () => {
     refuses(withHeaders(await sdkSign(), { authorization: undefined }), permissive, "MissingAuthenticationTokenException", "Missing Authentication Token");
     refuses(withHeaders(await sdkSign(), { authorization: "AWS4-HMAC-SHA256 Credential=x" }), permissive, "IncompleteSignatureException", /^Authorization header requires 'Signature' parameter\./);
     refuses(await sdkSign({ region: "ap-south-2" }), permissive, "InvalidSignatureException", "Credential should be scoped to a valid region. ");
+    refuses(withQueryParam(await sdkSign({ presign: true }), "X-Amz-Expires", "abc"), permissive, "IncompleteSignatureException", "X-Amz-Expires should be a number");
+  });
+
+  // Nothing is proven in permissive mode, so what the signature covers and how old it is are not checked.
+  it("checks neither the signed headers nor a presigned request's expiry", async () => {
+    verifySigV4(withHeaders(await sdkSign(), { "x-amz-extra": "x" }), permissive);
+    verifySigV4(await sdkSign({ presign: true, expiresIn: 1 }), { ...permissive, now: new Date("2030-01-01T00:00:00Z") });
   });
 });
 

@@ -28,6 +28,8 @@ export interface SignInput {
   secret?: string;
   sessionToken?: string;
   presign?: boolean;
+  /** presigned: X-Amz-Expires (the SDK's default is 3600) */
+  expiresIn?: number;
 }
 
 // The SDK builds the wire query the way @smithy/querystring-builder does.
@@ -67,7 +69,7 @@ export async function sdkSign(input: SignInput = {}): Promise<SignedRequest> {
     },
   });
   const signed = input.presign
-    ? await signer.presign(request, { signingDate: input.at ?? SIGNED_AT })
+    ? await signer.presign(request, { signingDate: input.at ?? SIGNED_AT, ...(input.expiresIn === undefined ? {} : { expiresIn: input.expiresIn }) })
     : await signer.sign(request, { signingDate: input.at ?? SIGNED_AT });
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(signed.headers)) headers[k.toLowerCase()] = v;
@@ -89,7 +91,7 @@ export const options = (over: Partial<VerifyOptions> = {}): VerifyOptions => ({
   ...over,
 });
 
-export function refuses(req: SignedRequest, opts: VerifyOptions, code: string, message: string | RegExp): void {
+export function refuses(req: SignedRequest, opts: VerifyOptions, code: string, message: string | RegExp, status = 400): void {
   assert.throws(
     () => verifySigV4(req, opts),
     (e: unknown) => {
@@ -97,7 +99,7 @@ export function refuses(req: SignedRequest, opts: VerifyOptions, code: string, m
       assert.equal(e.code, code);
       if (typeof message === "string") assert.equal(e.message, message);
       else assert.match(e.message, message);
-      assert.equal(e.status, 400);
+      assert.equal(e.status, status);
       return true;
     },
   );
@@ -109,6 +111,12 @@ export const MISMATCH = new RegExp(
   `^${escapeRegExp(SIGNATURE_MISMATCH)}\\n\\nThe Canonical String for this request should have been\\n'[^']*'\\n\\n` +
     `The String-to-Sign should have been\\n'AWS4-HMAC-SHA256\\n\\d{8}T\\d{6}Z\\n\\d{8}/[a-z0-9-]+/[a-z]+/aws4_request\\n[0-9a-f]{64}'\\n$`,
 );
+
+/** The request with one presigned query parameter's value replaced (the signature is then stale). */
+export const withQueryParam = (req: SignedRequest, name: string, value: string | undefined): SignedRequest => {
+  const pairs = req.query.split("&").filter((p) => !p.startsWith(`${name}=`));
+  return { ...req, query: [...pairs, ...(value === undefined ? [] : [`${name}=${encodeURIComponent(value)}`])].join("&") };
+};
 
 export const withHeaders = (req: SignedRequest, headers: Record<string, string | string[] | undefined>): SignedRequest => ({
   ...req,
