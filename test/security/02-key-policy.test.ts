@@ -50,6 +50,9 @@ test("a wrapped data key of a secret under aws/secretsmanager cannot be decrypte
   await refuses(secretsAs(m, mallory).send(new GetSecretValueCommand({ SecretId: secret.ARN })), { name: "AccessDeniedException" });
   // ...while a caller IAM allows reads it, with no KMS permission of its own (the key policy allows use through Secrets Manager).
   assert.equal((await secretsAs(m, reader).send(new GetSecretValueCommand({ SecretId: secret.ARN }))).SecretString, "hunter2");
+  // The same when the secret names the AWS managed key itself (then the key policy is evaluated on the read).
+  const named = await sm.send(new CreateSecretCommand({ Name: "payroll/api", SecretString: "s3cret", KmsKeyId: "alias/aws/secretsmanager" }));
+  assert.equal((await secretsAs(m, reader).send(new GetSecretValueCommand({ SecretId: named.ARN }))).SecretString, "s3cret");
 
   // The wrapped data key, as it lies in the Region's store, and the context it was made with.
   const db = storeOf(m.dataDir);
