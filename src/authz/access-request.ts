@@ -2,7 +2,7 @@
 // action, the resource, whose it is, the condition keys the request supplies, and the resource's
 // own policy (a secret's resource policy, a KMS key policy, a role's trust policy).
 
-import type { ConditionValues, ContextValue, ResourcePolicyInput } from "../policy/policy-types.js";
+import type { ConditionValues, ContextValue, ResourcePolicyRef } from "../policy/policy-types.js";
 import type { CallContext } from "../region/call-context.js";
 
 export interface AccessRequest {
@@ -16,7 +16,8 @@ export interface AccessRequest {
   resourceConditions?: ConditionValues;
   /** condition keys from the request (secretsmanager:VersionStage, aws:RequestTag/…); they win over the resource's */
   conditions?: ConditionValues;
-  resourcePolicy?: ResourcePolicyInput;
+  /** the resource's own policy; one stored but unreadable is passed as such, and denies (never left out) */
+  resourcePolicy?: ResourcePolicyRef;
   /** the error a denial gets when it is not the service's usual one (a KMS refusal inside Secrets Manager) */
   deniedAs?: { code: string; message: string };
 }
@@ -26,6 +27,18 @@ export interface AccessRequest {
  * allowed. Reads what it needs (the secret, the key) but changes nothing.
  */
 export type AccessDescriber = (ctx: CallContext, operation: string, input: any) => Promise<AccessRequest[]>;
+
+/**
+ * The describer, with each unreadable resource policy it attaches reported (the report logs it
+ * once): the evaluator denies on such a policy, and an operator needs to hear of it.
+ */
+export function reportingUnreadablePolicies(describe: AccessDescriber, report: (policy: ResourcePolicyRef | undefined) => void): AccessDescriber {
+  return (ctx, operation, input) =>
+    describe(ctx, operation, input).then((requests) => {
+      for (const r of requests) if (r.resourcePolicy && "unreadable" in r.resourcePolicy) report(r.resourcePolicy);
+      return requests;
+    });
+}
 
 /** Condition keys for a resource's tags: aws:ResourceTag/k, and the service's own form (e.g. secretsmanager:ResourceTag/k). */
 export function resourceTagKeys(service: string, tags: { Key: string; Value: string }[]): Record<string, string> {

@@ -1,8 +1,13 @@
 // Key policies: the default one a customer key gets, the one of the AWS managed key for Secrets
-// Manager, and the checks CreateKey and PutKeyPolicy make (grammar, and that the caller does not
-// lock itself out). Evaluating policies on each request comes with the identity work.
+// Manager, and the checks CreateKey and PutKeyPolicy make: the shared policy grammar (the same
+// parse the evaluator reads the stored policy with, src/policy) with KMS's messages, and that the
+// caller does not lock itself out.
 
 import { malformedPolicy } from "./kms-errors.js";
+import { parsePolicyCached } from "../policy/policy-cache.js";
+import { matchAction } from "../policy/matching.js";
+import type { PolicyFault } from "../policy/policy-grammar.js";
+import type { PolicyDocument, PrincipalSpec } from "../policy/policy-types.js";
 
 export function defaultKeyPolicy(partition: string, accountId: string): string {
   return JSON.stringify(
@@ -24,7 +29,12 @@ export function defaultKeyPolicy(partition: string, accountId: string): string {
   );
 }
 
-/** The policy AWS gives aws/secretsmanager: use through Secrets Manager, read access to the account. */
+/**
+ * The policy AWS gives aws/secretsmanager, word for word: the account may use the key only through
+ * Secrets Manager in this Region (kms:ViaService) and only for itself (kms:CallerAccount), and may
+ * read its metadata. Its first two statements share a Sid, as AWS's do; the key policy grammar
+ * accepts that, as KMS does, so the limit is enforced as written.
+ */
 export function secretsManagerKeyPolicy(partition: string, region: string, accountId: string): string {
   const viaService = `secretsmanager.${region}.${partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"}`;
   const sid = "Allow access through AWS Secrets Manager for all principals in the account that are authorized to use AWS Secrets Manager";
@@ -63,40 +73,19 @@ export function secretsManagerKeyPolicy(partition: string, region: string, accou
   );
 }
 
-type Statement = Record<string, unknown>;
+export const MSG_LOCKOUT = "The new key policy will not allow you to update the key policy in the future.";
+export const MSG_INVALID_PRINCIPALS = "Policy contains a statement with one or more invalid principals.";
 
-/** The statements of a policy document, or MalformedPolicyDocumentException (AWS gives it no message). */
-function statementsOf(policy: string): Statement[] {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(policy);
-  } catch {
-    throw malformedPolicy("");
-  }
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw malformedPolicy("");
-  const raw = (doc as Statement).Statement;
-  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  if (list.length === 0) throw malformedPolicy("");
-  for (const s of list) {
-    if (typeof s !== "object" || s === null || Array.isArray(s)) throw malformedPolicy("");
-    const st = s as Statement;
-    if (st.Effect !== "Allow" && st.Effect !== "Deny") throw malformedPolicy("");
-    if (st.Principal === undefined && st.NotPrincipal === undefined) throw malformedPolicy("");
-  }
-  return list as Statement[];
+/** KMS's message for a fault of the shared grammar; AWS gives most of them no message. */
+function kmsMessage(fault: PolicyFault): string {
+  return fault.code === "principalUnsupported" || fault.code === "servicePrincipalInvalid" ? MSG_INVALID_PRINCIPALS : "";
 }
 
-const asList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x) => typeof x === "string") : typeof v === "string" ? [v] : []);
-
-function globMatches(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
-  return re.test(value);
-}
-
-function principalMatches(principal: unknown, callers: string[]): boolean {
-  if (principal === "*") return true;
-  if (typeof principal !== "object" || principal === null) return false;
-  return asList((principal as Record<string, unknown>).AWS).some((p) => p === "*" || callers.includes(p));
+/** A key policy as the evaluator will read it, or KMS's MalformedPolicyDocumentException. */
+export function parseKeyPolicy(policy: string): PolicyDocument {
+  const parsed = parsePolicyCached(policy, "kms-key");
+  if (!parsed.ok) throw malformedPolicy(kmsMessage(parsed.fault));
+  return parsed.policy;
 }
 
 export interface PolicyCaller {
@@ -105,18 +94,24 @@ export interface PolicyCaller {
   partition: string;
 }
 
+/** Does the statement's Principal name one of `callers` (or everyone)? */
+function names(principal: PrincipalSpec | undefined, callers: string[]): boolean {
+  if (principal === "*") return true;
+  return (principal?.AWS ?? []).some((p) => p === "*" || callers.includes(p));
+}
+
 /**
- * Refuse a malformed policy, and (unless the caller bypasses the check, as AWS lets it) a policy
- * under which the caller could not change the policy again. Conditions are taken as met.
+ * Refuse a policy the grammar does not accept, and (unless the caller bypasses the check, as AWS
+ * lets it) one under which the caller could not change the policy again. Conditions are taken as met.
  */
 export function checkKeyPolicy(policy: string, caller: PolicyCaller, bypassLockoutCheck = false): void {
-  const statements = statementsOf(policy);
+  const { statements } = parseKeyPolicy(policy);
   if (bypassLockoutCheck) return;
   const callers = [caller.principalArn, `arn:${caller.partition}:iam::${caller.accountId}:root`, caller.accountId];
   const allows = statements.some((s) => {
-    if (s.Effect !== "Allow" || !principalMatches(s.Principal, callers)) return false;
-    if (s.NotAction !== undefined) return !asList(s.NotAction).some((a) => globMatches(a, "kms:PutKeyPolicy"));
-    return asList(s.Action).some((a) => globMatches(a, "kms:PutKeyPolicy"));
+    if (s.effect !== "Allow" || !names(s.principal, callers)) return false;
+    if (s.notAction) return !s.notAction.some((a) => matchAction(a, "kms:PutKeyPolicy"));
+    return (s.action ?? []).some((a) => matchAction(a, "kms:PutKeyPolicy"));
   });
-  if (!allows) throw malformedPolicy("The new key policy will not allow you to update the key policy in the future.");
+  if (!allows) throw malformedPolicy(MSG_LOCKOUT);
 }

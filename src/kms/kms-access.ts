@@ -6,7 +6,7 @@
 import type { AccessDescriber, AccessRequest } from "../authz/access-request.js";
 import { requestTagKeys, resourceTagKeys } from "../authz/access-request.js";
 import type { ContextValue } from "../policy/policy-types.js";
-import { parsePolicyCached } from "../policy/policy-cache.js";
+import { storedResourcePolicy } from "../policy/policy-cache.js";
 import type { CallContext } from "../region/call-context.js";
 import type { KeyService } from "./key-service.js";
 import type { KeyRecord } from "./kms-types.js";
@@ -39,7 +39,6 @@ function requestKeys(ctx: CallContext, operation: string, input: Input): Record<
 }
 
 function onKey(action: string, key: KeyRecord, conditions: Record<string, ContextValue | undefined>): AccessRequest {
-  const parsed = key.policy === undefined ? undefined : parsePolicyCached(key.policy, "resource");
   return {
     action,
     resource: key.arn,
@@ -51,7 +50,7 @@ function onKey(action: string, key: KeyRecord, conditions: Record<string, Contex
       "kms:MultiRegion": key.multiRegion,
     },
     conditions,
-    ...(parsed?.ok ? { resourcePolicy: { policyId: key.arn, document: parsed.policy, kind: "kms-key" as const } } : {}),
+    resourcePolicy: storedResourcePolicy(key.policy, "kms-key", key.arn),
   };
 }
 

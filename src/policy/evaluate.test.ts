@@ -250,3 +250,19 @@ for (const row of rows) {
     assert.deepEqual(result, row.want);
   });
 }
+
+test("evaluate: a resource policy that could not be read denies everyone, whatever else allows", () => {
+  const unreadable = { policyId: "secret-policy", kind: "kms-key" as const, unreadable: "Syntax errors in policy." };
+  const want: EvaluationResult = {
+    decision: "ExplicitDeny",
+    reason: "UnreadablePolicy",
+    statement: { policyId: "secret-policy", source: "resource", index: -1 },
+  };
+  const admin = p1({ Effect: "Allow", Action: "*", Resource: "*" });
+  for (const principal of [alice, root, carol, otherRoot, session, secretsService]) {
+    for (const action of [GET, "kms:Decrypt", "kms:PutKeyPolicy"]) {
+      const result = evaluate({ context: context({ principal, action }), identityPolicies: [admin], resourcePolicy: unreadable });
+      assert.deepEqual(result, want, `${principal.arn} ${action}`);
+    }
+  }
+});

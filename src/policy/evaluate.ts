@@ -4,8 +4,8 @@
 // evaluation logic": an explicit deny anywhere wins; in one account an allow from either side
 // suffices; across accounts both sides must allow; a boundary and session policies cap what
 // identity-based policies grant. KMS key policies follow "Key policies in AWS KMS": IAM policies
-// count only when the key policy allows the key's account. Pure: no clock, no I/O; the caller
-// supplies aws:CurrentTime.
+// count only when the key policy allows the key's account. A resource policy that could not be
+// read denies everything (fail closed). Pure: no clock, no I/O; the caller supplies aws:CurrentTime.
 
 import { conditionsHold } from "./conditions.js";
 import {
@@ -160,6 +160,10 @@ const implicitDeny = (reason: DecisionReason): EvaluationResult => ({ decision: 
 
 export function evaluate(input: EvaluationInput): EvaluationResult {
   const { context: ctx, identityPolicies, resourcePolicy, permissionsBoundary, sessionPolicies } = input;
+  // Fail closed: a resource policy that cannot be read may hold a deny, so nothing it governs is allowed.
+  if (resourcePolicy && "unreadable" in resourcePolicy) {
+    return { decision: "ExplicitDeny", reason: "UnreadablePolicy", statement: { policyId: resourcePolicy.policyId, source: "resource", index: -1 } };
+  }
   const lookup = contextLookup(ctx);
   const p = ctx.principal;
 

@@ -111,3 +111,56 @@ test("parse: an unknown operator with an empty block is accepted and ignored", (
   const result = parsePolicy(V(S({ Condition: { a: {} } })));
   assert.deepEqual(result.ok && result.policy.statements[0].conditions, []);
 });
+
+// KMS key policies follow the same grammar with KMS's allowances (policy-grammar.ts).
+const K = (...Statement: object[]) => ({ Version: "2012-10-17", Statement });
+const keyStatement = (extra: object = {}) => ({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:*", Resource: "*", ...extra });
+
+test("parse: a key policy may repeat a Sid, as AWS's own aws/secretsmanager policy does; both statements count", () => {
+  const result = parsePolicy(K(keyStatement({ Sid: "Same" }), keyStatement({ Sid: "Same", Effect: "Deny", Action: "kms:Decrypt" })), "kms-key");
+  assert.ok(result.ok);
+  assert.deepEqual(result.policy.statements.map((s) => [s.index, s.sid, s.effect]), [[0, "Same", "Allow"], [1, "Same", "Deny"]]);
+  const secret = parsePolicy(K(keyStatement({ Sid: "Same" }), keyStatement({ Sid: "Same" })), "resource");
+  assert.deepEqual(!secret.ok && secret.fault, { code: "sidUnique" });
+});
+
+test("parse: a key policy statement without Action or Resource is accepted and has no effect", () => {
+  const result = parsePolicy(K({ Effect: "Deny", Principal: "*", Action: "kms:*" }, { Effect: "Deny", Principal: "*", Resource: "*" }, keyStatement({ Sid: "Kept" })), "kms-key");
+  assert.ok(result.ok);
+  assert.deepEqual(result.policy.statements.map((s) => [s.index, s.sid]), [[2, "Kept"]]);
+});
+
+test("parse: resource-based policies name principals AWS can resolve", () => {
+  for (const kind of ["resource", "kms-key"] as const) {
+    const fault = (principal: unknown) => {
+      const r = parsePolicy(K(keyStatement({ Principal: principal })), kind);
+      return r.ok ? undefined : r.fault.code;
+    };
+    assert.equal(fault({ AWS: "arn:aws:iam::123:user/x" }), "principalUnsupported");
+    assert.equal(fault({ AWS: "someone" }), "principalUnsupported");
+    assert.equal(fault({ Federated: "cognito-identity.amazonaws.com" }), "principalUnsupported");
+    assert.equal(fault({ Service: "not a service" }), "servicePrincipalInvalid");
+    assert.equal(fault({}), "syntax");
+    assert.equal(fault({ AWS: [] }), "syntax");
+    assert.equal(fault({ AWS: ["*", "111122223333", "arn:aws:sts::111122223333:assumed-role/R/s"], Service: "logs.amazonaws.com" }), undefined);
+  }
+  // IAM's own trust policies name federated principals.
+  assert.ok(parsePolicy(V({ Effect: "Allow", Principal: { Federated: "cognito-identity.amazonaws.com" }, Action: "sts:AssumeRoleWithWebIdentity" }), "trust").ok);
+});
+
+test("parse: resource-based policies refuse empty condition blocks, bare action names and resources that are not ARNs", () => {
+  for (const kind of ["resource", "kms-key"] as const) {
+    const code = (extra: object) => {
+      const r = parsePolicy(K(keyStatement(extra)), kind);
+      return r.ok ? undefined : r.fault.code;
+    };
+    assert.equal(code({ Condition: { StringEquals: {} } }), "syntax");
+    assert.equal(code({ Action: "kms:Get-Key" }), "syntax");
+    assert.equal(code({ Resource: "key:aws:x" }), "resourceFormat");
+  }
+});
+
+test("parse: an unknown Version is its own fault (IAM calls it a syntax error)", () => {
+  const result = parsePolicy({ Version: "2019-10-19", Statement: S() });
+  assert.deepEqual(!result.ok && [result.fault, result.error.message], [{ code: "unknownVersion" }, MESSAGES.syntax]);
+});

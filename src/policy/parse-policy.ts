@@ -1,31 +1,19 @@
-// Parses and validates a JSON policy document into the normalized PolicyDocument the evaluator
-// reads. Errors are values carrying IAM's MalformedPolicyDocument code and message; the checks run
-// in the order IAM reports them (syntax, version, legacy parsing, SIDs, actions, resources, ARNs,
-// vendors), so a document with several faults gets the message IAM would give.
+// The one policy parser: a JSON document of a kind (identity, trust, secret resource, KMS key) into
+// the normalized PolicyDocument the evaluator reads, or the first fault. Services validate what
+// they store with it and the describers parse what is stored with it, so a document is accepted
+// exactly when it evaluates. The checks run in the order IAM reports them (syntax, version, legacy
+// parsing, SIDs, principals, actions, resources, ARNs, vendors); the kinds' rules are policy-grammar.ts.
 
 import { ServiceError } from "../edge/service-error.js";
 import { BASE_OPERATORS, toEpochMs } from "./conditions.js";
+import { GRAMMARS, MALFORMED, iamMessage, isAwsPrincipal, isServicePrincipal, isStrictAction, type Grammar, type PolicyFault } from "./policy-grammar.js";
 import type { ConditionClause, PolicyDocument, PolicyKind, PrincipalSpec, Statement } from "./policy-types.js";
 
-export type ParseResult = { ok: true; policy: PolicyDocument } | { ok: false; error: ServiceError };
+export { MALFORMED, MESSAGES } from "./policy-grammar.js";
+export type { PolicyFault } from "./policy-grammar.js";
 
-export const MALFORMED = "MalformedPolicyDocument";
-export const MESSAGES = {
-  syntax: "Syntax errors in policy.",
-  version: "Policy document must be version 2012-10-17 or greater.",
-  legacy: "The policy failed legacy parsing",
-  sidUnique: "Statement IDs (SID) in a single policy must be unique.",
-  actions: "Policy statement must contain actions.",
-  resources: "Policy statement must contain resources.",
-  principalInIdentity: "Policy document should not specify a principal.",
-  principalMissing: "Missing required field Principal",
-  resourceInTrust: "Has prohibited field Resource.",
-  vendorMissing: "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.",
-  oneColon: "Actions/Condition can contain only one colon.",
-  vendorInvalid: (vendor: string) => `Vendor ${vendor} is not valid`,
-  resourceFormat: (resource: string) => `Resource ${resource} must be in ARN format or "*".`,
-  partition: (partition: string, resource: string) => `Partition "${partition}" is not valid for resource "${resource}".`,
-} as const;
+/** A parsed document, or the first fault with IAM's error for it (other services map the fault to their own message). */
+export type ParseResult = { ok: true; policy: PolicyDocument } | { ok: false; fault: PolicyFault; error: ServiceError };
 
 const TOP_ELEMENTS = new Set(["Version", "Id", "Statement"]);
 const STATEMENT_ELEMENTS = new Set([
@@ -34,11 +22,15 @@ const STATEMENT_ELEMENTS = new Set([
 const PRINCIPAL_TYPES = new Set(["AWS", "Service", "Federated", "CanonicalUser"]);
 
 /** Thrown inside the parser only; parsePolicy turns it into a value. */
-class Malformed extends Error {}
-const fail = (message: string): never => {
-  throw new Malformed(message);
+class Malformed extends Error {
+  constructor(readonly fault: PolicyFault) {
+    super(fault.code);
+  }
+}
+const fail = (fault: PolicyFault): never => {
+  throw new Malformed(fault);
 };
-const syntax = (ok: unknown) => ok || fail(MESSAGES.syntax);
+const syntax = (ok: unknown) => ok || fail({ code: "syntax" });
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -50,21 +42,28 @@ function stringList(v: unknown): string[] | undefined {
   return v as string[];
 }
 
-function principalSpec(v: unknown): PrincipalSpec | undefined {
+function principalSpec(v: unknown, g: Grammar): PrincipalSpec | undefined {
   if (v === undefined) return undefined;
   if (v === "*") return "*";
-  syntax(isObject(v));
+  syntax(isObject(v) && (!g.strict || Object.keys(v).length > 0));
   const spec: Exclude<PrincipalSpec, "*"> = {};
   for (const [type, ids] of Object.entries(v as Record<string, unknown>)) {
     syntax(PRINCIPAL_TYPES.has(type));
-    spec[type as keyof typeof spec] = stringList(ids);
+    const list = stringList(ids)!;
+    if (g.strict) {
+      syntax(list.length > 0);
+      if (type === "AWS" && !list.every(isAwsPrincipal)) fail({ code: "principalUnsupported" });
+      if (type === "Service" && !list.every(isServicePrincipal)) fail({ code: "servicePrincipalInvalid" });
+      if (type === "Federated" || type === "CanonicalUser") fail({ code: "principalUnsupported" });
+    }
+    spec[type as keyof typeof spec] = list;
   }
   return spec;
 }
 
 function conditionValue(v: unknown): string[] {
   const scalar = (x: unknown) =>
-    typeof x === "string" || typeof x === "boolean" || typeof x === "number" ? String(x) : fail(MESSAGES.syntax);
+    typeof x === "string" || typeof x === "boolean" || typeof x === "number" ? String(x) : fail({ code: "syntax" });
   return Array.isArray(v) ? v.map(scalar) : [scalar(v)];
 }
 
@@ -84,15 +83,17 @@ export function splitOperator(operator: string): Omit<ConditionClause, "key" | "
   return { operator, base, qualifier, ifExists };
 }
 
-function conditions(v: unknown): ConditionClause[] {
+function conditions(v: unknown, g: Grammar): ConditionClause[] {
   if (v === undefined) return [];
   syntax(isObject(v));
   const clauses: ConditionClause[] = [];
   for (const [operator, block] of Object.entries(v as Record<string, unknown>)) {
     syntax(isObject(block));
     const entries = Object.entries(block as Record<string, unknown>);
+    // Resource-based policies refuse an empty operator block outright.
+    syntax(!g.strict || entries.length > 0);
     const parts = splitOperator(operator);
-    // IAM accepts an unknown operator only with an empty block; with keys it is a syntax error.
+    // IAM accepts an unknown operator only with an empty block (which then says nothing); with keys it is a syntax error.
     if (!parts) {
       syntax(entries.length === 0);
       continue;
@@ -100,7 +101,7 @@ function conditions(v: unknown): ConditionClause[] {
     for (const [key, raw] of entries) {
       const values = conditionValue(raw);
       if (parts.base.startsWith("Date")) {
-        for (const value of values) if (Number.isNaN(toEpochMs(value))) fail(MESSAGES.legacy);
+        for (const value of values) if (Number.isNaN(toEpochMs(value))) fail({ code: "legacy" });
       }
       clauses.push({ ...parts, key, values });
     }
@@ -108,7 +109,9 @@ function conditions(v: unknown): ConditionClause[] {
   return clauses;
 }
 
-function statement(raw: unknown, index: number): Statement & { rawEffect: string } {
+type Parsed = Statement & { rawEffect: string };
+
+function statement(raw: unknown, index: number, g: Grammar): Parsed {
   syntax(isObject(raw));
   const s = raw as Record<string, unknown>;
   for (const key of Object.keys(s)) syntax(STATEMENT_ELEMENTS.has(key));
@@ -127,81 +130,90 @@ function statement(raw: unknown, index: number): Statement & { rawEffect: string
     notAction: stringList(s.NotAction),
     resource: stringList(s.Resource),
     notResource: stringList(s.NotResource),
-    principal: principalSpec(s.Principal),
-    notPrincipal: principalSpec(s.NotPrincipal),
-    conditions: conditions(s.Condition),
+    principal: principalSpec(s.Principal, g),
+    notPrincipal: principalSpec(s.NotPrincipal, g),
+    conditions: conditions(s.Condition, g),
   };
 }
 
-/** IAM's resource-ARN checks: the first error a resource list gives, if any. */
-function resourceError(resource: string): string | undefined {
+/** IAM's resource-ARN checks: the first fault a resource gives, if any. */
+function resourceFault(resource: string, g: Grammar): PolicyFault | undefined {
   if (resource === "*") return undefined;
   const parts = resource.split(":");
-  if (parts.length < 2) return MESSAGES.resourceFormat(resource);
+  if (parts.length < 2 || (g.strict && parts[0] !== "arn")) return { code: "resourceFormat", resource };
   const partition = parts[1];
   if (!/^aws(-[a-z]+)*$/.test(partition)) {
     const seg = (i: number) => (parts[i] === undefined || (parts[i] === "" && i === parts.length - 1) ? "*" : parts[i]);
     const tail = parts.length > 5 ? parts.slice(5).join(":") : "*";
-    return MESSAGES.partition(partition, `arn:${partition}:${seg(2)}:${seg(3)}:${seg(4)}:${tail}`);
+    return { code: "partition", partition, resource: `arn:${partition}:${seg(2)}:${seg(3)}:${seg(4)}:${tail}` };
   }
   return undefined;
 }
 
-function checkAction(action: string): void {
+function checkAction(action: string, g: Grammar): void {
   if (action === "*") return;
   const parts = action.split(":");
-  if (parts.length === 1) fail(MESSAGES.vendorMissing);
-  if (parts.length > 2) fail(MESSAGES.oneColon);
-  if (/[^a-zA-Z0-9\-.]/.test(parts[0])) fail(MESSAGES.vendorInvalid(parts[0]));
+  if (parts.length === 1) fail({ code: "vendorMissing" });
+  if (parts.length > 2) fail({ code: "oneColon" });
+  if (/[^a-zA-Z0-9\-.]/.test(parts[0])) fail({ code: "vendorInvalid", vendor: parts[0] });
+  if (g.strict && !isStrictAction(action)) fail({ code: "syntax" });
 }
 
+const actionsOf = (s: Statement) => s.action ?? s.notAction;
+const resourcesOf = (s: Statement) => s.resource ?? s.notResource;
+
 function validate(json: unknown, kind: PolicyKind): PolicyDocument {
+  const g = GRAMMARS[kind];
   syntax(isObject(json));
   const doc = json as Record<string, unknown>;
   for (const key of Object.keys(doc)) syntax(TOP_ELEMENTS.has(key));
-  syntax(doc.Version === undefined || doc.Version === "2012-10-17" || doc.Version === "2008-10-17");
+  if (doc.Version !== undefined && doc.Version !== "2012-10-17" && doc.Version !== "2008-10-17") fail({ code: "unknownVersion" });
   syntax(doc.Id === undefined || typeof doc.Id === "string");
   syntax(isObject(doc.Statement) || (Array.isArray(doc.Statement) && doc.Statement.length > 0));
   const rawStatements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
-  const statements = rawStatements.map(statement);
+  const statements = rawStatements.map((raw, i) => statement(raw, i, g));
 
-  // IAM (identity and trust policies) needs 2012-10-17; a resource policy without Version is
-  // 2008-10-17, in which ${...} is literal text.
-  if (kind !== "resource" && doc.Version !== "2012-10-17") fail(MESSAGES.version);
+  // In a 2008-10-17 document (a resource policy without Version) ${...} is literal text.
+  if (g.currentVersionOnly && doc.Version !== "2012-10-17") fail({ code: "version" });
   for (const s of statements) {
-    if (s.rawEffect !== "Allow" && s.rawEffect !== "Deny") fail(MESSAGES.legacy);
+    if (s.rawEffect !== "Allow" && s.rawEffect !== "Deny") fail({ code: "legacy" });
     for (const r of [...(s.resource ?? []), ...(s.notResource ?? [])]) {
       const parts = r.split(":");
-      if (r !== "*" && ((r.includes("::") && parts.length < 6) || parts[2] === "")) fail(MESSAGES.legacy);
+      if (r !== "*" && ((r.includes("::") && parts.length < 6) || parts[2] === "")) fail({ code: "legacy" });
     }
   }
-  const sids = new Set<string>();
-  for (const s of statements) {
-    if (!s.sid) continue;
-    if (sids.has(s.sid)) fail(MESSAGES.sidUnique);
-    sids.add(s.sid);
+  if (g.uniqueSids) {
+    const sids = new Set<string>();
+    for (const s of statements) {
+      if (!s.sid) continue;
+      if (sids.has(s.sid)) fail({ code: "sidUnique" });
+      sids.add(s.sid);
+    }
   }
   for (const s of statements) {
-    if (kind === "identity" && (s.principal || s.notPrincipal)) fail(MESSAGES.principalInIdentity);
-    if (kind !== "identity" && !s.principal && !s.notPrincipal) fail(MESSAGES.principalMissing);
+    if (g.principal === "forbidden" && (s.principal || s.notPrincipal)) fail({ code: "principalInIdentity" });
+    if (g.principal === "required" && !s.principal && !s.notPrincipal) fail({ code: "principalMissing" });
   }
-  for (const s of statements) if (!(s.action ?? s.notAction)?.length) fail(MESSAGES.actions);
-  for (const s of statements) {
-    const hasResource = s.resource !== undefined || s.notResource !== undefined;
-    if (kind === "trust" && hasResource) fail(MESSAGES.resourceInTrust);
-    if (kind !== "trust" && !(s.resource ?? s.notResource)?.length) fail(MESSAGES.resources);
+  const complete = (s: Statement) => !!actionsOf(s)?.length && (g.resource === "forbidden" || !!resourcesOf(s)?.length);
+  if (!g.incompleteStatementsInert) {
+    for (const s of statements) if (!actionsOf(s)?.length) fail({ code: "actions" });
+    for (const s of statements) {
+      if (g.resource === "forbidden" && (s.resource !== undefined || s.notResource !== undefined)) fail({ code: "resourceInTrust" });
+      if (g.resource === "required" && !resourcesOf(s)?.length) fail({ code: "resources" });
+    }
   }
   for (const s of statements) {
     for (const r of [...(s.resource ?? []), ...(s.notResource ?? [])]) {
-      const error = resourceError(r);
-      if (error) fail(error);
+      const fault = resourceFault(r, g);
+      if (fault) fail(fault);
     }
   }
-  for (const s of statements) for (const a of [...(s.action ?? []), ...(s.notAction ?? [])]) checkAction(a);
+  for (const s of statements) for (const a of [...(s.action ?? []), ...(s.notAction ?? [])]) checkAction(a, g);
 
   const policy: PolicyDocument = {
     version: doc.Version === "2012-10-17" ? "2012-10-17" : "2008-10-17",
-    statements: statements.map(({ rawEffect: _, ...s }) => s),
+    // A statement KMS accepts without Action or Resource has no effect: the evaluator never sees it.
+    statements: statements.filter(complete).map(({ rawEffect: _, ...s }) => s),
   };
   if (typeof doc.Id === "string") policy.id = doc.Id;
   return policy;
@@ -215,12 +227,12 @@ export function parsePolicy(document: string | unknown, kind: PolicyKind = "iden
       try {
         json = JSON.parse(document);
       } catch {
-        fail(MESSAGES.syntax);
+        fail({ code: "syntax" });
       }
     }
     return { ok: true, policy: validate(json, kind) };
   } catch (err) {
-    if (err instanceof Malformed) return { ok: false, error: new ServiceError(MALFORMED, err.message) };
+    if (err instanceof Malformed) return { ok: false, fault: err.fault, error: new ServiceError(MALFORMED, iamMessage(err.fault)) };
     throw err;
   }
 }

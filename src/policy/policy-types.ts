@@ -3,9 +3,10 @@
 
 export type Effect = "Allow" | "Deny";
 
-/** Which grammar a document follows: identity policies have no Principal, resource (secret
- *  resource policy, KMS key policy) and trust policies must have one; trust policies no Resource. */
-export type PolicyKind = "identity" | "resource" | "trust";
+/** Which grammar a document follows (policy-grammar.ts): identity policies have no Principal;
+ *  resource (a secret's resource policy), kms-key and trust policies must have one; trust policies
+ *  no Resource. */
+export type PolicyKind = "identity" | "resource" | "kms-key" | "trust";
 
 /** Principal element after normalization: "*" or lists per principal type. */
 export type PrincipalSpec =
@@ -100,10 +101,22 @@ export interface ResourcePolicyInput extends PolicyInput {
   kind?: "resource" | "kms-key" | "trust";
 }
 
+/** A stored resource-based policy that does not parse (an old or damaged record): it denies every
+ *  request on its resource, whoever asks. */
+export interface UnreadablePolicyInput {
+  policyId: string;
+  kind?: ResourcePolicyInput["kind"];
+  /** what the parser found wrong */
+  unreadable: string;
+}
+
+/** A resource's own policy as the evaluator takes it. */
+export type ResourcePolicyRef = ResourcePolicyInput | UnreadablePolicyInput;
+
 export interface EvaluationInput {
   context: RequestContext;
   identityPolicies: PolicyInput[];
-  resourcePolicy?: ResourcePolicyInput;
+  resourcePolicy?: ResourcePolicyRef;
   /** the user's or role's permissions boundary: identity-based permissions go no further */
   permissionsBoundary?: PolicyInput;
   /** the session policies an AssumeRole passed (inline and managed): one of them must allow too */
@@ -119,18 +132,21 @@ export interface StatementRef {
   policyId: string;
   source: "identity" | "resource" | "boundary" | "session";
   sid?: string;
+  /** position in the document; -1 when the document itself could not be read */
   index: number;
 }
 
 /** Why an ImplicitDeny, in the words AWS uses in AccessDenied messages; "RootUser" for the
- *  account root's implicit access to its own account's resources. */
+ *  account root's implicit access to its own account's resources; "UnreadablePolicy" for the
+ *  ExplicitDeny a resource policy that does not parse gives. */
 export type DecisionReason =
   | "NoIdentityPolicyAllows"
   | "NoResourcePolicyAllows"
   | "NoPolicyAllows"
   | "NoPermissionsBoundaryAllows"
   | "NoSessionPolicyAllows"
-  | "RootUser";
+  | "RootUser"
+  | "UnreadablePolicy";
 
 export interface EvaluationResult {
   decision: Decision;

@@ -44,7 +44,7 @@ export function policy(policyId: string, json: object, kind: PolicyKind = "ident
 }
 
 export function resourcePolicy(policyId: string, json: object, kind: "resource" | "kms-key" | "trust" = "resource"): ResourcePolicyInput {
-  return { ...policy(policyId, json, kind === "trust" ? "trust" : "resource"), kind };
+  return { ...policy(policyId, json, kind), kind };
 }
 
 /** A 2012-10-17 document of these statements. */

@@ -10,7 +10,8 @@ import { makeKeyService, type KeyService } from "../kms/key-service.js";
 import { makeSecretsService } from "../secrets/secrets-service.js";
 import { makeKmsService } from "../kms/kms-service.js";
 import type { OperationTable } from "./call-context.js";
-import type { AccessDescriber } from "../authz/access-request.js";
+import { reportingUnreadablePolicies, type AccessDescriber } from "../authz/access-request.js";
+import { makeUnreadablePolicyLog } from "../policy/policy-cache.js";
 import { describeSecretsAccess } from "../secrets/secrets-access.js";
 import { describeKmsAccess } from "../kms/kms-access.js";
 import type { Clock } from "../util/clock.js";
@@ -64,6 +65,7 @@ export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey:
   const replication = await openRegionReplication({ region: info.name, store, keys, wrapper, ...env });
   const secrets = makeSecretsService({ store, keys, clock, replication: replication.forSecrets });
   const kms = makeKmsService({ keys, store, clock, keyReplication: replication.forKeys });
+  const unreadable = makeUnreadablePolicyLog(env.log);
   let sweeps = 0;
   return {
     info,
@@ -71,7 +73,10 @@ export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey:
     wrapper,
     keys,
     services: { secretsmanager: secrets.operations, kms: kms.operations },
-    access: { secretsmanager: describeSecretsAccess(store, keys), kms: describeKmsAccess(keys) },
+    access: {
+      secretsmanager: reportingUnreadablePolicies(describeSecretsAccess(store, keys), unreadable),
+      kms: reportingUnreadablePolicies(describeKmsAccess(keys), unreadable),
+    },
     replication,
     async sweep() {
       await secrets.purgeDue();

@@ -1,12 +1,14 @@
-// Static checks on a secret's resource policy: the grammar PutResourcePolicy insists on, the
-// "broad access" test behind BlockPublicPolicy, and the report ValidateResourcePolicy returns.
+// Static checks on a secret's resource policy: the grammar PutResourcePolicy insists on (the shared
+// one, with Secrets Manager's messages), the "broad access" test behind BlockPublicPolicy, and the
+// report ValidateResourcePolicy returns.
 // Evaluation of the policy against a caller is the policy engine's (src/policy, src/authz).
 
 import { ServiceError, validation } from "../edge/service-error.js";
-import { parsePolicy as parseForEvaluation } from "../policy/parse-policy.js";
+import { parsePolicyCached } from "../policy/policy-cache.js";
+import type { PolicyFault } from "../policy/policy-grammar.js";
+import type { ConditionClause, PrincipalSpec } from "../policy/policy-types.js";
 
 export const MAX_POLICY_LENGTH = 20480;
-export const POLICY_VERSIONS = ["2012-10-17", "2008-10-17"];
 
 export const MSG_SYNTAX_ERROR = "This resource policy contains a syntax error.";
 export const MSG_INVALID_VERSION = "This policy has invalid syntax.";
@@ -37,16 +39,12 @@ const LIMITING_KEYS = new Set([
 const POSITIVE_OPERATORS = new Set(["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike", "ipaddress"]);
 const NEGATED_OPERATORS = new Set(["stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike", "notipaddress"]);
 
-const STATEMENT_KEYS = new Set(["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"]);
-const PRINCIPAL_TYPES = new Set(["AWS", "Service", "Federated", "CanonicalUser"]);
-
-type Principal = "*" | Record<string, string[]>;
 type Conditions = Record<string, Record<string, string[]>>;
 
 interface Statement {
   effect: "Allow" | "Deny";
-  principal?: Principal;
-  notPrincipal?: Principal;
+  principal?: PrincipalSpec;
+  notPrincipal?: PrincipalSpec;
   action?: string[];
   notAction?: string[];
   condition: Conditions;
@@ -162,101 +160,40 @@ function isNegatedBoundary(condition: Conditions): boolean {
 // ---- grammar ----
 
 const syntaxError = (message = MSG_SYNTAX_ERROR) => new ServiceError("MalformedPolicyDocumentException", message);
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/**
- * The statements of a policy Secrets Manager accepts, and which the policy engine can then evaluate
- * on every request: what the engine cannot read (an unknown condition operator, say) is refused
- * here as a syntax error rather than stored and silently ignored.
- */
-function parsePolicy(policy: string): Statement[] {
-  const statements = parseGrammar(policy);
-  if (!parseForEvaluation(policy, "resource").ok) throw syntaxError();
-  return statements;
+/** Secrets Manager's message for a fault of the shared grammar. */
+function secretsMessage(fault: PolicyFault): string {
+  if (fault.code === "unknownVersion") return MSG_INVALID_VERSION;
+  if (fault.code === "principalUnsupported") return MSG_UNSUPPORTED_PRINCIPAL;
+  if (fault.code === "servicePrincipalInvalid") return MSG_INVALID_SERVICE_PRINCIPAL;
+  return MSG_SYNTAX_ERROR;
 }
 
-function parseGrammar(policy: string): Statement[] {
+/** The conditions of a parsed statement by operator (as written) and key. */
+function byOperator(clauses: ConditionClause[]): Conditions {
+  const out: Conditions = {};
+  for (const c of clauses) (out[c.operator] ??= {})[c.key] = c.values;
+  return out;
+}
+
+/**
+ * The statements of a policy Secrets Manager accepts: the shared grammar for a secret's resource
+ * policy (src/policy), the one the evaluator reads the stored policy with on every request.
+ */
+function parsePolicy(policy: string): Statement[] {
   if (policy.length > MAX_POLICY_LENGTH) {
     throw validation(
       `1 validation error detected: Value '${policy}' at 'resourcePolicy' failed to satisfy constraint: Member must have length less than or equal to ${MAX_POLICY_LENGTH}`,
     );
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(policy);
-  } catch {
-    throw syntaxError();
-  }
-  if (!isObject(doc)) throw syntaxError();
-  for (const key of Object.keys(doc)) if (!["Version", "Id", "Statement"].includes(key)) throw syntaxError();
-  if (doc["Version"] !== undefined && !POLICY_VERSIONS.includes(doc["Version"] as string)) throw syntaxError(MSG_INVALID_VERSION);
-  if (doc["Id"] !== undefined && typeof doc["Id"] !== "string") throw syntaxError();
-  const raw = doc["Statement"];
-  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  if (list.length === 0) throw syntaxError();
-  return list.map(parseStatement);
-}
-
-function parseStatement(raw: unknown): Statement {
-  if (!isObject(raw)) throw syntaxError();
-  for (const key of Object.keys(raw)) if (!STATEMENT_KEYS.has(key)) throw syntaxError();
-  const effect = raw["Effect"];
-  if (effect !== "Allow" && effect !== "Deny") throw syntaxError();
-  if (raw["Sid"] !== undefined && typeof raw["Sid"] !== "string") throw syntaxError();
-  const [principal, notPrincipal] = exactlyOne(raw, "Principal", "NotPrincipal").map((v) => (v === undefined ? undefined : parsePrincipal(v)));
-  const [action, notAction] = exactlyOne(raw, "Action", "NotAction").map((v) => (v === undefined ? undefined : stringList(v, isAction)));
-  if (raw["Resource"] !== undefined && raw["NotResource"] !== undefined) throw syntaxError();
-  for (const r of [raw["Resource"], raw["NotResource"]]) if (r !== undefined) stringList(r, (s) => s === "*" || s.startsWith("arn:"));
-  return { effect, principal, notPrincipal, action, notAction, condition: parseCondition(raw["Condition"]) };
-}
-
-function exactlyOne(raw: Record<string, unknown>, a: string, b: string): [unknown, unknown] {
-  if ((raw[a] === undefined) === (raw[b] === undefined)) throw syntaxError();
-  return [raw[a], raw[b]];
-}
-
-function stringList(v: unknown, valid: (s: string) => boolean = () => true): string[] {
-  const list = typeof v === "string" ? [v] : Array.isArray(v) ? v : undefined;
-  if (!list || list.length === 0 || !list.every((s): s is string => typeof s === "string" && valid(s))) throw syntaxError();
-  return list;
-}
-
-const isAction = (s: string) => s === "*" || /^[a-zA-Z0-9*?-]+:[a-zA-Z0-9*?]+$/.test(s);
-
-function parsePrincipal(v: unknown): Principal {
-  if (v === "*") return "*";
-  if (!isObject(v) || Object.keys(v).length === 0) throw syntaxError();
-  const out: Record<string, string[]> = {};
-  for (const [type, values] of Object.entries(v)) {
-    if (!PRINCIPAL_TYPES.has(type)) throw syntaxError();
-    const list = stringList(values);
-    if (type === "AWS" && !list.every(isAwsPrincipal)) throw syntaxError(MSG_UNSUPPORTED_PRINCIPAL);
-    if (type === "Service" && !list.every((s) => /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$/.test(s))) {
-      throw syntaxError(MSG_INVALID_SERVICE_PRINCIPAL);
-    }
-    if (type === "Federated" || type === "CanonicalUser") throw syntaxError(MSG_UNSUPPORTED_PRINCIPAL);
-    out[type] = list;
-  }
-  return out;
-}
-
-/** "*", a 12-digit account, or an IAM/STS ARN in a 12-digit account. */
-function isAwsPrincipal(s: string): boolean {
-  return s === "*" || /^\d{12}$/.test(s) || /^arn:aws[a-z-]*:(iam|sts)::\d{12}:.+$/.test(s);
-}
-
-function parseCondition(v: unknown): Conditions {
-  if (v === undefined) return {};
-  if (!isObject(v)) throw syntaxError();
-  const out: Conditions = {};
-  for (const [op, keys] of Object.entries(v)) {
-    if (!isObject(keys) || Object.keys(keys).length === 0) throw syntaxError();
-    out[op] = {};
-    for (const [key, values] of Object.entries(keys)) {
-      const list = Array.isArray(values) ? values : [values];
-      if (!list.every((x) => ["string", "number", "boolean"].includes(typeof x))) throw syntaxError();
-      out[op]![key] = list.map(String);
-    }
-  }
-  return out;
+  const parsed = parsePolicyCached(policy, "resource");
+  if (!parsed.ok) throw syntaxError(secretsMessage(parsed.fault));
+  return parsed.policy.statements.map((s) => ({
+    effect: s.effect,
+    principal: s.principal,
+    notPrincipal: s.notPrincipal,
+    action: s.action,
+    notAction: s.notAction,
+    condition: byOperator(s.conditions),
+  }));
 }

@@ -7,7 +7,7 @@
 import type { AccessDescriber, AccessRequest } from "../authz/access-request.js";
 import { requestTagKeys, resourceTagKeys } from "../authz/access-request.js";
 import type { ConditionValues, ContextValue } from "../policy/policy-types.js";
-import { parsePolicyCached } from "../policy/policy-cache.js";
+import { storedResourcePolicy } from "../policy/policy-cache.js";
 import type { SecretRepo } from "../store/store.js";
 import type { CallContext } from "../region/call-context.js";
 import { findSecret } from "./secret-lookup.js";
@@ -63,14 +63,13 @@ function secretFacts(record: SecretRecord): SecretFacts {
 }
 
 function computeFacts(record: SecretRecord): SecretFacts {
-  const parsed = record.resourcePolicy === undefined ? undefined : parsePolicyCached(record.resourcePolicy, "resource");
   return {
     conditions: {
       ...resourceTagKeys("secretsmanager", record.tags),
       "secretsmanager:SecretPrimaryRegion": record.primaryRegion ?? record.region,
       ...(record.rotation?.lambdaArn ? { "secretsmanager:resource/AllowRotationLambdaArn": record.rotation.lambdaArn } : {}),
     },
-    ...(parsed?.ok ? { resourcePolicy: { policyId: record.arn, document: parsed.policy, kind: "resource" as const } } : {}),
+    resourcePolicy: storedResourcePolicy(record.resourcePolicy, "resource", record.arn),
   };
 }
 
@@ -93,7 +92,6 @@ const USES_KEY: Record<string, string> = {
 };
 
 function viaSecretsManager(ctx: CallContext, action: string, key: KeyRecord, record: SecretRecord): AccessRequest {
-  const parsed = key.policy === undefined ? undefined : parsePolicyCached(key.policy, "resource");
   const dns = ctx.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
   return {
     action,
@@ -105,7 +103,7 @@ function viaSecretsManager(ctx: CallContext, action: string, key: KeyRecord, rec
       "kms:EncryptionContext:SecretARN": record.arn,
       ...resourceTagKeys("kms", key.tags.map((t) => ({ Key: t.TagKey, Value: t.TagValue }))),
     },
-    ...(parsed?.ok ? { resourcePolicy: { policyId: key.arn, document: parsed.policy, kind: "kms-key" as const } } : {}),
+    resourcePolicy: storedResourcePolicy(key.policy, "kms-key", key.arn),
     deniedAs: { code: "AccessDeniedException", message: "Access to KMS is not allowed" },
   };
 }
