@@ -170,7 +170,7 @@ export function createEdgeServer(opts: EdgeOptions): Server {
     const rest = restRouteOf(path);
     if (rest) {
       let region: string | undefined;
-      let body = Buffer.alloc(0);
+      let body: Buffer = Buffer.alloc(0);
       const answer = await answerRestJson(rest, { method: head.method, contentType: req.headers["content-type"], body: () => body, requestId }, {
         authenticate: async (service) => {
           const read = await bodyAfter(authenticator.begin(head, service.signingName));
@@ -188,7 +188,7 @@ export function createEdgeServer(opts: EdgeOptions): Server {
     if (isQueryRequest(req.method, req.headers["content-type"], req.headers["x-amz-target"] as string | undefined)) {
       let region: string | undefined;
       let pending: PendingCaller | undefined;
-      let body = Buffer.alloc(0);
+      let body: Buffer = Buffer.alloc(0);
       const answer = await answerQuery({ head, requestId }, {
         services: queryServices,
         begin: () => void (pending = authenticator.begin(head)),

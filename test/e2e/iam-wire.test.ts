@@ -94,9 +94,11 @@ test("SigV4 failures as IAM and STS give them: InvalidClientTokenId, SignatureDo
   assert.equal(wrongSecret.status, 403);
   assert.match(wrongSecret.text, new RegExp(`^<ErrorResponse xmlns="${STS_NS}"><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match`));
 
+  // An unsigned request is refused before its body (and so its Action) is read (issue 10, item 8):
+  // AWS answers it in the namespace of the Action's service, Meridian in IAM's.
   const unsigned = await query("Action=GetCallerIdentity&Version=2011-06-15", { sign: false });
   assert.equal(unsigned.status, 403);
-  assert.match(unsigned.text, new RegExp(`^<ErrorResponse xmlns="${STS_NS}"><Error><Type>Sender</Type><Code>MissingAuthenticationToken</Code><Message>Request is missing Authentication Token</Message>`));
+  assert.match(unsigned.text, new RegExp(`^<ErrorResponse xmlns="${IAM_NS}"><Error><Type>Sender</Type><Code>MissingAuthenticationToken</Code><Message>Request is missing Authentication Token</Message>`));
 
   const skewed = await query("Action=ListUsers&Version=2010-05-08", { signedAt: new Date(Date.now() - 3600_000) });
   assert.equal(skewed.status, 403);
