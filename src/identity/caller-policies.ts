@@ -21,6 +21,16 @@ export interface SessionPolicyRefs {
 /** What a policy that is gone (or unreadable) contributes to a limit: no allow, so the limit denies. */
 const allowsNothing = (policyId: string): PolicyInput => ({ policyId, document: { version: "2012-10-17", statements: [] } });
 
+/**
+ * What a stored policy that cannot be read contributes (an old or damaged record): a deny of
+ * everything, so its own denies are never lost (fail closed, DESIGN §12).
+ */
+const DENY_ALL = parsePolicy('{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}', "identity");
+const deniesAll = (policyId: string): PolicyInput => {
+  if (!DENY_ALL.ok) throw new Error("the deny-all policy does not parse");
+  return { policyId, document: DENY_ALL.policy };
+};
+
 export function makeCallerPolicies(get: EntityLookup, ids: PrincipalLookup) {
   const byPrincipal = new Map<string, CallerPolicies>();
   /** parsed default versions of managed policies by ARN; null for one that does not exist */
@@ -33,7 +43,7 @@ export function makeCallerPolicies(get: EntityLookup, ids: PrincipalLookup) {
     const policy = get(arn.split(":")[4] ?? "", "policy", arn.slice(arn.lastIndexOf("/") + 1));
     const text = policy && policy.arn === arn ? policy.versions.find((v) => v.versionId === policy.defaultVersionId)?.document : undefined;
     const parsed = text === undefined ? undefined : parsePolicy(text, "identity");
-    const input = parsed?.ok ? { policyId: arn, document: parsed.policy } : undefined;
+    const input = parsed === undefined ? undefined : parsed.ok ? { policyId: arn, document: parsed.policy } : deniesAll(arn);
     managed.set(arn, input ?? null);
     return input;
   }
@@ -51,7 +61,8 @@ export function makeCallerPolicies(get: EntityLookup, ids: PrincipalLookup) {
     const collect = (owner: { arn: string; inlinePolicies: Record<string, string>; attachedPolicies: string[] }) => {
       for (const [name, text] of Object.entries(owner.inlinePolicies)) {
         const r = parsePolicy(text, "identity");
-        if (r.ok) identityPolicies.push({ policyId: `${owner.arn}/inline/${name}`, document: r.policy });
+        const policyId = `${owner.arn}/inline/${name}`;
+        identityPolicies.push(r.ok ? { policyId, document: r.policy } : deniesAll(policyId));
       }
       for (const arn of owner.attachedPolicies) {
         const policy = managedPolicy(arn);
