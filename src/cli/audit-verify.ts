@@ -69,7 +69,8 @@ async function verifyRegion(db: Database.Database, region: string): Promise<{ ok
 
 function describe(v: ChainVerdict): { ok: boolean; text: string } {
   const pruned = v.pruned > 0 ? `, ${v.pruned} pruned before them (retention)` : "";
-  if (v.intact) return { ok: true, text: `intact  ${v.events} events${pruned}, head ${v.head}` };
+  // An empty chain's head is the genesis value: nothing worth keeping.
+  if (v.intact) return { ok: true, text: `intact  ${v.events} events${pruned}${v.events + v.pruned > 0 ? `, head ${v.head}` : ""}` };
   const where = v.row
     ? `at event ${v.position} (seq ${v.row.seq}, event id ${v.row.eventId ?? "?"}, ${v.row.eventName ?? "?"} at ${v.row.eventTime ?? "?"})`
     : `after event ${v.position - 1}`;

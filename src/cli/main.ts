@@ -18,8 +18,9 @@ Commands:
   serve     Start Meridian: every Region of the built-in topology, one SQLite store per Region.
   status    Replication lag and outbox depth per replica Region of a running Meridian
             (--endpoint <url>, default MERIDIAN_ENDPOINT or http://127.0.0.1:4566).
-  accounts  \`accounts create\`: a new account in a running Meridian, its root credentials printed once
-            (signed with a root key from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; --help for options).
+  accounts  \`accounts create\`: a new account in a running Meridian, its root credentials printed once;
+            \`accounts list\`: the accounts (signed with an operator account's key from
+            AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; --help for options).
   audit     The audit trail: every call in every Region, allowed or denied, as CloudTrail events,
             read from the data directory (no server needed; a running one may stay up).
             \`audit verify\` checks each Region's hash chain (exit 1 if an event was edited or removed).

@@ -14,7 +14,7 @@ import { REST_JSON_CONTENT_TYPE, answerRestJson, makeRestRouter, restJsonInterna
 import { queryServices, restJsonServices } from "./services.js";
 import { answerQuery, isQueryRequest, queryErrorResponse } from "./aws-query.js";
 import { XML_CONTENT_TYPE } from "./aws-query-xml.js";
-import { createAccount, refuseNonRoot } from "../iam/create-account.js";
+import { answerOperatorAccounts, OPERATOR_ACCOUNTS_PATH } from "../iam/operator-accounts.js";
 import { handlePeerRequest, isPeerPath } from "./peer-routes.js";
 import { makeDispatcher } from "./dispatch.js";
 import { validateInput } from "./validate.js";
@@ -161,10 +161,10 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       return reply(res, 200, requestId, "{}", "application/json");
     }
 
-    if (req.method === "POST" && path === "/_meridian/accounts") {
-      const caller = await authenticate({ method: req.method, path, query, headers: req.headersDistinct, body }, "iam", { global: true });
-      refuseNonRoot(caller.principal);
-      return reply(res, 200, requestId, JSON.stringify(await createAccount(opts.host.identity)), "application/json");
+    if (path === OPERATOR_ACCOUNTS_PATH) {
+      const signed = { method: req.method ?? "", path, query, headers: req.headersDistinct, body };
+      const answer = await answerOperatorAccounts(signed, { host: opts.host, operatorAccountId: opts.defaultAccountId, authenticate, dispatch: (d) => dispatch({ ...d, ...requestFacts(req, requestId) }) });
+      return reply(res, 200, requestId, answer, "application/json");
     }
 
     if (req.method === "POST" && isPeerPath(path)) {
