@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { model as secretsmanager } from "../generated/secretsmanager-model.js";
 import { model as kms } from "../generated/kms-model.js";
 import type { ServiceModel } from "../edge/model-types.js";
+import { operatorModel } from "../iam/operator-accounts.js";
 import type { AuditedCall } from "./audit-types.js";
 import { HIDDEN, cloudTrailName, isReadOnly, redactStructure, toCloudTrailEvent } from "./cloudtrail-event.js";
 
@@ -249,6 +250,20 @@ test("members named for secrets are hidden even where a model forgets to mark th
   );
   assert.deepEqual(event.requestParameters, { userName: "bob", password: HIDDEN });
   assert.deepEqual(event.responseElements, { accessKey: { accessKeyId: "AKIA1", secretAccessKey: HIDDEN, sessionToken: HIDDEN } });
+});
+
+test("an operator's CreateAccount: the new root key's secret is hidden, the source is Meridian itself", () => {
+  const root = { arn: "arn:aws:iam::111122223333:root", account: "111122223333", type: "Root" as const };
+  const event = toCloudTrailEvent(
+    call({ service: "meridian", model: operatorModel, operation: "CreateAccount", principal: root, input: {}, output: { AccountId: "444455556666", AccessKeyId: "AKIANEW", SecretAccessKey: CANARY } }),
+    "e",
+  );
+  assert.equal(event.eventSource, "meridian");
+  assert.equal(event.readOnly, false);
+  assert.deepEqual(event.responseElements, { accountId: "444455556666", accessKeyId: "AKIANEW", secretAccessKey: HIDDEN });
+  assert.ok(!JSON.stringify(event).includes(CANARY));
+  const listed = toCloudTrailEvent(call({ service: "meridian", model: operatorModel, operation: "ListAccounts", principal: root, input: {}, output: { Accounts: [] } }), "e");
+  assert.deepEqual([listed.readOnly, listed.responseElements], [true, null]);
 });
 
 test("member names as CloudTrail shows them", () => {

@@ -77,7 +77,7 @@ export function toCloudTrailEvent(call: AuditedCall, eventId: string): CloudTrai
     eventVersion: "1.08",
     userIdentity: userIdentity(call),
     eventTime: isoSeconds(call.time),
-    eventSource: `${call.service}.amazonaws.com`,
+    eventSource: eventSource(call.service),
     eventName: call.operation,
     awsRegion: call.region,
     sourceIPAddress: call.sourceIp,
@@ -97,6 +97,11 @@ export function toCloudTrailEvent(call: AuditedCall, eventId: string): CloudTrai
     recipientAccountId: call.principal.account,
     eventCategory: "Management",
   };
+}
+
+/** Meridian's own operator endpoints (accounts) are no AWS service: their source is plainly "meridian". */
+function eventSource(service: string): string {
+  return service === "meridian" ? "meridian" : `${service}.amazonaws.com`;
 }
 
 /** KMS cryptographic operations read nothing they change; CloudTrail marks them read-only. */

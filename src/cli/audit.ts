@@ -9,8 +9,9 @@ import Database from "better-sqlite3";
 import { makeSqliteAuditRepo } from "../store/sqlite/sqlite-audit-repo.js";
 import type { AuditPosition, AuditQuery, AuditRepo, StoredAuditEvent } from "../store/store.js";
 import type { CloudTrailEvent } from "../audit/cloudtrail-event.js";
+import { verifyAudit } from "./audit-verify.js";
 
-export const AUDIT_USAGE = `Options for audit (newest event first):
+export const AUDIT_USAGE = `Options for audit (newest event first; \`meridian audit verify --help\` for the hash chain check):
   --data-dir <dir>     the data directory of the stores (MERIDIAN_DATA_DIR, default ./.meridian)
   --region <names>     only these Regions, comma-separated (default: every Region with a store)
   --since <time>       events at or after this time (ISO 8601, e.g. 2026-11-28T17:00:00Z)
@@ -24,8 +25,14 @@ export const AUDIT_USAGE = `Options for audit (newest event first):
 const TABLE_LIMIT = 100;
 const PAGE = 1000;
 
-/** Runs `meridian audit` with the arguments after the command; output goes to `write`. */
-export async function audit(argv: string[], env: NodeJS.ProcessEnv, write: (text: string) => void): Promise<void> {
+/** Runs `meridian audit` with the arguments after the command; output goes to `write`; returns the exit code. */
+export async function audit(argv: string[], env: NodeJS.ProcessEnv, write: (text: string) => void): Promise<number> {
+  if (argv[0] === "verify") return verifyAudit(argv.slice(1), env, write);
+  await list(argv, env, write);
+  return 0;
+}
+
+async function list(argv: string[], env: NodeJS.ProcessEnv, write: (text: string) => void): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {

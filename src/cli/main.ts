@@ -19,10 +19,12 @@ Commands:
   serve     Start Meridian: every Region of the built-in topology, one SQLite store per Region.
   status    Replication lag and outbox depth per replica Region of a running Meridian
             (--endpoint <url>, default MERIDIAN_ENDPOINT or http://127.0.0.1:4566).
-  accounts  \`accounts create\`: a new account in a running Meridian, its root credentials printed once
-            (signed with a root key from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; --help for options).
+  accounts  \`accounts create\`: a new account in a running Meridian, its root credentials printed once;
+            \`accounts list\`: the accounts (signed with an operator account's key from
+            AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; --help for options).
   audit     The audit trail: every call in every Region, allowed or denied, as CloudTrail events,
             read from the data directory (no server needed; a running one may stay up).
+            \`audit verify\` checks each Region's hash chain (exit 1 if an event was edited or removed).
 
 Options for serve (environment variable in brackets):
   --host <addr>        address to listen on (MERIDIAN_HOST, default 127.0.0.1)
@@ -195,7 +197,7 @@ async function main() {
     return void process.stdout.write(await status(values.endpoint ?? process.env.MERIDIAN_ENDPOINT ?? "http://127.0.0.1:4566"));
   }
   if (command === "accounts") return void process.stdout.write(await accounts(rest, process.env));
-  if (command === "audit") return audit(rest, process.env, (text) => void process.stdout.write(text));
+  if (command === "audit") return void (process.exitCode = await audit(rest, process.env, (text) => void process.stdout.write(text)));
   fail(`unknown command '${command}' (try --help)`);
 }
 

@@ -14,7 +14,7 @@ import { REST_JSON_CONTENT_TYPE, answerRestJson, makeRestRouter, restJsonInterna
 import { queryServices, restJsonServices } from "./services.js";
 import { answerQuery, isQueryRequest, queryErrorResponse } from "./aws-query.js";
 import { XML_CONTENT_TYPE } from "./aws-query-xml.js";
-import { createAccount, refuseNonRoot } from "../iam/create-account.js";
+import { answerOperatorAccounts, OPERATOR_ACCOUNTS_PATH } from "../iam/operator-accounts.js";
 import { handlePeerRequest, isPeerPath } from "./peer-routes.js";
 import { makeDispatcher } from "./dispatch.js";
 import { validateInput } from "./validate.js";
@@ -160,11 +160,17 @@ export function createEdgeServer(opts: EdgeOptions): Server {
     /** The body, read only once the head's signature is from a key we hold. */
     const bodyAfter = async (pending: PendingCaller) => ({ pending, body: await readBody(req, MAX_BODY_BYTES) });
 
-    if (req.method === "POST" && path === "/_meridian/accounts") {
-      const { pending, body } = await bodyAfter(authenticator.begin(head, "iam"));
-      const caller = await pending.finish(body, "iam", { global: true });
-      refuseNonRoot(caller.principal);
-      return reply(res, 200, requestId, JSON.stringify(await createAccount(opts.host.identity)), "application/json");
+    if (path === OPERATOR_ACCOUNTS_PATH) {
+      const answer = await answerOperatorAccounts(head, {
+        host: opts.host,
+        operatorAccountId: opts.defaultAccountId,
+        authenticate: async (service, authOpts) => {
+          const { pending, body } = await bodyAfter(authenticator.begin(head, service));
+          return { caller: await pending.finish(body, service, authOpts), body };
+        },
+        dispatch: (d) => dispatch({ ...d, ...requestFacts(req, requestId) }),
+      });
+      return reply(res, 200, requestId, answer, "application/json");
     }
 
     const rest = restRouteOf(path);

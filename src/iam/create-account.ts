@@ -1,22 +1,14 @@
-// `POST /_meridian/accounts` (what `meridian accounts create` calls): a new account in every
-// partition, under a fresh random 12-digit id no partition knows yet, with one root access key.
-// Only an account's root user may ask; the edge checks the signature and that.
+// CreateAccount (`POST /_meridian/accounts`, what `meridian accounts create` calls): a new account in
+// every partition, under a fresh random 12-digit id no partition knows yet, with one root access
+// key. Who may ask is decided before this runs (operator-accounts.ts: the operator account only).
 
 import { randomInt } from "node:crypto";
 import { newAccessKeyId, newSecretAccessKey, type IdentityDirectory } from "../identity/directory.js";
-import { ServiceError } from "../edge/service-error.js";
-import type { RequestPrincipal } from "../policy/policy-types.js";
 
 export interface CreatedAccount {
   AccountId: string;
   AccessKeyId: string;
   SecretAccessKey: string;
-}
-
-export function refuseNonRoot(principal: RequestPrincipal): void {
-  if (principal.type !== "Root") {
-    throw new ServiceError("AccessDeniedException", `User: ${principal.arn} is not authorized to create accounts: only an account's root user may.`, 403);
-  }
 }
 
 export async function createAccount(identity: Pick<IdentityDirectory, "all">, random: (max: number) => number = randomInt): Promise<CreatedAccount> {

@@ -8,6 +8,7 @@ import type { KeyRecord, AliasRecord } from "../kms/kms-types.js";
 import type { AccessKeyRecord, IamEntity } from "../identity/identity-types.js";
 import type { ReplicaStatus } from "../replication/replication-types.js";
 import type { CloudTrailEvent } from "../audit/cloudtrail-event.js";
+import type { ChainState, ChainedRow } from "../audit/audit-chain.js";
 
 export class StoreConflict extends Error {
   constructor(readonly what: "revision" | "name") {
@@ -151,8 +152,13 @@ export interface AuditRepo {
   appendAuditEvents(events: StoredAuditEvent[], options?: { relaxed?: boolean }): Promise<void>;
   /** newest first */
   queryAuditEvents(query: AuditQuery): Promise<(StoredAuditEvent & AuditPosition)[]>;
-  /** remove the events from before `time` (epoch ms); returns how many */
+  /**
+   * Remove the oldest events, those from before `time` (epoch ms), up to the first one that is not
+   * (so the chain loses only its oldest end, and its anchor moves to the last removed); returns how many.
+   */
   purgeAuditEvents(before: number): Promise<number>;
+  /** the Region's hash chain (audit-chain.ts): its anchor and head, and its events oldest first; undefined for a store never chained */
+  readAuditChain(): Promise<{ state: ChainState; rows: Iterable<ChainedRow> } | undefined>;
 }
 
 /** Small values the Region keeps about itself (root key check value, schema facts). */

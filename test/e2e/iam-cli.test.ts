@@ -91,23 +91,26 @@ test("meridian accounts create: a new account and its root key, printed once, wo
   await iam.send(new CreateUserCommand({ UserName: "first" }));
   assert.deepEqual((await iam.send(new ListUsersCommand({}))).Users!.map((u) => u.Arn), [`arn:aws:iam::${accountId}:user/first`]);
 
-  // Options instead of the environment; each call makes another account.
-  const again = await meridian(["accounts", "create", "--endpoint", m.url, "--access-key-id", accessKeyId, "--secret-access-key", secretAccessKey], {});
+  // Options instead of the environment; each call makes another account. Only the operator
+  // account may (issue 10): the new account's root may not make more.
+  const again = await meridian(["accounts", "create", "--endpoint", m.url, "--access-key-id", ADMIN.accessKeyId, "--secret-access-key", ADMIN.secretAccessKey], {});
   assert.equal(again.code, 0, again.stderr);
   assert.notEqual(/^Account (\d{12})/m.exec(again.stdout)?.[1], accountId);
+  const byTenant = await meridian(["accounts", "create", "--endpoint", m.url, "--access-key-id", accessKeyId, "--secret-access-key", secretAccessKey], {});
+  assert.equal(byTenant.code, 2);
 });
 
-test("meridian accounts create is refused to anyone but an account's root user", async () => {
+test("meridian accounts create is refused to an operator-account user without meridian:CreateAccount", async () => {
   const iam = iamAs(m, ADMIN);
   await iam.send(new CreateUserCommand({ UserName: "not-root" }));
   const key = (await iam.send(new CreateAccessKeyCommand({ UserName: "not-root" }))).AccessKey!;
   const user = await meridian(["accounts", "create", "--endpoint", m.url], { AWS_ACCESS_KEY_ID: key.AccessKeyId!, AWS_SECRET_ACCESS_KEY: key.SecretAccessKey! });
   assert.equal(user.code, 2);
-  assert.match(user.stderr, /refused to create an account \(AccessDeniedException: User: arn:aws:iam::111111111111:user\/not-root is not authorized to create accounts/);
+  assert.match(user.stderr, /refused to create an account \(AccessDeniedException: User: arn:aws:iam::111111111111:user\/not-root is not authorized to perform: meridian:CreateAccount because no identity-based policy allows the meridian:CreateAccount action\)/);
   const wrong = await meridian(["accounts", "create", "--endpoint", m.url], { AWS_ACCESS_KEY_ID: ADMIN.accessKeyId, AWS_SECRET_ACCESS_KEY: "wrong" });
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /\(InvalidSignatureException: The request signature we calculated does not match the signature you provided/);
   const none = await meridian(["accounts", "create", "--endpoint", m.url], {});
   assert.equal(none.code, 2);
-  assert.match(none.stderr, /needs a root access key/);
+  assert.match(none.stderr, /needs an access key of the operator account/);
 });

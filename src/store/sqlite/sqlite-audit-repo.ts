@@ -1,9 +1,12 @@
 // The audit trail in a Region's SQLite store: one row per CloudTrail event, the JSON document beside
-// the columns `meridian audit` filters on. Rows are only ever appended.
+// the columns `meridian audit` filters on, each row chained by hash to the one written before it
+// (audit-chain.ts), and one audit_chain row holding the chain's anchor and head. Rows are only ever
+// appended, and removed only from the oldest end (retention), which moves the anchor.
 
 import type Database from "better-sqlite3";
 import type { AuditQuery, AuditRepo, StoredAuditEvent } from "../store.js";
 import type { Durability } from "./sqlite-durability.js";
+import { GENESIS, derivedColumns, linkHash, type ChainState, type ChainedRow } from "../../audit/audit-chain.js";
 
 interface AuditRow {
   seq: number;
@@ -11,32 +14,39 @@ interface AuditRow {
   doc: string;
 }
 
+interface ChainRow {
+  anchor_hash: string;
+  anchor_position: number;
+  head_hash: string;
+  head_position: number;
+}
+
+const toState = (r: ChainRow): ChainState => ({
+  anchorHash: r.anchor_hash,
+  anchorPosition: r.anchor_position,
+  headHash: r.head_hash,
+  headPosition: r.head_position,
+});
+
+const COLUMNS = ["region", "event_source", "event_name", "principal_arn", "user_name", "event_id", "error_code"] as const;
+
 export function makeSqliteAuditRepo(db: Database.Database, { relaxed }: Pick<Durability, "relaxed">): AuditRepo {
-  const insert = db.prepare(
-    `INSERT INTO audit_events (event_time, region, event_source, event_name, principal_arn, user_name, event_id, error_code, doc)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const append = db.transaction((events: StoredAuditEvent[]) => {
-    for (const { time, event } of events) {
-      const who = event.userIdentity;
-      const principal = who.arn ?? who.invokedBy ?? "";
-      const userName = who.userName ?? who.sessionContext?.sessionIssuer.userName ?? null;
-      const { awsRegion, eventSource, eventName, eventID, errorCode } = event;
-      insert.run(time, awsRegion, eventSource, eventName, principal, userName, eventID, errorCode ?? null, JSON.stringify(event));
-    }
-  });
-  const appendRelaxed = relaxed(append);
+  // Statements that write or read the chain are prepared on first use: `meridian audit` lists the
+  // events of stores (read-only) that an older Meridian made, without the chain's columns.
+  let writer: ReturnType<typeof prepareWriter> | undefined;
+  const w = () => (writer ??= prepareWriter(db, relaxed));
   // one prepared statement per combination of filters used
   const queries = new Map<string, Database.Statement>();
 
-  const purge = db.prepare("DELETE FROM audit_events WHERE event_time < ?");
-
   return {
     async purgeAuditEvents(before) {
-      return purge.run(before).changes;
+      return w().purge.immediate(before);
     },
     async appendAuditEvents(events, options) {
-      if (events.length > 0) (options?.relaxed ? appendRelaxed : append)(events);
+      if (events.length === 0) return;
+      const { append, appendRelaxed } = w();
+      // IMMEDIATE: the head is read and moved under the write lock, whoever else writes the file.
+      (options?.relaxed ? appendRelaxed : append)(events);
     },
     async queryAuditEvents(q: AuditQuery) {
       const where: string[] = [];
@@ -61,5 +71,96 @@ export function makeSqliteAuditRepo(db: Database.Database, { relaxed }: Pick<Dur
       const rows = statement.all(...params, q.limit ?? -1) as AuditRow[];
       return rows.map((r) => ({ seq: r.seq, time: r.event_time, event: JSON.parse(r.doc) }));
     },
+    async readAuditChain() {
+      if (!isChained(db)) return undefined;
+      const state = db.prepare("SELECT * FROM audit_chain WHERE id = 1").get() as ChainRow | undefined;
+      if (!state) return undefined;
+      const all = db.prepare(`SELECT seq, event_time, doc, prev_hash, hash, ${COLUMNS.join(", ")} FROM audit_events ORDER BY seq`);
+      return { state: toState(state), rows: chainedRows(all) };
+    },
   };
+}
+
+function* chainedRows(statement: Database.Statement): Iterable<ChainedRow> {
+  for (const r of statement.iterate() as Iterable<Record<string, unknown>>) {
+    const columns: Record<string, string | null> = {};
+    for (const c of COLUMNS) columns[c] = r[c] as string | null;
+    yield { seq: r.seq as number, time: r.event_time as number, doc: r.doc as string, prevHash: r.prev_hash as string | null, hash: r.hash as string | null, columns };
+  }
+}
+
+function prepareWriter(db: Database.Database, relaxed: Durability["relaxed"]) {
+  const insert = db.prepare(
+    `INSERT INTO audit_events (event_time, region, event_source, event_name, principal_arn, user_name, event_id, error_code, doc, prev_hash, hash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const head = db.prepare("SELECT head_hash, head_position FROM audit_chain WHERE id = 1");
+  const moveHead = db.prepare("UPDATE audit_chain SET head_hash = ?, head_position = ? WHERE id = 1");
+  // The chain follows the order rows are inserted: each link is computed here, in the transaction.
+  const write = db.transaction((events: StoredAuditEvent[]) => {
+    const chain = head.get() as Pick<ChainRow, "head_hash" | "head_position">;
+    let prev = chain.head_hash;
+    for (const { time, event } of events) {
+      const c = derivedColumns(event);
+      const doc = JSON.stringify(event);
+      const hash = linkHash(prev, time, doc);
+      insert.run(time, c.region, c.event_source, c.event_name, c.principal_arn, c.user_name, c.event_id, c.error_code, doc, prev, hash);
+      prev = hash;
+    }
+    moveHead.run(prev, chain.head_position + events.length);
+  });
+  const append = (events: StoredAuditEvent[]) => write.immediate(events);
+
+  // Retention removes the oldest events only (a prefix of the chain): an event older than the cut
+  // that was written after a newer one (a slow call) waits for the next pass. The anchor becomes
+  // the last removed event's hash, so the first one kept still verifies.
+  const firstKept = db.prepare("SELECT seq FROM audit_events NOT INDEXED WHERE event_time >= ? ORDER BY seq LIMIT 1");
+  const lastRemoved = db.prepare("SELECT seq, hash FROM audit_events WHERE seq < ? ORDER BY seq DESC LIMIT 1");
+  const remove = db.prepare("DELETE FROM audit_events WHERE seq < ?");
+  const moveAnchor = db.prepare("UPDATE audit_chain SET anchor_hash = ?, anchor_position = anchor_position + ? WHERE id = 1");
+  const purge = db.transaction((before: number): number => {
+    const kept = firstKept.get(before) as { seq: number } | undefined;
+    const bound = kept ? kept.seq : Number.MAX_SAFE_INTEGER;
+    const last = lastRemoved.get(bound) as { seq: number; hash: string } | undefined;
+    if (!last) return 0;
+    const removed = remove.run(bound).changes;
+    moveAnchor.run(last.hash, removed);
+    return removed;
+  });
+  return { append, appendRelaxed: relaxed(append), purge };
+}
+
+function isChained(db: Database.Database): boolean {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('audit_events', 'audit_chain')").all() as { name: string }[];
+  if (tables.length < 2) return false;
+  return (db.pragma("table_info(audit_events)") as { name: string }[]).some((c) => c.name === "hash");
+}
+
+/**
+ * Chains a store's audit trail at open: the columns an older store lacks, and the rows it holds
+ * chained in the order they were written, from the genesis anchor. Those rows are vouched for from
+ * here on only (nothing older can prove what they were).
+ */
+export function migrateAuditChain(db: Database.Database): void {
+  const columns = (db.pragma("table_info(audit_events)") as { name: string }[]).map((c) => c.name);
+  if (!columns.includes("hash")) db.exec("ALTER TABLE audit_events ADD COLUMN prev_hash TEXT; ALTER TABLE audit_events ADD COLUMN hash TEXT;");
+  if (db.prepare("SELECT 1 FROM audit_chain WHERE id = 1").get()) return;
+  const page = db.prepare("SELECT seq, event_time, doc FROM audit_events WHERE seq > ? ORDER BY seq LIMIT 1000");
+  const link = db.prepare("UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?");
+  db.transaction(() => {
+    let prev = GENESIS;
+    let count = 0;
+    for (let after = 0; ; ) {
+      const rows = page.all(after) as AuditRow[];
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        const hash = linkHash(prev, r.event_time, r.doc);
+        link.run(prev, hash, r.seq);
+        prev = hash;
+      }
+      count += rows.length;
+      after = rows.at(-1)!.seq;
+    }
+    db.prepare("INSERT INTO audit_chain (id, anchor_hash, anchor_position, head_hash, head_position) VALUES (1, ?, 0, ?, ?)").run(GENESIS, prev, count);
+  }).immediate();
 }

@@ -74,9 +74,18 @@ CREATE TABLE IF NOT EXISTS audit_events (
   user_name TEXT,
   event_id TEXT NOT NULL,
   error_code TEXT,
-  doc TEXT NOT NULL
+  doc TEXT NOT NULL,
+  prev_hash TEXT,
+  hash TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_by_time ON audit_events(event_time, seq);
+CREATE TABLE IF NOT EXISTS audit_chain (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  anchor_hash TEXT NOT NULL,
+  anchor_position INTEGER NOT NULL,
+  head_hash TEXT NOT NULL,
+  head_position INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -84,6 +93,6 @@ CREATE TABLE IF NOT EXISTS meta (
 `;
 
 /** tables a permissive-mode reset empties; the root key check value and access keys survive, and so
- *  does the audit trail (audit_events): a reset is itself a change to account for, not a way to
- *  erase the record of what was done before it */
+ *  does the audit trail (audit_events and its hash chain, audit_chain): a reset is itself a change
+ *  to account for, not a way to erase the record of what was done before it */
 export const resettableTables = ["secrets", "secret_values", "kms_keys", "kms_aliases", "outbox", "replica_status"];

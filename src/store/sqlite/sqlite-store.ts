@@ -10,7 +10,7 @@ import { makeSqliteSecretRepo } from "./sqlite-secret-repo.js";
 import { makeSqliteKeyRepo } from "./sqlite-key-repo.js";
 import { makeSqliteReplicationRepo } from "./sqlite-replication-repo.js";
 import { makeSqliteIdentityRepo } from "./sqlite-identity-repo.js";
-import { makeSqliteAuditRepo } from "./sqlite-audit-repo.js";
+import { makeSqliteAuditRepo, migrateAuditChain } from "./sqlite-audit-repo.js";
 import { makeGroupCommit, syncFileAt } from "./sqlite-durability.js";
 import { checkpointInBackground } from "./checkpointer.js";
 
@@ -67,4 +67,5 @@ export function openSqliteStore(file: string): RegionStore {
 function migrate(db: Database.Database): void {
   const outboxColumns = (db.pragma("table_info(outbox)") as { name: string }[]).map((c) => c.name);
   if (!outboxColumns.includes("queued_at")) db.exec("ALTER TABLE outbox ADD COLUMN queued_at INTEGER NOT NULL DEFAULT 0");
+  migrateAuditChain(db);
 }
