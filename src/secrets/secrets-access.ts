@@ -2,7 +2,8 @@
 // the secret's ARN with its resource policy, its tags (aws:ResourceTag/… and
 // secretsmanager:ResourceTag/…, which replicate, so one tag-based policy holds in every Region),
 // and the secretsmanager: condition keys the request supplies. A secret that does not exist is
-// decided on the ARN its name would have, so a caller without access learns nothing from the answer.
+// decided on the ARN its name would have, and a denial is worded on what the caller named whether
+// the secret exists or not, so a caller without access learns nothing from the answer (DESIGN §12).
 
 import type { AccessDescriber, AccessRequest } from "../authz/access-request.js";
 import { requestTagKeys, resourceTagKeys } from "../authz/access-request.js";
@@ -140,13 +141,23 @@ export function describeSecretsAccess(
     } catch {
       record = undefined; // a SecretId the operation itself refuses; decided on its name
     }
-    if (!record) return [{ action, ...namedResource(ctx, secretId), conditions }];
-    return [secretAccessRequest(action, record, conditions), ...(await keyUse(ctx, operation, input, record))];
+    // An existing secret is decided on itself (its ARN with the suffix, tags, resource policy); a
+    // denial is worded on what the caller named, as it would be were there no such secret.
+    const named: AccessRequest = { action, ...namedResource(ctx, secretId), conditions };
+    if (!record) return [named];
+    return [secretAccessRequest(action, record, conditions, named), ...(await keyUse(ctx, operation, input, record))];
   };
 }
 
 /** An action on an existing secret, with what the secret and the request contribute. */
-export function secretAccessRequest(action: string, record: SecretRecord, conditions: Record<string, ContextValue | undefined>): AccessRequest {
+function secretAccessRequest(
+  action: string,
+  record: SecretRecord,
+  conditions: Record<string, ContextValue | undefined>,
+  named: AccessRequest,
+): AccessRequest {
   const facts = secretFacts(record);
-  return { action, resource: record.arn, resourceAccount: record.accountId, resourceConditions: facts.conditions, conditions, resourcePolicy: facts.resourcePolicy };
+  return {
+    action, resource: record.arn, resourceAccount: record.accountId, resourceConditions: facts.conditions, conditions, resourcePolicy: facts.resourcePolicy, named,
+  };
 }
