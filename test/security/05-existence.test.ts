@@ -15,6 +15,7 @@ import {
   GetSecretValueCommand,
   PutResourcePolicyCommand,
   RestoreSecretCommand,
+  UpdateSecretCommand,
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { CreateAliasCommand, CreateKeyCommand, DeleteAliasCommand, DescribeKeyCommand, EncryptCommand, type KMSClient } from "@aws-sdk/client-kms";
@@ -180,4 +181,26 @@ test("a KMS key by id or ARN, an alias by name or ARN: the same refusal whether 
   kms.destroy();
   asNosy.destroy();
   asOther.destroy();
+});
+
+test("a key named to Secrets Manager (CreateSecret, UpdateSecret KmsKeyId) by a caller who may not use it: the same refusal whether it exists or not", async () => {
+  const kms = kmsClient(m);
+  const key = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+  const alias = `alias/named-${randomUUID()}`;
+  await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: key.KeyId }));
+  kms.destroy();
+  // The maker may create and update secrets, but its policies give it no use of any key.
+  const iam = iamClient(m, ADMIN);
+  const maker = await makeUser(iam, `maker-${randomUUID().slice(0, 8)}`, allow(["secretsmanager:CreateSecret", "secretsmanager:UpdateSecret"]));
+  iam.destroy();
+  const sm = secretsAs(m, maker);
+  const { ARN: own } = await sm.send(new CreateSecretCommand({ Name: `made/${randomUUID()}`, SecretString: "v" }));
+  const kmsRefusal = { code: "AccessDeniedException", message: "Access to KMS is not allowed", status: 400 };
+  for (const [existing, missing] of [[key.KeyId!, randomUUID()], [key.Arn!, `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/${randomUUID()}`], [alias, `alias/none-${randomUUID()}`]]) {
+    for (const ref of [existing!, missing!]) {
+      assert.deepEqual(await answer(sm.send(new CreateSecretCommand({ Name: `made/${randomUUID()}`, SecretString: "v", KmsKeyId: ref }))), kmsRefusal, ref);
+      assert.deepEqual(await answer(sm.send(new UpdateSecretCommand({ SecretId: own, KmsKeyId: ref }))), kmsRefusal, ref);
+    }
+  }
+  sm.destroy();
 });
