@@ -20,6 +20,13 @@ export interface AccessRequest {
   resourcePolicy?: ResourcePolicyRef;
   /** the error a denial gets when it is not the service's usual one (a KMS refusal inside Secrets Manager) */
   deniedAs?: { code: string; message: string };
+  /**
+   * The same request as it is decided when the resource does not exist: the resource as the
+   * caller named it (the ARN a name would have, an ARN or partial ARN as given, an alias's ARN)
+   * with none of the resource's own facts. A denial is worded on it, so that a caller who may not
+   * act on a resource is answered alike whether it exists or not (DESIGN §12).
+   */
+  named?: AccessRequest;
 }
 
 /**

@@ -72,6 +72,44 @@ export function deniedMessage(principal: RequestPrincipal, request: AccessReques
   return `User: ${principal.arn} is not authorized to perform: ${request.action}${on} ${why}`;
 }
 
+/**
+ * The reason given for a denial the resource's own facts caused (its resource policy, or its tags
+ * through the caller's policies) when the caller's policies allow the ARN it named. Such a caller
+ * already tells an existing resource (denied) from a missing one (not found), but the reason must
+ * not describe a policy of a resource it may not act on: an explicit deny in the resource-based
+ * policy reads as "no resource-based policy allows", true of a resource that has none and of one
+ * whose policy denies, and "no identity-based policy or resource-based policy" (given only when a
+ * resource policy exists) as "no identity-based policy". A deny of the caller's own policies (a
+ * tag condition, say) is the caller's to know and keeps its words.
+ */
+function hideResourcePolicy(result: EvaluationResult): EvaluationResult {
+  if (result.decision === "ExplicitDeny" && result.statement?.source === "resource") return { decision: "ImplicitDeny", reason: "NoResourcePolicyAllows" };
+  if (result.reason === "NoPolicyAllows") return { decision: "ImplicitDeny", reason: "NoIdentityPolicyAllows" };
+  return result;
+}
+
+/**
+ * The error a denied request gets. With `named` (a resource the caller named), it is worded on what
+ * the caller named, with the reason the named ARN alone gets (what a caller asking for a missing
+ * resource is told), so the answer is the same whether the resource exists or not; only when the
+ * named ARN alone would be allowed does the real reason show, its resource policy hidden.
+ */
+export function deniedError(
+  principal: RequestPrincipal,
+  policies: CallerPolicies,
+  request: AccessRequest,
+  result: EvaluationResult,
+  facts: RequestFacts,
+  denied: DeniedError,
+): ServiceError {
+  if (request.deniedAs) return new ServiceError(request.deniedAs.code, request.deniedAs.message, denied.status);
+  const { named } = request;
+  if (!named) return new ServiceError(denied.code, deniedMessage(principal, request, result), denied.status);
+  const asNamed = decide(principal, policies, named, facts);
+  const why = asNamed.decision === "Allow" ? hideResourcePolicy(result) : asNamed;
+  return new ServiceError(denied.code, deniedMessage(principal, named, why), denied.status);
+}
+
 /** Throws the service's access-denied error unless every request is allowed. */
 export function authorize(
   principal: RequestPrincipal,
@@ -82,8 +120,6 @@ export function authorize(
 ): void {
   for (const request of requests) {
     const result = decide(principal, policies, request, facts);
-    if (result.decision === "Allow") continue;
-    if (request.deniedAs) throw new ServiceError(request.deniedAs.code, request.deniedAs.message, denied.status);
-    throw new ServiceError(denied.code, deniedMessage(principal, request, result), denied.status);
+    if (result.decision !== "Allow") throw deniedError(principal, policies, request, result, facts, denied);
   }
 }

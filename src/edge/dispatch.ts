@@ -8,7 +8,7 @@ import type { ServiceModel } from "./model-types.js";
 import { ServiceError } from "./service-error.js";
 import type { CallContext, Operation } from "../region/call-context.js";
 import type { AccessDescriber } from "../authz/access-request.js";
-import { authorize, decide, type DeniedError, type RequestFacts } from "../authz/authorize.js";
+import { authorize, type DeniedError, type RequestFacts } from "../authz/authorize.js";
 import type { AuditSink } from "../audit/audit-types.js";
 import type { RegionHost } from "../region/region-host.js";
 import type { CallerPolicies } from "../policy/policy-types.js";
@@ -69,14 +69,23 @@ export function makeDispatcher(deps: DispatcherDeps) {
       principalArn: caller.principal.arn,
       principal: caller.principal,
       temporary: caller.session !== undefined,
-      isAllowed: (request) => decide(caller.principal, callerPolicies(), request, facts).decision === "Allow",
+      authorizeAs: (operation, input) => authorizeCall(operation, input, true),
     };
+    /** The call (or a further one it makes on the caller's behalf) as the service describes it, decided. */
+    async function authorizeCall(operation: string, input: unknown, further = false): Promise<void> {
+      // A further call on a service that describes nothing could not be decided: refuse it.
+      if (!d.access && further) {
+        const message = `User: ${caller.principal.arn} is not authorized to perform: ${d.service.signingName}:${operation}`;
+        throw new ServiceError(d.service.denied.code, message, d.service.denied.status);
+      }
+      const requests = d.access ? await d.access(ctx, operation, input) : [];
+      authorize(caller.principal, callerPolicies(), requests, facts, d.service.denied);
+    }
     let output: Record<string, unknown> | undefined;
     let failure: unknown;
     try {
       d.validate();
-      const requests = d.access ? await d.access(ctx, d.operation, d.input) : [];
-      authorize(caller.principal, callerPolicies(), requests, facts, d.service.denied);
+      await authorizeCall(d.operation, d.input);
       output = await d.handler(ctx, d.input);
       return output;
     } catch (e) {

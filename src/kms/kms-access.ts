@@ -1,7 +1,8 @@
 // KMS calls as the policy engine sees them (DESIGN §6): kms:<Operation> on the key with its key
 // policy (which, as on AWS, decides whether IAM policies count at all), the key's tags, and the
 // kms: condition keys of the request. Decrypt without a KeyId is decided on the key the ciphertext
-// names; ReEncrypt on both keys; a key that does not exist on the ARN its reference would have.
+// names; ReEncrypt on both keys; a key that does not exist on the ARN its reference would have,
+// and a denial of either is worded on the reference's ARN (an alias's own, never its key's).
 
 import type { AccessDescriber, AccessRequest } from "../authz/access-request.js";
 import { requestTagKeys, resourceTagKeys } from "../authz/access-request.js";
@@ -54,19 +55,33 @@ function onKey(action: string, key: KeyRecord, conditions: Record<string, Contex
   };
 }
 
-export function describeKmsAccess(keys: Pick<KeyService, "resolveKey" | "keyArn">): AccessDescriber {
+/**
+ * The ARN a key reference names, whether or not there is such a key: a key id's key ARN, an alias
+ * name's alias ARN (never the key it points to), an ARN as given; and the account it names.
+ */
+export function namedKeyArn(keys: Pick<KeyService, "keyArn" | "aliasArn">, accountId: string, ref: string): { resource: string; resourceAccount: string } {
+  if (ref.startsWith("arn:")) return { resource: ref, resourceAccount: ref.split(":")[4] || accountId };
+  if (ref.startsWith("alias/")) return { resource: keys.aliasArn(accountId, ref), resourceAccount: accountId };
+  return { resource: keys.keyArn(accountId, ref.replace(/^key\//, "")), resourceAccount: accountId };
+}
+
+export function describeKmsAccess(keys: Pick<KeyService, "resolveKey" | "keyArn" | "aliasArn">): AccessDescriber {
   return async (ctx, operation, input: Input = {}) => {
     const action = `kms:${operation}`;
     const conditions = requestKeys(ctx, operation, input);
     const resolve = async (ref: string | undefined, asAction = action): Promise<AccessRequest> => {
       if (typeof ref !== "string") return { action: asAction, resource: "*", resourceAccount: ctx.accountId, conditions };
+      // A key that exists is decided on itself (its ARN, tags, key policy), a missing one on what
+      // its reference names (the operation then says it is not found); either way a denial is
+      // worded on what the caller named, so it cannot tell the two apart (DESIGN §12).
+      const named: AccessRequest = { action: asAction, ...namedKeyArn(keys, ctx.accountId, ref), conditions };
+      let key: KeyRecord;
       try {
-        return onKey(asAction, await keys.resolveKey(ctx.accountId, ref), conditions);
+        key = await keys.resolveKey(ctx.accountId, ref);
       } catch {
-        // No such key: decided on what its ARN would be; the operation then says it is not found.
-        const resource = ref.startsWith("arn:") ? ref : keys.keyArn(ctx.accountId, ref.replace(/^key\//, ""));
-        return { action: asAction, resource, resourceAccount: resource.split(":")[4] ?? ctx.accountId, conditions };
+        return named;
       }
+      return { ...onKey(asAction, key, conditions), named };
     };
     if (ON_NO_KEY.has(operation) && input.KeyId === undefined) return [{ action, resource: "*", resourceAccount: ctx.accountId, conditions }];
     if (operation === "Decrypt" || operation === "ReEncrypt") {

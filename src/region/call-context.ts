@@ -1,7 +1,6 @@
 // What every operation knows about its caller and where it runs.
 
 import type { RequestPrincipal } from "../policy/policy-types.js";
-import type { AccessRequest } from "../authz/access-request.js";
 
 export interface CallContext {
   accountId: string;
@@ -15,10 +14,14 @@ export interface CallContext {
   /** the request was signed with temporary credentials (an STS session) */
   temporary?: boolean;
   /**
-   * Would the caller be allowed this further request? For operations that act on several
-   * resources (BatchGetSecretValue); absent where nothing is evaluated (unit tests).
+   * Decide a further call on the caller's behalf exactly as it would be decided were it made on
+   * its own (the service's access describer, then the policy engine): resolves when allowed,
+   * throws the error that call would get (AccessDeniedException with its message) when not. For
+   * operations that act on several resources (BatchGetSecretValue decides each secret as
+   * GetSecretValue). Absent where nothing decides (unit tests): an operation that needs it must
+   * then refuse, not go ahead.
    */
-  isAllowed?(request: AccessRequest): boolean;
+  authorizeAs?(operation: string, input: Record<string, unknown>): Promise<void>;
 }
 
 /** An operation of a service: the validated JSON input in, the JSON output out. */

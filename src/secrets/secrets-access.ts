@@ -2,7 +2,8 @@
 // the secret's ARN with its resource policy, its tags (aws:ResourceTag/… and
 // secretsmanager:ResourceTag/…, which replicate, so one tag-based policy holds in every Region),
 // and the secretsmanager: condition keys the request supplies. A secret that does not exist is
-// decided on the ARN its name would have, so a caller without access learns nothing from the answer.
+// decided on the ARN its name would have, and a denial is worded on what the caller named whether
+// the secret exists or not, so a caller without access learns nothing from the answer (DESIGN §12).
 
 import type { AccessDescriber, AccessRequest } from "../authz/access-request.js";
 import { requestTagKeys, resourceTagKeys } from "../authz/access-request.js";
@@ -15,6 +16,7 @@ import type { SecretRecord } from "./secret-types.js";
 import { parseArn } from "../util/arn.js";
 import type { KeyService } from "../kms/key-service.js";
 import type { KeyRecord } from "../kms/kms-types.js";
+import { namedKeyArn } from "../kms/kms-access.js";
 
 /** Operations on no particular secret: decided on "*". */
 const ON_NO_SECRET = new Set(["ListSecrets", "GetRandomPassword", "BatchGetSecretValue"]);
@@ -81,49 +83,69 @@ function namedResource(ctx: CallContext, secretId: string): { resource: string; 
 }
 
 /**
- * Operations that use the secret's KMS key on the caller's behalf, and the KMS action each needs.
- * As on AWS, the caller must be allowed that action on a customer managed key (through Secrets
- * Manager: kms:ViaService); the AWS managed key's policy allows everyone in its account that way.
+ * The key an operation uses on the caller's behalf, and the KMS action it needs: the key the
+ * request names (CreateSecret, UpdateSecret with KmsKeyId), else the secret's own. As on AWS, the
+ * caller must be allowed that action on a customer managed key (through Secrets Manager:
+ * kms:ViaService); the AWS managed key's policy allows everyone in its account that way.
  */
-const USES_KEY: Record<string, string> = {
-  GetSecretValue: "kms:Decrypt",
-  PutSecretValue: "kms:GenerateDataKey",
-  UpdateSecret: "kms:GenerateDataKey",
-};
+function keyUsed(operation: string, input: Input, record: SecretRecord | undefined): { ref: string; action: string } | undefined {
+  const givesValue = input.SecretString !== undefined || input.SecretBinary !== undefined;
+  let ref: string | undefined;
+  let action = "kms:GenerateDataKey";
+  if (operation === "GetSecretValue") [ref, action] = [record?.kmsKeyId, "kms:Decrypt"];
+  else if (operation === "PutSecretValue") ref = record?.kmsKeyId;
+  else if (operation === "CreateSecret") ref = input.KmsKeyId;
+  else if (operation === "UpdateSecret") ref = input.KmsKeyId ?? (givesValue ? record?.kmsKeyId : undefined);
+  return typeof ref === "string" && ref !== DEFAULT_KEY ? { ref, action } : undefined;
+}
 
-function viaSecretsManager(ctx: CallContext, action: string, key: KeyRecord, record: SecretRecord): AccessRequest {
+const DEFAULT_KEY = "alias/aws/secretsmanager";
+const KMS_NOT_ALLOWED = { code: "AccessDeniedException", message: "Access to KMS is not allowed" };
+
+/** What Secrets Manager using a key on the caller's behalf tells the key policy. */
+function viaConditions(ctx: CallContext, secretArn: string | undefined): ConditionValues {
   const dns = ctx.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+  return {
+    "kms:ViaService": `secretsmanager.${ctx.region}.${dns}`,
+    "kms:CallerAccount": ctx.accountId,
+    ...(secretArn ? { "kms:EncryptionContext:SecretARN": secretArn } : {}),
+  };
+}
+
+function viaSecretsManager(ctx: CallContext, action: string, key: KeyRecord, secretArn: string | undefined): AccessRequest {
   return {
     action,
     resource: key.arn,
     resourceAccount: key.accountId,
     conditions: {
-      "kms:ViaService": `secretsmanager.${ctx.region}.${dns}`,
-      "kms:CallerAccount": ctx.accountId,
-      "kms:EncryptionContext:SecretARN": record.arn,
+      ...viaConditions(ctx, secretArn),
       ...resourceTagKeys("kms", key.tags.map((t) => ({ Key: t.TagKey, Value: t.TagValue }))),
     },
     resourcePolicy: storedResourcePolicy(key.policy, "kms-key", key.arn),
-    deniedAs: { code: "AccessDeniedException", message: "Access to KMS is not allowed" },
+    deniedAs: KMS_NOT_ALLOWED,
   };
 }
 
 export function describeSecretsAccess(
   store: Pick<SecretRepo, "findSecretByArn" | "findSecretByName">,
-  keys: Pick<KeyService, "resolveKey">,
+  keys: Pick<KeyService, "resolveKey" | "keyArn" | "aliasArn">,
 ): AccessDescriber {
   /** The customer managed key the operation will use for the caller, if any. */
-  async function keyUse(ctx: CallContext, operation: string, input: Input, record: SecretRecord): Promise<AccessRequest[]> {
-    const action = USES_KEY[operation];
-    if (!action || record.kmsKeyId === undefined) return [];
-    if (operation === "UpdateSecret" && input.SecretString === undefined && input.SecretBinary === undefined) return [];
+  async function keyUse(ctx: CallContext, operation: string, input: Input, record: SecretRecord | undefined): Promise<AccessRequest[]> {
+    const use = keyUsed(operation, input, record);
+    if (!use) return [];
+    const accountId = record?.accountId ?? ctx.accountId;
     let key: KeyRecord;
     try {
-      key = await keys.resolveKey(record.accountId, record.kmsKeyId);
+      key = await keys.resolveKey(accountId, use.ref);
     } catch {
-      return []; // a key gone missing: the operation reports it
+      // No such key: decided on the ARN its reference names, so a caller who may not use it is
+      // refused alike whether it exists or not; one who may is told by the operation.
+      const named = namedKeyArn(keys, accountId, use.ref);
+      return [{ action: use.action, ...named, conditions: viaConditions(ctx, record?.arn), deniedAs: KMS_NOT_ALLOWED }];
     }
-    return [viaSecretsManager(ctx, action, key, record)];
+    if (key.keyManager === "AWS") return [];
+    return [viaSecretsManager(ctx, use.action, key, record?.arn)];
   }
 
   return async (ctx, operation, input: Input = {}) => {
@@ -138,13 +160,23 @@ export function describeSecretsAccess(
     } catch {
       record = undefined; // a SecretId the operation itself refuses; decided on its name
     }
-    if (!record) return [{ action, ...namedResource(ctx, secretId), conditions }];
-    return [secretAccessRequest(action, record, conditions), ...(await keyUse(ctx, operation, input, record))];
+    // An existing secret is decided on itself (its ARN with the suffix, tags, resource policy); a
+    // denial is worded on what the caller named, as it would be were there no such secret.
+    const named: AccessRequest = { action, ...namedResource(ctx, secretId), conditions };
+    if (!record) return [named, ...(await keyUse(ctx, operation, input, undefined))];
+    return [secretAccessRequest(action, record, conditions, named), ...(await keyUse(ctx, operation, input, record))];
   };
 }
 
 /** An action on an existing secret, with what the secret and the request contribute. */
-export function secretAccessRequest(action: string, record: SecretRecord, conditions: Record<string, ContextValue | undefined>): AccessRequest {
+function secretAccessRequest(
+  action: string,
+  record: SecretRecord,
+  conditions: Record<string, ContextValue | undefined>,
+  named: AccessRequest,
+): AccessRequest {
   const facts = secretFacts(record);
-  return { action, resource: record.arn, resourceAccount: record.accountId, resourceConditions: facts.conditions, conditions, resourcePolicy: facts.resourcePolicy };
+  return {
+    action, resource: record.arn, resourceAccount: record.accountId, resourceConditions: facts.conditions, conditions, resourcePolicy: facts.resourcePolicy, named,
+  };
 }

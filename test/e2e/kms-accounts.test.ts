@@ -36,12 +36,13 @@ test("another account's key, by ARN or alias ARN, is AccessDeniedException; by i
   const alias = `alias/shared-${randomUUID()}`;
   await owner.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: key.KeyId }));
   const aliasArn = `arn:aws:kms:${REGION}:${OWNER}:${alias}`;
-  const denied = (action: string) => ({
+  // A refusal names the key as the caller did: an alias by its own ARN, never the key behind it.
+  const denied = (action: string, resource = key.Arn) => ({
     name: "AccessDeniedException",
-    message: `User: arn:aws:iam::${OTHER}:root is not authorized to perform: kms:${action} on resource: ${key.Arn} because no resource-based policy allows the kms:${action} action`,
+    message: `User: arn:aws:iam::${OTHER}:root is not authorized to perform: kms:${action} on resource: ${resource} because no resource-based policy allows the kms:${action} action`,
   });
   await refuses(other.send(new DescribeKeyCommand({ KeyId: key.Arn })), denied("DescribeKey"));
-  await refuses(other.send(new EncryptCommand({ KeyId: aliasArn, Plaintext: Buffer.from("x") })), denied("Encrypt"));
+  await refuses(other.send(new EncryptCommand({ KeyId: aliasArn, Plaintext: Buffer.from("x") })), denied("Encrypt", aliasArn));
   await refuses(other.send(new GenerateDataKeyCommand({ KeyId: key.Arn, KeySpec: "AES_256" })), denied("GenerateDataKey"));
   await refuses(other.send(new DisableKeyCommand({ KeyId: key.Arn })), denied("DisableKey"));
   await refuses(other.send(new DescribeKeyCommand({ KeyId: key.KeyId })), {

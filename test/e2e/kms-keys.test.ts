@@ -155,12 +155,14 @@ test("the AWS managed key aws/secretsmanager is listed and readable, but users c
   const policy = JSON.parse((await kms.send(new GetKeyPolicyCommand({ KeyId: key.KeyId, PolicyName: "default" }))).Policy!);
   assert.equal(policy.Id, "auto-secretsmanager-2");
 
-  const denied = (action: string) => ({
+  // A refusal names what the caller named: an alias by its own ARN, not its key's.
+  const denied = (action: string, resource = key.Arn) => ({
     name: "AccessDeniedException",
-    message: `User: ${ROOT} is not authorized to perform: kms:${action} on resource: ${key.Arn} because no resource-based policy allows the kms:${action} action`,
+    message: `User: ${ROOT} is not authorized to perform: kms:${action} on resource: ${resource} because no resource-based policy allows the kms:${action} action`,
   });
   await refuses(kms.send(new DisableKeyCommand({ KeyId: key.KeyId })), denied("DisableKey"));
-  await refuses(kms.send(new ScheduleKeyDeletionCommand({ KeyId: "alias/aws/secretsmanager", PendingWindowInDays: 7 })), denied("ScheduleKeyDeletion"));
+  await refuses(kms.send(new ScheduleKeyDeletionCommand({ KeyId: "alias/aws/secretsmanager", PendingWindowInDays: 7 })),
+    denied("ScheduleKeyDeletion", `${ARN_PREFIX}:alias/aws/secretsmanager`));
   await refuses(kms.send(new PutKeyPolicyCommand({ KeyId: key.Arn, PolicyName: "default", Policy: JSON.stringify(policy) })), denied("PutKeyPolicy"));
   await refuses(kms.send(new UpdateKeyDescriptionCommand({ KeyId: key.KeyId, Description: "mine now" })), denied("UpdateKeyDescription"));
   await refuses(kms.send(new TagResourceCommand({ KeyId: key.KeyId, Tags: [{ TagKey: "a", TagValue: "b" }] })), denied("TagResource"));

@@ -92,7 +92,7 @@ test("a key policy with duplicate Sids is accepted, as KMS does, and enforced as
   const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: created.KeyId, Plaintext: Buffer.from("x") }));
   await refuses(kms.send(new DecryptCommand({ CiphertextBlob })), {
     name: "AccessDeniedException",
-    message: `User: ${user.arn} is not authorized to perform: kms:Decrypt on resource: ${created.Arn} with an explicit deny in a resource-based policy`,
+    message: `User: ${user.arn} is not authorized to perform: kms:Decrypt on resource: ${created.Arn} because no resource-based policy allows the kms:Decrypt action`, // the resource's own policy is never described (item 5)
   });
 
   await admin.send(new PutKeyPolicyCommand({ KeyId: created.KeyId, PolicyName: "default", Policy: keyPolicy(denyEncrypt) }));
@@ -127,7 +127,7 @@ test("a stored policy that cannot be parsed denies every use, the root's include
     try {
       const explicitDeny = (principal: string, action: string, resource: string) => ({
         name: "AccessDeniedException",
-        message: `User: ${principal} is not authorized to perform: ${action} on resource: ${resource} with an explicit deny in a resource-based policy`,
+        message: `User: ${principal} is not authorized to perform: ${action} on resource: ${resource} because no resource-based policy allows the ${action} action`, // worded as item 5 wants
       });
       for (let i = 0; i < 3; i++) {
         await refuses(rootKms().send(new DescribeKeyCommand({ KeyId: key.KeyId })), explicitDeny(ROOT, "kms:DescribeKey", key.Arn!));

@@ -6,6 +6,7 @@ import type { CallContext } from "../../region/call-context.js";
 import type { KeyRecord } from "../kms-types.js";
 import { accessDenied, keyPendingDeletion, keyPendingReplicaDeletion } from "../kms-errors.js";
 import type { KmsDeps } from "./kms-deps.js";
+import { namedKeyArn } from "../kms-access.js";
 
 /** Operations AWS lets a key policy open to other accounts. */
 const CROSS_ACCOUNT = new Set([
@@ -16,14 +17,15 @@ const CROSS_ACCOUNT = new Set([
 /** The key `ref` names (id, ARN, alias, alias ARN): the caller's, or for a cryptographic operation another account's. */
 export async function callerKey(keys: KmsDeps["keys"], ctx: CallContext, ref: string, action: string): Promise<KeyRecord> {
   const key = await keys.resolveKey(ctx.accountId, ref);
-  if (key.accountId !== ctx.accountId && !CROSS_ACCOUNT.has(action)) throw accessDenied(ctx.principalArn, action, key.arn);
+  // Worded on what the caller named, as the key policy's refusal of a missing key is (kms-access.ts).
+  if (key.accountId !== ctx.accountId && !CROSS_ACCOUNT.has(action)) throw accessDenied(ctx.principalArn, action, namedKeyArn(keys, ctx.accountId, ref).resource);
   return key;
 }
 
 /** A key the caller manages: its own customer managed key. */
 export async function customerKey(keys: KmsDeps["keys"], ctx: CallContext, ref: string, action: string): Promise<KeyRecord> {
   const key = await callerKey(keys, ctx, ref, action);
-  if (key.keyManager === "AWS") throw accessDenied(ctx.principalArn, action, key.arn);
+  if (key.keyManager === "AWS") throw accessDenied(ctx.principalArn, action, namedKeyArn(keys, ctx.accountId, ref).resource);
   return key;
 }
 

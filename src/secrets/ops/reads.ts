@@ -10,7 +10,6 @@ import { noValueForStage, noValueForVersion, stageNotOnVersion } from "../secret
 import { describeSecretOutput, secretListEntry } from "../render.js";
 import { replicationStatus } from "./replication.js";
 import { decodeNextToken, encodeNextToken, filterSecrets, pageSize, paginate, sortSecrets, namePrefixes } from "../list-filter.js";
-import { secretAccessRequest } from "../secrets-access.js";
 
 export function readOps(core: SecretsCore): OperationTable {
   /** The value of one version of a secret, recording the access (day resolution). */
@@ -48,36 +47,38 @@ export function readOps(core: SecretsCore): OperationTable {
   }
 
   async function batchGetSecretValue(ctx: CallContext, input: any) {
-    const ids: string[] | undefined = input.SecretIdList;
-    if (ids && input.Filters) throw invalidParameter("Either 'SecretIdList' or 'Filters' must be provided, but not both.");
-    if (!ids && !input.Filters) throw invalidParameter("Either 'SecretIdList' or 'Filters' must be provided.");
-    if (ids && input.MaxResults !== undefined) {
+    const given: string[] | undefined = input.SecretIdList;
+    if (given && input.Filters) throw invalidParameter("Either 'SecretIdList' or 'Filters' must be provided, but not both.");
+    if (!given && !input.Filters) throw invalidParameter("Either 'SecretIdList' or 'Filters' must be provided.");
+    if (given && input.MaxResults !== undefined) {
       throw invalidParameter("'Filters' not specified. 'Filters' must also be specified when 'MaxResults' is provided.");
     }
-    const values: unknown[] = [];
-    const errors: unknown[] = [];
+    // Each secret is decided and read exactly as GetSecretValue decides and reads it (its
+    // resource policy, tags and customer managed key included); without a way to decide, refuse.
+    const authorizeAs = ctx.authorizeAs;
+    if (!authorizeAs) {
+      throw new ServiceError("AccessDeniedException", `User: ${ctx.principalArn} is not authorized to perform: secretsmanager:GetSecretValue`);
+    }
+    let ids = given;
     let nextToken: string | undefined;
-    let targets: { id: string; record?: SecretRecord }[];
-    if (ids) {
-      targets = ids.map((id) => ({ id }));
-    } else {
+    if (!ids) {
+      // By filters the caller lists the account's secrets: AWS requires ListSecrets for that.
+      await authorizeAs("ListSecrets", {});
       const live = (await core.store.listSecrets(ctx.accountId)).filter((r) => r.deletedDate === undefined);
       const page = paginate(sortSecrets(filterSecrets(live, input.Filters)), input.MaxResults, input.NextToken, 20);
       nextToken = page.nextToken;
-      targets = page.page.map((record) => ({ id: record.arn, record }));
+      ids = page.page.map((record) => record.arn);
     }
-    for (const t of targets) {
+    const values: unknown[] = [];
+    const errors: unknown[] = [];
+    for (const id of ids) {
       try {
-        const record = t.record ?? (await core.lookup(ctx, t.id));
-        // BatchGetSecretValue itself was allowed on "*"; each secret needs GetSecretValue too.
-        const read = secretAccessRequest("secretsmanager:GetSecretValue", record, { "secretsmanager:SecretId": t.id });
-        if (ctx.isAllowed && !ctx.isAllowed(read)) {
-          throw new ServiceError("AccessDeniedException", `User: ${ctx.principalArn} is not authorized to perform: secretsmanager:GetSecretValue on resource: ${record.arn}`);
-        }
-        values.push(await readValue(ctx, record));
+        const one = { SecretId: id };
+        await authorizeAs("GetSecretValue", one);
+        values.push(await getSecretValue(ctx, one));
       } catch (e) {
         if (!(e instanceof ServiceError)) throw e;
-        errors.push({ SecretId: t.id, ErrorCode: e.code, Message: e.message });
+        errors.push({ SecretId: id, ErrorCode: e.code, Message: e.message });
       }
     }
     return { SecretValues: values, Errors: errors.length ? errors : undefined, NextToken: nextToken };
