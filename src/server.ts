@@ -31,6 +31,10 @@ export interface ServerOptions {
   peerSecret?: string;
   /** days audit events are kept; 90 when absent, 0 for ever */
   auditRetentionDays?: number;
+  /** serve HTTPS with this PEM certificate chain and key */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** PEM certificates https:// peers' certificates must chain to; Node's trust store when absent */
+  peerCa?: string | Buffer;
 }
 
 export interface RunningServer {
@@ -48,7 +52,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const env = opts.env ?? process.env;
   const topology = opts.topology ?? defaultTopology;
   const remoteTransport = opts.peerSecret
-    ? makeHttpTransport({ endpointOf: (region) => findRegion(topology, region)?.endpoint, peerSecret: opts.peerSecret })
+    ? makeHttpTransport({ endpointOf: (region) => findRegion(topology, region)?.endpoint, peerSecret: opts.peerSecret, ca: opts.peerCa, log })
     : undefined;
   const host = await openRegionHost({
     topology,
@@ -72,6 +76,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     now: () => clock.now(),
     log,
     peerSecret: opts.peerSecret,
+    tls: opts.tls,
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -80,7 +85,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${port}`,
+    url: `${opts.tls ? "https" : "http"}://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${port}`,
     port,
     host,
     createdAdminKey,

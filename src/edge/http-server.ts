@@ -5,6 +5,8 @@
 // all, the bare XML refusal AWS's front end gives) ever reaches a client.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { TLSSocket } from "node:tls";
 import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { ServiceError } from "./service-error.js";
@@ -23,6 +25,7 @@ import { metricsText } from "../replication/replication-metrics.js";
 import { storeMetricsText } from "../store/store-metrics.js";
 import type { RegionHost } from "../region/region-host.js";
 import type { Logger } from "../util/logger.js";
+import { isClientAbort } from "./client-abort.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Replication peers send whole copies of a partition's identities: more room, still bounded. */
@@ -41,11 +44,18 @@ export interface EdgeOptions {
   peerSecret?: string;
   /** where every authenticated call is recorded */
   audit?: AuditSink;
+  /** PEM certificate chain and private key: the server speaks HTTPS only */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 /** The facts of the HTTP request the policy engine and the audit trail use. */
 function requestFacts(req: IncomingMessage, requestId: string) {
-  return { requestId, sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "", userAgent: String(req.headers["user-agent"] ?? "") };
+  return {
+    requestId,
+    sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "",
+    userAgent: String(req.headers["user-agent"] ?? ""),
+    secureTransport: (req.socket as Partial<TLSSocket>).encrypted === true,
+  };
 }
 
 class BodyTooLarge extends Error {}
@@ -236,14 +246,15 @@ export function createEdgeServer(opts: EdgeOptions): Server {
     replyWhen(caller.node.store.whenDurable(), res, 200, requestId, serializeOutput(output));
   }
 
-  const server = createServer((req, res) => {
+  const server = serverFor(opts.tls, (req, res) => {
     const requestId = randomUUID();
     const target = String(req.headers["x-amz-target"] ?? "");
     const model = opts.services.find((s) => operationOf(s, target) !== undefined)?.model;
     const rest = restRouteOf((req.url ?? "/").split("?", 1)[0]!);
     const query = !rest && isQueryRequest(req.method, req.headers["content-type"], req.headers["x-amz-target"] as string | undefined);
     handle(req, res, requestId).catch((e: unknown) => {
-      if (res.headersSent) return res.destroy();
+      // A client that hung up has no one to answer, and its leaving is no fault of the server's.
+      if (res.headersSent || isClientAbort(req, e)) return res.destroy();
       if (e instanceof FrontEndRefusal) return reply(res, e.status, requestId, e.body, null);
       if (!(e instanceof ServiceError)) {
         // Never the stack or the request to the client; the log gets the error, not the body.
@@ -271,4 +282,8 @@ export function createEdgeServer(opts: EdgeOptions): Server {
     socket.end(`HTTP/1.1 ${status}\r\nx-amzn-requestid: ${randomUUID()}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
   });
   return server;
+}
+
+function serverFor(tls: EdgeOptions["tls"], onRequest: (req: IncomingMessage, res: ServerResponse) => void): Server {
+  return tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, onRequest) : createServer(onRequest);
 }
