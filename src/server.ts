@@ -34,6 +34,10 @@ export interface ServerOptions {
   auditRetentionDays?: number;
   /** permissive mode on an address other than loopback (a CI container network): the operator said so */
   permissiveOnNetwork?: boolean;
+  /** serve HTTPS with this PEM certificate chain and key */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** PEM certificates https:// peers' certificates must chain to; Node's trust store when absent */
+  peerCa?: string | Buffer;
 }
 
 export interface RunningServer {
@@ -53,7 +57,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   checkPermissiveHost(opts.auth, opts.host, opts.permissiveOnNetwork === true);
   const authMode = checkDataDirMode(opts.dataDir, opts.auth);
   const remoteTransport = opts.peerSecret
-    ? makeHttpTransport({ endpointOf: (region) => findRegion(topology, region)?.endpoint, peerSecret: opts.peerSecret })
+    ? makeHttpTransport({ endpointOf: (region) => findRegion(topology, region)?.endpoint, peerSecret: opts.peerSecret, ca: opts.peerCa, log })
     : undefined;
   const host = await openRegionHost({
     topology,
@@ -78,6 +82,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     now: () => clock.now(),
     log,
     peerSecret: opts.peerSecret,
+    tls: opts.tls,
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -86,7 +91,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${port}`,
+    url: `${opts.tls ? "https" : "http"}://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${port}`,
     port,
     host,
     createdAdminKey,

@@ -2,11 +2,14 @@
 // The `meridian` command. `meridian serve` hosts every Region of the topology in one process.
 
 import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { createSecureContext } from "node:tls";
 import { startServer } from "../server.js";
 import { status } from "./status.js";
 import { audit, AUDIT_USAGE } from "./audit.js";
 import { accounts } from "./accounts.js";
+import { startWarnings } from "./start-warnings.js";
 import { makeSeal, readSealConfig } from "../seal/make-seal.js";
 import { defaultTopology, findRegion, type RegionInfo } from "../config/topology.js";
 import { loadTopologyFile } from "../config/topology-file.js";
@@ -45,6 +48,10 @@ Options for serve (environment variable in brackets):
   --region <names>     host only these Regions, comma-separated (MERIDIAN_REGIONS); the others are
                        reached at their topology endpoints, replication peers signing with the shared
                        MERIDIAN_PEER_SECRET
+  --tls-cert <file>    serve HTTPS with this PEM certificate (chain) (MERIDIAN_TLS_CERT); needs --tls-key
+  --tls-key <file>     the certificate's PEM private key (MERIDIAN_TLS_KEY)
+  --tls-ca <file>      PEM CA certificates that the certificates of https:// peers in the topology
+                       must chain to (MERIDIAN_TLS_CA; default: Node's CA store and NODE_EXTRA_CA_CERTS)
   --audit-retention-days <n>
                        how long audit events are kept (MERIDIAN_AUDIT_RETENTION_DAYS, default 90,
                        CloudTrail's event history; 0 keeps them for ever)
@@ -85,6 +92,9 @@ async function serve(argv: string[]) {
       region: { type: "string" },
       "audit-retention-days": { type: "string" },
       "permissive-on-network": { type: "boolean" },
+      "tls-cert": { type: "string" },
+      "tls-key": { type: "string" },
+      "tls-ca": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -117,10 +127,13 @@ async function serve(argv: string[]) {
   if (regions && !peerSecret) fail("hosting only some Regions needs MERIDIAN_PEER_SECRET, the secret replication peers share");
 
   const permissiveOnNetwork = values["permissive-on-network"] === true || env.MERIDIAN_PERMISSIVE_ON_NETWORK === "true";
+  const tls = readTlsOptions(values, env);
 
   process.umask(0o077); // every file under the data directory is the owner's alone
+  const host = values.host ?? env.MERIDIAN_HOST ?? "127.0.0.1";
   const server = await startServer({
-    host: values.host ?? env.MERIDIAN_HOST ?? "127.0.0.1",
+    ...tls,
+    host,
     port,
     dataDir,
     auth,
@@ -132,6 +145,7 @@ async function serve(argv: string[]) {
     auditRetentionDays,
     permissiveOnNetwork,
   });
+  for (const line of startWarnings({ host, tls: tls.tls !== undefined, sealWarning: seal.warning })) process.stderr.write(line + "\n");
   printBanner(server.url, dataDir, seal.description, auth, accountId, [...server.host.nodes.values()].map((n) => n.info), server.createdAdminKey);
 
   let stopping = false;
@@ -144,6 +158,32 @@ async function serve(argv: string[]) {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+/** The certificate and key to serve HTTPS with (both or neither), and the CA peers must chain to. */
+function readTlsOptions(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv) {
+  const option = (name: string, variable: string) => (values[name] as string | undefined) ?? (env[variable] || undefined);
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(resolve(file));
+    } catch (e) {
+      fail(`cannot read the ${what} ${file}: ${(e as Error).message}`);
+    }
+  };
+  const certFile = option("tls-cert", "MERIDIAN_TLS_CERT");
+  const keyFile = option("tls-key", "MERIDIAN_TLS_KEY");
+  const caFile = option("tls-ca", "MERIDIAN_TLS_CA");
+  if ((certFile === undefined) !== (keyFile === undefined)) fail("--tls-cert and --tls-key go together: give both to serve HTTPS, or neither");
+  const tls = certFile && keyFile ? { cert: read(certFile, "TLS certificate"), key: read(keyFile, "TLS private key") } : undefined;
+  try {
+    if (tls) createSecureContext(tls); // a bad pair is refused here, before the data directory is opened
+  } catch (e) {
+    fail(`--tls-cert ${certFile} and --tls-key ${keyFile} are not a PEM certificate and its private key: ${(e as Error).message}`);
+  }
+  return {
+    tls,
+    peerCa: caFile ? read(caFile, "TLS CA bundle") : undefined,
+  };
 }
 
 function printBanner(

@@ -4,9 +4,11 @@
 //     - name: aws
 //       homeRegion: us-east-1
 //       regions:
-//         - { name: us-east-1, endpoint: "http://10.0.0.1:4566" }
-//         - { name: af-south-1, optIn: true, endpoint: "http://10.0.0.2:4566" }
+//         - { name: us-east-1, endpoint: "https://meridian-use1.internal:4566" }
+//         - { name: af-south-1, optIn: true, endpoint: "https://meridian-afs1.internal:4566" }
 //
+// An https:// endpoint's certificate is verified against `meridian serve --tls-ca` (http:// is
+// accepted for a private network or a test, and sends peer requests in clear).
 // Every problem is reported with where it is, as one line.
 
 import { readFileSync } from "node:fs";

@@ -6,6 +6,7 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Socket } from "node:net";
 import { randomUUID } from "node:crypto";
+import { Server as TlsServer } from "node:tls";
 import { ServiceError } from "./service-error.js";
 
 export interface AdmissionLimits {
@@ -36,7 +37,10 @@ export function makeAdmission(server: Server, limits: AdmissionLimits) {
   server.on("connection", (socket: Socket) => {
     connections++;
     socket.once("close", () => connections--);
-    if (connections > limits.maxConnections) socket.end(THROTTLED_RESPONSE(randomUUID()));
+    if (connections <= limits.maxConnections) return;
+    // Over TLS nothing can be said before the handshake: the connection is just closed.
+    if (server instanceof TlsServer) socket.destroy();
+    else socket.end(THROTTLED_RESPONSE(randomUUID()));
   });
 
   return {

@@ -35,6 +35,8 @@ export interface Dispatch {
   requestId: string;
   sourceIp: string;
   userAgent: string;
+  /** the request arrived over TLS (aws:SecureTransport) */
+  secureTransport: boolean;
 }
 
 export interface DispatcherDeps {
@@ -55,7 +57,7 @@ export function makeDispatcher(deps: DispatcherDeps) {
   return async function dispatch(d: Dispatch): Promise<Record<string, unknown>> {
     const time = deps.now();
     const { caller } = d;
-    const facts: RequestFacts = { now: time, sourceIp: d.sourceIp, userAgent: d.userAgent, requestedRegion: d.region, secureTransport: false };
+    const facts: RequestFacts = { now: time, sourceIp: d.sourceIp, userAgent: d.userAgent, requestedRegion: d.region, secureTransport: d.secureTransport };
     if (!caller.session) {
       deps.host.identity.partition(caller.node.info.partition)?.noteKeyUse(caller.accessKeyId, { date: time, region: d.region, service: d.service.signingName });
     }

@@ -5,6 +5,8 @@
 // all, the bare XML refusal AWS's front end gives) ever reaches a client.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { TLSSocket } from "node:tls";
 import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { ServiceError } from "./service-error.js";
@@ -24,6 +26,7 @@ import { metricsText } from "../replication/replication-metrics.js";
 import { storeMetricsText } from "../store/store-metrics.js";
 import type { RegionHost } from "../region/region-host.js";
 import type { Logger } from "../util/logger.js";
+import { isClientAbort } from "./client-abort.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Replication peers send whole copies of a partition's identities: more room, still bounded. */
@@ -44,11 +47,18 @@ export interface EdgeOptions {
   audit?: AuditSink;
   /** what unauthenticated requests may cost at once; DEFAULT_LIMITS when absent */
   limits?: AdmissionLimits;
+  /** PEM certificate chain and private key: the server speaks HTTPS only */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 /** The facts of the HTTP request the policy engine and the audit trail use. */
 function requestFacts(req: IncomingMessage, requestId: string) {
-  return { requestId, sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "", userAgent: String(req.headers["user-agent"] ?? "") };
+  return {
+    requestId,
+    sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "",
+    userAgent: String(req.headers["user-agent"] ?? ""),
+    secureTransport: (req.socket as Partial<TLSSocket>).encrypted === true,
+  };
 }
 
 /**
@@ -94,9 +104,8 @@ export function createEdgeServer(opts: EdgeOptions): Server {
   // Once close() has begun, a request still being served is answered and its connection closed, so
   // a keep-alive client can neither hold the shutdown up nor keep feeding it requests.
   const replyWhen = (durable: Promise<void> | undefined, ...[res, ...rest]: Parameters<typeof send>) => {
-    // A request answered before its body was read (refused, or not needing one) closes its
-    // connection: the rest of the body is discarded with it instead of being read.
-    if (!server.listening || !res.req.complete) res.setHeader("connection", "close");
+    if (!server.listening) res.setHeader("connection", "close");
+    if (!res.req.complete) discardBody(res);
     // The SDKs correct their clock from Date: it must be the clock requests are checked against.
     res.setHeader("date", new Date(opts.now()).toUTCString());
     // Written from a macrotask: a response written from the microtasks that end a request's handling
@@ -243,14 +252,15 @@ export function createEdgeServer(opts: EdgeOptions): Server {
     replyWhen(caller.node.store.whenDurable(), res, 200, requestId, serializeOutput(output));
   }
 
-  const server = createServer((req, res) => {
+  const server = serverFor(opts.tls, (req, res) => {
     const requestId = randomUUID();
     const target = String(req.headers["x-amz-target"] ?? "");
     const model = opts.services.find((s) => operationOf(s, target) !== undefined)?.model;
     const rest = restRouteOf((req.url ?? "/").split("?", 1)[0]!);
     const query = !rest && isQueryRequest(req.method, req.headers["content-type"], req.headers["x-amz-target"] as string | undefined);
     handle(req, res, requestId).catch((e: unknown) => {
-      if (res.headersSent || e instanceof ClientAborted) return res.destroy();
+      // A client that hung up has no one to answer, and its leaving is no fault of the server's.
+      if (res.headersSent || e instanceof ClientAborted || isClientAbort(req, e)) return res.destroy();
       if (e instanceof FrontEndRefusal) return reply(res, e.status, requestId, e.body, null);
       if (!(e instanceof ServiceError)) {
         // Never the stack or the request to the client; the log gets the error, not the body.
@@ -286,6 +296,21 @@ export function createEdgeServer(opts: EdgeOptions): Server {
 }
 
 /**
+ * A request answered before its body was read (refused, or not needing one) closes its connection.
+ * Up to MAX_BODY_BYTES of what it still sends is read and dropped first, so that a client still
+ * writing gets its answer rather than a reset connection; past that it is cut off.
+ */
+function discardBody(res: ServerResponse): void {
+  res.setHeader("connection", "close");
+  let dropped = 0;
+  res.req.on("data", (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > MAX_BODY_BYTES) res.req.socket.destroy();
+  });
+  res.req.resume();
+}
+
+/**
  * The reset routes wipe everything: permissive mode only, and never from a browser — a page's
  * cross-origin POST carries an Origin header or a form content type, an emulator's test client neither.
  */
@@ -296,4 +321,8 @@ function refuseUnsafeReset(auth: AuthMode, req: IncomingMessage): void {
   if (contentType !== "" && contentType !== "application/json" && contentType !== JSON_CONTENT_TYPE) {
     throw new ServiceError("AccessDeniedException", `Reset takes no ${contentType} request: send no body or application/json.`, 403);
   }
+}
+
+function serverFor(tls: EdgeOptions["tls"], onRequest: (req: IncomingMessage, res: ServerResponse) => void): Server {
+  return tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, onRequest) : createServer(onRequest);
 }

@@ -1,14 +1,18 @@
 // Replication between processes (DESIGN §3, §5): messages POSTed to the destination Region's
 // endpoint from the topology, SigV4-signed as a peer, several to one request when they queue up
 // (batcher.ts). Values inside are already sealed to the destination, so nothing in a message is
-// plaintext even without TLS.
+// plaintext even without TLS. An https:// endpoint's certificate must chain to the configured CA
+// (the default trust store when none is): a peer that cannot prove it is that Region gets nothing.
 
 import type { KeyObject } from "node:crypto";
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { RegionUnreachable, type ApplyOutcome, type ReplicationMessage } from "./replication-types.js";
 import type { ReplicationTransport } from "./transport.js";
 import { importPublicKey } from "./sealed-transfer.js";
 import { signPeerRequest } from "./peer-auth.js";
 import { makeBatcher } from "./batcher.js";
+import type { Logger } from "../util/logger.js";
 
 export const REPLICATION_PATH = "/_meridian/replication";
 /** a JSON array of messages for one Region, answered by an array of `BatchAnswer` in the same order */
@@ -26,30 +30,69 @@ export interface HttpTransportOptions {
   endpointOf(region: string): string | undefined;
   peerSecret: string;
   timeoutMs?: number;
+  /** PEM certificates an https:// peer's certificate must chain to; Node's trust store when absent */
+  ca?: string | Buffer;
+  /** told once per Region when its certificate is refused (a status only says "unreachable") */
+  log?: Logger;
 }
+
+/** OpenSSL's and node's codes for a certificate that was refused, as opposed to a peer not there. */
+const CERTIFICATE_REFUSED = /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)|ALTNAME/;
 
 export function makeHttpTransport(opts: HttpTransportOptions): ReplicationTransport {
   const publicKeys = new Map<string, KeyObject>();
+  const refusedCertificates = new Set<string>();
+  const agents = {
+    "http:": new HttpAgent({ keepAlive: true }),
+    // rejectUnauthorized stated, so that NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn verification off.
+    "https:": new HttpsAgent({ keepAlive: true, ca: opts.ca, rejectUnauthorized: true }),
+  };
 
   async function post(region: string, path: string, body: string): Promise<unknown> {
     const endpoint = opts.endpointOf(region);
     if (!endpoint) throw new RegionUnreachable(`no endpoint for Region ${region} in the topology`);
     const url = new URL(path, endpoint);
-    let response: Response;
+    let response: { status: number; text: string };
     try {
-      response = await fetch(url, {
-        method: "POST",
-        headers: await signPeerRequest(url, region, opts.peerSecret, body),
-        body,
-        signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
-      });
+      response = await send(url, await signPeerRequest(url, region, opts.peerSecret, body), body);
+      refusedCertificates.delete(region);
     } catch (e) {
-      throw new RegionUnreachable(`Region ${region} at ${endpoint} is unreachable: ${(e as Error).message}`);
+      const { code, message } = e as NodeJS.ErrnoException;
+      if (!code || !CERTIFICATE_REFUSED.test(code)) throw new RegionUnreachable(`Region ${region} at ${endpoint} is unreachable: ${message}`);
+      const why = `Region ${region} at ${endpoint} is unreachable: its TLS certificate was refused (${code}: ${message})`;
+      if (!refusedCertificates.has(region)) opts.log?.error("peer certificate refused", { region, endpoint, error: `${code}: ${message}` });
+      refusedCertificates.add(region);
+      throw new RegionUnreachable(why);
     }
-    const text = await response.text();
-    if (response.status >= 500 || response.status === 503) throw new RegionUnreachable(`Region ${region} answered ${response.status}`);
-    if (!response.ok) throw new Error(`Region ${region} refused the replication request: ${response.status} ${text}`);
+    const { status, text } = response;
+    if (status >= 500) throw new RegionUnreachable(`Region ${region} answered ${status}`);
+    if (status < 200 || status > 299) throw new Error(`Region ${region} refused the replication request: ${status} ${text}`);
     return JSON.parse(text);
+  }
+
+  /** One POST, answered whole within the timeout. */
+  function send(url: URL, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+    const protocol = url.protocol;
+    if (protocol !== "http:" && protocol !== "https:") return Promise.reject(new Error(`${protocol} is not http: or https:`));
+    const ms = opts.timeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    return new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const options = { method: "POST", headers: { ...headers, "content-length": Buffer.byteLength(body) }, agent: agents[protocol] };
+      const onResponse = (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+      };
+      const req = protocol === "https:" ? httpsRequest(url, { ...options, rejectUnauthorized: true }, onResponse) : httpRequest(url, options, onResponse);
+      timer = setTimeout(() => {
+        const error = new Error(`no answer within ${ms} ms`);
+        reject(error);
+        req.destroy(error);
+      }, ms);
+      req.on("error", reject);
+      req.end(body);
+    }).finally(() => clearTimeout(timer));
   }
 
   const batcher = makeBatcher<ApplyOutcome>({

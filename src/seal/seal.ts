@@ -6,6 +6,8 @@
 export interface Seal {
   /** where the root key comes from, for the start banner and errors (never the key itself) */
   readonly description: string;
+  /** one line the operator must read at start when this seal is not fit for production */
+  readonly warning?: string;
   /** the 32-byte root key; created and sealed on first use, unsealed afterwards */
   loadRootKey(): Promise<Buffer>;
 }

@@ -83,17 +83,47 @@ test("100 unauthenticated 16 MiB POSTs (peer path without peering, unsigned, unk
   assert.equal(ok.status, 200, ok.text);
 });
 
-test("a request from an unknown key is refused on its headers, before its body is read", async () => {
-  const big = "x".repeat(2 * MiB); // over the 1 MiB body limit: had the body been read, the answer would be 413
-  const res = await rawRequest(url, {
+/** Sends the head of a request announcing `announced` bytes and only its first KiB; resolves with the answer, if one comes before the body. */
+function answerBeforeBody(headers: Record<string, string>, announced: number): Promise<{ status: number; text: string }> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: u.hostname, port: Number(u.port), path: "/", method: "POST", headers: { ...headers, "content-length": String(announced) }, agent: false },
+      (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString()));
+        res.on("end", () => {
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, text });
+        });
+      },
+    );
+    req.on("error", () => undefined); // the server may close once it has answered
+    req.setTimeout(10_000, () => reject(new Error("no answer until the body was sent: the server waited for the body")));
+    req.write(Buffer.alloc(1024, 0x7b)); // the rest of the body never comes
+  });
+}
+
+test("a request from an unknown key, or unsigned, is answered on its headers, before its body is sent", async () => {
+  const byUnknown = await prepareRequest(url, {
     target: "secretsmanager.GetSecretValue",
-    body: big,
+    body: {},
     credentials: { accessKeyId: "AKIAUNKNOWNUNKNOWN00", secretAccessKey: "x" },
   });
-  assert.equal(res.status, 400, res.text);
-  assert.deepEqual(res.json, { __type: "UnrecognizedClientException", message: "The security token included in the request is invalid." });
-  const unsigned = await rawRequest(url, { target: "secretsmanager.GetSecretValue", body: big, sign: false });
-  assert.deepEqual(unsigned.json, { __type: "MissingAuthenticationTokenException", message: "Missing Authentication Token" });
+  const unknown = await answerBeforeBody(byUnknown.headers, 512 * 1024);
+  assert.equal(unknown.status, 400, unknown.text);
+  assert.deepEqual(JSON.parse(unknown.text), { __type: "UnrecognizedClientException", message: "The security token included in the request is invalid." });
+  const unsigned = await answerBeforeBody({ "content-type": "application/x-amz-json-1.1", "x-amz-target": "secretsmanager.GetSecretValue" }, 512 * 1024);
+  assert.deepEqual(JSON.parse(unsigned.text), { __type: "MissingAuthenticationTokenException", message: "Missing Authentication Token" });
+});
+
+test("an SDK-sized request refused on its headers still gets its answer while it is sending its body", async () => {
+  const res = await rawRequest(url, {
+    target: "secretsmanager.PutSecretValue",
+    body: { SecretId: "x", SecretString: "y".repeat(200 * 1024) },
+    credentials: { accessKeyId: "AKIAUNKNOWNUNKNOWN00", secretAccessKey: "x" },
+  });
+  assert.equal(res.json?.__type, "UnrecognizedClientException", res.text);
 });
 
 test("peer paths are closed when no peer secret is configured, whatever the body", async () => {

@@ -80,7 +80,7 @@ export function spawnMeridian(dataDir: string, args: string[] = [], env: Record<
   const url = new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(output);
+      const m = /listening on (https?:\/\/\S+)/.exec(output);
       if (m) resolve(m[1]);
     };
     child.stdout!.on("data", onData);

@@ -3,6 +3,7 @@
 // no response leaves before the changes it may depend on are durable, so an acknowledged write
 // survives a crash of the process or the machine.
 
+import { closeSync, openSync } from "node:fs";
 import Database from "better-sqlite3";
 import type { RegionStore } from "../store.js";
 import { schema, resettableTables } from "./sqlite-schema.js";
@@ -15,6 +16,8 @@ import { makeGroupCommit, syncFileAt } from "./sqlite-durability.js";
 import { checkpointInBackground } from "./checkpointer.js";
 
 export function openSqliteStore(file: string): RegionStore {
+  // The owner's alone whatever the umask: SQLite gives the -wal and -shm files this file's mode.
+  closeSync(openSync(file, "a", 0o600));
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
