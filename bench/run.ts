@@ -34,7 +34,11 @@ async function getSecretValueBench() {
     const sample = await call(meridian.url, "GetSecretValue", input);
     const signed = await signJson(meridian.url, "us-east-1", ADMIN, "secretsmanager.GetSecretValue", input);
     await load(meridian.url, signed.headers, signed.body); // warm-up, not counted
+    const cpuBefore = cpuMsOf(meridian.child.pid!);
     const m = await load(meridian.url, signed.headers, signed.body);
+    // CPU time per request: unlike requests/s, it holds when the load generator (or anything
+    // else) competes for the machine's two cores.
+    const cpuPerRequestUs = ((cpuMsOf(meridian.child.pid!) - cpuBefore) * 1000) / m.requests.total;
     const bare = await startChild([join(benchDir, "bare-server.js")], { BARE_BODY: sample });
     let b: autocannon.Result;
     try {
@@ -48,9 +52,16 @@ async function getSecretValueBench() {
     console.log(row("Meridian (us-east-1)", m));
     console.log(row("bare node:http", b));
     console.log(`ratio Meridian / bare: ${(m.requests.average / b.requests.average).toFixed(2)}`);
+    console.log(`Meridian CPU per request: ${cpuPerRequestUs.toFixed(0)} µs (${m.requests.total} requests)`);
   } finally {
     await meridian.stop();
   }
+}
+
+/** User + system CPU time a process has used, from /proc (clock ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime: fields 14 and 15 of stat
 }
 
 function rssOf(pid: number): number {
