@@ -13,8 +13,9 @@
 //   Meridian and the session alike through MERIDIAN_DATA_DIR, as ./.meridian would when both run in
 //   the checkout. HOME is an empty directory; no variable of this process gets in but PATH.
 // - `npx meridian` runs this checkout's dist/: the session works in an empty directory (a block may
-//   write files there, never into the checkout) with `meridian` linked into a private npm prefix, as
-//   after `npm link`; npm runs offline, so npx can never fetch a package from the registry.
+//   write files there, never into the checkout; and npx in the checkout reads the whole dependency
+//   tree, seconds a call) with `meridian` linked into a private npm prefix, as after `npm link`. npm
+//   runs offline, so npx can never fetch a package from the registry.
 // - A block marked `serve` starts a Meridian in the foreground: it runs alone, in a fresh data
 //   directory on a free port (MERIDIAN_PORT=0), passes once it prints "listening on", and is stopped.
 //   SoftHSM gets a private token directory (SOFTHSM2_CONF).
@@ -25,7 +26,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -142,7 +143,8 @@ test("README.md: every shell block runs as written", { skip: awsCliMissing(), ti
   const work = join(root, "work");
   const prefix = join(root, "npm-prefix");
   for (const dir of [home, work, join(prefix, "bin"), join(root, "softhsm")]) mkdirSync(dir, { recursive: true });
-  symlinkSync(cliPath, join(prefix, "bin", "meridian"));
+  // What `npm link` puts in the prefix, minus its chmod of dist/src/cli/main.js (`npx tsc` alone leaves it 0644).
+  writeFileSync(join(prefix, "bin", "meridian"), `#!/bin/sh\nexec '${process.execPath}' '${cliPath}' "$@"\n`, { mode: 0o755 });
   writeFileSync(join(root, "softhsm2.conf"), `directories.tokendir = ${join(root, "softhsm")}\nobjectstore.backend = file\nlog.level = ERROR\n`);
   const env = (dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
     PATH: process.env.PATH,
