@@ -213,7 +213,7 @@ function printBanner(
       lines.push(`!!! AND IT LISTENS ON A NETWORK ADDRESS (--permissive-on-network): anyone who reaches ${url} can read and change every secret.`);
     }
   }
-  lines.push("", "Point the AWS CLI and SDKs at it:", `  export AWS_ENDPOINT_URL=${url}`, `  export AWS_REGION=${regions[0]?.name ?? "us-east-1"}`);
+  lines.push("", "Point the AWS CLI and SDKs at it:", `  export AWS_ENDPOINT_URL=${url}`, `  export AWS_REGION=${regions[0]?.name ?? "us-east-1"}`, `  export AWS_DEFAULT_REGION=${regions[0]?.name ?? "us-east-1"}`);
   if (auth === "permissive") {
     lines.push("  export AWS_ACCESS_KEY_ID=test", "  export AWS_SECRET_ACCESS_KEY=test");
   } else if (created && !created.fromEnv) {
