@@ -2,9 +2,10 @@
 // Region, or that Region's transport public key. Callers are authenticated as peers with SigV4
 // against the deployment's peer secret; without a peer secret these endpoints refuse everyone.
 
-import type { IncomingMessage } from "node:http";
 import { ServiceError } from "./service-error.js";
-import { verifySigV4 } from "./sigv4.js";
+import { precheckSigV4, type VerifiedCaller } from "./sigv4.js";
+import { jsonAnswer, type Route } from "./route.js";
+import { operatorFailure } from "./operator-routes.js";
 import type { RegionHost } from "../region/region-host.js";
 import { PUBLIC_KEY_PATH, REPLICATION_BATCH_PATH, REPLICATION_PATH, type BatchAnswer } from "../replication/http-transport.js";
 import { PEER_ACCESS_KEY_ID, PEER_SERVICE } from "../replication/peer-auth.js";
@@ -13,27 +14,35 @@ import type { ReplicationMessage } from "../replication/replication-types.js";
 
 export const isPeerPath = (path: string) => path === REPLICATION_PATH || path === REPLICATION_BATCH_PATH || path === PUBLIC_KEY_PATH;
 
-/** The JSON answer to a peer's request. */
-export async function handlePeerRequest(
-  host: RegionHost,
-  peerSecret: string | undefined,
-  now: () => number,
-  req: IncomingMessage,
-  path: string,
-  query: string,
-  body: Buffer,
-): Promise<unknown> {
-  if (!peerSecret) throw new ServiceError("AccessDeniedException", "This Meridian has no replication peers configured.", 403);
-  const caller = verifySigV4(
-    { method: req.method ?? "POST", path, query, headers: req.headersDistinct, body },
-    {
-      now: new Date(now()),
-      checkSignature: true,
-      expectedService: PEER_SERVICE,
-      isHostedRegion: (region) => host.node(region) !== undefined,
-      secretFor: (accessKeyId) => (accessKeyId === PEER_ACCESS_KEY_ID ? peerSecret : undefined),
+/** Replication peers send whole copies of a partition's identities: more room, still bounded. */
+export const PEER_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The peer route: closed unless peering is configured, and the signature's head checked against the
+ * peer secret before a body of up to 16 MiB is read.
+ */
+export function peerRoute(host: RegionHost, peerSecret: string | undefined, now: () => number): Route {
+  return {
+    name: "replication peers",
+    matches: (r) => r.method === "POST" && isPeerPath(r.path),
+    async handle(r, tools) {
+      if (!peerSecret) throw new ServiceError("AccessDeniedException", "This Meridian has no replication peers configured.", 403);
+      const prechecked = precheckSigV4(r.head, {
+        now: new Date(now()),
+        checkSignature: true,
+        expectedService: PEER_SERVICE,
+        isHostedRegion: (region) => host.node(region) !== undefined,
+        secretFor: (accessKeyId) => (accessKeyId === PEER_ACCESS_KEY_ID ? peerSecret : undefined),
+      });
+      const body = await tools.readBody(PEER_MAX_BODY_BYTES);
+      return jsonAnswer(await answerPeer(host, prechecked.verify(body), r.path, body));
     },
-  );
+    failure: operatorFailure,
+  };
+}
+
+/** The JSON answer to a peer's request, once its signature is verified. */
+async function answerPeer(host: RegionHost, caller: VerifiedCaller, path: string, body: Buffer): Promise<unknown> {
   const node = host.node(caller.region)!;
   if (path === PUBLIC_KEY_PATH) return { publicKey: exportPublicKey(node.replication.receiver.publicKey()) };
   let parsed: unknown;

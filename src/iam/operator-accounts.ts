@@ -17,6 +17,8 @@ import type { RequestHead } from "../edge/sigv4.js";
 import type { AccessRequest } from "../authz/access-request.js";
 import type { RegionHost } from "../region/region-host.js";
 import { createAccount } from "./create-account.js";
+import { bodyAfter, type ApiDeps, type Route } from "../edge/route.js";
+import { operatorFailure } from "../edge/operator-routes.js";
 
 export const OPERATOR_ACCOUNTS_PATH = "/_meridian/accounts";
 
@@ -111,4 +113,25 @@ function listAccounts(deps: OperatorAccountsDeps, partition: string) {
   return accounts
     .sort((a, b) => a.createDate - b.createDate || a.accountId.localeCompare(b.accountId))
     .map((a) => ({ AccountId: a.accountId, CreateDate: a.createDate / 1000, Operator: a.accountId === deps.operatorAccountId }));
+}
+
+/** The edge route: `/_meridian/accounts`, answered in JSON as the operator routes are. */
+export function operatorAccountsRoute(deps: ApiDeps, operatorAccountId: string): Route {
+  return {
+    name: "operator accounts",
+    matches: (r) => r.path === OPERATOR_ACCOUNTS_PATH,
+    async handle(r, tools) {
+      const answer = await answerOperatorAccounts(r.head, {
+        host: deps.host,
+        operatorAccountId,
+        authenticate: async (service, authOpts) => {
+          const { pending, body } = await bodyAfter(deps.authenticator.begin(r.head, service), tools);
+          return { caller: await pending.finish(body, service, authOpts), body };
+        },
+        dispatch: (d) => deps.dispatch({ ...d, ...r.facts }),
+      });
+      return { status: 200, body: answer, contentType: "application/json" };
+    },
+    failure: operatorFailure,
+  };
 }

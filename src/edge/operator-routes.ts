@@ -1,0 +1,66 @@
+// The operator's own routes: health, Prometheus metrics, and the reset emulator test clients call
+// (permissive mode only). None of them reads a body.
+
+import { ServiceError } from "./service-error.js";
+import { JSON_CONTENT_TYPE, serializeError } from "./aws-json.js";
+import { jsonAnswer, type Answer, type Inspected, type Route } from "./route.js";
+import type { AuthMode } from "./authenticate.js";
+import type { RegionHost } from "../region/region-host.js";
+import { metricsText } from "../replication/replication-metrics.js";
+import { storeMetricsText } from "../store/store-metrics.js";
+
+/** Operator routes answer failures as AWS JSON errors with no service model. */
+export function operatorFailure(error: unknown): Answer {
+  const e = error instanceof ServiceError ? error : new ServiceError("InternalServiceError", "An error occurred on the server side.", 500);
+  return { status: e.status, body: serializeError(undefined, e), contentType: JSON_CONTENT_TYPE };
+}
+
+export function healthRoute(host: Pick<RegionHost, "nodes">): Route {
+  return {
+    name: "health",
+    matches: (r) => r.method === "GET" && r.path === "/_meridian/health",
+    handle: async () => jsonAnswer({ status: "ok", regions: host.nodes.size }),
+    failure: operatorFailure,
+  };
+}
+
+export function metricsRoute(host: Pick<RegionHost, "nodes">, now: () => number): Route {
+  return {
+    name: "metrics",
+    matches: (r) => r.method === "GET" && r.path === "/metrics",
+    async handle() {
+      const nodes = [...host.nodes.values()];
+      const views = await Promise.all(
+        nodes.map(async (n) => ({ region: n.info.name, metrics: n.replication.metrics, outbox: await n.store.outboxSummary() })),
+      );
+      const stores = nodes.map((n) => ({ region: n.info.name, stats: n.store.syncStats() }));
+      return { status: 200, body: metricsText(views, now()) + storeMetricsText(stores), contentType: "text/plain; version=0.0.4" };
+    },
+    failure: operatorFailure,
+  };
+}
+
+/**
+ * The reset routes wipe everything: permissive mode only, and never from a browser — a page's
+ * cross-origin POST carries an Origin header or a form content type, an emulator's test client neither.
+ */
+export function resetRoute(host: Pick<RegionHost, "reset">, auth: AuthMode): Route {
+  return {
+    name: "reset",
+    matches: (r) => r.method === "POST" && (r.path === "/_meridian/reset" || r.path === "/moto-api/reset"),
+    async handle(r) {
+      refuseUnsafeReset(auth, r);
+      await host.reset();
+      return jsonAnswer({});
+    },
+    failure: operatorFailure,
+  };
+}
+
+function refuseUnsafeReset(auth: AuthMode, r: Inspected): void {
+  if (auth !== "permissive") throw new ServiceError("AccessDeniedException", "Reset is only available in permissive mode.", 403);
+  if (r.req.headers.origin !== undefined) throw new ServiceError("AccessDeniedException", "Reset refuses requests from a web page (Origin header).", 403);
+  if (r.contentType !== "" && r.contentType !== "application/json" && r.contentType !== JSON_CONTENT_TYPE) {
+    throw new ServiceError("AccessDeniedException", `Reset takes no ${r.contentType} request: send no body or application/json.`, 403);
+  }
+}
