@@ -84,11 +84,11 @@ test("100 unauthenticated 16 MiB POSTs (peer path without peering, unsigned, unk
 });
 
 /** Sends the head of a request announcing `announced` bytes and only its first KiB; resolves with the answer, if one comes before the body. */
-function answerBeforeBody(headers: Record<string, string>, announced: number): Promise<{ status: number; text: string }> {
-  const u = new URL(url);
+function answerBeforeBody(headers: Record<string, string>, announced: number, at = url, path = "/"): Promise<{ status: number; text: string }> {
+  const u = new URL(at);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: u.hostname, port: Number(u.port), path: "/", method: "POST", headers: { ...headers, "content-length": String(announced) }, agent: false },
+      { host: u.hostname, port: Number(u.port), path, method: "POST", headers: { ...headers, "content-length": String(announced) }, agent: false },
       (res) => {
         let text = "";
         res.on("data", (c: Buffer) => (text += c.toString()));
@@ -129,4 +129,19 @@ test("an SDK-sized request refused on its headers still gets its answer while it
 test("peer paths are closed when no peer secret is configured, whatever the body", async () => {
   const status = await bigPost("/_meridian/replication", { "content-type": "application/json" }, 8 * MiB);
   assert.ok(status === 403 || status === 0, String(status));
+});
+
+test("with peering configured, a peer request not signed with the peer secret is answered before its body", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "meridian-sec8-peer-"));
+  const peer = spawnMeridian(dir, [], { MERIDIAN_PEER_SECRET: "peer-secret-for-this-test-0123456789" });
+  try {
+    const peerUrl = await peer.url;
+    const unsigned = await answerBeforeBody({ "content-type": "application/json" }, 8 * MiB, peerUrl, "/_meridian/replication/batch");
+    assert.equal(unsigned.status, 400, unsigned.text);
+    assert.equal(JSON.parse(unsigned.text).__type, "MissingAuthenticationTokenException");
+  } finally {
+    peer.child.kill("SIGTERM");
+    await waitForExit(peer.child);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
