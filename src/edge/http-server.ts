@@ -9,7 +9,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { TLSSocket } from "node:tls";
 import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
-import { ServiceError } from "./service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 import { JSON_CONTENT_TYPE, operationOf, parseJsonBody, serializeError, serializeOutput, type JsonService } from "./aws-json.js";
 import { makeAuthenticator, type AuthMode, type PendingCaller } from "./authenticate.js";
 import { REST_JSON_CONTENT_TYPE, answerRestJson, makeRestRouter, restJsonInternalError, serializeRestJsonError, type RestJsonService } from "./rest-json.js";

@@ -3,7 +3,7 @@
 // against the deployment's peer secret; without a peer secret these endpoints refuse everyone.
 
 import type { IncomingMessage } from "node:http";
-import { ServiceError } from "./service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 import { verifySigV4 } from "./sigv4.js";
 import type { RegionHost } from "../region/region-host.js";
 import { PUBLIC_KEY_PATH, REPLICATION_BATCH_PATH, REPLICATION_PATH, type BatchAnswer } from "../replication/http-transport.js";

@@ -9,12 +9,12 @@
 
 import type { Caller } from "../edge/authenticate.js";
 import type { Dispatch, DispatchedService } from "../edge/dispatch.js";
-import type { ServiceModel } from "../edge/model-types.js";
+import type { ServiceModel } from "../contract/model-types.js";
 import { parseJsonBody } from "../edge/aws-json.js";
 import { validateInput } from "../edge/validate.js";
-import { ServiceError } from "../edge/service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 import type { RequestHead } from "../edge/sigv4.js";
-import type { AccessRequest } from "../authz/access-request.js";
+import type { AccessRequest } from "../contract/access-request.js";
 import type { RegionHost } from "../region/region-host.js";
 import { createAccount } from "./create-account.js";
 
