@@ -16,7 +16,7 @@ import { REST_JSON_CONTENT_TYPE, answerRestJson, makeRestRouter, restJsonInterna
 import { queryServices, restJsonServices } from "./services.js";
 import { answerQuery, isQueryRequest, queryErrorResponse } from "./aws-query.js";
 import { XML_CONTENT_TYPE } from "./aws-query-xml.js";
-import { answerOperatorAccounts, OPERATOR_ACCOUNTS_PATH } from "../iam/operator-accounts.js";
+import { answerOperatorAccounts, OPERATOR_ACCOUNTS_PATH } from "./operator-accounts.js";
 import { handlePeerRequest, isPeerPath } from "./peer-routes.js";
 import { makeDispatcher } from "./dispatch.js";
 import { validateInput } from "./validate.js";

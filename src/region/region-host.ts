@@ -13,7 +13,7 @@ import type { Logger } from "../util/logger.js";
 import { makeIdentityDirectory, type IdentityDirectory } from "../identity/directory.js";
 import { makeSessionTokens, type SessionTokens } from "../identity/sessions.js";
 import { makeIdentitySync, type IdentitySync } from "../identity/identity-sync.js";
-import type { IdentityMessage } from "../identity/identity-messages.js";
+import type { IdentityMessage } from "../replication/identity-messages.js";
 import type { ApplyOutcome } from "../replication/replication-types.js";
 import type { KeyObject } from "node:crypto";
 import { makeRegionOptIns, type OptInStatuses } from "../account/region-opt-ins.js";

@@ -5,7 +5,7 @@
 import type { RotationSettings, Tag } from "../contract/secret-types.js";
 import type { SealedForRegion } from "./sealed-transfer.js";
 import type { KeyMessage, KeyOutcome } from "./key-messages.js";
-import type { IdentityMessage } from "../identity/identity-messages.js";
+import type { IdentityMessage } from "./identity-messages.js";
 
 export interface ReplicatedVersion {
   versionId: string;

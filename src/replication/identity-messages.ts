@@ -4,7 +4,7 @@
 // sealed to the destination Region's transport key, like secret values.
 
 import type { AccessKeyRecord, IamEntity } from "../contract/identity-types.js";
-import type { SealedForRegion } from "../replication/sealed-transfer.js";
+import type { SealedForRegion } from "./sealed-transfer.js";
 
 export interface IdentityCopy {
   kind: "identity";
