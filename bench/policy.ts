@@ -11,8 +11,8 @@ import { signJson } from "./signed-request.js";
 import { ADMIN, call, startMeridian } from "./bench-support.js";
 import { decide } from "../src/authz/authorize.js";
 import { parsePolicy } from "../src/policy/parse-policy.js";
-import type { RequestPrincipal } from "../src/policy/policy-types.js";
-import type { AccessRequest } from "../src/authz/access-request.js";
+import type { RequestPrincipal } from "../src/contract/policy-types.js";
+import type { AccessRequest } from "../src/contract/access-request.js";
 
 /** The decision alone, in this process: microseconds per GetSecretValue decision. */
 export function decisionCost(accountId: string): { root: number; user: number } {

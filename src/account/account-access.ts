@@ -1,7 +1,7 @@
 // The Account API's calls as the policy engine sees them: account:<Operation> on the account
 // (arn:<partition>:account::<id>:account), with account:TargetRegion for the Region operations.
 
-import type { AccessDescriber } from "../authz/access-request.js";
+import type { AccessDescriber } from "../contract/access-request.js";
 
 export const describeAccountAccess: AccessDescriber = async (ctx, operation, input: { RegionName?: string }) => [
   {

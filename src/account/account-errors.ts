@@ -1,7 +1,7 @@
 // The Account API's refusals, worded as AWS words them (recorded from the AWS CLI against AWS,
 // except where a comment says otherwise). ValidationException carries a reason and the field.
 
-import { RestJsonError } from "../edge/rest-json.js";
+import { RestJsonError } from "../contract/service-error.js";
 
 const fieldError = (reason: "fieldValidationFailed" | "invalidRegionOptTarget", field: string, message: string) =>
   new RestJsonError("ValidationException", message, 400, { reason, fieldList: [{ name: field, message }] });

@@ -2,7 +2,7 @@
 // partition from its home Region whatever Region the request is signed for. Only the Region
 // operations are implemented; the edge answers the model's other operations as not implemented.
 
-import type { OperationTable } from "../region/call-context.js";
+import type { OperationTable } from "../contract/call-context.js";
 import type { RegionOptIns } from "./account-types.js";
 import { regionOperations } from "./ops/regions.js";
 

@@ -4,8 +4,8 @@
 //   [instance value ("enabled") not found in enum (possible values: ["ENABLED",...])]
 // (that one recorded against AWS; the other wordings are the validator's for the same keywords).
 
-import type { ServiceModel, ShapeDescriptor } from "../edge/model-types.js";
-import { ServiceError } from "../edge/service-error.js";
+import type { ServiceModel, ShapeDescriptor } from "../contract/model-types.js";
+import { ServiceError } from "../contract/service-error.js";
 
 export function validateAccountRequest(model: ServiceModel, shapeName: string, input: unknown): void {
   const problems: string[] = [];

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { defaultTopology, findRegion } from "../config/topology.js";
-import type { AccessKeyRecord } from "../identity/identity-types.js";
+import type { AccessKeyRecord } from "../contract/identity-types.js";
 import type { RegionWrapper } from "../kms/root-key.js";
 import { makeLogger } from "../util/logger.js";
 import { makeRegionOptIns } from "./region-opt-ins.js";

@@ -10,7 +10,7 @@ import type { MetaRepo } from "../store/store.js";
 import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
 import type { RegionOptIns, RegionOptStatus } from "./account-types.js";
-import { ServiceError } from "../edge/service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 
 export interface RegionOptInDeps {
   topology: Topology;

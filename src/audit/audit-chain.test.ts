@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { GENESIS, derivedColumns, linkHash, verifyChain, type ChainState, type ChainedRow } from "./audit-chain.js";
+import { GENESIS, derivedColumns, linkHash, verifyChain, type ChainState, type ChainedRow } from "../contract/audit-chain.js";
 
 const T0 = Date.UTC(2026, 10, 28, 17, 0, 0);
 

@@ -2,8 +2,8 @@
 // call as the service saw it. The trail turns it into a CloudTrail-shaped event, with every
 // member the model marks sensitive (secret values, plaintexts, passwords) left out.
 
-import type { ServiceModel } from "../edge/model-types.js";
-import type { RequestPrincipal } from "../policy/policy-types.js";
+import type { ServiceModel } from "../contract/model-types.js";
+import type { RequestPrincipal } from "../contract/policy-types.js";
 
 export interface AuditedCall {
   /** when the request arrived (epoch ms) */

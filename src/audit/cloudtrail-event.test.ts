@@ -5,8 +5,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { model as secretsmanager } from "../generated/secretsmanager-model.js";
 import { model as kms } from "../generated/kms-model.js";
-import type { ServiceModel } from "../edge/model-types.js";
-import { operatorModel } from "../iam/operator-accounts.js";
+import type { ServiceModel } from "../contract/model-types.js";
+import { operatorModel } from "../edge/operator-accounts.js";
 import type { AuditedCall } from "./audit-types.js";
 import { HIDDEN, cloudTrailName, isReadOnly, redactStructure, toCloudTrailEvent } from "./cloudtrail-event.js";
 

@@ -3,7 +3,8 @@
 // kept, and every value the model marks sensitive (or whose name says it is a secret) is replaced.
 
 import type { AuditedCall } from "./audit-types.js";
-import type { ServiceModel, ShapeDescriptor } from "../edge/model-types.js";
+import type { CloudTrailEvent, UserIdentity } from "../contract/audit-records.js";
+import type { ServiceModel, ShapeDescriptor } from "../contract/model-types.js";
 
 export const HIDDEN = "HIDDEN_DUE_TO_SECURITY_REASONS";
 
@@ -19,52 +20,6 @@ const ALWAYS_HIDDEN = new Set([
   "NewPassword",
   "OldPassword",
 ]);
-
-export interface SessionIssuer {
-  type: "Role" | "User";
-  principalId: string;
-  arn: string;
-  accountId: string;
-  userName: string;
-}
-
-export interface UserIdentity {
-  type: "Root" | "IAMUser" | "AssumedRole" | "Role" | "AWSService" | "Unknown";
-  principalId?: string;
-  arn?: string;
-  accountId?: string;
-  accessKeyId?: string;
-  userName?: string;
-  /** the calling service, for a service principal */
-  invokedBy?: string;
-  sessionContext?: {
-    sessionIssuer: SessionIssuer;
-    webIdFederationData: Record<string, never>;
-    attributes: { creationDate: string; mfaAuthenticated: "true" | "false" };
-  };
-}
-
-export interface CloudTrailEvent {
-  eventVersion: "1.08";
-  userIdentity: UserIdentity;
-  eventTime: string;
-  eventSource: string;
-  eventName: string;
-  awsRegion: string;
-  sourceIPAddress: string;
-  userAgent: string;
-  errorCode?: string;
-  errorMessage?: string;
-  requestParameters: Record<string, unknown> | null;
-  responseElements: Record<string, unknown> | null;
-  requestID: string;
-  eventID: string;
-  readOnly: boolean;
-  eventType: "AwsApiCall";
-  managementEvent: true;
-  recipientAccountId: string;
-  eventCategory: "Management";
-}
 
 export function toCloudTrailEvent(call: AuditedCall, eventId: string): CloudTrailEvent {
   const spec = Object.hasOwn(call.model.operations, call.operation) ? call.model.operations[call.operation] : undefined;

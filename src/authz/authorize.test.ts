@@ -5,8 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { authorize, type RequestFacts } from "./authorize.js";
-import type { AccessRequest } from "./access-request.js";
-import type { CallerPolicies } from "../policy/policy-types.js";
+import type { AccessRequest } from "../contract/access-request.js";
+import type { CallerPolicies } from "../contract/policy-types.js";
 import { ACCOUNT, BLUE, alice, carol, doc, policy, resourcePolicy } from "../policy/test-helpers.js";
 import { throwsServiceError } from "../../test/support/service-errors.js";
 

@@ -5,9 +5,9 @@
 // access-denied error with AWS's message: who, which action, which resource, and why.
 
 import { evaluate } from "../policy/evaluate.js";
-import type { CallerPolicies, ConditionValues, EvaluationResult, RequestPrincipal, StatementRef } from "../policy/policy-types.js";
-import { ServiceError } from "../edge/service-error.js";
-import type { AccessRequest } from "./access-request.js";
+import type { CallerPolicies, ConditionValues, EvaluationResult, RequestPrincipal, StatementRef } from "../contract/policy-types.js";
+import { ServiceError } from "../contract/service-error.js";
+import type { AccessRequest } from "../contract/access-request.js";
 
 /** What every request of a call carries besides what the service adds. */
 export interface RequestFacts {

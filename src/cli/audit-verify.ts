@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { makeSqliteAuditRepo } from "../store/sqlite/sqlite-audit-repo.js";
-import { verifyChain, type ChainVerdict } from "../audit/audit-chain.js";
+import { verifyChain, type ChainVerdict } from "../contract/audit-chain.js";
 
 export const AUDIT_VERIFY_USAGE = `Usage: meridian audit verify [options]
 

@@ -16,7 +16,7 @@ import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { RegionStore } from "../store/store.js";
 import type { AuditedCall } from "../audit/audit-types.js";
 import { makeAuditTrail } from "../audit/audit-trail.js";
-import type { CloudTrailEvent } from "../audit/cloudtrail-event.js";
+import type { CloudTrailEvent } from "../contract/audit-records.js";
 import { audit } from "./audit.js";
 
 const CANARY = "audit-plaintext-canary";

@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { makeSqliteAuditRepo } from "../store/sqlite/sqlite-audit-repo.js";
 import type { AuditPosition, AuditQuery, AuditRepo, StoredAuditEvent } from "../store/store.js";
-import type { CloudTrailEvent } from "../audit/cloudtrail-event.js";
+import type { CloudTrailEvent } from "../contract/audit-records.js";
 import { verifyAudit } from "./audit-verify.js";
 
 export const AUDIT_USAGE = `Options for audit (newest event first; \`meridian audit verify --help\` for the hash chain check):

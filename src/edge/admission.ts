@@ -7,7 +7,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Socket } from "node:net";
 import { randomUUID } from "node:crypto";
 import { Server as TlsServer } from "node:tls";
-import { ServiceError } from "./service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 
 export interface AdmissionLimits {
   /** open connections; past it a new one is answered ThrottlingException and closed */

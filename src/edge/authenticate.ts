@@ -4,11 +4,11 @@
 // In two steps: `begin` on the request's head refuses a request that is not signed by a key we
 // hold before its body is read (DESIGN §12); `finish` checks the signature over the body.
 
-import { ServiceError } from "./service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 import { precheckSigV4, type RequestHead, type SignedRequest } from "./sigv4.js";
 import type { RegionHost } from "../region/region-host.js";
 import type { RegionNode } from "../region/region-node.js";
-import type { RequestPrincipal } from "../policy/policy-types.js";
+import type { RequestPrincipal } from "../contract/policy-types.js";
 import type { SessionClaims } from "../identity/sessions.js";
 import { isSessionTokenSession } from "../identity/principals.js";
 

@@ -2,7 +2,7 @@
 // credential scope. The order of the checks is AWS's — method, content type, operation, then the
 // signature — except that the body is read (and parsed) only once the signature's head passed.
 
-import { ServiceError } from "./service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 import { JSON_CONTENT_TYPE, operationOf, parseJsonBody, serializeError, serializeOutput, type JsonService } from "./aws-json.js";
 import { validateInput } from "./validate.js";
 import { bodyAfter, RawRefusal, type ApiDeps, type Route } from "./route.js";

@@ -1,8 +1,8 @@
 // The AWS JSON 1.1 protocol (DESIGN §8): `POST /` with `X-Amz-Target: <prefix>.<Operation>`, a JSON
 // body in, JSON out, errors as {"__type", message} with the member name the model gives the error.
 
-import type { ServiceModel } from "./model-types.js";
-import { ServiceError } from "./service-error.js";
+import type { ServiceModel } from "../contract/model-types.js";
+import { ServiceError } from "../contract/service-error.js";
 
 export const JSON_CONTENT_TYPE = "application/x-amz-json-1.1";
 

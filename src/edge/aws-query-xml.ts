@@ -3,8 +3,8 @@
 // output shape of the model, and `<ErrorResponse>` for errors. Lists are `<member>` elements,
 // timestamps ISO 8601 in UTC, booleans lower-case; every text is XML-escaped.
 
-import type { MemberRef, ServiceModel, ShapeDescriptor } from "./model-types.js";
-import type { ServiceError } from "./service-error.js";
+import type { MemberRef, ServiceModel, ShapeDescriptor } from "../contract/model-types.js";
+import type { ServiceError } from "../contract/service-error.js";
 
 export const XML_CONTENT_TYPE = "text/xml";
 

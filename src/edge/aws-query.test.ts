@@ -2,10 +2,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { model as iam } from "../generated/iam-model.js";
 import { model as sts } from "../generated/sts-model.js";
-import type { ServiceModel } from "./model-types.js";
+import type { ServiceModel } from "../contract/model-types.js";
 import { isQueryRequest, queryAuthError, queryErrorResponse, QueryFailure, readQueryInput, validateQueryInput } from "./aws-query.js";
 import { escapeXml, isoTimestamp, renderQueryError, renderQueryResponse } from "./aws-query-xml.js";
-import { ServiceError } from "./service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 import { throwsServiceError } from "../../test/support/service-errors.js";
 
 const form = (text: string) => [...new URLSearchParams(text)];

@@ -4,14 +4,14 @@
 // model's shapes, validated like the JSON services' (the code is IAM's ValidationError), and run
 // through the same dispatch; SigV4 failures get the codes these services give them.
 
-import type { ServiceModel, ShapeDescriptor } from "./model-types.js";
-import { ServiceError } from "./service-error.js";
+import type { ServiceModel, ShapeDescriptor } from "../contract/model-types.js";
+import { ServiceError } from "../contract/service-error.js";
 import type { Caller } from "./authenticate.js";
 import type { Dispatch } from "./dispatch.js";
 import { parseAuthorization, type RequestHead } from "./sigv4.js";
 import { validateInput } from "./validate.js";
 import { renderQueryError, renderQueryResponse } from "./aws-query-xml.js";
-import type { OperationTable } from "../region/call-context.js";
+import type { OperationTable } from "../contract/call-context.js";
 
 export const QUERY_CONTENT_TYPE = "application/x-www-form-urlencoded";
 

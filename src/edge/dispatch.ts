@@ -4,14 +4,14 @@
 // parse requests and write responses around it.
 
 import type { Caller } from "./authenticate.js";
-import type { ServiceModel } from "./model-types.js";
-import { ServiceError } from "./service-error.js";
-import type { CallContext, Operation } from "../region/call-context.js";
-import type { AccessDescriber } from "../authz/access-request.js";
+import type { ServiceModel } from "../contract/model-types.js";
+import { ServiceError } from "../contract/service-error.js";
+import type { CallContext, Operation } from "../contract/call-context.js";
+import type { AccessDescriber } from "../contract/access-request.js";
 import { authorize, type DeniedError, type RequestFacts } from "../authz/authorize.js";
 import type { AuditSink } from "../audit/audit-types.js";
 import type { RegionHost } from "../region/region-host.js";
-import type { CallerPolicies } from "../policy/policy-types.js";
+import type { CallerPolicies } from "../contract/policy-types.js";
 
 export interface DispatchedService {
   signingName: string;

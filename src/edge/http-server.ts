@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from "node:https";
 import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
-import { ServiceError } from "./service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 import type { JsonService } from "./aws-json.js";
 import { makeAuthenticator, type AuthMode } from "./authenticate.js";
 import type { RestJsonService } from "./rest-json.js";
@@ -23,7 +23,7 @@ import { isClientAbort } from "./client-abort.js";
 import { MAX_BODY_BYTES, RawRefusal, requestFacts, type Answer, type ApiDeps, type Inspected, type Route } from "./route.js";
 import { healthRoute, metricsRoute, resetRoute } from "./operator-routes.js";
 import { peerRoute } from "./peer-routes.js";
-import { operatorAccountsRoute } from "../iam/operator-accounts.js";
+import { operatorAccountsRoute } from "./operator-accounts.js";
 import { queryRoute, restJsonRoute } from "./global-routes.js";
 import { awsJsonRoute } from "./aws-json-route.js";
 

@@ -1,7 +1,7 @@
 // The operator's own routes: health, Prometheus metrics, and the reset emulator test clients call
 // (permissive mode only). None of them reads a body.
 
-import { ServiceError } from "./service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 import { JSON_CONTENT_TYPE, serializeError } from "./aws-json.js";
 import { jsonAnswer, type Answer, type Inspected, type Route } from "./route.js";
 import type { AuthMode } from "./authenticate.js";

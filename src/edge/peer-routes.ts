@@ -2,7 +2,7 @@
 // Region, or that Region's transport public key. Callers are authenticated as peers with SigV4
 // against the deployment's peer secret; without a peer secret these endpoints refuse everyone.
 
-import { ServiceError } from "./service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 import { precheckSigV4, type VerifiedCaller } from "./sigv4.js";
 import { jsonAnswer, type Route } from "./route.js";
 import { operatorFailure } from "./operator-routes.js";

@@ -3,10 +3,10 @@
 // its errors are API Gateway's: the code in the x-amzn-ErrorType header, {"message", ...} in the
 // body (what the SDKs and botocore read), and every authentication failure a 403.
 
-import type { OperationDescriptor, ServiceModel } from "./model-types.js";
-import { ServiceError } from "./service-error.js";
+import type { OperationDescriptor, ServiceModel } from "../contract/model-types.js";
+import { RestJsonError, ServiceError } from "../contract/service-error.js";
 import type { Caller } from "./authenticate.js";
-import type { OperationTable } from "../region/call-context.js";
+import type { OperationTable } from "../contract/call-context.js";
 import type { Dispatch } from "./dispatch.js";
 
 export const REST_JSON_CONTENT_TYPE = "application/json";
@@ -25,18 +25,6 @@ export interface RestRoute {
   service: RestJsonService;
   operation: string;
   spec: OperationDescriptor;
-}
-
-/** An error with members beside `message` in its body (ValidationException's reason and fieldList). */
-export class RestJsonError extends ServiceError {
-  constructor(
-    code: string,
-    message: string,
-    status: number,
-    readonly members: Readonly<Record<string, unknown>> = {},
-  ) {
-    super(code, message, status);
-  }
 }
 
 /** Finds the operation a path names, whatever the method (a wrong one is refused the service's way). */

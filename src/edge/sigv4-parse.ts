@@ -3,7 +3,7 @@
 // Needs no body and no secret, so it can run before either is fetched.
 
 import { createHash } from "node:crypto";
-import { ServiceError } from "./service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 
 export interface Credential {
   accessKeyId: string;

@@ -3,7 +3,7 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ServiceError } from "./service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 import { precheckSigV4, verifySigV4, type SignedRequest, type VerifyOptions } from "./sigv4.js";
 import { ACCESS_KEY, MISMATCH, SECRET, SIGNED_AT, options, sdkSign, withHeaders } from "./sigv4-test-helpers.js";
 

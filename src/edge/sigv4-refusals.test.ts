@@ -3,7 +3,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { ServiceError } from "./service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 import { parseAuthorization, verifySigV4 } from "./sigv4.js";
 import { ACCESS_KEY, MISMATCH, SIGNED_AT, b64sha256, options, refuses, sdkSign, withHeaders, withQueryParam } from "./sigv4-test-helpers.js";
 

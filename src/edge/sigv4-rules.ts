@@ -1,7 +1,7 @@
 // The checks on a parsed SigV4 request that need neither its body nor its secret: which headers the
 // signature must cover, the clock (skew, presigned expiry) and the credential scope.
 
-import { ServiceError } from "./service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 import { formatBasic, invalidSignature, type ParsedAuth, type RequestHead } from "./sigv4-parse.js";
 
 const TERMINATOR = "aws4_request";

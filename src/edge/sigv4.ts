@@ -5,7 +5,7 @@
 // read: precheckSigV4 (everything but the body), then verify(body) (the HMAC).
 
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import { ServiceError } from "./service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 import { ALGORITHM, parse, parseQuery, parseRequestDate, type Credential, type ParsedAuth, type QueryPair, type RequestHead } from "./sigv4-parse.js";
 import { TERMINATOR, checkExpiry, checkHeadersSigned, checkHostSigned, checkScope, checkSkew } from "./sigv4-rules.js";
 

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { compileJavaPattern, validateInput } from "./validate.js";
-import { ServiceError } from "./service-error.js";
-import type { ServiceModel, ShapeDescriptor } from "./model-types.js";
+import { ServiceError } from "../contract/service-error.js";
+import type { ServiceModel, ShapeDescriptor } from "../contract/model-types.js";
 import { model as sm } from "../generated/secretsmanager-model.js";
 import { model as kms } from "../generated/kms-model.js";
 import { model as account } from "../generated/account-model.js";

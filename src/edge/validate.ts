@@ -5,8 +5,8 @@
 // ignored, as AWS ignores them. When it returns, every modelled member present has its modelled
 // JSON type, so handlers need not re-check types. Values of sensitive shapes never reach a message.
 
-import type { ServiceModel, ShapeDescriptor } from "./model-types.js";
-import { ServiceError } from "./service-error.js";
+import type { ServiceModel, ShapeDescriptor } from "../contract/model-types.js";
+import { ServiceError } from "../contract/service-error.js";
 
 /** Coral reports at most this many violations, and counts only those it reports. */
 const MAX_REPORTED = 10;

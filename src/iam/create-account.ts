@@ -1,6 +1,6 @@
 // CreateAccount (`POST /_meridian/accounts`, what `meridian accounts create` calls): a new account in
 // every partition, under a fresh random 12-digit id no partition knows yet, with one root access
-// key. Who may ask is decided before this runs (operator-accounts.ts: the operator account only).
+// key. Who may ask is decided before this runs (edge/operator-accounts.ts: the operator account only).
 
 import { randomInt } from "node:crypto";
 import { newAccessKeyId, newSecretAccessKey, type IdentityDirectory } from "../identity/directory.js";

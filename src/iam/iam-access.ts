@@ -5,9 +5,9 @@
 // iam:PermissionsBoundary (the boundary a call sets, else the one the user or role has), and the
 // tags of an existing user or role as aws:ResourceTag/* (and iam:ResourceTag/*).
 
-import { requestTagKeys, resourceTagKeys, type AccessDescriber, type AccessRequest } from "../authz/access-request.js";
-import type { ContextValue } from "../policy/policy-types.js";
-import type { CallContext } from "../region/call-context.js";
+import { requestTagKeys, resourceTagKeys, type AccessDescriber, type AccessRequest } from "../contract/access-request.js";
+import type { ContextValue } from "../contract/policy-types.js";
+import type { CallContext } from "../contract/call-context.js";
 import { entityArn, findEntity, type IamDeps } from "./iam-common.js";
 
 /** The calls that carry iam:PermissionsBoundary (Service Authorization Reference, IAM actions). */

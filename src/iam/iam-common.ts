@@ -3,10 +3,10 @@
 // output structures of the IAM model (User, Group, Role, Policy).
 
 import { newIamId, type IdentityDirectory, type PartitionDirectory } from "../identity/directory.js";
-import type { IamEntityOf, IamGroup, IamManagedPolicy, IamRole, IamTag, IamUser } from "../identity/identity-types.js";
+import type { IamEntityOf, IamGroup, IamManagedPolicy, IamRole, IamTag, IamUser } from "../contract/identity-types.js";
 import { parsePolicy } from "../policy/parse-policy.js";
-import type { PolicyKind } from "../policy/policy-types.js";
-import type { CallContext } from "../region/call-context.js";
+import type { PolicyKind } from "../contract/policy-types.js";
+import type { CallContext } from "../contract/call-context.js";
 import type { Clock } from "../util/clock.js";
 import { entityNotFound, limitExceeded, validationError, type EntityKind } from "./iam-errors.js";
 

@@ -1,7 +1,7 @@
 // IAM's refusals, each with the code and HTTP status the IAM model gives its error shape and the
 // message IAM words it with (where AWS's words were not at hand, the closest ones IAM uses elsewhere).
 
-import { ServiceError } from "../edge/service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 
 export type EntityKind = "user" | "group" | "role";
 const Title = { user: "User", group: "Group", role: "Role" } as const;

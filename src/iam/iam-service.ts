@@ -2,7 +2,7 @@
 // partition from its home Region, over the partition's identity directory. Operations are split by
 // entity in ops/; iam-access.ts describes each call to the policy engine.
 
-import type { OperationTable } from "../region/call-context.js";
+import type { OperationTable } from "../contract/call-context.js";
 import type { IamDeps } from "./iam-common.js";
 import { makeIamAccess } from "./iam-access.js";
 import { userOperations } from "./ops/users.js";

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { makeCallerPolicies } from "./caller-policies.js";
 import { userPrincipal } from "./principals.js";
-import type { IamEntity, IamUser } from "./identity-types.js";
+import type { IamEntity, IamUser } from "../contract/identity-types.js";
 import { decide } from "../authz/authorize.js";
 
 const allowAll = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}';

@@ -4,8 +4,8 @@
 // A caller's own policies are those of the user or role with its unique id, never of whoever holds
 // its name now (DESIGN §12).
 
-import type { IamEntityKind, IamEntityOf } from "./identity-types.js";
-import type { CallerPolicies, PolicyInput, RequestPrincipal } from "../policy/policy-types.js";
+import type { IamEntityKind, IamEntityOf } from "../contract/identity-types.js";
+import type { CallerPolicies, PolicyInput, RequestPrincipal } from "../contract/policy-types.js";
 import { parsePolicy } from "../policy/parse-policy.js";
 import { parsePolicyCached } from "../policy/policy-cache.js";
 import { roleById, roleIdOf, userById, type PrincipalLookup } from "./principals.js";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
 import { makeRegionWrapper } from "../kms/root-key.js";
 import { accessKeyWrapContext, makeIdentityDirectory } from "./directory.js";
-import type { IamUser } from "./identity-types.js";
+import type { IamUser } from "../contract/identity-types.js";
 
 const ACCOUNT = "111111111111";
 const alice: IamUser = {

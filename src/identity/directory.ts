@@ -7,12 +7,12 @@ import { randomBytes, randomInt } from "node:crypto";
 import type { IdentityRepo } from "../store/store.js";
 import type { RegionWrapper } from "../kms/root-key.js";
 import type { Clock } from "../util/clock.js";
-import type { AccessKeyRecord, IamAccount, IamEntity, IamEntityKind, IamEntityOf } from "./identity-types.js";
-import type { RequestPrincipal } from "../policy/policy-types.js";
+import type { AccessKeyRecord, IamAccount, IamEntity, IamEntityKind, IamEntityOf } from "../contract/identity-types.js";
+import type { RequestPrincipal } from "../contract/policy-types.js";
 import { makeCallerPolicies } from "./caller-policies.js";
 import { bindLegacyKey, principalOfKey as keyPrincipal, principalOfSession, type PrincipalLookup } from "./principals.js";
 import type { SessionClaims } from "./sessions.js";
-import { ServiceError } from "../edge/service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 
 
 type KeyUseListener = (accessKeyId: string, lastUsed: { date: number; region: string; service: string }) => void;

@@ -14,7 +14,7 @@ import type { ReplicationTransport } from "../replication/transport.js";
 import type { Topology } from "../config/topology.js";
 import { makeIdentityDirectory } from "./directory.js";
 import { makeIdentitySync } from "./identity-sync.js";
-import type { IdentityCopy } from "./identity-messages.js";
+import type { IdentityCopy } from "../replication/identity-messages.js";
 import { makeLogger } from "../util/logger.js";
 
 const topology: Topology = {

@@ -14,7 +14,7 @@ import { openFromRegion, sealForRegion } from "../replication/sealed-transfer.js
 import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
 import type { IdentityDirectory } from "./directory.js";
-import { accessKeyAad, type IdentityCopy, type IdentityMessage, type IdentityUseNotes } from "./identity-messages.js";
+import { accessKeyAad, type IdentityCopy, type IdentityMessage, type IdentityUseNotes } from "../replication/identity-messages.js";
 
 export interface IdentitySyncDeps {
   topology: Topology;

@@ -4,7 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { AccessKeyRecord, IamEntity, IamRole, IamUser } from "./identity-types.js";
+import type { AccessKeyRecord, IamEntity, IamRole, IamUser } from "../contract/identity-types.js";
 import type { SessionClaims } from "./sessions.js";
 import { bindLegacyKey, isSessionTokenSession, principalOfKey, principalOfSession, type PrincipalLookup } from "./principals.js";
 

@@ -2,8 +2,8 @@
 // AROA… roles), never by name, so a deleted principal's keys and sessions stop working and a new
 // principal given the same name inherits none of them. Pure lookups over the partition's identities.
 
-import type { AccessKeyRecord, IamEntity, IamRole, IamUser } from "./identity-types.js";
-import type { RequestPrincipal } from "../policy/policy-types.js";
+import type { AccessKeyRecord, IamEntity, IamRole, IamUser } from "../contract/identity-types.js";
+import type { RequestPrincipal } from "../contract/policy-types.js";
 import type { SessionClaims } from "./sessions.js";
 
 export interface PrincipalLookup {

@@ -3,7 +3,7 @@
 // so any Region of the partition in this process can open it, and no one can forge or read one.
 
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import type { RequestPrincipal } from "../policy/policy-types.js";
+import type { RequestPrincipal } from "../contract/policy-types.js";
 import { newAccessKeyId, newSecretAccessKey } from "./directory.js";
 import type { SessionPolicyRefs } from "./caller-policies.js";
 

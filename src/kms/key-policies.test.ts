@@ -2,8 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { checkKeyPolicy, MSG_INVALID_PRINCIPALS, MSG_LOCKOUT, parseKeyPolicy, secretsManagerKeyPolicy } from "./key-policies.js";
 import { evaluate } from "../policy/evaluate.js";
-import type { ContextValue, EvaluationResult, RequestPrincipal } from "../policy/policy-types.js";
-import { ServiceError } from "../edge/service-error.js";
+import type { ContextValue, EvaluationResult, RequestPrincipal } from "../contract/policy-types.js";
+import { ServiceError } from "../contract/service-error.js";
 
 const ACCOUNT = "111122223333";
 const OTHER = "444455556666";

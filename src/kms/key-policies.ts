@@ -7,7 +7,7 @@ import { malformedPolicy } from "./kms-errors.js";
 import { parsePolicyCached } from "../policy/policy-cache.js";
 import { matchAction } from "../policy/matching.js";
 import type { PolicyFault } from "../policy/policy-grammar.js";
-import type { PolicyDocument, PrincipalSpec } from "../policy/policy-types.js";
+import type { PolicyDocument, PrincipalSpec } from "../contract/policy-types.js";
 
 export function defaultKeyPolicy(partition: string, accountId: string): string {
   return JSON.stringify(

@@ -2,7 +2,7 @@
 // share (key id, material, rotation settings, which Region is primary) reaches the other Regions
 // that hold one. Implemented over the replication transport in replication/key-sender.ts.
 
-import type { KeyRecord, MultiRegionConfig } from "./kms-types.js";
+import type { KeyRecord, MultiRegionConfig } from "../contract/kms-types.js";
 
 /** What a new replica key does not share with its primary: set by the ReplicateKey call. */
 export interface ReplicaInit {

@@ -9,7 +9,7 @@ import { days } from "../util/clock.js";
 import { parseArn } from "../util/arn.js";
 import type { KeyRepo } from "../store/store.js";
 import type { RegionWrapper } from "./root-key.js";
-import type { KeyMaterial, KeyRecord } from "./kms-types.js";
+import type { KeyMaterial, KeyRecord } from "../contract/kms-types.js";
 import { canonicalContext, decodeCiphertext, encodeCiphertext } from "./ciphertext.js";
 import {
   aliasNotFound, incorrectKey, invalidArnRegion, invalidCiphertext, invalidKeyId, keyDisabled, keyPendingDeletion, keyPendingReplicaDeletion,

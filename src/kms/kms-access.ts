@@ -4,13 +4,13 @@
 // names; ReEncrypt on both keys; a key that does not exist on the ARN its reference would have,
 // and a denial of either is worded on the reference's ARN (an alias's own, never its key's).
 
-import type { AccessDescriber, AccessRequest } from "../authz/access-request.js";
-import { requestTagKeys, resourceTagKeys } from "../authz/access-request.js";
-import type { ContextValue } from "../policy/policy-types.js";
+import type { AccessDescriber, AccessRequest } from "../contract/access-request.js";
+import { requestTagKeys, resourceTagKeys } from "../contract/access-request.js";
+import type { ContextValue } from "../contract/policy-types.js";
 import { storedResourcePolicy } from "../policy/policy-cache.js";
-import type { CallContext } from "../region/call-context.js";
+import type { CallContext } from "../contract/call-context.js";
 import type { KeyService } from "./key-service.js";
-import type { KeyRecord } from "./kms-types.js";
+import type { KeyRecord } from "../contract/kms-types.js";
 import { decodeCiphertext } from "./ciphertext.js";
 
 type Input = Record<string, any>;

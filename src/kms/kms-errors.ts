@@ -1,7 +1,7 @@
 // KMS error values with AWS's codes and messages. Where a message is Meridian's own (AWS's is not
 // known, or the case cannot arise on AWS), the comment beside it says so.
 
-import { ServiceError } from "../edge/service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 
 export const kmsNotFound = (arn: string) => new ServiceError("NotFoundException", `Key '${arn}' does not exist`);
 export const invalidKeyId = (keyId: string) => new ServiceError("NotFoundException", `Invalid keyId '${keyId}'`);

@@ -1,7 +1,7 @@
 // The KMS API of one Region: its operation table over the Region's key service, and the background
 // work of keys (deletion when the waiting period ends, automatic rotation).
 
-import type { OperationTable } from "../region/call-context.js";
+import type { OperationTable } from "../contract/call-context.js";
 import type { KeyRepo } from "../store/store.js";
 import type { KmsDeps } from "./ops/kms-deps.js";
 import { keyOps } from "./ops/keys.js";

@@ -4,7 +4,7 @@
 // negated one; ...IfExists passes on a missing key; ForAllValues holds on a missing or empty set
 // and ForAnyValue fails on one.
 
-import type { ConditionClause, ContextValue } from "./policy-types.js";
+import type { ConditionClause, ContextValue } from "../contract/policy-types.js";
 import { compilePattern, scalarText, type Lookup } from "./matching.js";
 
 type Scalar = Exclude<ContextValue, string[]>;

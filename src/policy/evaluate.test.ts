@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { evaluate } from "./evaluate.js";
-import type { EvaluationResult, PolicyInput, RequestContext, RequestPrincipal, ResourcePolicyInput, StatementRef } from "./policy-types.js";
+import type { EvaluationResult, PolicyInput, RequestContext, RequestPrincipal, ResourcePolicyInput, StatementRef } from "../contract/policy-types.js";
 import {
   ACCOUNT, BLUE, OTHER, RED, alice, bob, carol, context, doc, otherRoot, policy, resourcePolicy, root, secretsService, session,
 } from "./test-helpers.js";

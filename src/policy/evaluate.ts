@@ -26,7 +26,7 @@ import type {
   RequestContext,
   Statement,
   StatementRef,
-} from "./policy-types.js";
+} from "../contract/policy-types.js";
 
 const lowerCache = new Map<string, string>();
 /** A key in lower case; keys recur on every request, so each is lowered once. */

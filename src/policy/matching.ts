@@ -2,7 +2,7 @@
 // the String/Arn condition operators. Patterns compile to anchored RegExps, cached when they hold
 // no policy variable, so evaluating the same policies again costs a map lookup.
 
-import type { ContextValue, PrincipalSpec, RequestPrincipal } from "./policy-types.js";
+import type { ContextValue, PrincipalSpec, RequestPrincipal } from "../contract/policy-types.js";
 
 /** Reads a condition key from the request context (case-insensitive), for ${...} variables. */
 export type Lookup = (key: string) => ContextValue | undefined;

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parsePolicy, MESSAGES } from "./parse-policy.js";
-import type { PolicyKind } from "./policy-types.js";
+import type { PolicyKind } from "../contract/policy-types.js";
 
 const S = (extra: object = {}) => ({ Effect: "Allow", Action: "s3:ListBucket", Resource: "arn:aws:s3:::example_bucket", ...extra });
 const V = (Statement: unknown, extra: object = {}) => ({ Version: "2012-10-17", Statement, ...extra });

@@ -4,10 +4,10 @@
 // exactly when it evaluates. The checks run in the order IAM reports them (syntax, version, legacy
 // parsing, SIDs, principals, actions, resources, ARNs, vendors); the kinds' rules are policy-grammar.ts.
 
-import { ServiceError } from "../edge/service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 import { BASE_OPERATORS, toEpochMs } from "./conditions.js";
 import { GRAMMARS, MALFORMED, iamMessage, isAwsPrincipal, isServicePrincipal, isStrictAction, type Grammar, type PolicyFault } from "./policy-grammar.js";
-import type { ConditionClause, PolicyDocument, PolicyKind, PrincipalSpec, Statement } from "./policy-types.js";
+import type { ConditionClause, PolicyDocument, PolicyKind, PrincipalSpec, Statement } from "../contract/policy-types.js";
 
 export { MALFORMED, MESSAGES } from "./policy-grammar.js";
 export type { PolicyFault } from "./policy-grammar.js";

@@ -4,7 +4,7 @@
 // once, not on every request it denies.
 
 import { parsePolicy, type ParseResult } from "./parse-policy.js";
-import type { PolicyKind, ResourcePolicyInput, ResourcePolicyRef } from "./policy-types.js";
+import type { PolicyKind, ResourcePolicyInput, ResourcePolicyRef } from "../contract/policy-types.js";
 import type { Logger } from "../util/logger.js";
 
 const MAX_ENTRIES = 2_000;

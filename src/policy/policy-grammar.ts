@@ -4,7 +4,7 @@
 // Manager's in src/secrets/resource-policy.ts; KMS's in src/kms/key-policies.ts), so what a service
 // accepts at write time is exactly what the evaluator reads at request time.
 
-import type { PolicyKind } from "./policy-types.js";
+import type { PolicyKind } from "../contract/policy-types.js";
 
 /** Why a document is not a policy of its kind; the first fault found, in the order IAM reports them. */
 export type PolicyFault =

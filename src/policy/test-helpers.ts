@@ -10,7 +10,7 @@ import type {
   RequestContext,
   RequestPrincipal,
   ResourcePolicyInput,
-} from "./policy-types.js";
+} from "../contract/policy-types.js";
 
 export const ACCOUNT = "111122223333";
 export const OTHER = "444455556666";

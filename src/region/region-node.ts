@@ -9,8 +9,8 @@ import { makeRegionWrapper, sameCheckValue, type RegionWrapper } from "../kms/ro
 import { makeKeyService, type KeyService } from "../kms/key-service.js";
 import { makeSecretsService } from "../secrets/secrets-service.js";
 import { makeKmsService } from "../kms/kms-service.js";
-import type { OperationTable } from "./call-context.js";
-import { reportingUnreadablePolicies, type AccessDescriber } from "../authz/access-request.js";
+import type { OperationTable } from "../contract/call-context.js";
+import { reportingUnreadablePolicies, type AccessDescriber } from "../contract/access-request.js";
 import { makeUnreadablePolicyLog } from "../policy/policy-cache.js";
 import { describeSecretsAccess } from "../secrets/secrets-access.js";
 import { describeKmsAccess } from "../kms/kms-access.js";

@@ -5,7 +5,7 @@
 
 import type { KeyObject } from "node:crypto";
 import type { KeyService } from "../kms/key-service.js";
-import type { KeyMaterial, KeyRecord } from "../kms/kms-types.js";
+import type { KeyMaterial, KeyRecord } from "../contract/kms-types.js";
 import { isMultiRegionPrimary } from "../kms/key-replication.js";
 import { keyPendingDeletion, kmsNotFound } from "../kms/kms-errors.js";
 import type { Clock } from "../util/clock.js";

@@ -3,7 +3,7 @@
 // rotation settings, every key material sealed to the destination Region) and the destination
 // applies it only if its revision is newer; material is only ever added, so merging it is safe.
 
-import type { KeyMaterial, KeyRecord, MultiRegionConfig } from "../kms/kms-types.js";
+import type { KeyMaterial, KeyRecord, MultiRegionConfig } from "../contract/kms-types.js";
 import type { ReplicaInit } from "../kms/key-replication.js";
 import type { SealedForRegion } from "./sealed-transfer.js";
 

@@ -4,9 +4,9 @@
 // and forgets replicas that are gone.
 
 import type { KeyObject } from "node:crypto";
-import { ServiceError } from "../edge/service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 import type { KeyService } from "../kms/key-service.js";
-import type { KeyRecord } from "../kms/kms-types.js";
+import type { KeyRecord } from "../contract/kms-types.js";
 import { isMultiRegionPrimary, type KeyReplication, type ReplicaInit } from "../kms/key-replication.js";
 import type { KeyRepo } from "../store/store.js";
 import type { Clock } from "../util/clock.js";

@@ -5,12 +5,13 @@
 
 import type { KeyService } from "../kms/key-service.js";
 import { openValue } from "../secrets/envelope.js";
-import type { SecretRecord } from "../secrets/secret-types.js";
+import type { SecretRecord } from "../contract/secret-types.js";
 import { StoreConflict, type OutboxEntry, type ReplicationRepo, type SecretRepo } from "../store/store.js";
 import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
 import { sealForRegion, valueAad } from "./sealed-transfer.js";
-import { NAME_TAKEN, RegionUnreachable, type ApplyOutcome, type ReplicaStatus, type ReplicationMessage, type SyncMessage } from "./replication-types.js";
+import { NAME_TAKEN, RegionUnreachable, type ApplyOutcome, type ReplicationMessage, type SyncMessage } from "./replication-types.js";
+import type { ReplicaStatus } from "../contract/replication-records.js";
 import type { ReplicationTransport } from "./transport.js";
 import type { ReplicationMetrics } from "./replication-metrics.js";
 

@@ -17,7 +17,7 @@ import type { ReplicationReceiver, ReplicationTransport } from "./transport.js";
 import { makeReplicationMetrics } from "./replication-metrics.js";
 import { openKeyReplication } from "./key-replication.js";
 import { isKeyMessage } from "./key-messages.js";
-import { isIdentityMessage, type IdentityMessage } from "../identity/identity-messages.js";
+import { isIdentityMessage, type IdentityMessage } from "./identity-messages.js";
 import type { ApplyOutcome } from "./replication-types.js";
 
 export interface RegionReplicationDeps {

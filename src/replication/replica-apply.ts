@@ -3,13 +3,13 @@
 // Also removal of a replica, and the notice that a replica was promoted.
 
 import type { KeyObject } from "node:crypto";
-import { ServiceError } from "../edge/service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 import type { KeyService } from "../kms/key-service.js";
 import { DEFAULT_SECRETS_ALIAS } from "../kms/key-service.js";
 import { sealValue } from "../secrets/envelope.js";
 import { isReplica } from "../secrets/secrets-core.js";
 import { CURRENT, PENDING, PREVIOUS } from "../secrets/labels.js";
-import type { SealedValue, SecretRecord } from "../secrets/secret-types.js";
+import type { SealedValue, SecretRecord } from "../contract/secret-types.js";
 import { StoreConflict, type ReplicationRepo, type SecretRepo } from "../store/store.js";
 import type { Clock } from "../util/clock.js";
 import { openFromRegion, valueAad } from "./sealed-transfer.js";

@@ -2,6 +2,8 @@
 // and the lag of recent deliveries (change committed at the primary → applied at the replica).
 // Rendered in Prometheus text format with the outbox depth (see metricsText).
 
+import { quantile } from "../util/quantile.js";
+
 const WINDOW = 4096;
 
 export interface DestinationMetrics {
@@ -36,11 +38,6 @@ export function makeReplicationMetrics() {
 }
 
 export type ReplicationMetrics = ReturnType<typeof makeReplicationMetrics>;
-
-export function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-}
 
 export interface RegionReplicationView {
   region: string;

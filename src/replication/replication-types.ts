@@ -2,10 +2,10 @@
 // replica answers. State-based: a sync carries the secret's whole metadata at one revision and the
 // values the replica does not have yet, sealed to the replica Region.
 
-import type { RotationSettings, Tag } from "../secrets/secret-types.js";
+import type { RotationSettings, Tag } from "../contract/secret-types.js";
 import type { SealedForRegion } from "./sealed-transfer.js";
 import type { KeyMessage, KeyOutcome } from "./key-messages.js";
-import type { IdentityMessage } from "../identity/identity-messages.js";
+import type { IdentityMessage } from "./identity-messages.js";
 
 export interface ReplicatedVersion {
   versionId: string;
@@ -76,16 +76,6 @@ export type ApplyOutcome =
   | { status: "Removed" }
   | { status: "Noted" }
   | KeyOutcome;
-
-/** What the primary keeps about one replica Region (not replicated, no revision). */
-export interface ReplicaStatus {
-  status: "InProgress" | "InSync" | "Failed";
-  statusMessage?: string;
-  /** version ids the replica holds values for, so later syncs send only new ones */
-  versions?: string[];
-  revision?: number;
-  lastAccessedDate?: number;
-}
 
 export class RegionUnreachable extends Error {}
 

@@ -3,7 +3,7 @@
 
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import type { KeyService } from "../kms/key-service.js";
-import type { SealedValue } from "./secret-types.js";
+import type { SealedValue } from "../contract/secret-types.js";
 
 export interface SecretValue {
   kind: "string" | "binary";

@@ -14,7 +14,7 @@ import {
   removeLabel,
   versionWithLabel,
 } from "./labels.js";
-import type { VersionMeta } from "./secret-types.js";
+import type { VersionMeta } from "../contract/secret-types.js";
 
 const v = (versionId: string, stages: string[] = [], createdDate = 0): VersionMeta => ({ versionId, stages, createdDate });
 const stagesOf = (versions: VersionMeta[]) => Object.fromEntries(versions.map((x) => [x.versionId, x.stages]));

@@ -1,7 +1,7 @@
 // Staging-label moves, as Secrets Manager does them. Pure functions over a version list: a label
 // sits on at most one version; moving AWSCURRENT leaves AWSPREVIOUS on the version it left.
 
-import type { VersionMeta } from "./secret-types.js";
+import type { VersionMeta } from "../contract/secret-types.js";
 
 export const CURRENT = "AWSCURRENT";
 export const PREVIOUS = "AWSPREVIOUS";

@@ -10,7 +10,7 @@ import {
   splitWords,
   type ListFilter,
 } from "./list-filter.js";
-import type { SecretRecord, Tag } from "./secret-types.js";
+import type { SecretRecord, Tag } from "../contract/secret-types.js";
 import { throwsServiceError } from "../../test/support/service-errors.js";
 
 let seq = 0;

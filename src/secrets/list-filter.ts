@@ -2,8 +2,8 @@
 // caller fetches the records; paginate() is generic so ListSecretVersionIds and
 // BatchGetSecretValue page the same way.
 
-import { invalidParameter, ServiceError, validation } from "../edge/service-error.js";
-import type { SecretRecord } from "./secret-types.js";
+import { invalidParameter, ServiceError, validation } from "../contract/service-error.js";
+import type { SecretRecord } from "../contract/secret-types.js";
 
 export interface ListFilter {
   Key: string;

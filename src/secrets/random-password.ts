@@ -2,7 +2,7 @@
 // switches. Pure apart from the random source, which is injectable so tests can pin it.
 
 import { randomInt as cryptoRandomInt } from "node:crypto";
-import { invalidParameter, validation } from "../edge/service-error.js";
+import { invalidParameter, validation } from "../contract/service-error.js";
 
 export interface RandomPasswordInput {
   PasswordLength?: number;

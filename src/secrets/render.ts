@@ -2,7 +2,7 @@
 // omitted here too (Tags of a secret never tagged, VersionIdsToStages, RotationEnabled for a secret
 // never rotated).
 
-import type { SecretRecord } from "./secret-types.js";
+import type { SecretRecord } from "../contract/secret-types.js";
 import { epochSeconds } from "./secrets-core.js";
 
 export function stagesByVersion(record: SecretRecord): Record<string, string[]> | undefined {

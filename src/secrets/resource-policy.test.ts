@@ -15,7 +15,7 @@ import {
   publicPolicyError,
   validateResourcePolicy,
 } from "./resource-policy.js";
-import { ServiceError } from "../edge/service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 
 const ACCOUNT = "111111111111";
 const policy = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });

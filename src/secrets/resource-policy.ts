@@ -3,10 +3,10 @@
 // report ValidateResourcePolicy returns.
 // Evaluation of the policy against a caller is the policy engine's (src/policy, src/authz).
 
-import { ServiceError, validation } from "../edge/service-error.js";
+import { ServiceError, validation } from "../contract/service-error.js";
 import { parsePolicyCached } from "../policy/policy-cache.js";
 import type { PolicyFault } from "../policy/policy-grammar.js";
-import type { ConditionClause, PrincipalSpec } from "../policy/policy-types.js";
+import type { ConditionClause, PrincipalSpec } from "../contract/policy-types.js";
 
 export const MAX_POLICY_LENGTH = 20480;
 

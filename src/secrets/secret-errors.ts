@@ -1,6 +1,6 @@
 // Secrets Manager's error values, with AWS's exact messages.
 
-import { ServiceError, invalidParameter, invalidRequest, notFound } from "../edge/service-error.js";
+import { ServiceError, invalidParameter, invalidRequest, notFound } from "../contract/service-error.js";
 
 export const secretNotFound = () => notFound();
 export const markedForDeletion = () =>

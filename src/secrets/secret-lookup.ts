@@ -5,8 +5,8 @@
 
 import { parseArn } from "../util/arn.js";
 import type { SecretRepo } from "../store/store.js";
-import type { CallContext } from "../region/call-context.js";
-import type { SecretRecord } from "./secret-types.js";
+import type { CallContext } from "../contract/call-context.js";
+import type { SecretRecord } from "../contract/secret-types.js";
 import { invalidName } from "./secret-errors.js";
 
 // A SecretId holds the characters of a name, or of an ARN (the same and colons); AWS refuses any

@@ -5,17 +5,17 @@
 // decided on the ARN its name would have, and a denial is worded on what the caller named whether
 // the secret exists or not, so a caller without access learns nothing from the answer (DESIGN §12).
 
-import type { AccessDescriber, AccessRequest } from "../authz/access-request.js";
-import { requestTagKeys, resourceTagKeys } from "../authz/access-request.js";
-import type { ConditionValues, ContextValue } from "../policy/policy-types.js";
+import type { AccessDescriber, AccessRequest } from "../contract/access-request.js";
+import { requestTagKeys, resourceTagKeys } from "../contract/access-request.js";
+import type { ConditionValues, ContextValue } from "../contract/policy-types.js";
 import { storedResourcePolicy } from "../policy/policy-cache.js";
 import type { SecretRepo } from "../store/store.js";
-import type { CallContext } from "../region/call-context.js";
+import type { CallContext } from "../contract/call-context.js";
 import { findSecret } from "./secret-lookup.js";
-import type { SecretRecord } from "./secret-types.js";
+import type { SecretRecord } from "../contract/secret-types.js";
 import { parseArn } from "../util/arn.js";
 import type { KeyService } from "../kms/key-service.js";
-import type { KeyRecord } from "../kms/kms-types.js";
+import type { KeyRecord } from "../contract/kms-types.js";
 import { namedKeyArn } from "../kms/kms-access.js";
 
 /** Operations on no particular secret: decided on "*". */

@@ -5,12 +5,12 @@ import { randomUUID } from "node:crypto";
 import type { Clock } from "../util/clock.js";
 import { StoreConflict, type ReplicationRepo, type SecretCommit, type SecretRepo } from "../store/store.js";
 import type { KeyService } from "../kms/key-service.js";
-import type { CallContext } from "../region/call-context.js";
-import type { SealedValue, SecretRecord } from "./secret-types.js";
+import type { CallContext } from "../contract/call-context.js";
+import type { SealedValue, SecretRecord } from "../contract/secret-types.js";
 import { findSecret } from "./secret-lookup.js";
 import { openValue, sealValue, type SecretValue } from "./envelope.js";
 import { bothValues, decryptionFailure, encryptionFailure, markedForDeletion, secretNotFound } from "./secret-errors.js";
-import { ServiceError } from "../edge/service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 
 export interface SecretsDeps {
   store: SecretRepo & ReplicationRepo;

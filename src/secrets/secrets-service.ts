@@ -1,7 +1,7 @@
 // The Secrets Manager service of one Region: its operation table, built from the op groups in ops/.
 // Rotation and replication operations arrive with their issues.
 
-import type { OperationTable } from "../region/call-context.js";
+import type { OperationTable } from "../contract/call-context.js";
 import { makeSecretsCore, type SecretsDeps } from "./secrets-core.js";
 import { valueOps } from "./ops/values.js";
 import { readOps } from "./ops/reads.js";

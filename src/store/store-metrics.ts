@@ -2,7 +2,7 @@
 // long recent ones took; every write's response waits for one, so their latency is the floor of a
 // write's.
 
-import { quantile } from "../replication/replication-metrics.js";
+import { quantile } from "../util/quantile.js";
 
 export interface StoreSyncView {
   region: string;

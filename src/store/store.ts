@@ -3,12 +3,12 @@
 // secret are optimistic: a commit names the revision it read and fails with StoreConflict if
 // another writer got there first, so no transaction is ever held across an await.
 
-import type { SealedValue, SecretRecord } from "../secrets/secret-types.js";
-import type { KeyRecord, AliasRecord } from "../kms/kms-types.js";
-import type { AccessKeyRecord, IamEntity } from "../identity/identity-types.js";
-import type { ReplicaStatus } from "../replication/replication-types.js";
-import type { CloudTrailEvent } from "../audit/cloudtrail-event.js";
-import type { ChainState, ChainedRow } from "../audit/audit-chain.js";
+import type { SealedValue, SecretRecord } from "../contract/secret-types.js";
+import type { KeyRecord, AliasRecord } from "../contract/kms-types.js";
+import type { AccessKeyRecord, IamEntity } from "../contract/identity-types.js";
+import type { ReplicaStatus } from "../contract/replication-records.js";
+import type { CloudTrailEvent } from "../contract/audit-records.js";
+import type { ChainState, ChainedRow } from "../contract/audit-chain.js";
 
 export class StoreConflict extends Error {
   constructor(readonly what: "revision" | "name") {

@@ -3,7 +3,7 @@
 // into its token, so that every request signed with the session's credentials is limited by them.
 // PackedPolicySize says how full the token's packed space is, session tags included.
 
-import { ServiceError } from "../edge/service-error.js";
+import { ServiceError } from "../contract/service-error.js";
 import type { SessionPolicyRefs } from "../identity/caller-policies.js";
 import type { PartitionDirectory } from "../identity/directory.js";
 import { policySize } from "../iam/iam-common.js";

@@ -2,11 +2,11 @@
 // the role's trust policy as the resource policy (sts:TagSession too when session tags are passed);
 // GetCallerIdentity and GetSessionToken need no permission, as on AWS.
 
-import { requestTagKeys, type AccessDescriber, type AccessRequest } from "../authz/access-request.js";
+import { requestTagKeys, type AccessDescriber, type AccessRequest } from "../contract/access-request.js";
 import type { IdentityDirectory } from "../identity/directory.js";
 import { parsePolicy } from "../policy/parse-policy.js";
-import type { PolicyDocument, ResourcePolicyInput } from "../policy/policy-types.js";
-import type { IamRole } from "../identity/identity-types.js";
+import type { PolicyDocument, ResourcePolicyInput } from "../contract/policy-types.js";
+import type { IamRole } from "../contract/identity-types.js";
 import { parseArn } from "../util/arn.js";
 
 export interface AssumeRoleInput {

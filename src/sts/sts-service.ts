@@ -9,8 +9,8 @@
 
 import type { IdentityDirectory } from "../identity/directory.js";
 import type { SessionTokens, IssuedSession } from "../identity/sessions.js";
-import type { RequestPrincipal } from "../policy/policy-types.js";
-import type { CallContext, OperationTable } from "../region/call-context.js";
+import type { RequestPrincipal } from "../contract/policy-types.js";
+import type { CallContext, OperationTable } from "../contract/call-context.js";
 import type { Clock } from "../util/clock.js";
 import { accessDenied, validationError } from "../iam/iam-errors.js";
 import { makeStsAccess, roleOfArn, type AssumeRoleInput } from "./sts-access.js";

@@ -31,7 +31,7 @@ import { startMeridian, spawnMeridian, waitForExit, ADMIN, ACCOUNT_ID, type Test
 import { eventually, freePort } from "../support/multiprocess.js";
 import { refuses } from "../support/service-errors.js";
 import { allow, destroyClients, iamAs, policy, secretsAs, sessionCredentials, stsAs, trust, type Credentials } from "../e2e/iam-support.js";
-import type { IamUser } from "../../src/identity/identity-types.js";
+import type { IamUser } from "../../src/contract/identity-types.js";
 
 const INVALID_TOKEN = "The security token included in the request is invalid.";
 /** How Secrets Manager (JSON) and IAM/STS (query) refuse credentials that are not, or no longer, valid. */

@@ -13,7 +13,8 @@ import { startMeridian, ADMIN, ACCOUNT_ID, cliPath, type TestServer } from "../s
 import { runProgram } from "../support/aws-cli.js";
 import { allow, destroyClients, iamAs, policy, type Credentials } from "../e2e/iam-support.js";
 import { requestAccount, type NewAccount } from "../../src/cli/accounts.js";
-import { HIDDEN, type CloudTrailEvent } from "../../src/audit/cloudtrail-event.js";
+import { HIDDEN } from "../../src/audit/cloudtrail-event.js";
+import type { CloudTrailEvent } from "../../src/contract/audit-records.js";
 
 let m: TestServer;
 let stopped = false;

@@ -2,7 +2,7 @@
 // message and HTTP status), and a ServiceError thrown by a unit of the server itself.
 
 import assert from "node:assert/strict";
-import { ServiceError } from "../../src/edge/service-error.js";
+import { ServiceError } from "../../src/contract/service-error.js";
 
 export interface ExpectedError {
   name: string;

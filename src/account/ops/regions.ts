@@ -4,7 +4,7 @@
 // refuses it to an account outside that setup.
 
 import type { RegionInfo } from "../../config/topology.js";
-import type { CallContext, OperationTable } from "../../region/call-context.js";
+import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import { cannotSwitch, malformedNextToken, notAuthorized, notOptInRegion, transitionUnderWay } from "../account-errors.js";
 import type { RegionOptEntry, RegionOptIns, RegionOptStatus } from "../account-types.js";
 

@@ -3,8 +3,8 @@
 // Without UserName they act on the caller: an IAM user's own keys, or the root user's.
 
 import { newAccessKeyId, newSecretAccessKey, type PartitionDirectory } from "../../identity/directory.js";
-import type { AccessKeyRecord } from "../../identity/identity-types.js";
-import type { CallContext, OperationTable } from "../../region/call-context.js";
+import type { AccessKeyRecord } from "../../contract/identity-types.js";
+import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import { accessKeyNotFound, quota, validationError } from "../iam-errors.js";
 import { asDate, directoryOf, page, requireEntity, type IamDeps, type PageInput } from "../iam-common.js";
 import { callerUserName, nonUserCaller } from "./users.js";

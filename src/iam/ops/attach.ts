@@ -1,8 +1,8 @@
 // Managed policies attached to users, groups and roles: Attach/Detach/ListAttached{User,Group,Role}
 // Policies. Only the account's own customer managed policies can be attached; at most ten each.
 
-import type { OperationTable } from "../../region/call-context.js";
-import type { IamManagedPolicy } from "../../identity/identity-types.js";
+import type { OperationTable } from "../../contract/call-context.js";
+import type { IamManagedPolicy } from "../../contract/identity-types.js";
 import { policyNotAttachable, policyNotFound, quota, type EntityKind } from "../iam-errors.js";
 import { directoryOf, page, requireEntity, type IamDeps, type PageInput } from "../iam-common.js";
 import { policyByArn } from "./policies.js";

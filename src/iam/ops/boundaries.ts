@@ -4,8 +4,8 @@
 // DeleteRolePermissionsBoundary; CreateUser and CreateRole check theirs with requireBoundary.
 
 import type { PartitionDirectory } from "../../identity/directory.js";
-import type { IamRole, IamUser } from "../../identity/identity-types.js";
-import type { CallContext, OperationTable } from "../../region/call-context.js";
+import type { IamRole, IamUser } from "../../contract/identity-types.js";
+import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import { policyNotAttachable } from "../iam-errors.js";
 import { directoryOf, requireEntity, type IamDeps } from "../iam-common.js";
 import { policyByArn } from "./policies.js";

@@ -1,8 +1,8 @@
 // IAM groups and membership: CreateGroup, GetGroup (with its users), ListGroups, DeleteGroup,
 // AddUserToGroup, RemoveUserFromGroup, ListGroupsForUser. Membership is kept on the user.
 
-import type { IamGroup } from "../../identity/identity-types.js";
-import type { OperationTable } from "../../region/call-context.js";
+import type { IamGroup } from "../../contract/identity-types.js";
+import type { OperationTable } from "../../contract/call-context.js";
 import { deleteConflict, entityExists, entityNotFound, quota } from "../iam-errors.js";
 import {
   byPathPrefix,

@@ -1,7 +1,7 @@
 // Inline policies of users, groups and roles: Put/Get/List/Delete{User,Group,Role}Policy. One table
 // of operations per entity kind; IAM's quota is on all of an entity's inline policies together.
 
-import type { OperationTable } from "../../region/call-context.js";
+import type { OperationTable } from "../../contract/call-context.js";
 import type { EntityKind } from "../iam-errors.js";
 import { inlinePolicyNotFound, limitExceeded } from "../iam-errors.js";
 import { checkDocument, directoryOf, encodeDocument, page, policySize, requireEntity, type IamDeps, type PageInput } from "../iam-common.js";

@@ -3,8 +3,8 @@
 // SetAsDefault), GetPolicyVersion, ListPolicyVersions, DeletePolicyVersion, SetDefaultPolicyVersion.
 
 import { newIamId, type PartitionDirectory } from "../../identity/directory.js";
-import type { IamManagedPolicy, IamPolicyVersion } from "../../identity/identity-types.js";
-import type { CallContext, OperationTable } from "../../region/call-context.js";
+import type { IamManagedPolicy, IamPolicyVersion } from "../../contract/identity-types.js";
+import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import { parseArn } from "../../util/arn.js";
 import { deleteConflict, entityAlreadyExists, limitExceeded, policyNotFound, policyVersionNotFound, quota } from "../iam-errors.js";
 import {

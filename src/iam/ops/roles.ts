@@ -2,8 +2,8 @@
 // and a permissions boundary when given, GetRole, ListRoles, UpdateRole, UpdateAssumeRolePolicy,
 // DeleteRole. STS AssumeRole reads them.
 
-import type { IamRole } from "../../identity/identity-types.js";
-import type { OperationTable } from "../../region/call-context.js";
+import type { IamRole } from "../../contract/identity-types.js";
+import type { OperationTable } from "../../contract/call-context.js";
 import { deleteConflict, entityExists, quota } from "../iam-errors.js";
 import {
   byPathPrefix,

@@ -1,7 +1,7 @@
 // Tags on users and roles: Tag/Untag/List{User,Role}Tags. Tag keys are case-insensitive, at most
 // fifty per entity; a user's tags are its aws:PrincipalTag/* keys in every policy evaluation.
 
-import type { OperationTable } from "../../region/call-context.js";
+import type { OperationTable } from "../../contract/call-context.js";
 import { directoryOf, mergeTags, page, requireEntity, type IamDeps, type PageInput } from "../iam-common.js";
 
 const Prefix = { user: "User", role: "Role" } as const;

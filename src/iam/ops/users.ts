@@ -2,8 +2,8 @@
 // is given), ListUsers, DeleteUser (refused while the user still has access keys, policies or
 // groups, as IAM refuses it).
 
-import type { IamUser } from "../../identity/identity-types.js";
-import type { CallContext, OperationTable } from "../../region/call-context.js";
+import type { IamUser } from "../../contract/identity-types.js";
+import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import { deleteConflict, entityExists, validationError } from "../iam-errors.js";
 import {
   asDate,

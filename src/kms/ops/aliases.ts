@@ -1,10 +1,10 @@
 // CreateAlias, UpdateAlias, DeleteAlias, ListAliases. Aliases name keys in one account and Region;
 // the alias/aws/ prefix belongs to AWS managed keys.
 
-import { ServiceError } from "../../edge/service-error.js";
-import type { CallContext, OperationTable } from "../../region/call-context.js";
+import { ServiceError } from "../../contract/service-error.js";
+import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import { aliasNotFound, kmsValidation, reservedAlias } from "../kms-errors.js";
-import type { KeyRecord } from "../kms-types.js";
+import type { KeyRecord } from "../../contract/kms-types.js";
 import { callerKey, customerKey, notPendingDeletion } from "./key-access.js";
 import { markerPage } from "./render.js";
 import type { KmsDeps } from "./kms-deps.js";

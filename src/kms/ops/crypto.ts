@@ -2,8 +2,8 @@
 // Blobs arrive and leave base64-encoded in JSON (the validator has checked them).
 
 import { randomBytes } from "node:crypto";
-import { ServiceError } from "../../edge/service-error.js";
-import type { CallContext, OperationTable } from "../../region/call-context.js";
+import { ServiceError } from "../../contract/service-error.js";
+import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import { kmsValidation, unsupported } from "../kms-errors.js";
 import type { KmsDeps } from "./kms-deps.js";
 import { callerKey } from "./key-access.js";

@@ -2,8 +2,8 @@
 // (src/kms/kms-access.ts); what is left are AWS's fixed rules: only the cryptographic operations
 // and DescribeKey work on another account's key, and no one manages an AWS managed key.
 
-import type { CallContext } from "../../region/call-context.js";
-import type { KeyRecord } from "../kms-types.js";
+import type { CallContext } from "../../contract/call-context.js";
+import type { KeyRecord } from "../../contract/kms-types.js";
 import { accessDenied, keyPendingDeletion, keyPendingReplicaDeletion } from "../kms-errors.js";
 import type { KmsDeps } from "./kms-deps.js";
 import { namedKeyArn } from "../kms-access.js";

@@ -1,7 +1,7 @@
 // CreateKey, DescribeKey, ListKeys, EnableKey, DisableKey, ScheduleKeyDeletion, CancelKeyDeletion,
 // UpdateKeyDescription.
 
-import type { CallContext, OperationTable } from "../../region/call-context.js";
+import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import { days } from "../../util/clock.js";
 import type { KmsDeps } from "./kms-deps.js";
 import { notPendingDeletion as notPendingDeletionError, pendingWindowOutOfRange, unsupported } from "../kms-errors.js";

@@ -3,9 +3,9 @@
 // under the key's lock in the primary's Region and bumps the shared revision; the replicas then get
 // the new state through the replication transport and apply it only if it is newer (DESIGN §5).
 
-import { ServiceError } from "../../edge/service-error.js";
-import type { CallContext, OperationTable } from "../../region/call-context.js";
-import type { KeyRecord } from "../kms-types.js";
+import { ServiceError } from "../../contract/service-error.js";
+import type { CallContext, OperationTable } from "../../contract/call-context.js";
+import type { KeyRecord } from "../../contract/kms-types.js";
 import { isMultiRegionPrimary, isMultiRegionReplica, keyArnIn, type KeyReplication, type ReplicaInit } from "../key-replication.js";
 import { keyDisabled, kmsNotFound, kmsValidation, notMultiRegionPrimary, unsupported } from "../kms-errors.js";
 import { checkKeyPolicy, defaultKeyPolicy } from "../key-policies.js";

@@ -1,8 +1,8 @@
 // GetKeyPolicy, PutKeyPolicy, ListKeyPolicies. A key has one policy, named "default"; its grammar
 // and the lockout safety check are in key-policies.ts.
 
-import { ServiceError } from "../../edge/service-error.js";
-import type { CallContext, OperationTable } from "../../region/call-context.js";
+import { ServiceError } from "../../contract/service-error.js";
+import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import { checkKeyPolicy, defaultKeyPolicy } from "../key-policies.js";
 import { callerKey, customerKey } from "./key-access.js";
 import type { KmsDeps } from "./kms-deps.js";

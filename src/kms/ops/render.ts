@@ -1,7 +1,7 @@
 // The shapes the KMS API returns for a key, and its Marker paging.
 
-import { ServiceError } from "../../edge/service-error.js";
-import type { KeyRecord } from "../kms-types.js";
+import { ServiceError } from "../../contract/service-error.js";
+import type { KeyRecord } from "../../contract/kms-types.js";
 import { keyArnIn } from "../key-replication.js";
 
 const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);

@@ -2,10 +2,10 @@
 // and the automatic rotation the background sweep performs. Related multi-Region keys share their
 // material and rotation settings: only the primary rotates or changes them, and its replicas follow.
 
-import { ServiceError } from "../../edge/service-error.js";
-import type { CallContext, OperationTable } from "../../region/call-context.js";
+import { ServiceError } from "../../contract/service-error.js";
+import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import { days } from "../../util/clock.js";
-import type { KeyRecord } from "../kms-types.js";
+import type { KeyRecord } from "../../contract/kms-types.js";
 import { keyDisabled } from "../kms-errors.js";
 import { callerKey, customerKey, notPendingDeletion } from "./key-access.js";
 import { markerPage } from "./render.js";

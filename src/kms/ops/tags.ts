@@ -1,7 +1,7 @@
 // TagResource, UntagResource, ListResourceTags for KMS keys.
 
-import type { CallContext, OperationTable } from "../../region/call-context.js";
-import type { KeyRecord } from "../kms-types.js";
+import type { CallContext, OperationTable } from "../../contract/call-context.js";
+import type { KeyRecord } from "../../contract/kms-types.js";
 import { tagError } from "../kms-errors.js";
 import { callerKey, customerKey, notPendingDeletion } from "./key-access.js";
 import { markerPage } from "./render.js";

@@ -1,10 +1,10 @@
 // DeleteSecret, RestoreSecret, and the purge of secrets whose recovery window has ended.
 
-import { invalidParameter } from "../../edge/service-error.js";
-import type { CallContext, OperationTable } from "../../region/call-context.js";
+import { invalidParameter } from "../../contract/service-error.js";
+import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import { days } from "../../util/clock.js";
 import { epochSeconds, notReplica, type SecretsCore } from "../secrets-core.js";
-import type { SecretRecord } from "../secret-types.js";
+import type { SecretRecord } from "../../contract/secret-types.js";
 import { markedForDeletion } from "../secret-errors.js";
 import { findSecret } from "../secret-lookup.js";
 import { arnSuffix } from "./values.js";

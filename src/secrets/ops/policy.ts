@@ -1,7 +1,7 @@
 // Put/Get/DeleteResourcePolicy and ValidateResourcePolicy. Evaluation of the policy comes with IAM;
 // here its grammar is checked and BlockPublicPolicy honoured.
 
-import type { CallContext, OperationTable } from "../../region/call-context.js";
+import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import type { SecretsCore } from "../secrets-core.js";
 import { checkPolicyGrammar, isPublicPolicy, publicPolicyError, validateResourcePolicy } from "../resource-policy.js";
 

@@ -5,8 +5,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readOps } from "./reads.js";
 import type { SecretsCore } from "../secrets-core.js";
-import type { CallContext } from "../../region/call-context.js";
-import { ServiceError } from "../../edge/service-error.js";
+import type { CallContext } from "../../contract/call-context.js";
+import { ServiceError } from "../../contract/service-error.js";
 
 test("without authorizeAs the batch refuses, by ids and by filters, and reads nothing", async () => {
   const touched: string[] = [];

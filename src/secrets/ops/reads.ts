@@ -1,9 +1,9 @@
 // GetSecretValue, BatchGetSecretValue, DescribeSecret, ListSecretVersionIds and ListSecrets.
 
-import { invalidParameter, ServiceError } from "../../edge/service-error.js";
-import type { CallContext, OperationTable } from "../../region/call-context.js";
+import { invalidParameter, ServiceError } from "../../contract/service-error.js";
+import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import { startOfUtcDay } from "../../util/clock.js";
-import type { SecretRecord } from "../secret-types.js";
+import type { SecretRecord } from "../../contract/secret-types.js";
 import { epochSeconds, type SecretsCore } from "../secrets-core.js";
 import { CURRENT, versionWithLabel } from "../labels.js";
 import { noValueForStage, noValueForVersion, stageNotOnVersion } from "../secret-errors.js";

@@ -2,9 +2,9 @@
 // and the ReplicationStatus a primary reports. Delivery itself is the replication worker's job:
 // these operations change the secret's record, and the commit queues the outbox.
 
-import { invalidParameter, invalidRequest } from "../../edge/service-error.js";
-import type { CallContext, OperationTable } from "../../region/call-context.js";
-import type { ReplicaRegion, SecretRecord } from "../secret-types.js";
+import { invalidParameter, invalidRequest } from "../../contract/service-error.js";
+import type { CallContext, OperationTable } from "../../contract/call-context.js";
+import type { ReplicaRegion, SecretRecord } from "../../contract/secret-types.js";
 import { epochSeconds, isReplica, notReplica, type SecretsCore } from "../secrets-core.js";
 
 const DEFAULT_KEY_ALIAS = "alias/aws/secretsmanager";

@@ -1,7 +1,7 @@
 // UpdateSecretVersionStage: move, attach or remove one staging label.
 
-import { invalidParameter } from "../../edge/service-error.js";
-import type { CallContext, OperationTable } from "../../region/call-context.js";
+import { invalidParameter } from "../../contract/service-error.js";
+import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import type { SecretsCore } from "../secrets-core.js";
 import { CURRENT, labelCount, MAX_LABELS, moveLabel, removeLabel, versionWithLabel } from "../labels.js";
 import { noValueForVersion, stageNotOnVersion, tooManyLabels } from "../secret-errors.js";

@@ -1,8 +1,8 @@
 // TagResource and UntagResource. Tags replicate with the secret (later), so they change its revision.
 
-import { invalidParameter } from "../../edge/service-error.js";
-import type { CallContext, OperationTable } from "../../region/call-context.js";
-import type { Tag } from "../secret-types.js";
+import { invalidParameter } from "../../contract/service-error.js";
+import type { CallContext, OperationTable } from "../../contract/call-context.js";
+import type { Tag } from "../../contract/secret-types.js";
 import type { SecretsCore } from "../secrets-core.js";
 
 const MAX_TAGS = 50;

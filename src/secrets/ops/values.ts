@@ -1,10 +1,10 @@
 // CreateSecret, PutSecretValue and UpdateSecret: the operations that write values.
 
 import { randomInt } from "node:crypto";
-import { invalidRequest } from "../../edge/service-error.js";
+import { invalidRequest } from "../../contract/service-error.js";
 import { StoreConflict } from "../../store/store.js";
-import type { CallContext, OperationTable } from "../../region/call-context.js";
-import type { SecretRecord } from "../secret-types.js";
+import type { CallContext, OperationTable } from "../../contract/call-context.js";
+import type { SecretRecord } from "../../contract/secret-types.js";
 import type { SecretsCore } from "../secrets-core.js";
 import { CURRENT, PENDING, PREVIOUS } from "../labels.js";
 

@@ -1,8 +1,8 @@
 // Adding a version to a secret: idempotent on ClientRequestToken (same token and value: the same
 // version; same token, other value: ResourceExistsException), labels moved, old versions pruned.
 
-import type { CallContext } from "../../region/call-context.js";
-import type { SecretRecord } from "../secret-types.js";
+import type { CallContext } from "../../contract/call-context.js";
+import type { SecretRecord } from "../../contract/secret-types.js";
 import type { SecretValue } from "../envelope.js";
 import { sameValue, type Change, type NoChange, type SecretsCore } from "../secrets-core.js";
 import { addVersion, labelCount, MAX_LABELS, MAX_VERSIONS, MIN_DROP_AGE_MS, pruneVersions } from "../labels.js";

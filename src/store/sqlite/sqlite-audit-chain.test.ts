@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { openSqliteStore } from "./sqlite-store.js";
-import { GENESIS, verifyChain } from "../../audit/audit-chain.js";
+import { GENESIS, verifyChain } from "../../contract/audit-chain.js";
 import { verifyAudit } from "../../cli/audit-verify.js";
 import { audit } from "../../cli/audit.js";
 import type { RegionStore, StoredAuditEvent } from "../store.js";

@@ -6,7 +6,7 @@
 import type Database from "better-sqlite3";
 import type { AuditQuery, AuditRepo, StoredAuditEvent } from "../store.js";
 import type { Durability } from "./sqlite-durability.js";
-import { GENESIS, derivedColumns, linkHash, type ChainState, type ChainedRow } from "../../audit/audit-chain.js";
+import { GENESIS, derivedColumns, linkHash, type ChainState, type ChainedRow } from "../../contract/audit-chain.js";
 
 interface AuditRow {
   seq: number;

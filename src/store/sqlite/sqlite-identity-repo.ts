@@ -2,7 +2,7 @@
 // account, kind and name; a secret access key is only ever stored wrapped.
 
 import type Database from "better-sqlite3";
-import type { AccessKeyRecord, IamEntity } from "../../identity/identity-types.js";
+import type { AccessKeyRecord, IamEntity } from "../../contract/identity-types.js";
 import type { IdentityRepo } from "../store.js";
 import { decodeDoc, encodeDoc } from "../json-codec.js";
 import type { Durability } from "./sqlite-durability.js";

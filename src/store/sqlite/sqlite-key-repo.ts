@@ -1,7 +1,7 @@
 // KMS keys and aliases in a Region's SQLite store; key material inside is wrapped by the root key.
 
 import type Database from "better-sqlite3";
-import type { AliasRecord, KeyRecord } from "../../kms/kms-types.js";
+import type { AliasRecord, KeyRecord } from "../../contract/kms-types.js";
 import type { KeyRepo } from "../store.js";
 import { decodeDoc, encodeDoc } from "../json-codec.js";
 

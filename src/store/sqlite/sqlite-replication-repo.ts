@@ -3,7 +3,7 @@
 
 import type Database from "better-sqlite3";
 import type { OutboxEntry, ReplicationRepo } from "../store.js";
-import type { ReplicaStatus } from "../../replication/replication-types.js";
+import type { ReplicaStatus } from "../../contract/replication-records.js";
 import type { Durability } from "./sqlite-durability.js";
 
 interface OutboxRow {

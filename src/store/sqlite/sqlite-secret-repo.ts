@@ -1,7 +1,7 @@
 // Secrets and their sealed values in a Region's SQLite store.
 
 import type Database from "better-sqlite3";
-import type { SealedValue, SecretRecord } from "../../secrets/secret-types.js";
+import type { SealedValue, SecretRecord } from "../../contract/secret-types.js";
 import { StoreConflict, type SecretCommit, type SecretPageQuery, type SecretRepo } from "../store.js";
 import { decodeDoc, encodeDoc } from "../json-codec.js";
 import { UPSERT_OUTBOX } from "./sqlite-replication-repo.js";

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openSqliteStore } from "./sqlite-store.js";
-import type { SecretRecord } from "../../secrets/secret-types.js";
-import type { CloudTrailEvent } from "../../audit/cloudtrail-event.js";
+import type { SecretRecord } from "../../contract/secret-types.js";
+import type { CloudTrailEvent } from "../../contract/audit-records.js";
 
 const ARN = "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-AbCdEf";
 const record: SecretRecord = {

@@ -11,6 +11,18 @@ export class ServiceError extends Error {
   }
 }
 
+/** An error with members beside `message` in its body (ValidationException's reason and fieldList). */
+export class RestJsonError extends ServiceError {
+  constructor(
+    code: string,
+    message: string,
+    status: number,
+    readonly members: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(code, message, status);
+  }
+}
+
 export const notFound = (message = "Secrets Manager can't find the specified secret.") =>
   new ServiceError("ResourceNotFoundException", message);
 export const invalidParameter = (message: string) => new ServiceError("InvalidParameterException", message);

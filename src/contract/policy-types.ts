@@ -1,5 +1,6 @@
 // Types of the policy engine: a policy document as parse-policy normalizes it, the request context
 // the evaluator decides against, and the decision it returns (DESIGN §6). Nothing here does I/O.
+// In the contract layer because the services, authz, audit and the edge speak it as much as the engine.
 
 export type Effect = "Allow" | "Deny";
 

@@ -7,18 +7,18 @@
 // AWS call, so it is decided and audited on the same path; the new root key's secret is a
 // sensitive member, hidden in the event.
 
-import type { Caller } from "../edge/authenticate.js";
-import type { Dispatch, DispatchedService } from "../edge/dispatch.js";
-import type { ServiceModel } from "../edge/model-types.js";
-import { parseJsonBody } from "../edge/aws-json.js";
-import { validateInput } from "../edge/validate.js";
-import { ServiceError } from "../edge/service-error.js";
-import type { RequestHead } from "../edge/sigv4.js";
-import type { AccessRequest } from "../authz/access-request.js";
+import type { Caller } from "./authenticate.js";
+import type { Dispatch, DispatchedService } from "./dispatch.js";
+import type { ServiceModel } from "../contract/model-types.js";
+import { parseJsonBody } from "./aws-json.js";
+import { validateInput } from "./validate.js";
+import { ServiceError } from "../contract/service-error.js";
+import type { RequestHead } from "./sigv4.js";
+import type { AccessRequest } from "../contract/access-request.js";
 import type { RegionHost } from "../region/region-host.js";
-import { createAccount } from "./create-account.js";
-import { bodyAfter, type ApiDeps, type Route } from "../edge/route.js";
-import { operatorFailure } from "../edge/operator-routes.js";
+import { createAccount } from "../iam/create-account.js";
+import { bodyAfter, type ApiDeps, type Route } from "./route.js";
+import { operatorFailure } from "./operator-routes.js";
 
 export const OPERATOR_ACCOUNTS_PATH = "/_meridian/accounts";
 

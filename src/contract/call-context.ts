@@ -1,6 +1,6 @@
 // What every operation knows about its caller and where it runs.
 
-import type { RequestPrincipal } from "../policy/policy-types.js";
+import type { RequestPrincipal } from "./policy-types.js";
 
 export interface CallContext {
   accountId: string;

@@ -3,8 +3,8 @@
 // (and again on each sweep, so a Region that was down catches up). Secret access keys travel
 // sealed to the destination Region's transport key, like secret values.
 
-import type { AccessKeyRecord, IamEntity } from "./identity-types.js";
-import type { SealedForRegion } from "../replication/sealed-transfer.js";
+import type { AccessKeyRecord, IamEntity } from "../contract/identity-types.js";
+import type { SealedForRegion } from "./sealed-transfer.js";
 
 export interface IdentityCopy {
   kind: "identity";

@@ -5,6 +5,8 @@
 // it still holds: the genesis value, or the last event retention pruned) and its head (the last
 // event written), so pruning keeps what remains verifiable and a removed tail shows.
 // Pure: the store computes links with `linkHash` as it writes and hands its rows to `verifyChain`.
+// In the contract layer because it is the format of a record the store persists: the store links
+// each event as it writes it, and `meridian audit verify` checks the links; neither owns the other.
 
 import * as crypto from "node:crypto";
 import { createHash } from "node:crypto";

@@ -2,8 +2,8 @@
 // action, the resource, whose it is, the condition keys the request supplies, and the resource's
 // own policy (a secret's resource policy, a KMS key policy, a role's trust policy).
 
-import type { ConditionValues, ContextValue, ResourcePolicyRef } from "../policy/policy-types.js";
-import type { CallContext } from "../region/call-context.js";
+import type { ConditionValues, ContextValue, ResourcePolicyRef } from "./policy-types.js";
+import type { CallContext } from "./call-context.js";
 
 export interface AccessRequest {
   /** e.g. "secretsmanager:GetSecretValue" */
