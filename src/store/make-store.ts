@@ -15,21 +15,22 @@ export interface StorePlace {
   region: string;
 }
 
-const factories: { [K in StoreKind]: (place: StorePlace, config: Extract<StoreConfig, { kind: K }>) => RegionStore } = {
+// Opening is asynchronous, though SQLite's is not: a server-backed store connects first.
+type Factory<C> = (place: StorePlace, config: C) => Promise<RegionStore>;
+
+const factories: { [K in StoreKind]: Factory<Extract<StoreConfig, { kind: K }>> } = {
   // one file per Region in the data directory (DESIGN §7)
-  sqlite: ({ dataDir, region }) => openSqliteStore(sqliteFileOf(dataDir, region)),
+  sqlite: async ({ dataDir, region }) => openSqliteStore(sqliteFileOf(dataDir, region)),
 };
 
-export const STORE_KINDS = Object.keys(factories) as StoreKind[];
-
-export const DEFAULT_STORE: StoreConfig = { kind: "sqlite" };
+const DEFAULT_STORE: StoreConfig = { kind: "sqlite" };
 
 /** Open (creating when absent) the store of one Region. */
-export function openStore(place: StorePlace, config: StoreConfig = DEFAULT_STORE): RegionStore {
-  return (factories[config.kind] as (p: StorePlace, c: StoreConfig) => RegionStore)(place, config);
+export function openStore(place: StorePlace, config: StoreConfig = DEFAULT_STORE): Promise<RegionStore> {
+  return (factories[config.kind] as Factory<StoreConfig>)(place, config);
 }
 
 /** The SQLite file of a Region's store; `meridian audit` still reads these directly (issue 11 item 5). */
-export function sqliteFileOf(dataDir: string, region: string): string {
+function sqliteFileOf(dataDir: string, region: string): string {
   return join(dataDir, `${region}.sqlite`);
 }
