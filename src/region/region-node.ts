@@ -1,9 +1,8 @@
 // One Region: its own store, key service and secrets service, and its background sweep (purge of
 // secrets whose recovery window ended). A Region never reads another Region's store.
 
-import { join } from "node:path";
 import type { RegionInfo } from "../config/topology.js";
-import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
+import { openStore } from "../store/make-store.js";
 import type { RegionStore } from "../store/store.js";
 import { makeRegionWrapper, sameCheckValue, type RegionWrapper } from "../kms/root-key.js";
 import { makeKeyService, type KeyService } from "../kms/key-service.js";
@@ -52,7 +51,7 @@ export interface RegionEnvironment {
 
 export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey: Buffer, env: RegionEnvironment): Promise<RegionNode> {
   const { clock } = env;
-  const store = openSqliteStore(join(dataDir, `${info.name}.sqlite`));
+  const store = await openStore({ dataDir, region: info.name });
   const wrapper = makeRegionWrapper(rootKey, info.name);
   const check = await store.getMeta(ROOT_CHECK);
   if (check === undefined) {

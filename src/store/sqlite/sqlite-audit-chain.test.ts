@@ -1,7 +1,6 @@
-// The audit hash chain in a real SQLite store: links follow the order rows are written (batched
-// reads, then a change), retention removes only the oldest end and moves the anchor, and a store
-// from before the chain is chained when a server opens it (`meridian audit verify` reports it
-// unchained until then).
+// The audit hash chain of a SQLite store made before the chain existed: it is chained when a server
+// opens it (`meridian audit verify` reports it unchained until then). How any store links, prunes
+// and verifies its chain is in the store conformance suite (store-conformance.ts, conformance/audit.ts).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -10,13 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { openSqliteStore } from "./sqlite-store.js";
-import { GENESIS, verifyChain } from "../../contract/audit-chain.js";
+import { verifyChain } from "../../contract/audit-chain.js";
 import { verifyAudit } from "../../cli/audit-verify.js";
 import { audit } from "../../cli/audit.js";
 import type { RegionStore, StoredAuditEvent } from "../store.js";
 
 const T0 = Date.UTC(2026, 10, 28, 17, 0, 0);
-const day = 86_400_000;
 
 function stored(i: number, time = T0 + i, name = "GetSecretValue"): StoredAuditEvent {
   return {
@@ -54,38 +52,6 @@ async function verdict(store: RegionStore) {
   assert.ok(chain);
   return verifyChain(chain.state, chain.rows, "eu-west-1");
 }
-
-test("links follow the order rows are written, batch after batch", async (t) => {
-  const store = openSqliteStore(join(tempDir(t), "eu-west-1.sqlite"));
-  t.after(() => store.close());
-  assert.deepEqual(await verdict(store), { intact: true, events: 0, pruned: 0, head: GENESIS });
-  // a batch of reads recorded before a change but arriving with later times than it
-  await store.appendAuditEvents([stored(3), stored(1)], { relaxed: true });
-  await store.appendAuditEvents([stored(2, T0, "PutSecretValue")]);
-  const v = await verdict(store);
-  assert.ok(v.intact);
-  assert.equal(v.events, 3);
-  const chain = await store.readAuditChain();
-  assert.deepEqual([...chain!.rows].map((r) => r.columns.event_id), ["event-3", "event-1", "event-2"]);
-});
-
-test("retention removes the oldest end of the chain only, and what remains verifies", async (t) => {
-  const store = openSqliteStore(join(tempDir(t), "eu-west-1.sqlite"));
-  t.after(() => store.close());
-  // written in this order: old, old, new, old (a slow call), new
-  await store.appendAuditEvents([stored(1, T0 - 100 * day), stored(2, T0 - 95 * day), stored(3, T0), stored(4, T0 - 99 * day), stored(5, T0)]);
-  assert.equal(await store.purgeAuditEvents(T0 - 90 * day), 2);
-  const v = await verdict(store);
-  assert.deepEqual(v.intact && [v.events, v.pruned], [3, 2]);
-  assert.deepEqual((await store.queryAuditEvents({})).map((e) => e.event.eventID).sort(), ["event-3", "event-4", "event-5"]);
-
-  await store.appendAuditEvents([stored(6, T0 + day)]);
-  assert.equal(await store.purgeAuditEvents(T0 + 2 * day), 4, "everything: the chain is empty, anchored at its last event");
-  await store.appendAuditEvents([stored(7, T0 + 3 * day)]);
-  const after = await verdict(store);
-  assert.deepEqual(after.intact && [after.events, after.pruned], [1, 6]);
-  assert.equal(await store.purgeAuditEvents(T0 - 90 * day), 0);
-});
 
 test("a store from before the chain is chained when opened; until then verify calls it unchained", async (t) => {
   const dir = tempDir(t);

@@ -1,0 +1,93 @@
+// The audit trail: events appended in batches, queried newest first with filters and positions,
+// retention from the oldest end, and the hash chain (audit-chain.ts) the store keeps as it writes,
+// which `meridian audit verify` checks through readAuditChain.
+
+import assert from "node:assert/strict";
+import { it } from "node:test";
+import { GENESIS, verifyChain } from "../../contract/audit-chain.js";
+import type { RegionStore } from "../store.js";
+import type { FreshStore } from "../store-conformance.js";
+import { DAY, REGION, T0, auditEvent } from "./fixtures.js";
+
+const ids = (events: { event: { eventID: string } }[]) => events.map((e) => e.event.eventID);
+
+async function verdict(store: RegionStore) {
+  const chain = await store.readAuditChain();
+  assert.ok(chain, "a store this code opened keeps a chain");
+  return verifyChain(chain.state, chain.rows, REGION);
+}
+
+export function auditConformance(fresh: FreshStore): void {
+  it("gives events back newest first, as written, with a position each", async (t) => {
+    const { store } = await fresh(t);
+    const events = [auditEvent(1), auditEvent(2), auditEvent(3, { readOnly: false, name: "PutSecretValue" })];
+    await store.appendAuditEvents(events.slice(0, 2), { relaxed: true });
+    await store.appendAuditEvents(events.slice(2));
+    await store.appendAuditEvents([]);
+    const got = await store.queryAuditEvents({});
+    assert.deepEqual(got.map(({ time, event }) => ({ time, event })), [...events].reverse());
+    assert.ok(got.every((e) => Number.isInteger(e.seq)));
+  });
+
+  it("filters by time (inclusive), principal (part of the ARN or user name), event name (any case), and limit", async (t) => {
+    const { store } = await fresh(t);
+    await store.appendAuditEvents([
+      auditEvent(1, { user: "alice" }),
+      auditEvent(2, { user: "bob", name: "PutSecretValue" }),
+      auditEvent(3, { user: "alice", name: "PutSecretValue" }),
+      auditEvent(4, { user: "carol" }),
+    ]);
+    assert.deepEqual(ids(await store.queryAuditEvents({ from: T0 + 2000, to: T0 + 3000 })), ["event-3", "event-2"]);
+    assert.deepEqual(ids(await store.queryAuditEvents({ principal: "alic" })), ["event-3", "event-1"]);
+    assert.deepEqual(ids(await store.queryAuditEvents({ principal: "user/bob" })), ["event-2"]);
+    assert.deepEqual(ids(await store.queryAuditEvents({ eventName: "putsecretvalue" })), ["event-3", "event-2"]);
+    assert.deepEqual(ids(await store.queryAuditEvents({ eventName: "PutSecret" })), [], "the name is matched whole");
+    assert.deepEqual(ids(await store.queryAuditEvents({ eventName: "PutSecretValue", principal: "alice" })), ["event-3"]);
+    assert.deepEqual(ids(await store.queryAuditEvents({ limit: 2 })), ["event-4", "event-3"]);
+  });
+
+  it("pages from the position of the last event given, every event once, events of the same millisecond included", async (t) => {
+    const { store } = await fresh(t);
+    const same = T0 + 500;
+    await store.appendAuditEvents([auditEvent(1, { time: T0 }), auditEvent(2, { time: same }), auditEvent(3, { time: same }), auditEvent(4, { time: same }), auditEvent(5, { time: T0 + 900 })]);
+    const seen: string[] = [];
+    let after: { time: number; seq: number } | undefined;
+    for (;;) {
+      const page = await store.queryAuditEvents({ limit: 2, after });
+      seen.push(...ids(page));
+      if (page.length < 2) break;
+      after = { time: page.at(-1)!.time, seq: page.at(-1)!.seq };
+    }
+    assert.deepEqual(seen, ["event-5", "event-4", "event-3", "event-2", "event-1"]);
+  });
+
+  it("starts a chain at the genesis anchor, and links events in the order they were written, batch after batch", async (t) => {
+    const { store } = await fresh(t);
+    assert.deepEqual(await verdict(store), { intact: true, events: 0, pruned: 0, head: GENESIS });
+    // a batch of reads recorded before a change but arriving with later times than it
+    await store.appendAuditEvents([auditEvent(3), auditEvent(1)], { relaxed: true });
+    await store.appendAuditEvents([auditEvent(2, { time: T0, readOnly: false })]);
+    const v = await verdict(store);
+    assert.deepEqual(v.intact && [v.events, v.pruned], [3, 0]);
+    const chain = await store.readAuditChain();
+    assert.deepEqual([...chain!.rows].map((r) => JSON.parse(r.doc).eventID), ["event-3", "event-1", "event-2"]);
+  });
+
+  it("retention removes the oldest end of the chain only, and what remains verifies", async (t) => {
+    const { store } = await fresh(t);
+    const at = (i: number, time: number) => auditEvent(i, { time });
+    // written in this order: old, old, new, old (a slow call), new
+    await store.appendAuditEvents([at(1, T0 - 100 * DAY), at(2, T0 - 95 * DAY), at(3, T0), at(4, T0 - 99 * DAY), at(5, T0)]);
+    assert.equal(await store.purgeAuditEvents(T0 - 90 * DAY), 2);
+    const v = await verdict(store);
+    assert.deepEqual(v.intact && [v.events, v.pruned], [3, 2]);
+    assert.deepEqual(ids(await store.queryAuditEvents({})).sort(), ["event-3", "event-4", "event-5"]);
+
+    await store.appendAuditEvents([at(6, T0 + DAY)]);
+    assert.equal(await store.purgeAuditEvents(T0 + 2 * DAY), 4, "everything: the chain is empty, anchored at its last event");
+    await store.appendAuditEvents([at(7, T0 + 3 * DAY)]);
+    const after = await verdict(store);
+    assert.deepEqual(after.intact && [after.events, after.pruned], [1, 6]);
+    assert.equal(await store.purgeAuditEvents(T0 - 90 * DAY), 0);
+  });
+}

@@ -1,0 +1,72 @@
+// The one suite every Region store passes (DESIGN §7), in the style of seal-conformance.ts: run by
+// sqlite/sqlite-store.test.ts against the SQLite store; a PostgreSQL store runs it with one more
+// call. Each test gets a fresh, empty store and asserts only what a caller of the seam (store.ts)
+// can see: never a table, a file or a statement. The sections live in conformance/.
+
+import { describe } from "node:test";
+import type { TestContext } from "node:test";
+import type { RegionStore } from "./store.js";
+import { secretsConformance } from "./conformance/secrets.js";
+import { outboxConformance } from "./conformance/outbox.js";
+import { recordsConformance } from "./conformance/records.js";
+import { auditConformance } from "./conformance/audit.js";
+import { lifecycleConformance } from "./conformance/lifecycle.js";
+
+export interface StoreSubject<P> {
+  /** why the suite cannot run here (no database server), or undefined */
+  skip?: string;
+  /** somewhere no store was opened yet: a fresh file, a fresh schema */
+  freshPlace(): P | Promise<P>;
+  /** open the store at `place`, creating it when absent; called again on the same place after close */
+  open(place: P): RegionStore | Promise<RegionStore>;
+  /** remove what the place holds, once its store is closed */
+  drop(place: P): void | Promise<void>;
+  /**
+   * Commits return before the disk has them and are synced as a group, so whenDurable() is a
+   * pending promise after each change. A store that syncs every commit leaves this unset and may
+   * answer undefined always.
+   */
+  groupCommit?: boolean;
+}
+
+/** A fresh store for one test, closed and dropped when the test ends. */
+export interface StoreUnderTest {
+  readonly store: RegionStore;
+  /** close the store and open the same place again, as a restarted node does */
+  reopen(): Promise<RegionStore>;
+}
+
+export type FreshStore = (t: TestContext) => Promise<StoreUnderTest>;
+
+export interface SuiteOptions {
+  groupCommit: boolean;
+}
+
+export function storeConformance<P>(name: string, subject: StoreSubject<P>): void {
+  const fresh: FreshStore = async (t) => {
+    const place = await subject.freshPlace();
+    let store = await subject.open(place);
+    t.after(async () => {
+      await store.close();
+      await subject.drop(place);
+    });
+    return {
+      get store() {
+        return store;
+      },
+      async reopen() {
+        await store.close();
+        store = await subject.open(place);
+        return store;
+      },
+    };
+  };
+  const options: SuiteOptions = { groupCommit: subject.groupCommit ?? false };
+  describe(`store conformance: ${name}`, { skip: subject.skip }, () => {
+    describe("secrets", () => secretsConformance(fresh));
+    describe("outbox and replica statuses", () => outboxConformance(fresh));
+    describe("keys, identities and meta", () => recordsConformance(fresh));
+    describe("audit trail", () => auditConformance(fresh));
+    describe("durability, wipe and reopen", () => lifecycleConformance(fresh, options));
+  });
+}
