@@ -2,14 +2,13 @@
 //   version(1) | keyId length(1) | keyId (ascii) | material index(4, BE) | iv(12) | tag(16) | body
 // The key id, material index and the canonical encryption context are bound as AAD.
 
+import { packIvTagBody, unpackIvTagBody, type GcmSealed } from "../util/aes-gcm.js";
+
 const VERSION = 1;
 
-export interface CiphertextParts {
+export interface CiphertextParts extends GcmSealed {
   keyId: string;
   materialIndex: number;
-  iv: Buffer;
-  tag: Buffer;
-  body: Buffer;
 }
 
 export function encodeCiphertext(p: CiphertextParts): Buffer {
@@ -19,26 +18,17 @@ export function encodeCiphertext(p: CiphertextParts): Buffer {
   head.writeUInt8(id.length, 1);
   id.copy(head, 2);
   head.writeUInt32BE(p.materialIndex, 2 + id.length);
-  return Buffer.concat([head, p.iv, p.tag, p.body]);
+  return Buffer.concat([head, packIvTagBody(p)]);
 }
 
 /** undefined when the blob is not one of ours */
 export function decodeCiphertext(blob: Buffer): CiphertextParts | undefined {
   if (blob.length < 2 || blob[0] !== VERSION) return undefined;
   const idLength = blob[1];
-  const fixed = 2 + idLength + 4 + 12 + 16;
-  if (blob.length < fixed) return undefined;
-  const keyId = blob.subarray(2, 2 + idLength).toString("ascii");
-  let at = 2 + idLength;
-  const materialIndex = blob.readUInt32BE(at);
-  at += 4;
-  return {
-    keyId,
-    materialIndex,
-    iv: blob.subarray(at, at + 12),
-    tag: blob.subarray(at + 12, at + 28),
-    body: blob.subarray(at + 28),
-  };
+  if (blob.length < 2 + idLength + 4) return undefined;
+  const sealed = unpackIvTagBody(blob.subarray(2 + idLength + 4));
+  if (!sealed) return undefined;
+  return { keyId: blob.subarray(2, 2 + idLength).toString("ascii"), materialIndex: blob.readUInt32BE(2 + idLength), ...sealed };
 }
 
 /**

@@ -3,7 +3,8 @@
 // module ever sees unwrapped key material, except to seal it to another Region's transport key for
 // a related multi-Region key there (sealMaterials).
 
-import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import { open, seal as gcmSeal } from "../util/aes-gcm.js";
 import type { Clock } from "../util/clock.js";
 import { days } from "../util/clock.js";
 import { parseArn } from "../util/arn.js";
@@ -232,11 +233,8 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
 
   function seal(key: KeyRecord, plaintext: Buffer, context?: EncryptionContext): Buffer {
     const current = currentMaterial(key);
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", material(key, current.index), iv);
-    cipher.setAAD(Buffer.from(`${key.keyId}|${current.index}|${canonicalContext(context)}`));
-    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-    return encodeCiphertext({ keyId: key.keyId, materialIndex: current.index, iv, tag: cipher.getAuthTag(), body });
+    const aad = `${key.keyId}|${current.index}|${canonicalContext(context)}`;
+    return encodeCiphertext({ keyId: key.keyId, materialIndex: current.index, ...gcmSeal(material(key, current.index), plaintext, aad) });
   }
 
   async function encrypt(accountId: string, keyRef: string, plaintext: Buffer, context?: EncryptionContext) {
@@ -268,10 +266,7 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
     if (!hit) {
       let plaintext: Buffer;
       try {
-        const decipher = createDecipheriv("aes-256-gcm", material(key, parts.materialIndex), parts.iv);
-        decipher.setAAD(Buffer.from(aad));
-        decipher.setAuthTag(parts.tag);
-        plaintext = Buffer.concat([decipher.update(parts.body), decipher.final()]);
+        plaintext = open(material(key, parts.materialIndex), parts, aad);
       } catch {
         throw invalidCiphertext();
       }

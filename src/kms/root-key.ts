@@ -1,7 +1,8 @@
 // From the root key (which a seal provides, see src/seal/) each Region derives the key that wraps
 // its KMS key material and stored credentials, and a check value that refuses a wrong root key.
 
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import { open, packIvTagBody, seal, unpackIvTagBody } from "../util/aes-gcm.js";
 
 /** Wraps and unwraps secrets at rest in one Region under a key derived from the root key. */
 export interface RegionWrapper {
@@ -14,18 +15,14 @@ export interface RegionWrapper {
 export function makeRegionWrapper(rootKey: Buffer, region: string): RegionWrapper {
   const key = Buffer.from(hkdfSync("sha256", rootKey, "meridian-region-wrap", `region:${region}`, 32));
   return {
+    // layout: iv | tag | body
     wrap(plaintext, context) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv("aes-256-gcm", key, iv);
-      cipher.setAAD(Buffer.from(context));
-      const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), body]);
+      return packIvTagBody(seal(key, plaintext, context));
     },
     unwrap(wrapped, context) {
-      const decipher = createDecipheriv("aes-256-gcm", key, wrapped.subarray(0, 12));
-      decipher.setAAD(Buffer.from(context));
-      decipher.setAuthTag(wrapped.subarray(12, 28));
-      return Buffer.concat([decipher.update(wrapped.subarray(28)), decipher.final()]);
+      const sealed = unpackIvTagBody(wrapped);
+      if (!sealed) throw new Error("wrapped value too short");
+      return open(key, sealed, context);
     },
     checkValue() {
       return createHmac("sha256", key).update("meridian-root-key-check").digest("hex");
