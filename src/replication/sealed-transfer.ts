@@ -4,9 +4,10 @@
 // in a queue, with or without TLS.
 
 import {
-  createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes,
+  createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync,
   type KeyObject,
 } from "node:crypto";
+import { joinBodyTag, open, seal, splitBodyTag } from "../util/aes-gcm.js";
 
 export interface SealedForRegion {
   /** the sender's ephemeral X25519 public key, raw 32 bytes, base64 */
@@ -49,12 +50,9 @@ export function sealForRegion(recipient: KeyObject, plaintext: Buffer, aad: stri
   const ephemeral = generateKeyPairSync("x25519");
   const epk = ephemeral.publicKey.export({ format: "der", type: "spki" });
   const key = transferKey(diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient }), epk);
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key, iv);
-  cipher.setAAD(Buffer.from(aad));
-  const ct = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+  const gcm = seal(key, plaintext, aad);
   key.fill(0);
-  return { epk: epk.toString("base64"), iv: iv.toString("base64"), ct: ct.toString("base64") };
+  return { epk: epk.toString("base64"), iv: gcm.iv.toString("base64"), ct: joinBodyTag(gcm).toString("base64") };
 }
 
 /** Throws when the value was not sealed to this key pair or its AAD differs. */
@@ -63,11 +61,10 @@ export function openFromRegion(own: KeyObject, sealed: SealedForRegion, aad: str
   const epk = createPublicKey({ key: epkDer, format: "der", type: "spki" });
   const key = transferKey(diffieHellman({ privateKey: own, publicKey: epk }), epkDer);
   const ct = Buffer.from(sealed.ct, "base64");
-  const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(sealed.iv, "base64"));
-  decipher.setAAD(Buffer.from(aad));
-  decipher.setAuthTag(ct.subarray(ct.length - 16));
   try {
-    return Buffer.concat([decipher.update(ct.subarray(0, ct.length - 16)), decipher.final()]);
+    const gcm = splitBodyTag(Buffer.from(sealed.iv, "base64"), ct);
+    if (!gcm) throw new Error("sealed value too short");
+    return open(key, gcm, aad);
   } finally {
     key.fill(0);
   }

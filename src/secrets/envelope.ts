@@ -1,7 +1,7 @@
 // Envelope encryption of secret values (DESIGN §4): a fresh data key per version from the key
 // service, bound to the secret ARN and version id both as KMS encryption context and as GCM AAD.
 
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { joinBodyTag, open, seal, splitBodyTag } from "../util/aes-gcm.js";
 import type { KeyService } from "../kms/key-service.js";
 import type { SealedValue } from "../contract/secret-types.js";
 
@@ -23,11 +23,9 @@ export async function sealValue(
 ): Promise<{ sealed: SealedValue; keyArn: string }> {
   const dataKey = await keys.generateDataKey(accountId, keyRef, contextFor(arn, versionId));
   try {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", dataKey.plaintext, iv);
-    cipher.setAAD(aadFor(arn, versionId));
-    const ciphertext = Buffer.concat([cipher.update(value.bytes), cipher.final(), cipher.getAuthTag()]);
-    return { sealed: { versionId, kind: value.kind, wrappedKey: dataKey.ciphertextBlob, iv, ciphertext }, keyArn: dataKey.keyArn };
+    // stored: iv apart, ciphertext = body | tag
+    const gcm = seal(dataKey.plaintext, value.bytes, aadFor(arn, versionId));
+    return { sealed: { versionId, kind: value.kind, wrappedKey: dataKey.ciphertextBlob, iv: gcm.iv, ciphertext: joinBodyTag(gcm) }, keyArn: dataKey.keyArn };
   } finally {
     dataKey.plaintext.fill(0);
   }
@@ -41,10 +39,9 @@ export async function openValue(
 ): Promise<SecretValue> {
   const dataKey = await keys.decrypt(accountId, sealed.wrappedKey, contextFor(arn, sealed.versionId));
   try {
-    const decipher = createDecipheriv("aes-256-gcm", dataKey.plaintext, sealed.iv);
-    decipher.setAAD(aadFor(arn, sealed.versionId));
-    decipher.setAuthTag(sealed.ciphertext.subarray(sealed.ciphertext.length - 16));
-    const bytes = Buffer.concat([decipher.update(sealed.ciphertext.subarray(0, sealed.ciphertext.length - 16)), decipher.final()]);
+    const gcm = splitBodyTag(sealed.iv, sealed.ciphertext);
+    if (!gcm) throw new Error("sealed value too short");
+    const bytes = open(dataKey.plaintext, gcm, aadFor(arn, sealed.versionId));
     return { kind: sealed.kind, bytes };
   } finally {
     dataKey.plaintext.fill(0);
