@@ -11,6 +11,7 @@ import type { RegionNode } from "../region/region-node.js";
 import type { RequestPrincipal } from "../contract/policy-types.js";
 import type { SessionClaims } from "../identity/sessions.js";
 import { isSessionTokenSession } from "../identity/principals.js";
+import { rootArn } from "../util/arn.js";
 
 export type AuthMode = "strict" | "permissive";
 
@@ -97,7 +98,7 @@ export function makeAuthenticator(host: RegionHost, mode: AuthMode, defaultAccou
           principal = resolved.principal;
         } else {
           const accountId = /^\d{12}$/.test(verified.accessKeyId) ? verified.accessKeyId : defaultAccountId;
-          principal = { arn: `arn:${node.info.partition}:iam::${accountId}:root`, account: accountId, type: "Root", userId: accountId };
+          principal = { arn: rootArn(node.info.partition, accountId), account: accountId, type: "Root", userId: accountId };
         }
         if (!opts.global && !(await host.isEnabled(principal.account, node.info.name))) throw invalidToken();
         const caller: Caller = { accountId: principal.account, principal, accessKeyId: verified.accessKeyId, node, service: verified.service };

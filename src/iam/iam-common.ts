@@ -9,6 +9,7 @@ import type { PolicyKind } from "../contract/policy-types.js";
 import type { CallContext } from "../contract/call-context.js";
 import type { Clock } from "../util/clock.js";
 import { entityNotFound, limitExceeded, validationError, type EntityKind } from "./iam-errors.js";
+import { iamArn } from "../util/arn.js";
 
 export interface IamDeps {
   identity: Pick<IdentityDirectory, "partition">;
@@ -38,7 +39,7 @@ export function requireEntity<K extends EntityKind>(dir: PartitionDirectory, acc
 }
 
 export const entityArn = (ctx: Pick<CallContext, "partition" | "accountId">, kind: NamedKind, path: string, name: string) =>
-  `arn:${ctx.partition}:iam::${ctx.accountId}:${kind}${path}${name}`;
+  iamArn(ctx.partition, ctx.accountId, `${kind}${path}${name}`);
 
 /** What a new user, group or role starts with: its name, path, id and ARN, and no policies. */
 export function newPrincipalEntity(ctx: Pick<CallContext, "partition" | "accountId">, kind: "user" | "group" | "role", name: string, path: string | undefined, now: number) {

@@ -13,6 +13,7 @@ import { makeCallerPolicies } from "./caller-policies.js";
 import { bindLegacyKey, principalOfKey as keyPrincipal, principalOfSession, type PrincipalLookup } from "./principals.js";
 import type { SessionClaims } from "./sessions.js";
 import { ServiceError } from "../contract/service-error.js";
+import { rootArn } from "../util/arn.js";
 
 
 type KeyUseListener = (accessKeyId: string, lastUsed: { date: number; region: string; service: string }) => void;
@@ -225,7 +226,7 @@ export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
         const record: AccessKeyRecord = {
           accessKeyId: key.accessKeyId,
           accountId,
-          principalArn: `arn:${partition}:iam::${accountId}:root`,
+          principalArn: rootArn(partition, accountId),
           wrappedSecret: Buffer.alloc(0),
           status: "Active",
           createdDate: clock.now(),

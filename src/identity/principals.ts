@@ -5,6 +5,7 @@
 import type { AccessKeyRecord, IamEntity, IamRole, IamUser } from "../contract/identity-types.js";
 import type { RequestPrincipal } from "../contract/policy-types.js";
 import type { SessionClaims } from "./sessions.js";
+import { rootArn } from "../util/arn.js";
 
 export interface PrincipalLookup {
   partition: string;
@@ -13,7 +14,7 @@ export interface PrincipalLookup {
 }
 
 export const rootPrincipal = (partition: string, accountId: string): RequestPrincipal => ({
-  arn: `arn:${partition}:iam::${accountId}:root`,
+  arn: rootArn(partition, accountId),
   account: accountId,
   type: "Root",
   userId: accountId,

@@ -8,6 +8,7 @@ import { parsePolicyCached } from "../policy/policy-cache.js";
 import { matchAction } from "../policy/matching.js";
 import type { PolicyFault } from "../policy/policy-grammar.js";
 import type { PolicyDocument, PrincipalSpec } from "../contract/policy-types.js";
+import { rootArn } from "../util/arn.js";
 
 export function defaultKeyPolicy(partition: string, accountId: string): string {
   return JSON.stringify(
@@ -18,7 +19,7 @@ export function defaultKeyPolicy(partition: string, accountId: string): string {
         {
           Sid: "Enable IAM User Permissions",
           Effect: "Allow",
-          Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+          Principal: { AWS: rootArn(partition, accountId) },
           Action: "kms:*",
           Resource: "*",
         },
@@ -62,7 +63,7 @@ export function secretsManagerKeyPolicy(partition: string, region: string, accou
         {
           Sid: "Allow direct access to key metadata to the account",
           Effect: "Allow",
-          Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+          Principal: { AWS: rootArn(partition, accountId) },
           Action: ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"],
           Resource: "*",
         },
@@ -107,7 +108,7 @@ function names(principal: PrincipalSpec | undefined, callers: string[]): boolean
 export function checkKeyPolicy(policy: string, caller: PolicyCaller, bypassLockoutCheck = false): void {
   const { statements } = parseKeyPolicy(policy);
   if (bypassLockoutCheck) return;
-  const callers = [caller.principalArn, `arn:${caller.partition}:iam::${caller.accountId}:root`, caller.accountId];
+  const callers = [caller.principalArn, rootArn(caller.partition, caller.accountId), caller.accountId];
   const allows = statements.some((s) => {
     if (s.effect !== "Allow" || !names(s.principal, callers)) return false;
     if (s.notAction) return !s.notAction.some((a) => matchAction(a, "kms:PutKeyPolicy"));

@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { open, seal as gcmSeal } from "../util/aes-gcm.js";
 import type { Clock } from "../util/clock.js";
 import { days } from "../util/clock.js";
-import { parseArn } from "../util/arn.js";
+import { kmsArn, parseArn } from "../util/arn.js";
 import type { KeyRepo } from "../store/store.js";
 import type { RegionWrapper } from "./root-key.js";
 import type { KeyMaterial, KeyRecord } from "../contract/kms-types.js";
@@ -46,8 +46,8 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
   // already derive from the unwrapped key material it holds.
   const decrypted = new Map<string, { plaintext: Buffer; materialId: string }>();
   const MAX_DECRYPTED = 10_000;
-  const keyArn = (accountId: string, keyId: string) => `arn:${partition}:kms:${region}:${accountId}:key/${keyId}`;
-  const aliasArn = (accountId: string, alias: string) => `arn:${partition}:kms:${region}:${accountId}:${alias}`;
+  const keyArn = (accountId: string, keyId: string) => kmsArn(partition, region, accountId, `key/${keyId}`);
+  const aliasArn = (accountId: string, alias: string) => kmsArn(partition, region, accountId, alias);
   const materialContext = materialWrapContext;
 
   async function getKey(arn: string): Promise<KeyRecord | undefined> {

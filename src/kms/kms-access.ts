@@ -12,6 +12,7 @@ import type { CallContext } from "../contract/call-context.js";
 import type { KeyService } from "./key-service.js";
 import type { KeyRecord } from "../contract/kms-types.js";
 import { decodeCiphertext } from "./ciphertext.js";
+import { kmsArn } from "../util/arn.js";
 
 type Input = Record<string, any>;
 
@@ -92,7 +93,7 @@ export function describeKmsAccess(keys: Pick<KeyService, "resolveKey" | "keyArn"
     }
     if (operation === "CreateAlias" || operation === "UpdateAlias") return [await resolve(input.TargetKeyId)];
     if (operation === "DeleteAlias") {
-      return [{ action, resource: `arn:${ctx.partition}:kms:${ctx.region}:${ctx.accountId}:${input.AliasName}`, resourceAccount: ctx.accountId, conditions }];
+      return [{ action, resource: kmsArn(ctx.partition, ctx.region, ctx.accountId, `${input.AliasName}`), resourceAccount: ctx.accountId, conditions }];
     }
     return [await resolve(input.KeyId)];
   };

@@ -13,7 +13,7 @@ import type { SecretRepo } from "../store/store.js";
 import type { CallContext } from "../contract/call-context.js";
 import { findSecret } from "./secret-lookup.js";
 import type { SecretRecord } from "../contract/secret-types.js";
-import { parseArn } from "../util/arn.js";
+import { parseArn, secretArn } from "../util/arn.js";
 import type { KeyService } from "../kms/key-service.js";
 import type { KeyRecord } from "../contract/kms-types.js";
 import { namedKeyArn } from "../kms/kms-access.js";
@@ -79,7 +79,7 @@ function computeFacts(record: SecretRecord): SecretFacts {
 function namedResource(ctx: CallContext, secretId: string): { resource: string; resourceAccount: string } {
   const arn = secretId.startsWith("arn:") ? parseArn(secretId) : undefined;
   if (arn) return { resource: secretId, resourceAccount: arn.accountId };
-  return { resource: `arn:${ctx.partition}:secretsmanager:${ctx.region}:${ctx.accountId}:secret:${secretId}`, resourceAccount: ctx.accountId };
+  return { resource: secretArn(ctx.partition, ctx.region, ctx.accountId, secretId), resourceAccount: ctx.accountId };
 }
 
 /**

@@ -15,6 +15,7 @@ import type { Clock } from "../util/clock.js";
 import { accessDenied, validationError } from "../iam/iam-errors.js";
 import { makeStsAccess, roleOfArn, type AssumeRoleInput } from "./sts-access.js";
 import { checkSessionPolicies } from "./session-policies.js";
+import { assumedRoleArn } from "../util/arn.js";
 
 export interface StsDeps {
   identity: Pick<IdentityDirectory, "partition">;
@@ -67,7 +68,7 @@ export function makeStsService(deps: StsDeps) {
       if (duration > role.maxSessionDuration) throw validationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
       const checked = checkSessionPolicies(input, deps.identity.partition(ctx.partition), role.accountId);
 
-      const sessionArn = `arn:${ctx.partition}:sts::${role.accountId}:assumed-role/${role.name}/${input.RoleSessionName}`;
+      const sessionArn = assumedRoleArn(ctx.partition, role.accountId, role.name, input.RoleSessionName);
       const assumedRoleId = `${role.id}:${input.RoleSessionName}`;
       // Session tags win over the role's own tags of the same key.
       const tags = Object.fromEntries([...role.tags, ...(input.Tags ?? [])].map((t) => [t.Key, t.Value]));

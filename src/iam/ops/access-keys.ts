@@ -8,6 +8,7 @@ import type { CallContext, OperationTable } from "../../contract/call-context.js
 import { accessKeyNotFound, quota, validationError } from "../iam-errors.js";
 import { asDate, directoryOf, page, requireEntity, type IamDeps, type PageInput } from "../iam-common.js";
 import { callerUserName, nonUserCaller } from "./users.js";
+import { rootArn } from "../../util/arn.js";
 
 const KEYS_PER_USER = 2;
 
@@ -19,7 +20,7 @@ function keyOwner(dir: PartitionDirectory, ctx: CallContext, userName: string | 
     return { userName: user.name, userId: user.id, arn: user.arn };
   }
   if (ctx.principal !== undefined && ctx.principal.type !== "Root") throw nonUserCaller();
-  return { arn: `arn:${ctx.partition}:iam::${ctx.accountId}:root` };
+  return { arn: rootArn(ctx.partition, ctx.accountId) };
 }
 
 const keysOf = (dir: PartitionDirectory, accountId: string, userName: string | undefined) =>

@@ -19,6 +19,7 @@ import {
   type PageInput,
 } from "../iam-common.js";
 import { requireBoundary } from "./boundaries.js";
+import { rootArn } from "../../util/arn.js";
 
 interface CreateUserInput {
   UserName: string;
@@ -63,7 +64,7 @@ export function userOperations(deps: IamDeps): OperationTable {
       return {
         User: {
           UserId: ctx.accountId,
-          Arn: `arn:${ctx.partition}:iam::${ctx.accountId}:root`,
+          Arn: rootArn(ctx.partition, ctx.accountId),
           CreateDate: asDate(account?.createDate ?? deps.clock.now()),
         },
       };

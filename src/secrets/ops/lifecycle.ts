@@ -8,6 +8,7 @@ import type { SecretRecord } from "../../contract/secret-types.js";
 import { markedForDeletion } from "../secret-errors.js";
 import { findSecret } from "../secret-lookup.js";
 import { arnSuffix } from "./values.js";
+import { secretArn } from "../../util/arn.js";
 
 export function lifecycleOps(core: SecretsCore): OperationTable {
   async function deleteSecret(ctx: CallContext, input: any) {
@@ -73,7 +74,7 @@ function withoutReplicas(record: SecretRecord): SecretRecord {
 /** ARN and name for a SecretId that names no secret: an ARN as given, a name with a fresh suffix. */
 function absentSecret(ctx: CallContext, secretId: string): { ARN: string; Name: string } {
   if (!secretId.startsWith("arn:")) {
-    return { ARN: `arn:${ctx.partition}:secretsmanager:${ctx.region}:${ctx.accountId}:secret:${secretId}-${arnSuffix()}`, Name: secretId };
+    return { ARN: secretArn(ctx.partition, ctx.region, ctx.accountId, `${secretId}-${arnSuffix()}`), Name: secretId };
   }
   const resource = secretId.split(":").slice(6).join(":");
   return { ARN: secretId, Name: resource.replace(/-[A-Za-z0-9]{6}$/, "") };

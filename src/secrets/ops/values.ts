@@ -14,6 +14,7 @@ import { checkTags } from "./tags.js";
 const REKEYED_STAGES = [CURRENT, PENDING, PREVIOUS];
 import { writeVersion } from "./write-version.js";
 import { addReplicaRegions, replicationStatus } from "./replication.js";
+import { secretArn } from "../../util/arn.js";
 
 const NAME_CHARS = /^[A-Za-z0-9/_+=.@!-]+$/;
 const SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -50,7 +51,7 @@ export function valueOps(core: SecretsCore): OperationTable {
       }
       const now = core.clock.now();
       const record: SecretRecord = {
-        arn: `arn:${ctx.partition}:secretsmanager:${ctx.region}:${ctx.accountId}:secret:${input.Name}-${arnSuffix()}`,
+        arn: secretArn(ctx.partition, ctx.region, ctx.accountId, `${input.Name}-${arnSuffix()}`),
         accountId: ctx.accountId,
         region: ctx.region,
         name: input.Name,
