@@ -55,6 +55,8 @@ CREATE TABLE IF NOT EXISTS outbox (
   attempts INTEGER NOT NULL DEFAULT 0,
   next_attempt_at INTEGER NOT NULL,
   queued_at INTEGER NOT NULL DEFAULT 0,
+  lease_until INTEGER,
+  lease_owner TEXT,
   PRIMARY KEY (arn, region)
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox(next_attempt_at);

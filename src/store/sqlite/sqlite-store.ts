@@ -70,5 +70,6 @@ export function openSqliteStore(file: string): RegionStore {
 function migrate(db: Database.Database): void {
   const outboxColumns = (db.pragma("table_info(outbox)") as { name: string }[]).map((c) => c.name);
   if (!outboxColumns.includes("queued_at")) db.exec("ALTER TABLE outbox ADD COLUMN queued_at INTEGER NOT NULL DEFAULT 0");
+  if (!outboxColumns.includes("lease_owner")) db.exec("ALTER TABLE outbox ADD COLUMN lease_until INTEGER; ALTER TABLE outbox ADD COLUMN lease_owner TEXT;");
   migrateAuditChain(db);
 }
