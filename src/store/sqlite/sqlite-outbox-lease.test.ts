@@ -62,6 +62,7 @@ test("two connections claiming one file at once never lease the same entry", asy
         if (batch.length === 0) break;
         for (const e of batch) got.push(e.arn);
         for (const e of batch) await store.completeOutbox(e);
+        Atomics.wait(ready, 0, 2, 1); // a delivery's worth of pause, so the two threads interleave on a busy machine
       }
       await store.close();
       parentPort.postMessage(got);
