@@ -112,6 +112,8 @@ export interface ReplicationRepo {
    * the newer one due. A holder that dies leaves its leases to expire, then the entries are claimable.
    */
   claimOutbox(now: number, limit: number, leaseMs: number, owner: string): Promise<OutboxEntry[]>;
+  /** give claimed entries back untouched (a worker stopping before it delivered them) */
+  releaseOutbox(entries: OutboxEntry[]): Promise<void>;
   /** drop the entry if nothing newer was queued for the same secret and Region meanwhile; releases its lease */
   completeOutbox(entry: OutboxEntry): Promise<void>;
   /** a delivery applied: the replica's new status and completeOutbox, in one transaction */

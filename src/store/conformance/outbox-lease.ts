@@ -98,6 +98,16 @@ export function outboxLeaseConformance(fresh: FreshStore): void {
     assert.equal(newer?.revision, 2);
   });
 
+  it("releasing claimed entries makes them claimable at once, as they were", async (t) => {
+    const store = await queued(t, ["a", "b"]);
+    const claimed = await store.claimOutbox(T0, 10, LEASE, "node-a");
+    await store.releaseOutbox(claimed);
+    const again = await store.claimOutbox(T0, 10, LEASE, "node-b");
+    assert.deepEqual(again.map((e) => [e.arn, e.attempts, e.leaseOwner]).sort(), [[secret("a").arn, 0, "node-b"], [secret("b").arn, 0, "node-b"]]);
+    await store.releaseOutbox(claimed); // node-a's late release leaves node-b's leases alone
+    assert.deepEqual(await store.claimOutbox(T0, 10, LEASE, "node-c"), []);
+  });
+
   it("keeps leases across a restart of the store", async (t) => {
     const subject = await fresh(t);
     await subject.store.commitSecret({ record: secret("a"), expectedRevision: 0, outbox: [{ region: "eu-west-1", op: "sync" }], at: T0 });

@@ -75,6 +75,11 @@ export function makeSqliteReplicationRepo(db: Database.Database, { relaxed }: Pi
     return rows.map((r) => ({ ...toEntry(r), leaseOwner: owner }));
   });
   const claimRelaxed = relaxed((now: number, limit: number, leaseMs: number, owner: string) => claimTx.immediate(now, limit, leaseMs, owner));
+  const releaseRelaxed = relaxed(
+    db.transaction((entries: OutboxEntry[]) => {
+      for (const e of entries) releaseLease(e);
+    }),
+  );
   const delivered = relaxed(
     db.transaction((e: OutboxEntry, status: ReplicaStatus) => {
       putStatus.run(e.arn, e.region, JSON.stringify(status));
@@ -109,6 +114,9 @@ export function makeSqliteReplicationRepo(db: Database.Database, { relaxed }: Pi
     },
     async claimOutbox(now, limit, leaseMs, owner) {
       return claimRelaxed(now, limit, leaseMs, owner);
+    },
+    async releaseOutbox(entries) {
+      releaseRelaxed(entries);
     },
     async completeOutbox(e) {
       completeRelaxed(e);
