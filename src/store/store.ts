@@ -184,7 +184,21 @@ export interface MetaRepo {
   listMeta(prefix: string): Promise<[string, string][]>;
 }
 
-export interface RegionStore extends SecretRepo, KeyRepo, IdentityRepo, MetaRepo, ReplicationRepo, AuditRepo {
+/**
+ * Named locks with a time to live, for background jobs that must run once across the nodes sharing
+ * a store (issue 11 item 4). A holder that dies loses its lock when the TTL runs out.
+ */
+export interface LockRepo {
+  /**
+   * Take `name` for `owner` until now + ttlMs if it is free, expired, or already this owner's (which
+   * renews it); true when `owner` holds it afterwards. Atomic: of two callers at once, one wins.
+   */
+  tryLock(name: string, owner: string, ttlMs: number, now: number): Promise<boolean>;
+  /** give the lock up if `owner` holds it; another owner's lock is left alone */
+  releaseLock(name: string, owner: string): Promise<void>;
+}
+
+export interface RegionStore extends SecretRepo, KeyRepo, IdentityRepo, MetaRepo, ReplicationRepo, AuditRepo, LockRepo {
   /**
    * Resolves once every change committed so far is on disk; undefined when it already is. Commits
    * may return before the disk has them (a group of them is synced at once): whoever reports a

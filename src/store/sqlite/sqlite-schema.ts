@@ -88,6 +88,11 @@ CREATE TABLE IF NOT EXISTS audit_chain (
   head_hash TEXT NOT NULL,
   head_position INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS locks (
+  name TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  lease_until INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL

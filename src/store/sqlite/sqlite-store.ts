@@ -11,6 +11,7 @@ import { makeSqliteSecretRepo } from "./sqlite-secret-repo.js";
 import { makeSqliteKeyRepo } from "./sqlite-key-repo.js";
 import { makeSqliteReplicationRepo } from "./sqlite-replication-repo.js";
 import { makeSqliteIdentityRepo } from "./sqlite-identity-repo.js";
+import { makeSqliteLockRepo } from "./sqlite-lock-repo.js";
 import { makeSqliteAuditRepo, migrateAuditChain } from "./sqlite-audit-repo.js";
 import { makeGroupCommit, syncFileAt } from "./sqlite-durability.js";
 import { checkpointInBackground } from "./checkpointer.js";
@@ -42,6 +43,7 @@ export function openSqliteStore(file: string): RegionStore {
     ...makeSqliteReplicationRepo(db, durability),
     ...makeSqliteIdentityRepo(db, durability),
     ...makeSqliteAuditRepo(db, durability),
+    ...makeSqliteLockRepo(db, durability),
     whenDurable: () => durability.whenDurable(),
     syncStats: () => durability.stats(),
     async getMeta(key) {
