@@ -6,6 +6,7 @@
 import type { KeyService } from "../kms/key-service.js";
 import { openValue } from "../secrets/envelope.js";
 import type { SecretRecord } from "../contract/secret-types.js";
+import { randomUUID } from "node:crypto";
 import { StoreConflict, type OutboxEntry, type ReplicationRepo, type SecretRepo } from "../store/store.js";
 import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
@@ -29,6 +30,13 @@ export interface WorkerDeps {
 }
 
 const BATCH = 200;
+/**
+ * How long a claimed entry stays this worker's (issue 11 item 5): other nodes sharing the store skip
+ * it meanwhile. Long enough for a batch to be delivered; if this node dies, its entries wait this
+ * long before another node takes them. A lease that runs out under a slow delivery only risks a
+ * second delivery, which replicas apply idempotently. Each refill renews this worker's leases.
+ */
+const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 30_000;
 
 export function backoffMs(attempts: number, random = Math.random): number {
@@ -39,6 +47,8 @@ export function backoffMs(attempts: number, random = Math.random): number {
 export function makeOutboxWorker(deps: WorkerDeps) {
   const { region, store, transport, clock } = deps;
   const concurrency = deps.concurrency ?? 32;
+  // who holds this worker's leases: a fresh id per worker, so a restarted node is a new claimer
+  const owner = randomUUID();
   let running = false;
   let again = false;
   let stopped = false;
@@ -225,7 +235,7 @@ export function makeOutboxWorker(deps: WorkerDeps) {
         }
         refilling ??= (async () => {
           again = false;
-          queue = (await store.dueOutbox(clock.now(), BATCH)).filter((d) => !inFlight.has(keyOf(d)));
+          queue = (await store.claimOutbox(clock.now(), BATCH, LEASE_MS, owner)).filter((d) => !inFlight.has(keyOf(d)));
         })().finally(() => (refilling = undefined));
         await refilling;
         if (queue.length > 0) continue;
@@ -248,6 +258,8 @@ export function makeOutboxWorker(deps: WorkerDeps) {
         }
       }),
     );
+    // stopped with entries claimed but not begun: give them back rather than strand them for a lease
+    if (queue.length > 0) await store.releaseOutbox(queue.splice(0));
   }
 
   async function run() {

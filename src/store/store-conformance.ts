@@ -8,6 +8,8 @@ import type { TestContext } from "node:test";
 import type { RegionStore } from "./store.js";
 import { secretsConformance } from "./conformance/secrets.js";
 import { outboxConformance } from "./conformance/outbox.js";
+import { outboxLeaseConformance } from "./conformance/outbox-lease.js";
+import { locksConformance } from "./conformance/locks.js";
 import { recordsConformance } from "./conformance/records.js";
 import { auditConformance } from "./conformance/audit.js";
 import { lifecycleConformance } from "./conformance/lifecycle.js";
@@ -65,6 +67,8 @@ export function storeConformance<P>(name: string, subject: StoreSubject<P>): voi
   describe(`store conformance: ${name}`, { skip: subject.skip }, () => {
     describe("secrets", () => secretsConformance(fresh));
     describe("outbox and replica statuses", () => outboxConformance(fresh));
+    describe("outbox leases", () => outboxLeaseConformance(fresh));
+    describe("locks for background jobs", () => locksConformance(fresh));
     describe("keys, identities and meta", () => recordsConformance(fresh));
     describe("audit trail", () => auditConformance(fresh));
     describe("durability, wipe and reopen", () => lifecycleConformance(fresh, options));

@@ -39,6 +39,8 @@ export interface OutboxEntry {
   nextAttemptAt: number;
   /** when the oldest change this entry stands for was committed */
   queuedAt: number;
+  /** who leased it (claimOutbox only): completing or deferring the entry releases that lease */
+  leaseOwner?: string;
 }
 
 export interface SecretPageQuery {
@@ -99,11 +101,24 @@ export interface IdentityRepo {
 }
 
 export interface ReplicationRepo {
+  /** a read of what is due, leased or not (tests, settling): workers use claimOutbox */
   dueOutbox(now: number, limit: number): Promise<OutboxEntry[]>;
-  /** drop the entry if nothing newer was queued for the same secret and Region meanwhile */
+  /**
+   * Atomically take up to `limit` due entries that no other owner holds an unexpired lease on, and
+   * lease them to `owner` until now + leaseMs (the owner's own leases are renewed), so nodes sharing
+   * the store never deliver the same entry at once. A lease is separate from the entry's due time: a
+   * newer change replacing a leased entry keeps the lease (one secret's deliveries to a Region stay
+   * in order across nodes), and the holder's complete/defer of the older revision releases it, leaving
+   * the newer one due. A holder that dies leaves its leases to expire, then the entries are claimable.
+   */
+  claimOutbox(now: number, limit: number, leaseMs: number, owner: string): Promise<OutboxEntry[]>;
+  /** give claimed entries back untouched (a worker stopping before it delivered them) */
+  releaseOutbox(entries: OutboxEntry[]): Promise<void>;
+  /** drop the entry if nothing newer was queued for the same secret and Region meanwhile; releases its lease */
   completeOutbox(entry: OutboxEntry): Promise<void>;
   /** a delivery applied: the replica's new status and completeOutbox, in one transaction */
   completeDelivery(entry: OutboxEntry, status: ReplicaStatus): Promise<void>;
+  /** one more attempt, not due before nextAttemptAt (unless a newer change replaced it); releases its lease */
   deferOutbox(entry: OutboxEntry, nextAttemptAt: number): Promise<void>;
   /** a Region that was unreachable answered again: everything queued for it is due now */
   retryRegionNow(region: string, now: number): Promise<void>;
@@ -169,7 +184,21 @@ export interface MetaRepo {
   listMeta(prefix: string): Promise<[string, string][]>;
 }
 
-export interface RegionStore extends SecretRepo, KeyRepo, IdentityRepo, MetaRepo, ReplicationRepo, AuditRepo {
+/**
+ * Named locks with a time to live, for background jobs that must run once across the nodes sharing
+ * a store (issue 11 item 4). A holder that dies loses its lock when the TTL runs out.
+ */
+export interface LockRepo {
+  /**
+   * Take `name` for `owner` until now + ttlMs if it is free, expired, or already this owner's (which
+   * renews it); true when `owner` holds it afterwards. Atomic: of two callers at once, one wins.
+   */
+  tryLock(name: string, owner: string, ttlMs: number, now: number): Promise<boolean>;
+  /** give the lock up if `owner` holds it; another owner's lock is left alone */
+  releaseLock(name: string, owner: string): Promise<void>;
+}
+
+export interface RegionStore extends SecretRepo, KeyRepo, IdentityRepo, MetaRepo, ReplicationRepo, AuditRepo, LockRepo {
   /**
    * Resolves once every change committed so far is on disk; undefined when it already is. Commits
    * may return before the disk has them (a group of them is synced at once): whoever reports a

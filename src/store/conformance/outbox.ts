@@ -115,10 +115,4 @@ export function outboxConformance(fresh: FreshStore): void {
     assert.deepEqual(Object.keys(await store.replicaStatuses(a)), ["eu-west-1"]);
     assert.deepEqual(await store.replicaStatuses(secret("none").arn), {});
   });
-
-  // Issue 11 item 5 asks for the outbox to be claimed with a lease. The seam has none today:
-  // dueOutbox is a read, so two workers (two nodes of one Region) reading at once both get every
-  // due row and both deliver it. Replicas apply idempotently, so this is waste, not harm, with one
-  // node per Region, which is all Meridian runs today.
-  it.todo("two workers claiming due entries at once never get the same row (needs a lease-based claim on the seam)");
 }

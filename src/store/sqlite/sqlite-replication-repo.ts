@@ -15,6 +15,7 @@ interface OutboxRow {
   attempts: number;
   next_attempt_at: number;
   queued_at: number;
+  lease_owner: string | null;
 }
 
 const toEntry = (r: OutboxRow): OutboxEntry => ({
@@ -46,6 +47,13 @@ ON CONFLICT (arn, region) DO UPDATE SET op = excluded.op, revision = excluded.re
  */
 export function makeSqliteReplicationRepo(db: Database.Database, { relaxed }: Pick<Durability, "relaxed">): ReplicationRepo {
   const due = db.prepare("SELECT * FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?");
+  const claimable = db.prepare(
+    `SELECT * FROM outbox WHERE next_attempt_at <= ? AND (lease_owner IS NULL OR lease_until <= ? OR lease_owner = ?)
+     ORDER BY next_attempt_at LIMIT ?`,
+  );
+  const lease = db.prepare("UPDATE outbox SET lease_until = ?, lease_owner = ? WHERE arn = ? AND region = ?");
+  // only the holder's own lease: one that expired and was taken by another node stays that node's
+  const release = db.prepare("UPDATE outbox SET lease_until = NULL, lease_owner = NULL WHERE arn = ? AND region = ? AND lease_owner = ?");
   const complete = db.prepare("DELETE FROM outbox WHERE arn = ? AND region = ? AND revision = ? AND op = ?");
   const defer = db.prepare(
     "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE arn = ? AND region = ? AND revision = ? AND op = ?",
@@ -56,14 +64,41 @@ export function makeSqliteReplicationRepo(db: Database.Database, { relaxed }: Pi
   const statuses = db.prepare("SELECT region, doc FROM replica_status WHERE arn = ?");
   const putStatus = db.prepare("INSERT OR REPLACE INTO replica_status (arn, region, doc) VALUES (?, ?, ?)");
   const dropStatus = db.prepare("DELETE FROM replica_status WHERE arn = ? AND region = ?");
+  const releaseLease = (e: OutboxEntry) => {
+    if (e.leaseOwner !== undefined) release.run(e.arn, e.region, e.leaseOwner);
+  };
+  // Read and lease in one IMMEDIATE transaction: the write lock is taken before the read, so two
+  // connections (two nodes on one file) cannot both read a row as free and both lease it.
+  const claimTx = db.transaction((now: number, limit: number, leaseMs: number, owner: string) => {
+    const rows = claimable.all(now, now, owner, limit) as OutboxRow[];
+    for (const r of rows) lease.run(now + leaseMs, owner, r.arn, r.region);
+    return rows.map((r) => ({ ...toEntry(r), leaseOwner: owner }));
+  });
+  const claimRelaxed = relaxed((now: number, limit: number, leaseMs: number, owner: string) => claimTx.immediate(now, limit, leaseMs, owner));
+  const releaseRelaxed = relaxed(
+    db.transaction((entries: OutboxEntry[]) => {
+      for (const e of entries) releaseLease(e);
+    }),
+  );
   const delivered = relaxed(
     db.transaction((e: OutboxEntry, status: ReplicaStatus) => {
       putStatus.run(e.arn, e.region, JSON.stringify(status));
       complete.run(e.arn, e.region, e.revision, e.op);
+      releaseLease(e);
     }),
   );
-  const completeRelaxed = relaxed((e: OutboxEntry) => complete.run(e.arn, e.region, e.revision, e.op));
-  const deferRelaxed = relaxed((e: OutboxEntry, at: number) => defer.run(at, e.arn, e.region, e.revision, e.op));
+  const completeRelaxed = relaxed(
+    db.transaction((e: OutboxEntry) => {
+      complete.run(e.arn, e.region, e.revision, e.op);
+      releaseLease(e);
+    }),
+  );
+  const deferRelaxed = relaxed(
+    db.transaction((e: OutboxEntry, at: number) => {
+      defer.run(at, e.arn, e.region, e.revision, e.op);
+      releaseLease(e);
+    }),
+  );
   const statusRelaxed = relaxed((arn: string, region: string, status: ReplicaStatus | undefined) =>
     status ? putStatus.run(arn, region, JSON.stringify(status)) : dropStatus.run(arn, region),
   );
@@ -76,6 +111,12 @@ export function makeSqliteReplicationRepo(db: Database.Database, { relaxed }: Pi
   return {
     async dueOutbox(now, limit) {
       return (due.all(now, limit) as OutboxRow[]).map(toEntry);
+    },
+    async claimOutbox(now, limit, leaseMs, owner) {
+      return claimRelaxed(now, limit, leaseMs, owner);
+    },
+    async releaseOutbox(entries) {
+      releaseRelaxed(entries);
     },
     async completeOutbox(e) {
       completeRelaxed(e);

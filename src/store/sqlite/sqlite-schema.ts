@@ -55,6 +55,8 @@ CREATE TABLE IF NOT EXISTS outbox (
   attempts INTEGER NOT NULL DEFAULT 0,
   next_attempt_at INTEGER NOT NULL,
   queued_at INTEGER NOT NULL DEFAULT 0,
+  lease_until INTEGER,
+  lease_owner TEXT,
   PRIMARY KEY (arn, region)
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox(next_attempt_at);
@@ -85,6 +87,11 @@ CREATE TABLE IF NOT EXISTS audit_chain (
   anchor_position INTEGER NOT NULL,
   head_hash TEXT NOT NULL,
   head_position INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS locks (
+  name TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  lease_until INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,

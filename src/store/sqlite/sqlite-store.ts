@@ -11,6 +11,7 @@ import { makeSqliteSecretRepo } from "./sqlite-secret-repo.js";
 import { makeSqliteKeyRepo } from "./sqlite-key-repo.js";
 import { makeSqliteReplicationRepo } from "./sqlite-replication-repo.js";
 import { makeSqliteIdentityRepo } from "./sqlite-identity-repo.js";
+import { makeSqliteLockRepo } from "./sqlite-lock-repo.js";
 import { makeSqliteAuditRepo, migrateAuditChain } from "./sqlite-audit-repo.js";
 import { makeGroupCommit, syncFileAt } from "./sqlite-durability.js";
 import { checkpointInBackground } from "./checkpointer.js";
@@ -42,6 +43,7 @@ export function openSqliteStore(file: string): RegionStore {
     ...makeSqliteReplicationRepo(db, durability),
     ...makeSqliteIdentityRepo(db, durability),
     ...makeSqliteAuditRepo(db, durability),
+    ...makeSqliteLockRepo(db, durability),
     whenDurable: () => durability.whenDurable(),
     syncStats: () => durability.stats(),
     async getMeta(key) {
@@ -70,5 +72,6 @@ export function openSqliteStore(file: string): RegionStore {
 function migrate(db: Database.Database): void {
   const outboxColumns = (db.pragma("table_info(outbox)") as { name: string }[]).map((c) => c.name);
   if (!outboxColumns.includes("queued_at")) db.exec("ALTER TABLE outbox ADD COLUMN queued_at INTEGER NOT NULL DEFAULT 0");
+  if (!outboxColumns.includes("lease_owner")) db.exec("ALTER TABLE outbox ADD COLUMN lease_until INTEGER; ALTER TABLE outbox ADD COLUMN lease_owner TEXT;");
   migrateAuditChain(db);
 }
