@@ -16,7 +16,7 @@ import type { RestJsonService } from "./rest-json.js";
 import { queryServices, restJsonServices } from "./services.js";
 import { makeDispatcher } from "./dispatch.js";
 import type { AuditSink } from "../audit/audit-types.js";
-import { BodyTooLarge, ClientAborted, DEFAULT_LIMITS, makeAdmission, type AdmissionLimits } from "./admission.js";
+import { BodyTooLarge, DEFAULT_LIMITS, makeAdmission, type AdmissionLimits } from "./admission.js";
 import type { RegionHost } from "../region/region-host.js";
 import type { Logger } from "../util/logger.js";
 import { isClientAbort } from "./client-abort.js";
@@ -134,7 +134,7 @@ export function createEdgeServer(opts: EdgeOptions): Server {
       (answer) => reply(res, requestId, answer),
       (e: unknown) => {
         // A client that hung up has no one to answer, and its leaving is no fault of the server's.
-        if (res.headersSent || e instanceof ClientAborted || isClientAbort(req, e)) return res.destroy();
+        if (res.headersSent || isClientAbort(req, e)) return res.destroy();
         if (e instanceof RawRefusal) return reply(res, requestId, { status: e.status, body: e.body, contentType: null });
         if (!(e instanceof ServiceError)) {
           // Never the stack or the request to the client; the log gets the error, not the body.

@@ -152,7 +152,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
         if (retention > 0) await n.store.purgeAuditEvents(opts.clock.now() - retention * 86_400_000);
       }
     } catch (e) {
-      console.error(`background sweep failed: ${(e as Error).message}`);
+      opts.log.error("background sweep failed", { error: (e as Error).message });
     } finally {
       sweeping = false;
     }
