@@ -24,6 +24,23 @@ export interface CallContext {
   authorizeAs?(operation: string, input: Record<string, unknown>): Promise<void>;
 }
 
-/** An operation of a service: the validated JSON input in, the JSON output out. */
+/**
+ * A service's operation table, typed against its generated `<Service>Operations` interface
+ * (src/generated/<service>-api.ts): only operations the model has, each taking its own input
+ * shape and returning its own output shape, so a misspelt operation or member fails to compile.
+ * Operations a service does not implement are absent (the edge answers UnknownOperationException).
+ */
+export type OperationTable<Ops = never> = [Ops] extends [never] ? Record<string, Operation> : { [K in keyof Ops]?: OperationOf<Ops, K> };
+
+/** One operation of `Ops`, for handlers written apart from their table. */
+export type OperationOf<Ops, K extends keyof Ops> = Ops[K] extends { input: infer I; output: infer O } ? (ctx: CallContext, input: I) => Promise<O> : never;
+
+/**
+ * What the edge holds of any service: an operation it calls only with input the model validated
+ * (the one place a typed handler meets untyped JSON; see dispatch.ts).
+ */
+export type AnyOperation = (ctx: CallContext, input: never) => Promise<object>;
+export type AnyOperationTable = Readonly<Record<string, AnyOperation | undefined>>;
+
+/** @deprecated the untyped form, until every service's table is typed */
 export type Operation = (ctx: CallContext, input: any) => Promise<Record<string, unknown>>;
-export type OperationTable = Record<string, Operation>;

@@ -3,7 +3,8 @@
 // signature — except that the body is read (and parsed) only once the signature's head passed.
 
 import { ServiceError } from "../contract/service-error.js";
-import { JSON_CONTENT_TYPE, operationOf, parseJsonBody, serializeError, serializeOutput, type JsonService } from "./aws-json.js";
+import { JSON_CONTENT_TYPE, operationOf, parseJsonBody, serializeError, type JsonService } from "./aws-json.js";
+import { encodeJsonOutput } from "./wire-timestamps.js";
 import { validateInput } from "./validate.js";
 import { bodyAfter, RawRefusal, type ApiDeps, type Route } from "./route.js";
 
@@ -48,7 +49,7 @@ export function awsJsonRoute(services: readonly JsonService[], deps: ApiDeps): R
         ...r.facts,
       });
       // The call wrote to its Region's store and nowhere else.
-      return { status: 200, body: serializeOutput(output), contentType: JSON_CONTENT_TYPE, durable: caller.node.store.whenDurable() };
+      return { status: 200, body: encodeJsonOutput(service.model, spec.output, output), contentType: JSON_CONTENT_TYPE, durable: caller.node.store.whenDurable() };
     },
     failure(error, r) {
       const e = error instanceof ServiceError ? error : new ServiceError("InternalServiceError", "An error occurred on the server side.", 500);

@@ -35,11 +35,6 @@ export function parseJsonBody(body: Buffer): object {
   return parsed;
 }
 
-/** JSON text of an output: undefined members dropped (JSON.stringify does that). */
-export function serializeOutput(output: unknown): string {
-  return JSON.stringify(output ?? {});
-}
-
 export function serializeError(model: ServiceModel | undefined, error: ServiceError): string {
   const shape = model?.shapes[error.code];
   const members = shape && "members" in shape ? Object.keys(shape.members ?? {}) : [];

@@ -95,7 +95,7 @@ class XmlWriter {
 }
 
 /** The whole response document of a successful call. */
-export function renderQueryResponse(model: ServiceModel, operation: string, output: Record<string, unknown> | undefined, requestId: string): string {
+export function renderQueryResponse(model: ServiceModel, operation: string, output: object | undefined, requestId: string): string {
   const spec = model.operations[operation];
   const w = new XmlWriter(model);
   const ns = model.metadata.xmlNamespace ?? "";
@@ -103,7 +103,7 @@ export function renderQueryResponse(model: ServiceModel, operation: string, outp
   if (spec?.output) {
     const shape = w.shape(spec.output);
     if (spec.resultWrapper) w.raw(`<${spec.resultWrapper}>`);
-    w.members(shape, output ?? {});
+    w.members(shape, (output ?? {}) as Record<string, unknown>); // an output object, read member by member
     if (spec.resultWrapper) w.raw(`</${spec.resultWrapper}>`);
   }
   w.raw(`<ResponseMetadata><RequestId>${escapeXml(requestId)}</RequestId></ResponseMetadata></${operation}Response>`);

@@ -11,7 +11,7 @@ import type { Dispatch } from "./dispatch.js";
 import { parseAuthorization, type RequestHead } from "./sigv4.js";
 import { validateInput } from "./validate.js";
 import { renderQueryError, renderQueryResponse } from "./aws-query-xml.js";
-import type { OperationTable } from "../contract/call-context.js";
+import type { AnyOperationTable } from "../contract/call-context.js";
 
 export const QUERY_CONTENT_TYPE = "application/x-www-form-urlencoded";
 
@@ -206,9 +206,9 @@ export interface QueryDeps {
   /** the signature over the body, for the service the Action belongs to */
   authenticate(signingName: string): Promise<Caller>;
   /** the operation table of a global service, by signing name */
-  operations(signingName: string): OperationTable | undefined;
+  operations(signingName: string): AnyOperationTable | undefined;
   /** runs the call: validation, authorization, the operation, the audit trail */
-  dispatch(d: Pick<Dispatch, "service" | "operation" | "caller" | "input" | "validate" | "handler">): Promise<Record<string, unknown>>;
+  dispatch(d: Pick<Dispatch, "service" | "operation" | "caller" | "input" | "validate" | "handler">): Promise<object>;
 }
 
 /** The service a request is for: the one that has its Action, else the one it is signed for. */

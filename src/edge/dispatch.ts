@@ -6,7 +6,8 @@
 import type { Caller } from "./authenticate.js";
 import type { ServiceModel } from "../contract/model-types.js";
 import { ServiceError } from "../contract/service-error.js";
-import type { CallContext, Operation } from "../contract/call-context.js";
+import type { AnyOperation, CallContext } from "../contract/call-context.js";
+import { decodeInputTimestamps } from "./wire-timestamps.js";
 import type { AccessDescriber } from "../contract/access-request.js";
 import { authorize, type DeniedError, type RequestFacts } from "../authz/authorize.js";
 import type { AuditSink } from "../audit/audit-types.js";
@@ -27,7 +28,7 @@ export interface Dispatch {
   /** the parsed input; absent when it did not parse */
   input: unknown;
   validate(): void;
-  handler: Operation;
+  handler: AnyOperation;
   /** how the service describes the call for the policy engine */
   access: AccessDescriber | undefined;
   /** the Region the call runs in: the caller's, or for a global service the partition's home Region */
@@ -54,7 +55,7 @@ export function makeDispatcher(deps: DispatcherDeps) {
     return sessionPolicies ? { ...own, sessionPolicies } : own;
   }
 
-  return async function dispatch(d: Dispatch): Promise<Record<string, unknown>> {
+  return async function dispatch(d: Dispatch): Promise<object> {
     const time = deps.now();
     const { caller } = d;
     const facts: RequestFacts = { now: time, sourceIp: d.sourceIp, userAgent: d.userAgent, requestedRegion: d.region, secureTransport: d.secureTransport };
@@ -83,12 +84,15 @@ export function makeDispatcher(deps: DispatcherDeps) {
       const requests = d.access ? await d.access(ctx, operation, input) : [];
       authorize(caller.principal, callerPolicies(), requests, facts, d.service.denied);
     }
-    let output: Record<string, unknown> | undefined;
+    let output: object | undefined;
     let failure: unknown;
     try {
       d.validate();
       await authorizeCall(d.operation, d.input);
-      output = await d.handler(ctx, d.input);
+      // The input passed the model's validation, so it has the shape the handler's type names
+      // (timestamps become Dates here, as the generated API types them).
+      const input = decodeInputTimestamps(d.service.model, d.service.model.operations[d.operation]?.input, d.input);
+      output = await (d.handler as (ctx: CallContext, input: unknown) => Promise<object>)(ctx, input);
       return output;
     } catch (e) {
       failure = e;

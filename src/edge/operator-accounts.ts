@@ -64,7 +64,7 @@ export interface OperatorAccountsDeps {
   /** the caller, and the body once its signature's head has passed (DESIGN §12) */
   authenticate(expectedService: string, opts: { global?: boolean }): Promise<{ caller: Caller; body: Buffer }>;
   /** the edge's dispatcher, with the request's facts (request id, source IP, user agent) filled in */
-  dispatch(d: Omit<Dispatch, "requestId" | "sourceIp" | "userAgent" | "secureTransport">): Promise<Record<string, unknown>>;
+  dispatch(d: Omit<Dispatch, "requestId" | "sourceIp" | "userAgent" | "secureTransport">): Promise<object>;
 }
 
 /** Answers a request to OPERATOR_ACCOUNTS_PATH with the JSON text of its output. */

@@ -6,7 +6,8 @@
 import type { OperationDescriptor, ServiceModel } from "../contract/model-types.js";
 import { RestJsonError, ServiceError } from "../contract/service-error.js";
 import type { Caller } from "./authenticate.js";
-import type { OperationTable } from "../contract/call-context.js";
+import type { AnyOperationTable } from "../contract/call-context.js";
+import { encodeJsonOutput } from "./wire-timestamps.js";
 import type { Dispatch } from "./dispatch.js";
 
 export const REST_JSON_CONTENT_TYPE = "application/json";
@@ -49,9 +50,9 @@ export interface RestJsonRequest {
 export interface RestJsonDeps {
   authenticate(service: RestJsonService): Promise<Caller>;
   /** the operation table of a global service, by signing name */
-  operations(signingName: string): OperationTable | undefined;
+  operations(signingName: string): AnyOperationTable | undefined;
   /** runs the call: validation, authorization, the operation, the audit trail */
-  dispatch(d: Pick<Dispatch, "service" | "operation" | "caller" | "input" | "validate" | "handler">): Promise<Record<string, unknown>>;
+  dispatch(d: Pick<Dispatch, "service" | "operation" | "caller" | "input" | "validate" | "handler">): Promise<object>;
 }
 
 /** Serves one request; resolves to the JSON response body, or throws a ServiceError. */
@@ -83,7 +84,7 @@ export async function answerRestJson(route: RestRoute, req: RestJsonRequest, dep
     validate: () => route.spec.input && route.service.validate(route.service.model, route.spec.input, input),
     handler,
   });
-  return JSON.stringify(output ?? {});
+  return encodeJsonOutput(route.service.model, route.spec.output, output);
 }
 
 function parseBody(body: Buffer): unknown {

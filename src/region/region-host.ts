@@ -18,7 +18,7 @@ import type { ApplyOutcome } from "../replication/replication-types.js";
 import type { KeyObject } from "node:crypto";
 import { makeRegionOptIns, type OptInStatuses } from "../account/region-opt-ins.js";
 import { makeAccountService } from "../account/account-service.js";
-import type { OperationTable } from "../contract/call-context.js";
+import type { AnyOperationTable } from "../contract/call-context.js";
 import type { AccessDescriber } from "../contract/access-request.js";
 import { describeAccountAccess } from "../account/account-access.js";
 import { makeIamService } from "../iam/iam-service.js";
@@ -54,7 +54,7 @@ export interface RegionHost {
   /** opt-in Regions refuse an account's requests until it enables them */
   isEnabled(accountId: string, region: string): Promise<boolean>;
   /** operation tables of the global services (answered for a partition, not a Region), by signing name */
-  globalServices: Record<string, OperationTable>;
+  globalServices: Record<string, AnyOperationTable>;
   /** how each global service describes its calls to the policy engine */
   globalAccess: Record<string, AccessDescriber>;
   /** where a partition's global services run and write (its home Region, or the stand-in hosted here) */

@@ -8,7 +8,7 @@ import { makeRegionWrapper, sameCheckValue, type RegionWrapper } from "../kms/ro
 import { makeKeyService, type KeyService } from "../kms/key-service.js";
 import { makeSecretsService } from "../secrets/secrets-service.js";
 import { makeKmsService } from "../kms/kms-service.js";
-import type { OperationTable } from "../contract/call-context.js";
+import type { AnyOperationTable } from "../contract/call-context.js";
 import { reportingUnreadablePolicies, type AccessDescriber } from "../contract/access-request.js";
 import { makeUnreadablePolicyLog } from "../policy/policy-cache.js";
 import { describeSecretsAccess } from "../secrets/secrets-access.js";
@@ -24,7 +24,7 @@ export interface RegionNode {
   wrapper: RegionWrapper;
   keys: KeyService;
   /** operation tables by signing name ("secretsmanager", "kms", …) */
-  services: Record<string, OperationTable>;
+  services: Record<string, AnyOperationTable>;
   /** how each service describes its calls to the policy engine, by signing name */
   access: Record<string, AccessDescriber>;
   replication: RegionReplication;

@@ -7,6 +7,7 @@ import { ServiceError, validation } from "../contract/service-error.js";
 import { parsePolicyCached } from "../policy/policy-cache.js";
 import type { PolicyFault } from "../policy/policy-grammar.js";
 import type { ConditionClause, PrincipalSpec } from "../contract/policy-types.js";
+import { secretsManagerActions } from "../generated/secretsmanager-api.js";
 
 export const MAX_POLICY_LENGTH = 20480;
 
@@ -21,14 +22,9 @@ export const MSG_LOCKOUT = "Your requested changes will not allow you to manage 
 export const CHECK_BROAD_ACCESS = "BroadAccessCheck";
 export const CHECK_LOCKOUT = "LockoutCheck";
 
-/** Actions that act on a secret (every operation in the model except the two account-level ones). */
-export const SECRET_ACTIONS = [
-  "BatchGetSecretValue", "CancelRotateSecret", "CreateSecret", "DeleteResourcePolicy", "DeleteSecret",
-  "DescribeSecret", "GetResourcePolicy", "GetSecretValue", "ListSecretVersionIds", "PutResourcePolicy",
-  "PutSecretValue", "RemoveRegionsFromReplication", "ReplicateSecretToRegions", "RestoreSecret", "RotateSecret",
-  "StopReplicationToReplica", "TagResource", "UntagResource", "UpdateSecret", "UpdateSecretVersionStage",
-  "ValidateResourcePolicy",
-].map((a) => `secretsmanager:${a}`);
+/** Actions that act on a secret: every operation in the model except the account-level ones. */
+const ACCOUNT_LEVEL = new Set(["GetRandomPassword", "ListSecrets"]);
+export const SECRET_ACTIONS = secretsManagerActions.filter((a) => !ACCOUNT_LEVEL.has(a)).map((a) => `secretsmanager:${a}`);
 
 // Condition keys that pin a request to fixed callers or networks: a public principal limited
 // by one of these (with a fixed value) is not broad access.
