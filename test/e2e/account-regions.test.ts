@@ -57,7 +57,7 @@ after(async () => {
 });
 
 /** Asserts a rejection's class, message and (for ValidationException) reason and field. */
-function refusal(type: Function, message: string, extra: { reason?: string; field?: string } = {}) {
+function refusal(type: abstract new (...args: never[]) => Error, message: string, extra: { reason?: string; field?: string } = {}) {
   return (e: unknown) => {
     assert.ok(e instanceof type, `expected ${type.name}, got ${String(e)}`);
     assert.equal((e as Error).message, message);

@@ -12,13 +12,12 @@ import { EU, PRIMARY, SPARE, WEST, settle, startReplicationServer, statusOf } fr
 import { iamClient, makeUser, secretsAs, type Credentials } from "./authz-support.js";
 
 let m: TestServer;
-let blueArn: string;
 
 before(async () => {
   m = await startReplicationServer();
   const admin = m.secrets(PRIMARY);
   const replicas = [{ Region: EU }, { Region: WEST }];
-  blueArn = (await admin.send(new CreateSecretCommand({ Name: "app/blue", SecretString: "blue-value", Tags: [{ Key: "team", Value: "blue" }], AddReplicaRegions: replicas }))).ARN!;
+  await admin.send(new CreateSecretCommand({ Name: "app/blue", SecretString: "blue-value", Tags: [{ Key: "team", Value: "blue" }], AddReplicaRegions: replicas }));
   await admin.send(new CreateSecretCommand({ Name: "app/red", SecretString: "red-value", Tags: [{ Key: "team", Value: "red" }], AddReplicaRegions: replicas }));
   await settle(m);
   assert.equal((await statusOf(admin, "app/blue", WEST))?.Status, "InSync");

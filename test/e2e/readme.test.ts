@@ -126,7 +126,10 @@ async function startMeridian(env: NodeJS.ProcessEnv) {
     const timer = setTimeout(() => reject(new Error(`Meridian did not start within 30 s:\n${output}`)), 30_000);
     child.stdout!.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      if (/export AWS_SECRET_ACCESS_KEY=\S+\n/.test(output)) clearTimeout(timer), resolve(output);
+      if (/export AWS_SECRET_ACCESS_KEY=\S+\n/.test(output)) {
+        clearTimeout(timer);
+        resolve(output);
+      }
     });
     child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.once("exit", (code) => (clearTimeout(timer), reject(new Error(`Meridian exited with ${code}:\n${output}`))));

@@ -80,7 +80,7 @@ test("a change whose delivery was lost reaches the replica", async () => {
   const arn = await replicated(name);
   const worker = m.server.host.nodes.get(PRIMARY)!.replication.worker;
   const store = storeOf(PRIMARY);
-  worker.stop();
+  await worker.stop();
   try {
     await m.secrets(PRIMARY).send(new PutSecretValueCommand({ SecretId: name, SecretString: "v2" }));
     // The queued deliveries vanish (a lost message).

@@ -23,7 +23,7 @@ test("CreateSecret with AddReplicaRegions: InProgress, then a replica that is th
   const primary = m.secrets(PRIMARY);
   const name = uniqueName("app/db");
   // Held back so the first answer shows the replicas before they are written.
-  m.server.host.nodes.get(PRIMARY)!.replication.worker.stop();
+  await m.server.host.nodes.get(PRIMARY)!.replication.worker.stop();
   const created = await primary.send(
     new CreateSecretCommand({
       Name: name,
@@ -101,7 +101,7 @@ test("ReplicateSecretToRegions makes an existing secret multi-Region, with every
   assert.equal(plain.PrimaryRegion, undefined);
   assert.equal(plain.ReplicationStatus, undefined);
 
-  m.server.host.nodes.get(PRIMARY)!.replication.worker.stop();
+  await m.server.host.nodes.get(PRIMARY)!.replication.worker.stop();
   const answer = await primary.send(new ReplicateSecretToRegionsCommand({ SecretId: name, AddReplicaRegions: [{ Region: WEST }] }));
   m.server.host.nodes.get(PRIMARY)!.replication.worker.start();
   assert.equal(answer.ARN, first.ARN);

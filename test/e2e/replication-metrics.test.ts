@@ -37,7 +37,7 @@ test("deliveries and lag per replica Region appear in /metrics and meridian stat
 test("changes a replica Region has not received show as outbox depth", async () => {
   const sm = m.secrets("us-east-1");
   const node = m.server.host.nodes.get("us-east-1")!;
-  node.replication.worker.stop();
+  await node.replication.worker.stop();
   try {
     await sm.send(new CreateSecretCommand({ Name: "queued", SecretString: "a", AddReplicaRegions: [{ Region: "eu-west-1" }] }));
     assert.match(await metrics(), /meridian_replication_outbox_depth\{source="us-east-1",destination="eu-west-1"\} 1/);

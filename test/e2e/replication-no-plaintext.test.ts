@@ -63,7 +63,7 @@ function rows(region: string, table: "outbox" | "replica_status"): string[] {
 /** Run `change` with the primary's worker held, capture what it queued, then deliver it. */
 async function queued(change: () => Promise<unknown>) {
   const worker = m.server.host.nodes.get(PRIMARY)!.replication.worker;
-  worker.stop();
+  await worker.stop();
   try {
     await change();
     outboxRows.push(...rows(PRIMARY, "outbox"));

@@ -25,7 +25,7 @@ const ALL_SIGNED = ["content-type", "host", "x-amz-date", "x-amz-target"];
 const MIN = 60_000;
 
 // The server's clock: real time (the SDK clients sign with it) unless a test moves it.
-let clockMs = Date.now();
+const clockMs = Date.now();
 const clock = { now: () => clockMs };
 let m: TestServer;
 

@@ -51,13 +51,22 @@ export function makeSqliteAuditRepo(db: Database.Database, { relaxed }: Pick<Dur
     async queryAuditEvents(q: AuditQuery) {
       const where: string[] = [];
       const params: (string | number)[] = [];
-      if (q.from !== undefined) where.push("event_time >= ?"), params.push(q.from);
-      if (q.to !== undefined) where.push("event_time <= ?"), params.push(q.to);
+      if (q.from !== undefined) {
+        where.push("event_time >= ?");
+        params.push(q.from);
+      }
+      if (q.to !== undefined) {
+        where.push("event_time <= ?");
+        params.push(q.to);
+      }
       if (q.principal !== undefined) {
         where.push("(instr(principal_arn, ?) > 0 OR instr(coalesce(user_name, ''), ?) > 0)");
         params.push(q.principal, q.principal);
       }
-      if (q.eventName !== undefined) where.push("event_name = ? COLLATE NOCASE"), params.push(q.eventName);
+      if (q.eventName !== undefined) {
+        where.push("event_name = ? COLLATE NOCASE");
+        params.push(q.eventName);
+      }
       if (q.after) {
         where.push("(event_time < ? OR (event_time = ? AND seq < ?))");
         params.push(q.after.time, q.after.time, q.after.seq);
