@@ -14,6 +14,7 @@ import { makeLogger, type Logger } from "./util/logger.js";
 import { jsonServices } from "./edge/services.js";
 import { makeAuditTrail } from "./audit/audit-trail.js";
 import { checkDataDirMode, checkPermissiveHost } from "./edge/auth-mode.js";
+import { lockDataDir, type DataDirLock } from "./region/data-dir-lock.js";
 
 export interface ServerOptions {
   host: string;
@@ -55,6 +56,23 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const env = opts.env ?? process.env;
   const topology = opts.topology ?? defaultTopology;
   checkPermissiveHost(opts.auth, opts.host, opts.permissiveOnNetwork === true);
+  const lock = lockDataDir(opts.dataDir);
+  try {
+    return await serve(opts, lock, { clock, log, env, topology });
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+interface Basics {
+  clock: Clock;
+  log: Logger;
+  env: NodeJS.ProcessEnv;
+  topology: Topology;
+}
+
+async function serve(opts: ServerOptions, lock: DataDirLock, { clock, log, env, topology }: Basics): Promise<RunningServer> {
   const authMode = checkDataDirMode(opts.dataDir, opts.auth);
   const remoteTransport = opts.peerSecret
     ? makeHttpTransport({ endpointOf: (region) => findRegion(topology, region)?.endpoint, peerSecret: opts.peerSecret, ca: opts.peerCa, log })
@@ -84,10 +102,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     peerSecret: opts.peerSecret,
     tls: opts.tls,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, opts.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(opts.port, opts.host, () => resolve());
+    });
+  } catch (e) {
+    await host.close();
+    throw e;
+  }
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
@@ -104,6 +127,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         });
         await audit.flush();
         await host.close();
+        lock.release();
       })();
       return closing;
     },
