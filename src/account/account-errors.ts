@@ -2,9 +2,13 @@
 // except where a comment says otherwise). ValidationException carries a reason and the field.
 
 import { RestJsonError } from "../contract/service-error.js";
+import type { AccountErrorCode } from "../generated/account-api.js";
+
+const accountError = (code: AccountErrorCode, message: string, status: number, members?: Record<string, unknown>) =>
+  new RestJsonError(code, message, status, members);
 
 const fieldError = (reason: "fieldValidationFailed" | "invalidRegionOptTarget", field: string, message: string) =>
-  new RestJsonError("ValidationException", message, 400, { reason, fieldList: [{ name: field, message }] });
+  accountError("ValidationException", message, 400, { reason, fieldList: [{ name: field, message }] });
 
 /** a Region the partition does not have (another partition's, or none at all) */
 export const notOptInRegion = (region: string) =>
@@ -18,7 +22,7 @@ export const malformedNextToken = () => fieldError("fieldValidationFailed", "Nex
 
 /** enabling or disabling while ENABLING or DISABLING */
 export const transitionUnderWay = (accountId: string, region: string) =>
-  new RestJsonError(
+  accountError(
     "ConflictException",
     `Account ${accountId} and region ${region} is currently being enabled or disabled. Please wait until it finishes and then try again.`,
     409,
@@ -29,7 +33,7 @@ export const transitionUnderWay = (accountId: string, region: string) =>
  * that is not a Region code at all ("US-EAST-1"), the latter with "(You specified an invalid target region.)".
  */
 export const notAuthorized = (principalArn: string, operation: string, why?: string) =>
-  new RestJsonError(
+  accountError(
     "AccessDeniedException",
     `User: ${principalArn} is not authorized to perform: account:${operation}${why ? ` (${why})` : ""}`,
     403,

@@ -4,6 +4,7 @@
 
 import type { OperationTable } from "../contract/call-context.js";
 import type { RegionOptIns } from "./account-types.js";
+import type { AccountOperations } from "../generated/account-api.js";
 import { regionOperations } from "./ops/regions.js";
 
 export interface AccountServiceDeps {
@@ -11,7 +12,7 @@ export interface AccountServiceDeps {
 }
 
 export function makeAccountService(deps: AccountServiceDeps) {
-  const operations: OperationTable = { ...regionOperations(deps.optIns) };
+  const operations: OperationTable<AccountOperations> = { ...regionOperations(deps.optIns) };
   return { operations };
 }
 

@@ -1,15 +1,10 @@
-// The Account API's Region vocabulary (the Account model's RegionOptStatus and Region shapes), and
-// what its operations need from the process: the partition's Regions and their opt-in state.
+// What the Account API's Region operations need from the process: the partition's Regions and
+// their opt-in state (RegionOptStatus is the Account model's, from the generated API).
 
 import type { RegionInfo } from "../config/topology.js";
+import type { RegionOptStatus } from "../generated/account-api.js";
 
-export const REGION_OPT_STATUSES = ["ENABLED", "ENABLING", "DISABLING", "DISABLED", "ENABLED_BY_DEFAULT"] as const;
-export type RegionOptStatus = (typeof REGION_OPT_STATUSES)[number];
-
-export interface RegionOptEntry {
-  RegionName: string;
-  RegionOptStatus: RegionOptStatus;
-}
+export type { RegionOptStatus };
 
 /** An account's opt-in state per Region, kept in its partition's home Region (region-opt-ins.ts). */
 export interface RegionOptIns {

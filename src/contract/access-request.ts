@@ -31,9 +31,36 @@ export interface AccessRequest {
 
 /**
  * A service's description of a validated call: the requests to decide, all of which must be
- * allowed. Reads what it needs (the secret, the key) but changes nothing.
+ * allowed. Reads what it needs (the secret, the key) but changes nothing. The input is the call's
+ * as it arrived (validated against the operation's input shape), or one a service builds for a
+ * further call (CallContext.authorizeAs); `describing` reads it as the service's request members.
  */
-export type AccessDescriber = (ctx: CallContext, operation: string, input: any) => Promise<AccessRequest[]>;
+export type AccessDescriber = (ctx: CallContext, operation: string, input: unknown) => Promise<AccessRequest[]>;
+
+/** The union of the input shapes of a generated `<Service>Operations` interface. */
+type InputOf<Ops> = { [K in keyof Ops]: Ops[K] extends { input: infer I } ? I : never }[keyof Ops];
+/** The member names of each shape of a union; a shape without members (Record<string, never>) has none. */
+type KeysOf<T> = T extends unknown ? (string extends keyof T ? never : keyof T) : never;
+type MemberOf<T, K extends PropertyKey> = T extends unknown ? (K extends keyof T ? T[K] : never) : never;
+
+/**
+ * Every member of any of a service's request shapes, each typed as the requests that have it type
+ * it, and all optional: what a describer may read of an input without knowing which operation's it
+ * is (e.g. RequestMembers<SecretsManagerOperations> has SecretId?: string, Tags?: Tag[], …).
+ */
+export type RequestMembers<Ops> = { [K in KeysOf<InputOf<Ops>>]?: MemberOf<InputOf<Ops>, K> };
+
+/**
+ * A describer that reads the input as `Input` (usually RequestMembers of the service's operations).
+ * The model validated the input against the operation's shape before any describer runs, so each
+ * member present has the type its request shape gives it; an input that is no object (a query
+ * call without parameters) is read as one without members.
+ */
+export function describing<Input extends object>(
+  describe: (ctx: CallContext, operation: string, input: Partial<Input>) => Promise<AccessRequest[]>,
+): AccessDescriber {
+  return (ctx, operation, input) => describe(ctx, operation, typeof input === "object" && input !== null ? (input as Partial<Input>) : {});
+}
 
 /**
  * The describer, with each unreadable resource policy it attaches reported (the report logs it

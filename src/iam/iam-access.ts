@@ -5,7 +5,7 @@
 // iam:PermissionsBoundary (the boundary a call sets, else the one the user or role has), and the
 // tags of an existing user or role as aws:ResourceTag/* (and iam:ResourceTag/*).
 
-import { requestTagKeys, resourceTagKeys, type AccessDescriber, type AccessRequest } from "../contract/access-request.js";
+import { describing, requestTagKeys, resourceTagKeys, type AccessDescriber, type AccessRequest } from "../contract/access-request.js";
 import type { ContextValue } from "../contract/policy-types.js";
 import type { CallContext } from "../contract/call-context.js";
 import { entityArn, findEntity, type IamDeps } from "./iam-common.js";
@@ -40,7 +40,7 @@ interface IamInput {
 }
 
 export function makeIamAccess(deps: IamDeps): AccessDescriber {
-  return async (ctx: CallContext, operation: string, input: IamInput | undefined) => {
+  return describing<IamInput>(async (ctx: CallContext, operation: string, input) => {
     const i = input ?? {};
     const dir = deps.identity.partition(ctx.partition);
     const conditions: Record<string, ContextValue | undefined> = {};
@@ -71,5 +71,5 @@ export function makeIamAccess(deps: IamDeps): AccessDescriber {
     }
     // GetUser, CreateAccessKey, ListAccessKeys … without a name act on the caller.
     return request(ctx.principal?.arn ?? ctx.principalArn);
-  };
+  });
 }

@@ -5,7 +5,7 @@
 // and a denial of either is worded on the reference's ARN (an alias's own, never its key's).
 
 import type { AccessDescriber, AccessRequest } from "../contract/access-request.js";
-import { requestTagKeys, resourceTagKeys } from "../contract/access-request.js";
+import { describing, requestTagKeys, resourceTagKeys } from "../contract/access-request.js";
 import type { ContextValue } from "../contract/policy-types.js";
 import { storedResourcePolicy } from "../policy/policy-cache.js";
 import type { CallContext } from "../contract/call-context.js";
@@ -67,7 +67,7 @@ export function namedKeyArn(keys: Pick<KeyService, "keyArn" | "aliasArn">, accou
 }
 
 export function describeKmsAccess(keys: Pick<KeyService, "resolveKey" | "keyArn" | "aliasArn">): AccessDescriber {
-  return async (ctx, operation, input: Input = {}) => {
+  return describing<Input>(async (ctx, operation, input) => {
     const action = `kms:${operation}`;
     const conditions = requestKeys(ctx, operation, input);
     const resolve = async (ref: string | undefined, asAction = action): Promise<AccessRequest> => {
@@ -96,5 +96,5 @@ export function describeKmsAccess(keys: Pick<KeyService, "resolveKey" | "keyArn"
       return [{ action, resource: kmsArn(ctx.partition, ctx.region, ctx.accountId, `${input.AliasName}`), resourceAccount: ctx.accountId, conditions }];
     }
     return [await resolve(input.KeyId)];
-  };
+  });
 }

@@ -2,17 +2,18 @@
 // caller fetches the records; paginate() is generic so ListSecretVersionIds and
 // BatchGetSecretValue page the same way.
 
-import { invalidParameter, ServiceError, validation } from "../contract/service-error.js";
+import { invalidParameter, type ServiceError, validation } from "../contract/service-error.js";
+import { secretsError } from "./secret-errors.js";
 import type { SecretRecord } from "../contract/secret-types.js";
+import type { Filter, FilterNameStringType, SortByType, SortOrderType } from "../generated/secretsmanager-api.js";
 
-export interface ListFilter {
-  Key: string;
-  Values: string[];
-}
+/** A filter validateFilters accepted: Key and Values, optional in the model, are there. */
+type CheckedFilter = Required<Filter>;
 
-export const FILTER_KEYS = ["description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all"] as const;
-export const SORT_BY_VALUES = ["created-date", "last-accessed-date", "last-changed-date", "name"] as const;
-export const SORT_ORDER_VALUES = ["asc", "desc"] as const;
+// The model's enums in the order AWS's messages list them (the generated API has only their types).
+export const FILTER_KEYS = ["description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all"] as const satisfies readonly FilterNameStringType[];
+export const SORT_BY_VALUES = ["created-date", "last-accessed-date", "last-changed-date", "name"] as const satisfies readonly SortByType[];
+export const SORT_ORDER_VALUES = ["asc", "desc"] as const satisfies readonly SortOrderType[];
 export const MAX_FILTERS = 10;
 export const MAX_FILTER_VALUES = 10;
 export const MAX_FILTER_VALUE_LENGTH = 512;
@@ -27,23 +28,21 @@ const FILTER_KEYS_IN_MESSAGE = "[all, name, tag-key, description, tag-value, own
 const filterValueRegex = new RegExp(FILTER_VALUE_PATTERN);
 
 /** Keeps the records every filter matches: keys AND together, values within one filter OR. */
-export function filterSecrets(records: SecretRecord[], filters: ListFilter[] | undefined): SecretRecord[] {
+export function filterSecrets(records: SecretRecord[], filters: Filter[] | undefined): SecretRecord[] {
   if (filters === undefined) return records;
   validateFilters(filters);
   return records.filter((record) => filters.every((f) => f.Values.some((value) => valueMatches(record, f.Key, value))));
 }
 
 /** The prefixes a `name` filter without negations allows, when Filters has one (checked or not). */
-export function namePrefixes(filters: unknown): string[] | undefined {
-  if (!Array.isArray(filters)) return undefined;
-  const name = (filters as Partial<ListFilter>[]).find(
-    (f) => f?.Key === "name" && Array.isArray(f.Values) && f.Values.length > 0 && f.Values.every((v) => typeof v === "string" && !v.startsWith("!")),
-  );
+export function namePrefixes(filters: Filter[] | undefined): string[] | undefined {
+  // Before validateFilters: an optional member may still be null.
+  const name = filters?.find((f) => f.Key === "name" && Array.isArray(f.Values) && f.Values.length > 0 && f.Values.every((v) => !v.startsWith("!")));
   return name?.Values;
 }
 
 /** Throws the error AWS gives for the first problem found in a Filters list. */
-export function validateFilters(filters: ListFilter[]): void {
+export function validateFilters(filters: Filter[]): asserts filters is CheckedFilter[] {
   const problems: string[] = [];
   if (filters.length > MAX_FILTERS) {
     problems.push(`Value at 'filters' failed to satisfy constraint: Member must have length less than or equal to ${MAX_FILTERS}`);
@@ -202,7 +201,7 @@ export function decodeNextToken(token: string): number {
   return Number(match[1]);
 }
 
-export const invalidNextToken = () => new ServiceError("InvalidNextTokenException", MSG_INVALID_NEXT_TOKEN);
+export const invalidNextToken = () => secretsError("InvalidNextTokenException", MSG_INVALID_NEXT_TOKEN);
 
 function validationErrors(problems: string[]): ServiceError {
   const n = problems.length;

@@ -3,17 +3,7 @@
 
 import { randomInt as cryptoRandomInt } from "node:crypto";
 import { invalidParameter, validation } from "../contract/service-error.js";
-
-export interface RandomPasswordInput {
-  PasswordLength?: number;
-  ExcludeCharacters?: string;
-  ExcludeNumbers?: boolean;
-  ExcludePunctuation?: boolean;
-  ExcludeUppercase?: boolean;
-  ExcludeLowercase?: boolean;
-  IncludeSpace?: boolean;
-  RequireEachIncludedType?: boolean;
-}
+import type { GetRandomPasswordRequest } from "../generated/secretsmanager-api.js";
 
 /** Returns an integer in [0, maxExclusive), uniformly. */
 export type RandomIntSource = (maxExclusive: number) => number;
@@ -41,7 +31,7 @@ export const MSG_TOO_SHORT = "Password length is too short based on the required
 const MAX_ATTEMPTS = 100_000;
 
 export function generateRandomPassword(
-  input: RandomPasswordInput,
+  input: GetRandomPasswordRequest,
   randomInt: RandomIntSource = cryptoRandomInt,
 ): string {
   const length = input.PasswordLength ?? DEFAULT_PASSWORD_LENGTH;

@@ -3,7 +3,8 @@
 // never rotated).
 
 import type { SecretRecord } from "../contract/secret-types.js";
-import { epochSeconds } from "./secrets-core.js";
+import type { DescribeSecretResponse, SecretListEntry } from "../generated/secretsmanager-api.js";
+import { dateOf } from "./secrets-core.js";
 
 export function stagesByVersion(record: SecretRecord): Record<string, string[]> | undefined {
   const labeled = record.versions.filter((v) => v.stages.length > 0);
@@ -11,7 +12,8 @@ export function stagesByVersion(record: SecretRecord): Record<string, string[]> 
   return Object.fromEntries(labeled.map((v) => [v.versionId, v.stages]));
 }
 
-function common(record: SecretRecord) {
+/** The members DescribeSecret and a ListSecrets entry share. */
+function common(record: SecretRecord): Omit<SecretListEntry, "SecretVersionsToStages"> {
   const r = record.rotation;
   return {
     ARN: record.arn,
@@ -24,22 +26,22 @@ function common(record: SecretRecord) {
     RotationRules: r
       ? { AutomaticallyAfterDays: r.automaticallyAfterDays, ScheduleExpression: r.scheduleExpression, Duration: r.duration }
       : undefined,
-    LastRotatedDate: epochSeconds(r?.lastRotatedDate),
-    LastChangedDate: epochSeconds(record.lastChangedDate),
-    LastAccessedDate: epochSeconds(record.lastAccessedDate),
-    DeletedDate: epochSeconds(record.deletedDate),
-    NextRotationDate: epochSeconds(r?.enabled ? r.nextRotationDate : undefined),
+    LastRotatedDate: dateOf(r?.lastRotatedDate),
+    LastChangedDate: dateOf(record.lastChangedDate),
+    LastAccessedDate: dateOf(record.lastAccessedDate),
+    DeletedDate: dateOf(record.deletedDate),
+    NextRotationDate: dateOf(r?.enabled ? r.nextRotationDate : undefined),
     Tags: record.tags.length || record.tagsSet ? record.tags : undefined,
     OwningService: record.owningService,
-    CreatedDate: epochSeconds(record.createdDate),
+    CreatedDate: dateOf(record.createdDate),
     PrimaryRegion: record.primaryRegion,
   };
 }
 
-export function describeSecretOutput(record: SecretRecord) {
+export function describeSecretOutput(record: SecretRecord): DescribeSecretResponse {
   return { ...common(record), VersionIdsToStages: stagesByVersion(record) };
 }
 
-export function secretListEntry(record: SecretRecord) {
+export function secretListEntry(record: SecretRecord): SecretListEntry {
   return { ...common(record), SecretVersionsToStages: stagesByVersion(record) };
 }

@@ -3,11 +3,12 @@
 // report ValidateResourcePolicy returns.
 // Evaluation of the policy against a caller is the policy engine's (src/policy, src/authz).
 
-import { ServiceError, validation } from "../contract/service-error.js";
+import { validation } from "../contract/service-error.js";
+import { secretsError } from "./secret-errors.js";
 import { parsePolicyCached } from "../policy/policy-cache.js";
 import type { PolicyFault } from "../policy/policy-grammar.js";
 import type { ConditionClause, PrincipalSpec } from "../contract/policy-types.js";
-import { secretsManagerActions } from "../generated/secretsmanager-api.js";
+import { secretsManagerActions, type ValidateResourcePolicyResponse, type ValidationErrorsEntry } from "../generated/secretsmanager-api.js";
 
 export const MAX_POLICY_LENGTH = 20480;
 
@@ -52,18 +53,15 @@ export function checkPolicyGrammar(policy: string): void {
 }
 
 /** PutResourcePolicy's error when BlockPublicPolicy is set and isPublicPolicy() holds. */
-export const publicPolicyError = () => new ServiceError("PublicPolicyException", MSG_PUBLIC_POLICY);
+export const publicPolicyError = () => secretsError("PublicPolicyException", MSG_PUBLIC_POLICY);
 
 /**
  * ValidateResourcePolicy's answer. A policy that does not parse is an error, as for
  * PutResourcePolicy; broad access and lock-out are reported as validation errors.
  */
-export function validateResourcePolicy(policy: string): {
-  PolicyValidationPassed: boolean;
-  ValidationErrors: { CheckName: string; ErrorMessage: string }[];
-} {
+export function validateResourcePolicy(policy: string): ValidateResourcePolicyResponse {
   const statements = parsePolicy(policy);
-  const errors: { CheckName: string; ErrorMessage: string }[] = [];
+  const errors: ValidationErrorsEntry[] = [];
   if (grantsPublicAccess(statements)) errors.push({ CheckName: CHECK_BROAD_ACCESS, ErrorMessage: MSG_BROAD_ACCESS });
   if (locksOut(statements)) errors.push({ CheckName: CHECK_LOCKOUT, ErrorMessage: MSG_LOCKOUT });
   return { PolicyValidationPassed: errors.length === 0, ValidationErrors: errors };
@@ -155,7 +153,7 @@ function isNegatedBoundary(condition: Conditions): boolean {
 
 // ---- grammar ----
 
-const syntaxError = (message = MSG_SYNTAX_ERROR) => new ServiceError("MalformedPolicyDocumentException", message);
+const syntaxError = (message = MSG_SYNTAX_ERROR) => secretsError("MalformedPolicyDocumentException", message);
 
 /** Secrets Manager's message for a fault of the shared grammar. */
 function secretsMessage(fault: PolicyFault): string {

@@ -1,6 +1,10 @@
 // Secrets Manager's error values, with AWS's exact messages.
 
 import { ServiceError, invalidParameter, invalidRequest, notFound } from "../contract/service-error.js";
+import type { SecretsManagerErrorCode } from "../generated/secretsmanager-api.js";
+
+/** An error of the Secrets Manager model (ValidationException and AccessDeniedException are the protocol's). */
+export const secretsError = (code: SecretsManagerErrorCode, message: string) => new ServiceError(code, message);
 
 export const secretNotFound = () => notFound();
 export const markedForDeletion = () =>
@@ -8,9 +12,9 @@ export const markedForDeletion = () =>
 export const nameScheduledForDeletion = () =>
   invalidRequest("You can't create this secret because a secret with this name is already scheduled for deletion.");
 export const secretExists = (name: string) =>
-  new ServiceError("ResourceExistsException", `The operation failed because the secret ${name} already exists.`);
+  secretsError("ResourceExistsException", `The operation failed because the secret ${name} already exists.`);
 export const versionExists = () =>
-  new ServiceError("ResourceExistsException", "You can't modify an existing version, you can only create a new version.");
+  secretsError("ResourceExistsException", "You can't modify an existing version, you can only create a new version.");
 export const bothValues = () =>
   invalidParameter("You can't specify both a binary secret value and a string secret value in the same secret.");
 export const missingToken = () =>
@@ -27,16 +31,16 @@ export const noValueForVersion = (versionId: string) =>
 export const stageNotOnVersion = () =>
   invalidRequest("You provided a VersionStage that is not associated to the provided VersionId.");
 export const encryptionFailure = () =>
-  new ServiceError(
+  secretsError(
     "EncryptionFailure",
     "Secrets Manager can't encrypt the protected secret text using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state. For more information, see Key state: Effect on your KMS key.",
   );
 export const decryptionFailure = () =>
-  new ServiceError("DecryptionFailure", "Secrets Manager can't decrypt the protected secret text using the provided KMS key.");
+  secretsError("DecryptionFailure", "Secrets Manager can't decrypt the protected secret text using the provided KMS key.");
 export const tooManyLabels = () =>
-  new ServiceError("LimitExceededException", "A secret can have at most 20 staging labels.");
+  secretsError("LimitExceededException", "A secret can have at most 20 staging labels.");
 export const tooManyVersions = () =>
-  new ServiceError(
+  secretsError(
     "LimitExceededException",
     "A secret can have at most 100 versions. Secrets Manager removes versions without staging labels once they are more than 24 hours old.",
   );

@@ -5,8 +5,8 @@
 // decided on the ARN its name would have, and a denial is worded on what the caller named whether
 // the secret exists or not, so a caller without access learns nothing from the answer (DESIGN §12).
 
-import type { AccessDescriber, AccessRequest } from "../contract/access-request.js";
-import { requestTagKeys, resourceTagKeys } from "../contract/access-request.js";
+import type { AccessDescriber, AccessRequest, RequestMembers } from "../contract/access-request.js";
+import { describing, requestTagKeys, resourceTagKeys } from "../contract/access-request.js";
 import type { ConditionValues, ContextValue } from "../contract/policy-types.js";
 import { storedResourcePolicy } from "../policy/policy-cache.js";
 import type { SecretRepo } from "../store/store.js";
@@ -17,11 +17,13 @@ import { parseArn, secretArn } from "../util/arn.js";
 import type { KeyService } from "../kms/key-service.js";
 import type { KeyRecord } from "../contract/kms-types.js";
 import { namedKeyArn } from "../kms/kms-access.js";
+import type { SecretsManagerOperations } from "../generated/secretsmanager-api.js";
 
 /** Operations on no particular secret: decided on "*". */
 const ON_NO_SECRET = new Set(["ListSecrets", "GetRandomPassword", "BatchGetSecretValue"]);
 
-type Input = Record<string, any>;
+/** What the describer reads of a call's input: any Secrets Manager request's members. */
+type Input = RequestMembers<SecretsManagerOperations>;
 
 /** The condition keys an operation's input supplies, by the input member that carries them. */
 function requestKeys(operation: string, input: Input): Record<string, ContextValue | undefined> {
@@ -41,7 +43,7 @@ function requestKeys(operation: string, input: Input): Record<string, ContextVal
     ["secretsmanager:ModifyRotationRules", operation === "RotateSecret" ? input.RotationRules !== undefined : undefined],
   ];
   for (const [k, v] of given) if (v !== undefined) keys[k] = v;
-  const added = (input.AddReplicaRegions as { Region?: string }[] | undefined)?.map((r) => r.Region).filter((r): r is string => r !== undefined);
+  const added = input.AddReplicaRegions?.map((r) => r.Region).filter((r): r is string => r !== undefined);
   if (added) keys["secretsmanager:AddReplicaRegions"] = added;
   if (operation === "CreateSecret" || operation === "TagResource" || operation === "UntagResource") {
     Object.assign(keys, requestTagKeys(input.Tags, input.TagKeys));
@@ -148,11 +150,11 @@ export function describeSecretsAccess(
     return [viaSecretsManager(ctx, use.action, key, record?.arn)];
   }
 
-  return async (ctx, operation, input: Input = {}) => {
+  return describing<Input>(async (ctx, operation, input) => {
     const action = `secretsmanager:${operation}`;
     const conditions = requestKeys(operation, input);
     if (ON_NO_SECRET.has(operation)) return [{ action, resource: "*", resourceAccount: ctx.accountId, conditions }];
-    const secretId: string | undefined = operation === "CreateSecret" ? input.Name : input.SecretId;
+    const secretId = operation === "CreateSecret" ? input.Name : input.SecretId;
     if (typeof secretId !== "string") return [{ action, resource: "*", resourceAccount: ctx.accountId, conditions }];
     let record: SecretRecord | undefined;
     try {
@@ -165,7 +167,7 @@ export function describeSecretsAccess(
     const named: AccessRequest = { action, ...namedResource(ctx, secretId), conditions };
     if (!record) return [named, ...(await keyUse(ctx, operation, input, undefined))];
     return [secretAccessRequest(action, record, conditions, named), ...(await keyUse(ctx, operation, input, record))];
-  };
+  });
 }
 
 /** An action on an existing secret, with what the secret and the request contribute. */

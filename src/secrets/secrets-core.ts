@@ -9,7 +9,7 @@ import type { CallContext } from "../contract/call-context.js";
 import type { SealedValue, SecretRecord } from "../contract/secret-types.js";
 import { findSecret } from "./secret-lookup.js";
 import { openValue, sealValue, type SecretValue } from "./envelope.js";
-import { bothValues, decryptionFailure, encryptionFailure, markedForDeletion, secretNotFound } from "./secret-errors.js";
+import { bothValues, decryptionFailure, encryptionFailure, markedForDeletion, secretNotFound, secretsError } from "./secret-errors.js";
 import { ServiceError } from "../contract/service-error.js";
 
 export interface SecretsDeps {
@@ -162,7 +162,7 @@ export const isReplica = (record: SecretRecord) => record.primaryRegion !== unde
 /** Every write but promotion is refused on a replica (DESIGN §5.10). */
 export function notReplica(record: SecretRecord): SecretRecord {
   if (isReplica(record)) {
-    throw new ServiceError(
+    throw secretsError(
       "InvalidParameterException",
       "Operation not permitted on a replica secret. Call must be made in primary secret's region.",
     );
@@ -171,4 +171,9 @@ export function notReplica(record: SecretRecord): SecretRecord {
 }
 
 export const sameValue = (a: SecretValue, b: SecretValue) => a.kind === b.kind && a.bytes.equals(b.bytes);
-export const epochSeconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
+/** A stored time (epoch milliseconds) as the Date an output's timestamp member carries. */
+export function dateOf(ms: number): Date;
+export function dateOf(ms: number | undefined): Date | undefined;
+export function dateOf(ms: number | undefined): Date | undefined {
+  return ms === undefined ? undefined : new Date(ms);
+}

@@ -2,6 +2,7 @@
 // Rotation and replication operations arrive with their issues.
 
 import type { OperationTable } from "../contract/call-context.js";
+import type { GetRandomPasswordResponse, SecretsManagerOperations } from "../generated/secretsmanager-api.js";
 import { makeSecretsCore, type SecretsDeps } from "./secrets-core.js";
 import { valueOps } from "./ops/values.js";
 import { readOps } from "./ops/reads.js";
@@ -14,7 +15,7 @@ import { generateRandomPassword } from "./random-password.js";
 
 export function makeSecretsService(deps: SecretsDeps) {
   const core = makeSecretsCore(deps);
-  const operations: OperationTable = {
+  const operations: OperationTable<SecretsManagerOperations> = {
     ...valueOps(core),
     ...readOps(core),
     ...stageOps(core),
@@ -22,7 +23,7 @@ export function makeSecretsService(deps: SecretsDeps) {
     ...tagOps(core),
     ...policyOps(core),
     ...replicationOps(core),
-    GetRandomPassword: async (_ctx, input) => ({ RandomPassword: generateRandomPassword(input) }),
+    GetRandomPassword: async (_ctx, input): Promise<GetRandomPasswordResponse> => ({ RandomPassword: generateRandomPassword(input) }),
   };
   return { operations, purgeDue: () => purgeDueSecrets(core) };
 }

@@ -10,16 +10,13 @@ import { policySize } from "../iam/iam-common.js";
 import { validationError } from "../iam/iam-errors.js";
 import { MALFORMED, parsePolicy } from "../policy/parse-policy.js";
 import { parseArn } from "../util/arn.js";
+import type { AssumeRoleRequest, StsErrorCode } from "../generated/sts-api.js";
 
 export const MAX_POLICY_ARNS = 10;
 /** The packed space, counted in characters of the session policy (white space not counted), the managed policy ARNs and the session tags. */
 const PACKED_SPACE = 2048;
 
-export interface SessionPolicyInput {
-  Policy?: string;
-  PolicyArns?: { arn?: string }[];
-  Tags?: { Key: string; Value: string }[];
-}
+export type SessionPolicyInput = Pick<AssumeRoleRequest, "Policy" | "PolicyArns" | "Tags">;
 
 export interface CheckedSessionPolicies {
   /** what the session token carries; undefined without session policies */
@@ -28,7 +25,8 @@ export interface CheckedSessionPolicies {
   packedPolicySize?: number;
 }
 
-const packedPolicyTooLarge = (message: string) => new ServiceError("PackedPolicyTooLarge", message, 400);
+const stsError = (code: StsErrorCode, message: string) => new ServiceError(code, message, 400);
+const packedPolicyTooLarge = (message: string) => stsError("PackedPolicyTooLarge", message);
 const policyNotFound = (arn: string) => new ServiceError(MALFORMED, `Policy ${arn} does not exist or is not attachable.`, 400);
 
 /** Checks AssumeRole's session policies for a role of `roleAccount`; throws what STS would. */

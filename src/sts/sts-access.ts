@@ -2,22 +2,13 @@
 // the role's trust policy as the resource policy (sts:TagSession too when session tags are passed);
 // GetCallerIdentity and GetSessionToken need no permission, as on AWS.
 
-import { requestTagKeys, type AccessDescriber, type AccessRequest } from "../contract/access-request.js";
+import { describing, requestTagKeys, type AccessDescriber, type AccessRequest, type RequestMembers } from "../contract/access-request.js";
+import type { StsOperations } from "../generated/sts-api.js";
 import type { IdentityDirectory } from "../identity/directory.js";
 import { parsePolicy } from "../policy/parse-policy.js";
 import type { PolicyDocument, ResourcePolicyInput } from "../contract/policy-types.js";
 import type { IamRole } from "../contract/identity-types.js";
 import { parseArn } from "../util/arn.js";
-
-export interface AssumeRoleInput {
-  RoleArn: string;
-  RoleSessionName: string;
-  DurationSeconds?: number;
-  ExternalId?: string;
-  Policy?: string;
-  PolicyArns?: { arn?: string }[];
-  Tags?: { Key: string; Value: string }[];
-}
 
 /** The role an ARN names in the partition (its path is not compared), or undefined. */
 export function roleOfArn(identity: Pick<IdentityDirectory, "partition">, partition: string, roleArn: string): IamRole | undefined {
@@ -37,16 +28,17 @@ function trustPolicy(role: IamRole | undefined, roleArn: string): ResourcePolicy
 }
 
 export function makeStsAccess(identity: Pick<IdentityDirectory, "partition">): AccessDescriber {
-  return async (ctx, operation, input: AssumeRoleInput | undefined) => {
+  return describing<RequestMembers<StsOperations>>(async (ctx, operation, input) => {
     // The root user is refused by the operation itself, before any trust policy is read.
-    if (operation !== "AssumeRole" || !input || ctx.principal?.type === "Root") return [];
-    const role = roleOfArn(identity, ctx.partition, input.RoleArn);
-    const resource = role?.arn ?? input.RoleArn;
-    const resourceAccount = role?.accountId ?? parseArn(input.RoleArn)?.accountId ?? ctx.accountId;
+    const roleArn = input.RoleArn;
+    if (operation !== "AssumeRole" || roleArn === undefined || ctx.principal?.type === "Root") return [];
+    const role = roleOfArn(identity, ctx.partition, roleArn);
+    const resource = role?.arn ?? roleArn;
+    const resourceAccount = role?.accountId ?? parseArn(roleArn)?.accountId ?? ctx.accountId;
     const base: Omit<AccessRequest, "action"> = {
       resource,
       resourceAccount,
-      resourcePolicy: trustPolicy(role, input.RoleArn),
+      resourcePolicy: trustPolicy(role, roleArn),
       conditions: {
         "sts:RoleSessionName": input.RoleSessionName,
         ...(input.ExternalId !== undefined ? { "sts:ExternalId": input.ExternalId } : {}),
@@ -54,5 +46,5 @@ export function makeStsAccess(identity: Pick<IdentityDirectory, "partition">): A
       },
     };
     return input.Tags?.length ? [{ action: "sts:AssumeRole", ...base }, { action: "sts:TagSession", ...base }] : [{ action: "sts:AssumeRole", ...base }];
-  };
+  });
 }

@@ -13,9 +13,10 @@ import type { RequestPrincipal } from "../contract/policy-types.js";
 import type { CallContext, OperationTable } from "../contract/call-context.js";
 import type { Clock } from "../util/clock.js";
 import { accessDenied, validationError } from "../iam/iam-errors.js";
-import { makeStsAccess, roleOfArn, type AssumeRoleInput } from "./sts-access.js";
+import { makeStsAccess, roleOfArn } from "./sts-access.js";
 import { checkSessionPolicies } from "./session-policies.js";
 import { assumedRoleArn } from "../util/arn.js";
+import type * as STS from "../generated/sts-api.js";
 
 export interface StsDeps {
   identity: Pick<IdentityDirectory, "partition">;
@@ -34,7 +35,7 @@ function principalOf(ctx: CallContext): RequestPrincipal {
   return ctx.principal ?? { arn: ctx.principalArn, account: ctx.accountId, type: "Root", userId: ctx.accountId };
 }
 
-const credentialsOut = (s: IssuedSession) => ({
+const credentialsOut = (s: IssuedSession): STS.Credentials => ({
   AccessKeyId: s.accessKeyId,
   SecretAccessKey: s.secretAccessKey,
   SessionToken: s.sessionToken,
@@ -50,13 +51,15 @@ export function makeStsService(deps: StsDeps) {
   /** Whole seconds, as STS gives Expiration. */
   const startOfSecond = () => Math.floor(deps.clock.now() / 1000) * 1000;
 
-  const operations: OperationTable = {
-    async GetCallerIdentity(ctx) {
+  // Each handler names its output type: a returned object literal is checked for unknown members
+  // only against a declared return type, not one the table's type merely implies.
+  const operations: OperationTable<STS.StsOperations> = {
+    async GetCallerIdentity(ctx): Promise<STS.GetCallerIdentityResponse> {
       const p = principalOf(ctx);
       return { UserId: p.userId ?? p.account, Account: p.account, Arn: p.arn };
     },
 
-    async AssumeRole(ctx, input: AssumeRoleInput) {
+    async AssumeRole(ctx, input): Promise<STS.AssumeRoleResponse> {
       const caller = principalOf(ctx);
       if (caller.type === "Root") throw accessDenied("Roles may not be assumed by root accounts.");
       const role = roleOfArn(deps.identity, ctx.partition, input.RoleArn);
@@ -87,7 +90,7 @@ export function makeStsService(deps: StsDeps) {
       };
     },
 
-    async GetSessionToken(ctx, input: { DurationSeconds?: number }) {
+    async GetSessionToken(ctx, input): Promise<STS.GetSessionTokenResponse> {
       const caller = principalOf(ctx);
       if (ctx.temporary || (caller.type !== "User" && caller.type !== "Root")) throw accessDenied("Cannot call GetSessionToken with session credentials");
       let duration = input.DurationSeconds ?? DEFAULT_SESSION_TOKEN;

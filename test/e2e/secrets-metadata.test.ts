@@ -12,6 +12,7 @@ import {
   GetRandomPasswordCommand,
   GetResourcePolicyCommand,
   GetSecretValueCommand,
+  ListSecretsCommand,
   ListSecretVersionIdsCommand,
   PutResourcePolicyCommand,
   PutSecretValueCommand,
@@ -76,6 +77,16 @@ test("tagging a key again replaces its value; tags given at creation are shown",
     "ResourceNotFoundException",
     "Secrets Manager can't find the specified secret.",
   );
+});
+
+test("a tag given without a value, at creation or later, is kept with an empty one, which a tag-value filter reads", async () => {
+  const name = newName();
+  await sm.send(new CreateSecretCommand({ Name: name, SecretString: "x", Tags: [{ Key: "bare" }] }));
+  assert.deepEqual((await describe(name)).Tags, [{ Key: "bare", Value: "" }]);
+  await sm.send(new TagResourceCommand({ SecretId: name, Tags: [{ Key: "later" }] }));
+  assert.deepEqual((await describe(name)).Tags, [{ Key: "bare", Value: "" }, { Key: "later", Value: "" }]);
+  const listed = await sm.send(new ListSecretsCommand({ Filters: [{ Key: "name", Values: [name] }, { Key: "tag-value", Values: ["!x"] }] }));
+  assert.deepEqual(listed.SecretList?.map((s) => s.Name), [name]);
 });
 
 test("CreatedDate and LastChangedDate to the millisecond, LastAccessedDate to the day (UTC)", async () => {

@@ -6,19 +6,12 @@
 import type { RegionInfo } from "../../config/topology.js";
 import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import { cannotSwitch, malformedNextToken, notAuthorized, notOptInRegion, transitionUnderWay } from "../account-errors.js";
-import type { RegionOptEntry, RegionOptIns, RegionOptStatus } from "../account-types.js";
+import type { RegionOptIns, RegionOptStatus } from "../account-types.js";
+import type * as Account from "../../generated/account-api.js";
 
-interface RegionRequest {
-  AccountId?: string;
-  RegionName: string;
-}
-
-interface ListRegionsRequest {
-  AccountId?: string;
-  MaxResults?: number;
-  NextToken?: string;
-  RegionOptStatusContains?: RegionOptStatus[];
-}
+/** GetRegionOptStatus, EnableRegion and DisableRegion take the same members. */
+type RegionRequest = Account.GetRegionOptStatusRequest;
+type Operation = keyof Account.AccountOperations;
 
 /** AWS's page when MaxResults is absent. */
 const DEFAULT_PAGE = 20;
@@ -32,8 +25,8 @@ const decodeToken = (token: string) => {
   return text.startsWith(TOKEN_PREFIX) ? text.slice(TOKEN_PREFIX.length) : undefined;
 };
 
-export function regionOperations(optIns: RegionOptIns): OperationTable {
-  function targetRegion(ctx: CallContext, operation: string, input: RegionRequest): RegionInfo {
+export function regionOperations(optIns: RegionOptIns): OperationTable<Account.AccountOperations> {
+  function targetRegion(ctx: CallContext, operation: Operation, input: RegionRequest): RegionInfo {
     if (input.AccountId !== undefined) throw notAuthorized(ctx.principalArn, operation);
     if (!REGION_CODE.test(input.RegionName)) throw notAuthorized(ctx.principalArn, operation, "You specified an invalid target region.");
     const region = optIns.regionsOf(ctx.partition).find((r) => r.name === input.RegionName);
@@ -41,7 +34,7 @@ export function regionOperations(optIns: RegionOptIns): OperationTable {
     return region;
   }
 
-  async function change(ctx: CallContext, operation: string, input: RegionRequest, from: RegionOptStatus) {
+  async function change(ctx: CallContext, operation: Operation, input: RegionRequest, from: RegionOptStatus) {
     const region = targetRegion(ctx, operation, input);
     const current = await optIns.status(ctx.accountId, region);
     if (current === "ENABLING" || current === "DISABLING") throw transitionUnderWay(ctx.accountId, region.name);
@@ -49,8 +42,10 @@ export function regionOperations(optIns: RegionOptIns): OperationTable {
     return region;
   }
 
+  // Each handler names its output type: a returned object literal is checked for unknown members
+  // only against a declared return type, not one the table's type merely implies.
   return {
-    async ListRegions(ctx, input: ListRegionsRequest) {
+    async ListRegions(ctx, input): Promise<Account.ListRegionsResponse> {
       if (input.AccountId !== undefined) throw notAuthorized(ctx.principalArn, "ListRegions");
       const regions = [...optIns.regionsOf(ctx.partition)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       let start = 0;
@@ -62,7 +57,7 @@ export function regionOperations(optIns: RegionOptIns): OperationTable {
       }
       const wanted = input.RegionOptStatusContains ?? [];
       const pageSize = input.MaxResults ?? DEFAULT_PAGE;
-      const page: RegionOptEntry[] = [];
+      const page: Account.Region[] = [];
       let last: string | undefined;
       for (const region of regions.slice(start)) {
         const status = await optIns.status(ctx.accountId, region);
@@ -74,17 +69,17 @@ export function regionOperations(optIns: RegionOptIns): OperationTable {
       return { Regions: page };
     },
 
-    async GetRegionOptStatus(ctx, input: RegionRequest) {
+    async GetRegionOptStatus(ctx, input): Promise<Account.GetRegionOptStatusResponse> {
       const region = targetRegion(ctx, "GetRegionOptStatus", input);
       return { RegionName: region.name, RegionOptStatus: await optIns.status(ctx.accountId, region) };
     },
 
-    async EnableRegion(ctx, input: RegionRequest) {
+    async EnableRegion(ctx, input): Promise<Record<string, never>> {
       await optIns.enable(ctx.accountId, await change(ctx, "EnableRegion", input, "DISABLED"));
       return {};
     },
 
-    async DisableRegion(ctx, input: RegionRequest) {
+    async DisableRegion(ctx, input): Promise<Record<string, never>> {
       await optIns.disable(ctx.accountId, await change(ctx, "DisableRegion", input, "ENABLED"));
       return {};
     },

@@ -3,16 +3,17 @@
 import { invalidParameter } from "../../contract/service-error.js";
 import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import { days } from "../../util/clock.js";
-import { epochSeconds, notReplica, type SecretsCore } from "../secrets-core.js";
+import { dateOf, notReplica, type SecretsCore } from "../secrets-core.js";
+import type * as SM from "../../generated/secretsmanager-api.js";
 import type { SecretRecord } from "../../contract/secret-types.js";
 import { markedForDeletion } from "../secret-errors.js";
 import { findSecret } from "../secret-lookup.js";
 import { arnSuffix } from "./values.js";
 import { secretArn } from "../../util/arn.js";
 
-export function lifecycleOps(core: SecretsCore): OperationTable {
-  async function deleteSecret(ctx: CallContext, input: any) {
-    const window: number | undefined = input.RecoveryWindowInDays;
+export function lifecycleOps(core: SecretsCore): OperationTable<SM.SecretsManagerOperations> {
+  async function deleteSecret(ctx: CallContext, input: SM.DeleteSecretRequest): Promise<SM.DeleteSecretResponse> {
+    const window = input.RecoveryWindowInDays;
     const force = input.ForceDeleteWithoutRecovery === true;
     if (force && window !== undefined) {
       throw invalidParameter("You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
@@ -24,10 +25,10 @@ export function lifecycleOps(core: SecretsCore): OperationTable {
     if (force) {
       const record = await findSecret(core.store, ctx, input.SecretId);
       // AWS answers a forced delete of a secret that does not exist as if it had deleted it.
-      if (!record) return { ...absentSecret(ctx, input.SecretId), DeletionDate: epochSeconds(now) };
+      if (!record) return { ...absentSecret(ctx, input.SecretId), DeletionDate: dateOf(now) };
       withoutReplicas(notReplica(record));
       await core.store.purgeSecret(record.arn);
-      return { ARN: record.arn, Name: record.name, DeletionDate: epochSeconds(now) };
+      return { ARN: record.arn, Name: record.name, DeletionDate: dateOf(now) };
     }
     return core.update(
       ctx,
@@ -36,21 +37,19 @@ export function lifecycleOps(core: SecretsCore): OperationTable {
         if (record.deletedDate !== undefined) throw markedForDeletion();
         withoutReplicas(record);
         const purgeDate = now + days(window ?? 30);
-        return {
-          record: { ...record, deletedDate: now, purgeDate },
-          result: { ARN: record.arn, Name: record.name, DeletionDate: epochSeconds(purgeDate) },
-        };
+        const result: SM.DeleteSecretResponse = { ARN: record.arn, Name: record.name, DeletionDate: dateOf(purgeDate) };
+        return { record: { ...record, deletedDate: now, purgeDate }, result };
       },
       { allowDeleted: true },
     );
   }
 
-  async function restoreSecret(ctx: CallContext, input: any) {
+  async function restoreSecret(ctx: CallContext, input: SM.RestoreSecretRequest): Promise<SM.RestoreSecretResponse> {
     return core.update(
       ctx,
       input.SecretId,
       async (record) => {
-        const result = { ARN: record.arn, Name: record.name };
+        const result: SM.RestoreSecretResponse = { ARN: record.arn, Name: record.name };
         if (record.deletedDate === undefined) return { result };
         return { record: { ...record, deletedDate: undefined, purgeDate: undefined }, result };
       },

@@ -2,36 +2,37 @@
 // here its grammar is checked and BlockPublicPolicy honoured.
 
 import type { CallContext, OperationTable } from "../../contract/call-context.js";
+import type * as SM from "../../generated/secretsmanager-api.js";
 import type { SecretsCore } from "../secrets-core.js";
 import { checkPolicyGrammar, isPublicPolicy, publicPolicyError, validateResourcePolicy } from "../resource-policy.js";
 
-export function policyOps(core: SecretsCore): OperationTable {
-  async function putResourcePolicy(ctx: CallContext, input: any) {
-    const policy: string = input.ResourcePolicy;
+export function policyOps(core: SecretsCore): OperationTable<SM.SecretsManagerOperations> {
+  async function putResourcePolicy(ctx: CallContext, input: SM.PutResourcePolicyRequest): Promise<SM.PutResourcePolicyResponse> {
+    const policy = input.ResourcePolicy;
     checkPolicyGrammar(policy);
     if (input.BlockPublicPolicy === true && isPublicPolicy(policy, ctx.accountId)) {
       throw publicPolicyError();
     }
-    return core.update(ctx, input.SecretId, async (record) => ({
-      record: { ...record, resourcePolicy: policy, lastChangedDate: core.clock.now() },
-      result: { ARN: record.arn, Name: record.name },
-    }));
+    return core.update(ctx, input.SecretId, async (record) => {
+      const result: SM.PutResourcePolicyResponse = { ARN: record.arn, Name: record.name };
+      return { record: { ...record, resourcePolicy: policy, lastChangedDate: core.clock.now() }, result };
+    });
   }
 
-  async function getResourcePolicy(ctx: CallContext, input: any) {
+  async function getResourcePolicy(ctx: CallContext, input: SM.GetResourcePolicyRequest): Promise<SM.GetResourcePolicyResponse> {
     const record = await core.lookup(ctx, input.SecretId, { allowDeleted: true });
     return { ARN: record.arn, Name: record.name, ResourcePolicy: record.resourcePolicy };
   }
 
-  async function deleteResourcePolicy(ctx: CallContext, input: any) {
+  async function deleteResourcePolicy(ctx: CallContext, input: SM.DeleteResourcePolicyRequest): Promise<SM.DeleteResourcePolicyResponse> {
     return core.update(ctx, input.SecretId, async (record) => {
-      const result = { ARN: record.arn, Name: record.name };
+      const result: SM.DeleteResourcePolicyResponse = { ARN: record.arn, Name: record.name };
       if (record.resourcePolicy === undefined) return { result };
       return { record: { ...record, resourcePolicy: undefined, lastChangedDate: core.clock.now() }, result };
     });
   }
 
-  async function validate(ctx: CallContext, input: any) {
+  async function validate(ctx: CallContext, input: SM.ValidateResourcePolicyRequest): Promise<SM.ValidateResourcePolicyResponse> {
     if (input.SecretId !== undefined) await core.lookup(ctx, input.SecretId, { allowDeleted: true });
     return validateResourcePolicy(input.ResourcePolicy);
   }

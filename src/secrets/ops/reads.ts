@@ -4,16 +4,17 @@ import { invalidParameter, ServiceError } from "../../contract/service-error.js"
 import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import { startOfUtcDay } from "../../util/clock.js";
 import type { SecretRecord } from "../../contract/secret-types.js";
-import { epochSeconds, type SecretsCore } from "../secrets-core.js";
+import { dateOf, type SecretsCore } from "../secrets-core.js";
+import type * as SM from "../../generated/secretsmanager-api.js";
 import { CURRENT, versionWithLabel } from "../labels.js";
 import { noValueForStage, noValueForVersion, stageNotOnVersion } from "../secret-errors.js";
 import { describeSecretOutput, secretListEntry } from "../render.js";
 import { replicationStatus } from "./replication.js";
 import { decodeNextToken, encodeNextToken, filterSecrets, pageSize, paginate, sortSecrets, namePrefixes } from "../list-filter.js";
 
-export function readOps(core: SecretsCore): OperationTable {
+export function readOps(core: SecretsCore): OperationTable<SM.SecretsManagerOperations> {
   /** The value of one version of a secret, recording the access (day resolution). */
-  async function readValue(ctx: CallContext, record: SecretRecord, versionId?: string, stage?: string) {
+  async function readValue(ctx: CallContext, record: SecretRecord, versionId?: string, stage?: string): Promise<SM.GetSecretValueResponse> {
     let version;
     if (versionId !== undefined) {
       version = record.versions.find((v) => v.versionId === versionId);
@@ -37,17 +38,17 @@ export function readOps(core: SecretsCore): OperationTable {
       SecretString: value.kind === "string" ? value.bytes.toString("utf8") : undefined,
       SecretBinary: value.kind === "binary" ? value.bytes.toString("base64") : undefined,
       VersionStages: version.stages,
-      CreatedDate: epochSeconds(version.createdDate),
+      CreatedDate: dateOf(version.createdDate),
     };
   }
 
-  async function getSecretValue(ctx: CallContext, input: any) {
+  async function getSecretValue(ctx: CallContext, input: SM.GetSecretValueRequest): Promise<SM.GetSecretValueResponse> {
     const record = await core.lookup(ctx, input.SecretId);
     return readValue(ctx, record, input.VersionId, input.VersionStage);
   }
 
-  async function batchGetSecretValue(ctx: CallContext, input: any) {
-    const given: string[] | undefined = input.SecretIdList;
+  async function batchGetSecretValue(ctx: CallContext, input: SM.BatchGetSecretValueRequest): Promise<SM.BatchGetSecretValueResponse> {
+    const given = input.SecretIdList;
     if (given && input.Filters) throw invalidParameter("Either 'SecretIdList' or 'Filters' must be provided, but not both.");
     if (!given && !input.Filters) throw invalidParameter("Either 'SecretIdList' or 'Filters' must be provided.");
     if (given && input.MaxResults !== undefined) {
@@ -69,8 +70,8 @@ export function readOps(core: SecretsCore): OperationTable {
       nextToken = page.nextToken;
       ids = page.page.map((record) => record.arn);
     }
-    const values: unknown[] = [];
-    const errors: unknown[] = [];
+    const values: SM.SecretValueEntry[] = [];
+    const errors: SM.APIErrorType[] = [];
     for (const id of ids) {
       try {
         const one = { SecretId: id };
@@ -84,12 +85,12 @@ export function readOps(core: SecretsCore): OperationTable {
     return { SecretValues: values, Errors: errors.length ? errors : undefined, NextToken: nextToken };
   }
 
-  async function describeSecret(ctx: CallContext, input: any) {
+  async function describeSecret(ctx: CallContext, input: SM.DescribeSecretRequest): Promise<SM.DescribeSecretResponse> {
     const record = await core.lookup(ctx, input.SecretId, { allowDeleted: true });
     return { ...describeSecretOutput(record), ReplicationStatus: await replicationStatus(core, record) };
   }
 
-  async function listSecretVersionIds(ctx: CallContext, input: any) {
+  async function listSecretVersionIds(ctx: CallContext, input: SM.ListSecretVersionIdsRequest): Promise<SM.ListSecretVersionIdsResponse> {
     const record = await core.lookup(ctx, input.SecretId, { allowDeleted: true });
     const versions = record.versions
       .filter((v) => input.IncludeDeprecated || v.stages.length > 0)
@@ -99,17 +100,17 @@ export function readOps(core: SecretsCore): OperationTable {
       ARN: record.arn,
       Name: record.name,
       NextToken: page.nextToken,
-      Versions: page.page.map((v) => ({
+      Versions: page.page.map((v): SM.SecretVersionsListEntry => ({
         VersionId: v.versionId,
         VersionStages: v.stages.length ? v.stages : undefined,
-        LastAccessedDate: epochSeconds(v.lastAccessedDate),
-        CreatedDate: epochSeconds(v.createdDate),
+        LastAccessedDate: dateOf(v.lastAccessedDate),
+        CreatedDate: dateOf(v.createdDate),
         KmsKeyIds: [v.kmsKeyId ?? "DefaultEncryptionKey"],
       })),
     };
   }
 
-  async function listSecrets(ctx: CallContext, input: any) {
+  async function listSecrets(ctx: CallContext, input: SM.ListSecretsRequest): Promise<SM.ListSecretsResponse> {
     // Without filters, in an order the store keeps indexed, a page is read without a full scan.
     const by = input.SortBy ?? "created-date";
     if (input.Filters === undefined && (by === "created-date" || by === "name")) {

@@ -5,15 +5,29 @@
 import { invalidParameter, invalidRequest } from "../../contract/service-error.js";
 import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import type { ReplicaRegion, SecretRecord } from "../../contract/secret-types.js";
-import { epochSeconds, isReplica, notReplica, type SecretsCore } from "../secrets-core.js";
+import { dateOf, isReplica, notReplica, type SecretsCore } from "../secrets-core.js";
+import type * as SM from "../../generated/secretsmanager-api.js";
 
 const DEFAULT_KEY_ALIAS = "alias/aws/secretsmanager";
 
 const invalidReplicaRegion = () => invalidParameter("Invalid replica region.");
 
-interface ReplicaRegionInput {
-  Region: string;
-  KmsKeyId?: string;
+/** The replicas a request's AddReplicaRegions asks for, refused as AWS refuses a bad or repeated Region. */
+function askedReplicas(core: SecretsCore, ctx: CallContext, add: SM.ReplicaRegionType[], forceOverwrite: boolean): ReplicaRegion[] {
+  const seen = new Set<string>();
+  const asked: ReplicaRegion[] = [];
+  for (const r of add) {
+    // Region is optional in the model; a missing one is refused as an unknown Region is.
+    const region = r.Region;
+    if (region !== undefined && seen.has(region)) throw invalidParameter(`Duplicate replica Region ${region} in the request.`);
+    // AWS gives one answer for the primary's own Region, a Region it does not know and a Region of
+    // another partition (nothing crosses a partition).
+    const partition = region === undefined ? undefined : core.replication?.partitionOf(region);
+    if (region === undefined || region === ctx.region || partition === undefined || partition !== ctx.partition) throw invalidReplicaRegion();
+    seen.add(region);
+    asked.push({ region, kmsKeyId: r.KmsKeyId, forceOverwrite: forceOverwrite || undefined });
+  }
+  return asked;
 }
 
 /** Validate Regions to add and merge them into the secret's replica list. */
@@ -21,53 +35,43 @@ export function addReplicaRegions(
   core: SecretsCore,
   ctx: CallContext,
   current: ReplicaRegion[],
-  add: ReplicaRegionInput[],
+  add: SM.ReplicaRegionType[],
   forceOverwrite: boolean,
 ): ReplicaRegion[] {
-  const replication = core.replication;
-  const seen = new Set<string>();
-  for (const r of add) {
-    if (seen.has(r.Region)) throw invalidParameter(`Duplicate replica Region ${r.Region} in the request.`);
-    seen.add(r.Region);
-    // AWS gives one answer for the primary's own Region, a Region it does not know and a Region of
-    // another partition (nothing crosses a partition).
-    const partition = replication?.partitionOf(r.Region);
-    if (r.Region === ctx.region || partition === undefined || partition !== ctx.partition) throw invalidReplicaRegion();
-  }
   // A Region asked for again keeps its place; its entry is replaced (key as now given, or the default).
-  const asked = new Map(add.map((r) => [r.Region, { region: r.Region, kmsKeyId: r.KmsKeyId, forceOverwrite: forceOverwrite || undefined }]));
+  const asked = new Map(askedReplicas(core, ctx, add, forceOverwrite).map((r) => [r.region, r]));
   const known = new Set(current.map((r) => r.region));
   return [...current.map((r) => asked.get(r.region) ?? r), ...[...asked.values()].filter((r) => !known.has(r.region))];
 }
 
-export async function replicationStatus(core: SecretsCore, record: SecretRecord) {
+export async function replicationStatus(core: SecretsCore, record: SecretRecord): Promise<SM.ReplicationStatusType[] | undefined> {
   if (!record.replicas?.length) return undefined;
   const statuses = await core.store.replicaStatuses(record.arn);
-  return record.replicas.map((r) => {
+  return record.replicas.map((r): SM.ReplicationStatusType => {
     const s = statuses[r.region];
     return {
       Region: r.region,
       KmsKeyId: r.kmsKeyId ?? DEFAULT_KEY_ALIAS,
       Status: s?.status ?? "InProgress",
       StatusMessage: s?.statusMessage,
-      LastAccessedDate: epochSeconds(s?.lastAccessedDate),
+      LastAccessedDate: dateOf(s?.lastAccessedDate),
     };
   });
 }
 
-export function replicationOps(core: SecretsCore): OperationTable {
-  async function replicateSecretToRegions(ctx: CallContext, input: any) {
+export function replicationOps(core: SecretsCore): OperationTable<SM.SecretsManagerOperations> {
+  async function replicateSecretToRegions(ctx: CallContext, input: SM.ReplicateSecretToRegionsRequest): Promise<SM.ReplicateSecretToRegionsResponse> {
     const force = input.ForceOverwriteReplicaSecret === true;
-    const add = input.AddReplicaRegions as ReplicaRegionInput[];
+    const add = input.AddReplicaRegions;
     const before = notReplica(await core.lookup(ctx, input.SecretId));
-    addReplicaRegions(core, ctx, before.replicas ?? [], add, force); // refuse bad Regions before anything changes
+    const asked = askedReplicas(core, ctx, add, force); // refuse bad Regions before anything changes
     // A Region asked for again after a failure starts over: InProgress until it is written. With
     // ForceOverwriteReplicaSecret it starts from nothing, so whatever holds the name there is replaced.
     const statuses = await core.store.replicaStatuses(before.arn);
-    for (const r of add) {
-      const s = statuses[r.Region];
-      if (s && force) await core.store.setReplicaStatus(before.arn, r.Region, { status: "InProgress" });
-      else if (s?.status === "Failed") await core.store.setReplicaStatus(before.arn, r.Region, { ...s, status: "InProgress", statusMessage: undefined });
+    for (const { region } of asked) {
+      const s = statuses[region];
+      if (s && force) await core.store.setReplicaStatus(before.arn, region, { status: "InProgress" });
+      else if (s?.status === "Failed") await core.store.setReplicaStatus(before.arn, region, { ...s, status: "InProgress", statusMessage: undefined });
     }
     const record = await core.update(ctx, input.SecretId, async (current) => {
       const replicas = addReplicaRegions(core, ctx, current.replicas ?? [], add, force);
@@ -78,8 +82,8 @@ export function replicationOps(core: SecretsCore): OperationTable {
   }
 
   /** Removing a Region that holds no replica of the secret is not an error; it changes nothing. */
-  async function removeRegionsFromReplication(ctx: CallContext, input: any) {
-    const asked = new Set<string>(input.RemoveReplicaRegions);
+  async function removeRegionsFromReplication(ctx: CallContext, input: SM.RemoveRegionsFromReplicationRequest): Promise<SM.RemoveRegionsFromReplicationResponse> {
+    const asked = new Set(input.RemoveReplicaRegions);
     let removed: string[] = [];
     const record = await core.update(ctx, input.SecretId, async (current) => {
       removed = (current.replicas ?? []).map((r) => r.region).filter((region) => asked.has(region));
@@ -93,7 +97,7 @@ export function replicationOps(core: SecretsCore): OperationTable {
   }
 
   /** Promotion, in the replica's Region: works while the primary's Region is down. */
-  async function stopReplicationToReplica(ctx: CallContext, input: any) {
+  async function stopReplicationToReplica(ctx: CallContext, input: SM.StopReplicationToReplicaRequest): Promise<SM.StopReplicationToReplicaResponse> {
     let oldPrimary = "";
     const record = await core.update(
       ctx,

@@ -2,18 +2,19 @@
 
 import { invalidParameter } from "../../contract/service-error.js";
 import type { CallContext, OperationTable } from "../../contract/call-context.js";
+import type * as SM from "../../generated/secretsmanager-api.js";
 import type { SecretsCore } from "../secrets-core.js";
 import { CURRENT, labelCount, MAX_LABELS, moveLabel, removeLabel, versionWithLabel } from "../labels.js";
 import { noValueForVersion, stageNotOnVersion, tooManyLabels } from "../secret-errors.js";
 
-export function stageOps(core: SecretsCore): OperationTable {
-  async function updateSecretVersionStage(ctx: CallContext, input: any) {
-    const stage: string = input.VersionStage;
-    const from: string | undefined = input.RemoveFromVersionId;
-    const to: string | undefined = input.MoveToVersionId;
+export function stageOps(core: SecretsCore): OperationTable<SM.SecretsManagerOperations> {
+  async function updateSecretVersionStage(ctx: CallContext, input: SM.UpdateSecretVersionStageRequest): Promise<SM.UpdateSecretVersionStageResponse> {
+    const stage = input.VersionStage;
+    const from = input.RemoveFromVersionId;
+    const to = input.MoveToVersionId;
     return core.update(ctx, input.SecretId, async (record) => {
       const holder = versionWithLabel(record.versions, stage);
-      const result = { ARN: record.arn, Name: record.name };
+      const result: SM.UpdateSecretVersionStageResponse = { ARN: record.arn, Name: record.name };
       if (from !== undefined && holder?.versionId !== from) throw stageNotOnVersion();
       if (to !== undefined && !record.versions.some((v) => v.versionId === to)) throw noValueForVersion(to);
       if (to !== undefined && holder && holder.versionId !== to && from === undefined) {

@@ -3,11 +3,16 @@
 import { invalidParameter } from "../../contract/service-error.js";
 import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import type { Tag } from "../../contract/secret-types.js";
+import type * as SM from "../../generated/secretsmanager-api.js";
 import type { SecretsCore } from "../secrets-core.js";
 
 const MAX_TAGS = 50;
 
-export function checkTags(tags: Tag[]): void {
+/** A request's tag once checked. The model leaves Value optional too: a missing one is stored as "". */
+type KeyedTag = SM.Tag & { Key: string };
+
+/** Refuses tags AWS refuses; those that pass all have a key. */
+export function checkTags(tags: SM.Tag[]): asserts tags is KeyedTag[] {
   if (tags.length > MAX_TAGS) throw invalidParameter(`Number of tags exceeds the limit of ${MAX_TAGS}.`);
   for (const t of tags) {
     // Tag.Key is optional in the model, so the validator lets a keyless tag through.
@@ -18,24 +23,28 @@ export function checkTags(tags: Tag[]): void {
   }
 }
 
-export function mergeTags(current: Tag[], added: Tag[]): Tag[] {
+/** A checked tag as the secret keeps it (a value-less tag's Value would otherwise be missing, not ""). */
+export const storedTag = (t: KeyedTag): Tag => ({ Key: t.Key, Value: t.Value ?? "" });
+
+export function mergeTags(current: Tag[], added: KeyedTag[]): Tag[] {
   const byKey = new Map(current.map((t) => [t.Key, t.Value]));
   for (const t of added) byKey.set(t.Key, t.Value ?? "");
   return [...byKey].map(([Key, Value]) => ({ Key, Value }));
 }
 
-export function tagOps(core: SecretsCore): OperationTable {
-  async function tagResource(ctx: CallContext, input: any) {
-    checkTags(input.Tags);
+export function tagOps(core: SecretsCore): OperationTable<SM.SecretsManagerOperations> {
+  async function tagResource(ctx: CallContext, input: SM.TagResourceRequest): Promise<Record<string, never>> {
+    const added = input.Tags;
+    checkTags(added);
     return core.update(ctx, input.SecretId, async (record) => {
-      const tags = mergeTags(record.tags, input.Tags);
+      const tags = mergeTags(record.tags, added);
       checkTags(tags);
       return { record: { ...record, tags, tagsSet: true, lastChangedDate: core.clock.now() }, result: {} };
     });
   }
 
-  async function untagResource(ctx: CallContext, input: any) {
-    const keys = new Set<string>(input.TagKeys);
+  async function untagResource(ctx: CallContext, input: SM.UntagResourceRequest): Promise<Record<string, never>> {
+    const keys = new Set(input.TagKeys);
     return core.update(ctx, input.SecretId, async (record) => ({
       record: {
         ...record,

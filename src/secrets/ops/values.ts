@@ -6,15 +6,15 @@ import { StoreConflict } from "../../store/store.js";
 import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import type { SecretRecord } from "../../contract/secret-types.js";
 import type { SecretsCore } from "../secrets-core.js";
+import type * as SM from "../../generated/secretsmanager-api.js";
 import { CURRENT, PENDING, PREVIOUS } from "../labels.js";
-
 import { invalidName, missingToken, nameScheduledForDeletion, secretExists } from "../secret-errors.js";
-import { checkTags } from "./tags.js";
-
-const REKEYED_STAGES = [CURRENT, PENDING, PREVIOUS];
+import { checkTags, storedTag } from "./tags.js";
 import { writeVersion } from "./write-version.js";
 import { addReplicaRegions, replicationStatus } from "./replication.js";
 import { secretArn } from "../../util/arn.js";
+
+const REKEYED_STAGES = [CURRENT, PENDING, PREVIOUS];
 
 const NAME_CHARS = /^[A-Za-z0-9/_+=.@!-]+$/;
 const SUFFIX_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -26,22 +26,23 @@ export function arnSuffix(): string {
   return s;
 }
 
-export function valueOps(core: SecretsCore): OperationTable {
-  async function createSecret(ctx: CallContext, input: any) {
+export function valueOps(core: SecretsCore): OperationTable<SM.SecretsManagerOperations> {
+  async function createSecret(ctx: CallContext, input: SM.CreateSecretRequest): Promise<SM.CreateSecretResponse> {
     if (!NAME_CHARS.test(input.Name)) throw invalidName();
     const replicas = input.AddReplicaRegions
       ? addReplicaRegions(core, ctx, [], input.AddReplicaRegions, input.ForceOverwriteReplicaSecret === true)
       : undefined;
     const value = core.requestValue(input);
-    if (value && !input.ClientRequestToken) throw missingToken();
-    if (input.Tags) checkTags(input.Tags);
+    const token = input.ClientRequestToken;
+    if (value && !token) throw missingToken();
+    const tags = input.Tags;
+    if (tags) checkTags(tags);
     if (input.KmsKeyId) await core.checkKey(ctx, input.KmsKeyId);
 
     for (;;) {
       const existing = await core.store.findSecretByName(ctx.accountId, input.Name);
       if (existing) {
         if (existing.deletedDate !== undefined) throw nameScheduledForDeletion();
-        const token = input.ClientRequestToken;
         if (value && token && existing.versions.some((v) => v.versionId === token)) {
           // A retried CreateSecret: answer as the first time, or refuse a different value.
           const { result } = await writeVersion(core, ctx, existing, token, value, [CURRENT]);
@@ -57,8 +58,8 @@ export function valueOps(core: SecretsCore): OperationTable {
         name: input.Name,
         description: input.Description,
         kmsKeyId: input.KmsKeyId,
-        tags: input.Tags ?? [],
-        tagsSet: input.Tags?.length ? true : undefined,
+        tags: (tags ?? []).map(storedTag),
+        tagsSet: tags?.length ? true : undefined,
         type: input.Type,
         createdDate: now,
         lastChangedDate: now,
@@ -67,8 +68,8 @@ export function valueOps(core: SecretsCore): OperationTable {
         replicas,
         primaryRegion: replicas ? ctx.region : undefined,
       };
-      const change = value
-        ? await writeVersion(core, ctx, record, input.ClientRequestToken, value, [CURRENT])
+      const change = value && token
+        ? await writeVersion(core, ctx, record, token, value, [CURRENT])
         : { record, result: undefined };
       try {
         await core.commit({ ...change, record: change.record ?? record }, 0);
@@ -85,23 +86,25 @@ export function valueOps(core: SecretsCore): OperationTable {
     }
   }
 
-  async function putSecretValue(ctx: CallContext, input: any) {
+  async function putSecretValue(ctx: CallContext, input: SM.PutSecretValueRequest): Promise<SM.PutSecretValueResponse> {
     const value = core.requestValue(input);
     if (!value) throw invalidRequest("You must provide either SecretString or SecretBinary.");
-    if (!input.ClientRequestToken) throw missingToken();
-    const stages: string[] = input.VersionStages ?? [CURRENT];
+    const token = input.ClientRequestToken;
+    if (!token) throw missingToken();
+    const stages = input.VersionStages ?? [CURRENT];
     return core.update(ctx, input.SecretId, async (record) => {
-      const change = await writeVersion(core, ctx, record, input.ClientRequestToken, value, stages);
-      const out = { ARN: record.arn, Name: record.name, VersionId: change.result.versionId, VersionStages: change.result.stages };
+      const change = await writeVersion(core, ctx, record, token, value, stages);
+      const out: SM.PutSecretValueResponse = { ARN: record.arn, Name: record.name, VersionId: change.result.versionId, VersionStages: change.result.stages };
       return { ...change, result: out };
     });
   }
 
-  async function updateSecret(ctx: CallContext, input: any) {
+  async function updateSecret(ctx: CallContext, input: SM.UpdateSecretRequest): Promise<SM.UpdateSecretResponse> {
     const value = core.requestValue(input);
-    if (value && !input.ClientRequestToken) throw missingToken();
+    const token = input.ClientRequestToken;
+    if (value && !token) throw missingToken();
     if (input.KmsKeyId) await core.checkKey(ctx, input.KmsKeyId);
-    return core.update<{ ARN: string; Name: string; VersionId?: string }>(ctx, input.SecretId, async (current) => {
+    return core.update(ctx, input.SecretId, async (current) => {
       let record: SecretRecord = {
         ...current,
         description: input.Description ?? current.description,
@@ -113,9 +116,9 @@ export function valueOps(core: SecretsCore): OperationTable {
         ? await reencryptLabeled(ctx, current, record)
         : { record, putValues: [] };
       record = rekeyed.record;
-      const result = { ARN: record.arn, Name: record.name };
-      if (!value) return { record, putValues: rekeyed.putValues, result };
-      const change = await writeVersion(core, ctx, record, input.ClientRequestToken, value, [CURRENT]);
+      const result: SM.UpdateSecretResponse = { ARN: record.arn, Name: record.name };
+      if (!value || !token) return { record, putValues: rekeyed.putValues, result };
+      const change = await writeVersion(core, ctx, record, token, value, [CURRENT]);
       return {
         record: change.record ?? record,
         putValues: [...rekeyed.putValues, ...(change.putValues ?? [])],
