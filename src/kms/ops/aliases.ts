@@ -4,7 +4,7 @@
 import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import { aliasNotFound, kmsError, kmsValidation, reservedAlias } from "../kms-errors.js";
 import type { KeyRecord } from "../../contract/kms-types.js";
-import type { KmsOperations, ListAliasesResponse } from "../../generated/kms-api.js";
+import type { AliasListEntry, KmsOperations, ListAliasesResponse } from "../../generated/kms-api.js";
 import { callerKey, customerKey, notPendingDeletion, type KmsAction } from "./key-access.js";
 import { markerPage } from "./render.js";
 import type { KmsDeps } from "./kms-deps.js";
@@ -61,7 +61,7 @@ export function aliasOps({ keys, store, clock }: KmsDeps): OperationTable<KmsOpe
       }
       const { page, Truncated, NextMarker } = markerPage(aliases, input.Limit, input.Marker);
       return {
-        Aliases: page.map((a) => ({
+        Aliases: page.map((a): AliasListEntry => ({
           AliasName: a.aliasName,
           AliasArn: keys.aliasArn(a.accountId, a.aliasName),
           TargetKeyId: a.targetKeyId,

@@ -4,7 +4,7 @@
 import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import type {
   CancelKeyDeletionRequest, CancelKeyDeletionResponse, CreateKeyRequest, CreateKeyResponse, DescribeKeyRequest, DescribeKeyResponse, DisableKeyRequest,
-  EnableKeyRequest, KmsOperations, ListKeysRequest, ListKeysResponse, ScheduleKeyDeletionRequest, ScheduleKeyDeletionResponse,
+  EnableKeyRequest, KeyListEntry, KmsOperations, ListKeysRequest, ListKeysResponse, ScheduleKeyDeletionRequest, ScheduleKeyDeletionResponse,
   UpdateKeyDescriptionRequest,
 } from "../../generated/kms-api.js";
 import { days } from "../../util/clock.js";
@@ -46,7 +46,7 @@ export function keyOps({ keys, store, clock }: KmsDeps): OperationTable<KmsOpera
     await keys.defaultKey(ctx.accountId); // AWS lists the account's AWS managed keys too
     const all = (await store.listKeys(ctx.accountId)).sort((a, b) => a.creationDate - b.creationDate || a.keyId.localeCompare(b.keyId));
     const { page, Truncated, NextMarker } = markerPage(all, input.Limit, input.Marker);
-    return { Keys: page.map((k) => ({ KeyId: k.keyId, KeyArn: k.arn })), Truncated, NextMarker };
+    return { Keys: page.map((k): KeyListEntry => ({ KeyId: k.keyId, KeyArn: k.arn })), Truncated, NextMarker };
   }
 
   async function setState(ctx: CallContext, input: EnableKeyRequest | DisableKeyRequest, action: "EnableKey" | "DisableKey") {
