@@ -18,8 +18,8 @@ const ON_NO_KEY = new Set(["CreateKey", "ListKeys", "ListAliases", "GenerateRand
 
 /**
  * The members of a KMS request the describer reads, each checked for its type: the edge validated
- * the request against the model, but the describer takes every operation's input (and a further call's,
- * which its caller built), so it trusts nothing it has not looked at.
+ * the request against the model, but the describer takes every operation's input (and a further
+ * call's, which its caller built), so it trusts nothing it has not looked at.
  */
 interface RequestView {
   KeyId?: string;
