@@ -2,29 +2,45 @@
 // known, or the case cannot arise on AWS), the comment beside it says so.
 
 import { ServiceError } from "../contract/service-error.js";
+import type { KmsErrorCode } from "../generated/kms-api.js";
 
-export const kmsNotFound = (arn: string) => new ServiceError("NotFoundException", `Key '${arn}' does not exist`);
-export const invalidKeyId = (keyId: string) => new ServiceError("NotFoundException", `Invalid keyId '${keyId}'`);
-export const invalidArnRegion = (region: string) => new ServiceError("NotFoundException", `Invalid arn ${region}`);
-export const aliasNotFound = (aliasArn: string) => new ServiceError("NotFoundException", `Alias ${aliasArn} is not found.`);
-export const keyDisabled = (arn: string) => new ServiceError("DisabledException", `${arn} is disabled.`);
-export const keyPendingDeletion = (arn: string) => new ServiceError("KMSInvalidStateException", `${arn} is pending deletion.`);
+/**
+ * The codes KMS answers with: its model's, and those every AWS JSON service shares that the model
+ * does not list (ValidationException, AccessDeniedException), and NotAuthorizedException, which
+ * AWS gives for the reserved alias/aws/ prefix.
+ */
+export type KmsWireErrorCode = KmsErrorCode | "ValidationException" | "AccessDeniedException" | "NotAuthorizedException";
+
+export const kmsError = (code: KmsWireErrorCode, message: string) => new ServiceError(code, message);
+
+export const kmsNotFound = (arn: string) => kmsError("NotFoundException", `Key '${arn}' does not exist`);
+export const invalidKeyId = (keyId: string) => kmsError("NotFoundException", `Invalid keyId '${keyId}'`);
+export const invalidArnRegion = (region: string) => kmsError("NotFoundException", `Invalid arn ${region}`);
+export const aliasNotFound = (aliasArn: string) => kmsError("NotFoundException", `Alias ${aliasArn} is not found.`);
+export const keyDisabled = (arn: string) => kmsError("DisabledException", `${arn} is disabled.`);
+export const keyPendingDeletion = (arn: string) => kmsError("KMSInvalidStateException", `${arn} is pending deletion.`);
 /** Meridian's wording: a multi-Region primary key waiting for its replicas to be deleted first. */
-export const keyPendingReplicaDeletion = (arn: string) => new ServiceError("KMSInvalidStateException", `${arn} is pending replica deletion.`);
-export const notPendingDeletion = (arn: string) => new ServiceError("KMSInvalidStateException", `${arn} is not pending deletion.`);
-export const invalidCiphertext = () => new ServiceError("InvalidCiphertextException", "");
+export const keyPendingReplicaDeletion = (arn: string) => kmsError("KMSInvalidStateException", `${arn} is pending replica deletion.`);
+export const notPendingDeletion = (arn: string) => kmsError("KMSInvalidStateException", `${arn} is not pending deletion.`);
+export const invalidCiphertext = () => kmsError("InvalidCiphertextException", "");
 export const incorrectKey = () =>
-  new ServiceError("IncorrectKeyException", "The key ID in the request does not identify a CMK that can perform this operation.");
-export const kmsValidation = (message: string) => new ServiceError("ValidationException", message);
+  kmsError("IncorrectKeyException", "The key ID in the request does not identify a CMK that can perform this operation.");
+export const kmsValidation = (message: string) => kmsError("ValidationException", message);
+/**
+ * Meridian's wording, in the form of the edge's model validation: the model leaves CiphertextBlob
+ * optional only for a dry run that ignores the ciphertext, which this key service does not offer.
+ */
+export const ciphertextRequired = () =>
+  kmsValidation("1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy constraint: Member must not be null");
 export const pendingWindowOutOfRange = () => kmsValidation("PendingWindowInDays must be between 7 and 30");
 /** Meridian's own messages: the request asks for something this key service does not have (asymmetric keys, …). */
-export const unsupported = (message: string) => new ServiceError("UnsupportedOperationException", message);
+export const unsupported = (message: string) => kmsError("UnsupportedOperationException", message);
 /** As recorded against AWS (ReplicateKey of a replica key); Meridian also gives it wherever an operation needs the primary. */
 export const notMultiRegionPrimary = (arn: string) => unsupported(`${arn} is not a multi-region primary key.`);
-export const tagError = (message: string) => new ServiceError("TagException", message);
+export const tagError = (message: string) => kmsError("TagException", message);
 /** The alias/aws/ prefix belongs to AWS managed keys; AWS answers with a bare NotAuthorizedException. */
-export const reservedAlias = () => new ServiceError("NotAuthorizedException", "");
-export const malformedPolicy = (message: string) => new ServiceError("MalformedPolicyDocumentException", message);
+export const reservedAlias = () => kmsError("NotAuthorizedException", "");
+export const malformedPolicy = (message: string) => kmsError("MalformedPolicyDocumentException", message);
 
 /**
  * What the key policy gives a caller it does not allow: the policies of AWS managed keys allow
@@ -32,7 +48,7 @@ export const malformedPolicy = (message: string) => new ServiceError("MalformedP
  * are not evaluated yet).
  */
 export const accessDenied = (principalArn: string, action: string, resourceArn: string) =>
-  new ServiceError(
+  kmsError(
     "AccessDeniedException",
     `User: ${principalArn} is not authorized to perform: kms:${action} on resource: ${resourceArn} because no resource-based policy allows the kms:${action} action`,
   );

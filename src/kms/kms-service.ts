@@ -2,6 +2,7 @@
 // work of keys (deletion when the waiting period ends, automatic rotation).
 
 import type { OperationTable } from "../contract/call-context.js";
+import type { KmsOperations } from "../generated/kms-api.js";
 import type { KeyRepo } from "../store/store.js";
 import type { KmsDeps } from "./ops/kms-deps.js";
 import { keyOps } from "./ops/keys.js";
@@ -14,7 +15,7 @@ import { multiRegionOps } from "./ops/multi-region.js";
 import { isMultiRegionReplica } from "./key-replication.js";
 
 export function makeKmsService(deps: KmsDeps & { store: KmsDeps["store"] & Pick<KeyRepo, "allKeys"> }) {
-  const operations: OperationTable = {
+  const operations: OperationTable<KmsOperations> = {
     ...keyOps(deps),
     ...aliasOps(deps),
     ...cryptoOps(deps),

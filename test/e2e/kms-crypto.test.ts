@@ -152,6 +152,13 @@ test("a disabled key refuses with DisabledException, a key pending deletion with
   await refuses(kms.send(new DecryptCommand({ CiphertextBlob })), disabled);
 });
 
+test("Decrypt or ReEncrypt without a ciphertext is a ValidationException (the model leaves it out only for a dry run)", async () => {
+  const key = await newKey();
+  const missing = { name: "ValidationException", message: "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy constraint: Member must not be null" };
+  await refuses(kms.send(new DecryptCommand({ KeyId: key.KeyId })), missing);
+  await refuses(kms.send(new ReEncryptCommand({ DestinationKeyId: key.KeyId })), missing);
+});
+
 test("a plaintext over 4096 bytes is refused by the model's constraint", async () => {
   const key = await newKey();
   await refuses(kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: Buffer.alloc(4097, 1) })), {

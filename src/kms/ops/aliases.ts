@@ -1,11 +1,11 @@
 // CreateAlias, UpdateAlias, DeleteAlias, ListAliases. Aliases name keys in one account and Region;
 // the alias/aws/ prefix belongs to AWS managed keys.
 
-import { ServiceError } from "../../contract/service-error.js";
 import type { CallContext, OperationTable } from "../../contract/call-context.js";
-import { aliasNotFound, kmsValidation, reservedAlias } from "../kms-errors.js";
+import { aliasNotFound, kmsError, kmsValidation, reservedAlias } from "../kms-errors.js";
 import type { KeyRecord } from "../../contract/kms-types.js";
-import { callerKey, customerKey, notPendingDeletion } from "./key-access.js";
+import type { AliasListEntry, KmsOperations, ListAliasesResponse } from "../../generated/kms-api.js";
+import { callerKey, customerKey, notPendingDeletion, type KmsAction } from "./key-access.js";
 import { markerPage } from "./render.js";
 import type { KmsDeps } from "./kms-deps.js";
 
@@ -18,19 +18,19 @@ function checkAliasName(name: string): void {
 
 const isAliasRef = (ref: string) => ref.startsWith("alias/") || /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(ref);
 
-export function aliasOps({ keys, store, clock }: KmsDeps): OperationTable {
+export function aliasOps({ keys, store, clock }: KmsDeps): OperationTable<KmsOperations> {
   /** An alias points at one of the caller's customer keys, given by key id or key ARN (not by another alias). */
-  async function target(ctx: CallContext, targetKeyId: string, action: string): Promise<KeyRecord> {
+  async function target(ctx: CallContext, targetKeyId: string, action: KmsAction): Promise<KeyRecord> {
     if (isAliasRef(targetKeyId)) throw kmsValidation("Aliases must refer to keys. Not aliases");
     return notPendingDeletion(await customerKey(keys, ctx, targetKeyId, action));
   }
 
   return {
-    async CreateAlias(ctx: CallContext, input: any) {
+    async CreateAlias(ctx, input) {
       checkAliasName(input.AliasName);
       if (isAliasRef(input.TargetKeyId)) throw kmsValidation("Aliases must refer to keys. Not aliases");
       if (await store.getAlias(ctx.accountId, input.AliasName)) {
-        throw new ServiceError("AlreadyExistsException", `An alias with the name ${keys.aliasArn(ctx.accountId, input.AliasName)} already exists`);
+        throw kmsError("AlreadyExistsException", `An alias with the name ${keys.aliasArn(ctx.accountId, input.AliasName)} already exists`);
       }
       const key = await target(ctx, input.TargetKeyId, "CreateAlias");
       const now = clock.now();
@@ -38,7 +38,7 @@ export function aliasOps({ keys, store, clock }: KmsDeps): OperationTable {
       return {};
     },
     // The key the alias leaves may be in any state; the key it moves to may not be pending deletion.
-    async UpdateAlias(ctx: CallContext, input: any) {
+    async UpdateAlias(ctx, input) {
       checkAliasName(input.AliasName);
       const alias = await store.getAlias(ctx.accountId, input.AliasName);
       if (!alias) throw aliasNotFound(keys.aliasArn(ctx.accountId, input.AliasName));
@@ -46,13 +46,13 @@ export function aliasOps({ keys, store, clock }: KmsDeps): OperationTable {
       await store.putAlias({ ...alias, targetKeyId: key.keyId, lastUpdatedDate: clock.now() });
       return {};
     },
-    async DeleteAlias(ctx: CallContext, input: any) {
+    async DeleteAlias(ctx, input) {
       checkAliasName(input.AliasName);
       if (!(await store.getAlias(ctx.accountId, input.AliasName))) throw aliasNotFound(keys.aliasArn(ctx.accountId, input.AliasName));
       await store.deleteAlias(ctx.accountId, input.AliasName);
       return {};
     },
-    async ListAliases(ctx: CallContext, input: any) {
+    async ListAliases(ctx, input): Promise<ListAliasesResponse> {
       await keys.defaultKey(ctx.accountId);
       let aliases = await store.listAliases(ctx.accountId);
       if (input.KeyId !== undefined) {
@@ -61,12 +61,12 @@ export function aliasOps({ keys, store, clock }: KmsDeps): OperationTable {
       }
       const { page, Truncated, NextMarker } = markerPage(aliases, input.Limit, input.Marker);
       return {
-        Aliases: page.map((a) => ({
+        Aliases: page.map((a): AliasListEntry => ({
           AliasName: a.aliasName,
           AliasArn: keys.aliasArn(a.accountId, a.aliasName),
           TargetKeyId: a.targetKeyId,
-          CreationDate: a.creationDate / 1000,
-          LastUpdatedDate: a.lastUpdatedDate / 1000,
+          CreationDate: new Date(a.creationDate),
+          LastUpdatedDate: new Date(a.lastUpdatedDate),
         })),
         Truncated,
         NextMarker,

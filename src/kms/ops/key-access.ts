@@ -7,15 +7,19 @@ import type { KeyRecord } from "../../contract/kms-types.js";
 import { accessDenied, keyPendingDeletion, keyPendingReplicaDeletion } from "../kms-errors.js";
 import type { KmsDeps } from "./kms-deps.js";
 import { namedKeyArn } from "../kms-access.js";
+import type { KmsOperations } from "../../generated/kms-api.js";
+
+/** The IAM action (after "kms:") a key is used for: an operation's own, or ReEncrypt's two halves. */
+export type KmsAction = keyof KmsOperations | "ReEncryptFrom" | "ReEncryptTo";
 
 /** Operations AWS lets a key policy open to other accounts. */
-const CROSS_ACCOUNT = new Set([
+const CROSS_ACCOUNT = new Set<KmsAction>([
   "DescribeKey", "Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey",
   "GenerateDataKeyWithoutPlaintext", "GetKeyRotationStatus",
 ]);
 
 /** The key `ref` names (id, ARN, alias, alias ARN): the caller's, or for a cryptographic operation another account's. */
-export async function callerKey(keys: KmsDeps["keys"], ctx: CallContext, ref: string, action: string): Promise<KeyRecord> {
+export async function callerKey(keys: KmsDeps["keys"], ctx: CallContext, ref: string, action: KmsAction): Promise<KeyRecord> {
   const key = await keys.resolveKey(ctx.accountId, ref);
   // Worded on what the caller named, as the key policy's refusal of a missing key is (kms-access.ts).
   if (key.accountId !== ctx.accountId && !CROSS_ACCOUNT.has(action)) throw accessDenied(ctx.principalArn, action, namedKeyArn(keys, ctx.accountId, ref).resource);
@@ -23,7 +27,7 @@ export async function callerKey(keys: KmsDeps["keys"], ctx: CallContext, ref: st
 }
 
 /** A key the caller manages: its own customer managed key. */
-export async function customerKey(keys: KmsDeps["keys"], ctx: CallContext, ref: string, action: string): Promise<KeyRecord> {
+export async function customerKey(keys: KmsDeps["keys"], ctx: CallContext, ref: string, action: KmsAction): Promise<KeyRecord> {
   const key = await callerKey(keys, ctx, ref, action);
   if (key.keyManager === "AWS") throw accessDenied(ctx.principalArn, action, namedKeyArn(keys, ctx.accountId, ref).resource);
   return key;

@@ -2,6 +2,11 @@
 // UpdateKeyDescription.
 
 import type { CallContext, OperationTable } from "../../contract/call-context.js";
+import type {
+  CancelKeyDeletionRequest, CancelKeyDeletionResponse, CreateKeyRequest, CreateKeyResponse, DescribeKeyRequest, DescribeKeyResponse, DisableKeyRequest,
+  EnableKeyRequest, KeyListEntry, KmsOperations, ListKeysRequest, ListKeysResponse, ScheduleKeyDeletionRequest, ScheduleKeyDeletionResponse,
+  UpdateKeyDescriptionRequest,
+} from "../../generated/kms-api.js";
 import { days } from "../../util/clock.js";
 import type { KmsDeps } from "./kms-deps.js";
 import { notPendingDeletion as notPendingDeletionError, pendingWindowOutOfRange, unsupported } from "../kms-errors.js";
@@ -11,8 +16,8 @@ import { keyMetadata, markerPage } from "./render.js";
 import { callerKey, customerKey, notPendingDeletion } from "./key-access.js";
 import { isMultiRegionPrimary } from "../key-replication.js";
 
-export function keyOps({ keys, store, clock }: KmsDeps): OperationTable {
-  async function createKey(ctx: CallContext, input: any) {
+export function keyOps({ keys, store, clock }: KmsDeps): OperationTable<KmsOperations> {
+  async function createKey(ctx: CallContext, input: CreateKeyRequest): Promise<CreateKeyResponse> {
     const spec = input.KeySpec ?? input.CustomerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
     const usage = input.KeyUsage ?? "ENCRYPT_DECRYPT";
     if (spec !== "SYMMETRIC_DEFAULT" || usage !== "ENCRYPT_DECRYPT") {
@@ -33,26 +38,26 @@ export function keyOps({ keys, store, clock }: KmsDeps): OperationTable {
     return { KeyMetadata: keyMetadata(key) };
   }
 
-  async function describeKey(ctx: CallContext, input: any) {
+  async function describeKey(ctx: CallContext, input: DescribeKeyRequest): Promise<DescribeKeyResponse> {
     return { KeyMetadata: keyMetadata(await callerKey(keys, ctx, input.KeyId, "DescribeKey")) };
   }
 
-  async function listKeys(ctx: CallContext, input: any) {
+  async function listKeys(ctx: CallContext, input: ListKeysRequest): Promise<ListKeysResponse> {
     await keys.defaultKey(ctx.accountId); // AWS lists the account's AWS managed keys too
     const all = (await store.listKeys(ctx.accountId)).sort((a, b) => a.creationDate - b.creationDate || a.keyId.localeCompare(b.keyId));
     const { page, Truncated, NextMarker } = markerPage(all, input.Limit, input.Marker);
-    return { Keys: page.map((k) => ({ KeyId: k.keyId, KeyArn: k.arn })), Truncated, NextMarker };
+    return { Keys: page.map((k): KeyListEntry => ({ KeyId: k.keyId, KeyArn: k.arn })), Truncated, NextMarker };
   }
 
-  async function setState(ctx: CallContext, input: any, action: "EnableKey" | "DisableKey") {
+  async function setState(ctx: CallContext, input: EnableKeyRequest | DisableKeyRequest, action: "EnableKey" | "DisableKey") {
     const key = notPendingDeletion(await customerKey(keys, ctx, input.KeyId, action));
     const state = action === "EnableKey" ? "Enabled" : "Disabled";
     if (key.keyState !== state) await keys.putKey({ ...key, keyState: state });
     return {};
   }
 
-  async function scheduleKeyDeletion(ctx: CallContext, input: any) {
-    const window: number = input.PendingWindowInDays ?? 30;
+  async function scheduleKeyDeletion(ctx: CallContext, input: ScheduleKeyDeletionRequest): Promise<ScheduleKeyDeletionResponse> {
+    const window = input.PendingWindowInDays ?? 30;
     if (window < 7 || window > 30) throw pendingWindowOutOfRange();
     const key = notPendingDeletion(await customerKey(keys, ctx, input.KeyId, "ScheduleKeyDeletion"));
     // As on AWS, a multi-Region primary key outlives its replicas: its waiting period starts when
@@ -63,10 +68,10 @@ export function keyOps({ keys, store, clock }: KmsDeps): OperationTable {
     }
     const deletionDate = clock.now() + days(window);
     await keys.putKey({ ...key, keyState: "PendingDeletion", deletionDate, pendingWindowInDays: window });
-    return { KeyId: key.arn, DeletionDate: deletionDate / 1000, KeyState: "PendingDeletion", PendingWindowInDays: window };
+    return { KeyId: key.arn, DeletionDate: new Date(deletionDate), KeyState: "PendingDeletion", PendingWindowInDays: window };
   }
 
-  async function cancelKeyDeletion(ctx: CallContext, input: any) {
+  async function cancelKeyDeletion(ctx: CallContext, input: CancelKeyDeletionRequest): Promise<CancelKeyDeletionResponse> {
     const key = await customerKey(keys, ctx, input.KeyId, "CancelKeyDeletion");
     if (key.keyState !== "PendingDeletion" && key.keyState !== "PendingReplicaDeletion") throw notPendingDeletionError(key.arn);
     // As on AWS, a key whose deletion is cancelled comes back disabled.
@@ -74,7 +79,7 @@ export function keyOps({ keys, store, clock }: KmsDeps): OperationTable {
     return { KeyId: key.arn };
   }
 
-  async function updateKeyDescription(ctx: CallContext, input: any) {
+  async function updateKeyDescription(ctx: CallContext, input: UpdateKeyDescriptionRequest) {
     const key = notPendingDeletion(await customerKey(keys, ctx, input.KeyId, "UpdateKeyDescription"));
     await keys.putKey({ ...key, description: input.Description });
     return {};

@@ -3,13 +3,13 @@
 // under the key's lock in the primary's Region and bumps the shared revision; the replicas then get
 // the new state through the replication transport and apply it only if it is newer (DESIGN §5).
 
-import { ServiceError } from "../../contract/service-error.js";
 import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import type { KeyRecord } from "../../contract/kms-types.js";
+import type { KmsOperations, ReplicateKeyRequest, ReplicateKeyResponse, UpdatePrimaryRegionRequest } from "../../generated/kms-api.js";
 import { isMultiRegionPrimary, isMultiRegionReplica, keyArnIn, type KeyReplication, type ReplicaInit } from "../key-replication.js";
-import { keyDisabled, kmsNotFound, kmsValidation, notMultiRegionPrimary, unsupported } from "../kms-errors.js";
+import { keyDisabled, kmsError, kmsNotFound, kmsValidation, notMultiRegionPrimary, unsupported } from "../kms-errors.js";
 import { checkKeyPolicy, defaultKeyPolicy } from "../key-policies.js";
-import { customerKey, notPendingDeletion } from "./key-access.js";
+import { customerKey, notPendingDeletion, type KmsAction } from "./key-access.js";
 import { checkNewTags } from "./tags.js";
 import { keyMetadata } from "./render.js";
 import type { KmsDeps } from "./kms-deps.js";
@@ -40,7 +40,7 @@ export async function changeShared(
   return next;
 }
 
-export function multiRegionOps({ keys, keyReplication }: KmsDeps): OperationTable {
+export function multiRegionOps({ keys, keyReplication }: KmsDeps): OperationTable<KmsOperations> {
   function replication(): KeyReplication {
     if (!keyReplication) throw unsupported("This Region replicates nothing: multi-Region keys stay in their Region here.");
     return keyReplication;
@@ -57,16 +57,16 @@ export function multiRegionOps({ keys, keyReplication }: KmsDeps): OperationTabl
   }
 
   /** The caller's multi-Region primary key, not pending deletion. */
-  async function primaryKey(ctx: CallContext, ref: string, action: string): Promise<KeyRecord> {
+  async function primaryKey(ctx: CallContext, ref: string, action: KmsAction): Promise<KeyRecord> {
     const key = await customerKey(keys, ctx, ref, action);
     if (!isMultiRegionPrimary(key)) throw notMultiRegionPrimary(key.arn);
     return notPendingDeletion(key);
   }
 
-  async function replicateKey(ctx: CallContext, input: any) {
+  async function replicateKey(ctx: CallContext, input: ReplicateKeyRequest): Promise<ReplicateKeyResponse> {
     const key = await primaryKey(ctx, input.KeyId, "ReplicateKey");
     if (key.keyState === "Disabled") throw keyDisabled(key.arn);
-    const target: string = input.ReplicaRegion;
+    const target = input.ReplicaRegion;
     checkOtherRegion(ctx, target, "replica");
     if (input.Tags) checkNewTags([], input.Tags);
     if (input.Policy !== undefined) checkKeyPolicy(input.Policy, ctx, input.BypassPolicyLockoutSafetyCheck === true);
@@ -83,7 +83,7 @@ export function multiRegionOps({ keys, keyReplication }: KmsDeps): OperationTabl
       if (!current || !isMultiRegionPrimary(current)) throw notMultiRegionPrimary(key.arn);
       const config = current.multiRegionConfig;
       // Meridian's wording: AWS's is not known.
-      if (config.replicaRegions.includes(target)) throw new ServiceError("AlreadyExistsException", `${keyArnIn(key.arn, target)} already exists.`);
+      if (config.replicaRegions.includes(target)) throw kmsError("AlreadyExistsException", `${keyArnIn(key.arn, target)} already exists.`);
       const next = { ...current, multiRegionConfig: { ...config, replicaRegions: [...config.replicaRegions, target], revision: config.revision + 1 } };
       const { creationDate } = await sender.deliver(next, target, init);
       await keys.putKey(next);
@@ -108,9 +108,9 @@ export function multiRegionOps({ keys, keyReplication }: KmsDeps): OperationTabl
     };
   }
 
-  async function updatePrimaryRegion(ctx: CallContext, input: any) {
+  async function updatePrimaryRegion(ctx: CallContext, input: UpdatePrimaryRegionRequest) {
     const key = await primaryKey(ctx, input.KeyId, "UpdatePrimaryRegion");
-    const target: string = input.PrimaryRegion;
+    const target = input.PrimaryRegion;
     checkOtherRegion(ctx, target, "new primary");
     const sender = replication();
     // The new primary learns it first: if it refuses, nothing changed; once it accepted, this key

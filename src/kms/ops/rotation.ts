@@ -3,19 +3,19 @@
 // material and rotation settings: only the primary rotates or changes them, and its replicas follow.
 
 import { ServiceError } from "../../contract/service-error.js";
-import type { CallContext, OperationTable } from "../../contract/call-context.js";
+import type { OperationTable } from "../../contract/call-context.js";
+import type { GetKeyRotationStatusResponse, KmsOperations, ListKeyRotationsResponse, RotateKeyOnDemandResponse, RotationsListEntry } from "../../generated/kms-api.js";
 import { days } from "../../util/clock.js";
 import type { KeyRecord } from "../../contract/kms-types.js";
-import { keyDisabled } from "../kms-errors.js";
+import { keyDisabled, kmsError } from "../kms-errors.js";
 import { callerKey, customerKey, notPendingDeletion } from "./key-access.js";
-import { markerPage } from "./render.js";
+import { apiDate, markerPage } from "./render.js";
 import type { KmsDeps } from "./kms-deps.js";
 import { changeShared, notReplica } from "./multi-region.js";
 import { isMultiRegionReplica } from "../key-replication.js";
 
 // The limit the KMS model documents (it was 10 when on-demand rotation was introduced).
 const ON_DEMAND_LIMIT = 25;
-const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
 function enabledKey(key: KeyRecord): KeyRecord {
   notPendingDeletion(key);
@@ -23,36 +23,36 @@ function enabledKey(key: KeyRecord): KeyRecord {
   return key;
 }
 
-export function rotationOps(deps: KmsDeps): OperationTable {
+export function rotationOps(deps: KmsDeps): OperationTable<KmsOperations> {
   const { keys, clock } = deps;
   return {
-    async EnableKeyRotation(ctx: CallContext, input: any) {
+    async EnableKeyRotation(ctx, input) {
       const key = notReplica(enabledKey(await customerKey(keys, ctx, input.KeyId, "EnableKeyRotation")));
-      const period: number = input.RotationPeriodInDays ?? 365;
+      const period = input.RotationPeriodInDays ?? 365;
       await changeShared(deps, key, (k) => ({ ...k, rotationEnabled: true, rotationPeriodInDays: period, nextRotationDate: clock.now() + days(period) }));
       return {};
     },
-    async DisableKeyRotation(ctx: CallContext, input: any) {
+    async DisableKeyRotation(ctx, input) {
       const key = notReplica(enabledKey(await customerKey(keys, ctx, input.KeyId, "DisableKeyRotation")));
       await changeShared(deps, key, (k) => ({ ...k, rotationEnabled: false, rotationPeriodInDays: undefined, nextRotationDate: undefined }));
       return {};
     },
     // Answers in every key state (AWS's key state table), pending deletion included.
-    async GetKeyRotationStatus(ctx: CallContext, input: any) {
+    async GetKeyRotationStatus(ctx, input): Promise<GetKeyRotationStatusResponse> {
       const key = await callerKey(keys, ctx, input.KeyId, "GetKeyRotationStatus");
       return {
         KeyRotationEnabled: key.rotationEnabled,
         KeyId: key.arn,
         RotationPeriodInDays: key.rotationEnabled ? key.rotationPeriodInDays : undefined,
-        NextRotationDate: key.rotationEnabled ? seconds(key.nextRotationDate) : undefined,
+        NextRotationDate: key.rotationEnabled ? apiDate(key.nextRotationDate) : undefined,
         // On-demand rotations complete within the request here, so none is ever in progress.
       };
     },
-    async RotateKeyOnDemand(ctx: CallContext, input: any) {
+    async RotateKeyOnDemand(ctx, input): Promise<RotateKeyOnDemandResponse> {
       const key = notReplica(enabledKey(await customerKey(keys, ctx, input.KeyId, "RotateKeyOnDemand")));
       await changeShared(deps, key, (current) => {
         if (current.materials.filter((m) => m.rotationType === "ON_DEMAND").length >= ON_DEMAND_LIMIT) {
-          throw new ServiceError(
+          throw kmsError(
             "LimitExceededException",
             `The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: ${key.arn}`,
           );
@@ -61,11 +61,11 @@ export function rotationOps(deps: KmsDeps): OperationTable {
       });
       return { KeyId: key.arn };
     },
-    async ListKeyRotations(ctx: CallContext, input: any) {
+    async ListKeyRotations(ctx, input): Promise<ListKeyRotationsResponse> {
       const key = await callerKey(keys, ctx, input.KeyId, "ListKeyRotations");
       const rotations = key.materials
         .filter((m) => m.rotationType !== undefined)
-        .map((m) => ({ KeyId: key.arn, KeyMaterialId: m.id, RotationDate: m.createdDate / 1000, RotationType: m.rotationType }));
+        .map((m): RotationsListEntry => ({ KeyId: key.arn, KeyMaterialId: m.id, RotationDate: new Date(m.createdDate), RotationType: m.rotationType }));
       const { page, Truncated, NextMarker } = markerPage(rotations, input.Limit, input.Marker);
       return { Rotations: page, Truncated, NextMarker };
     },
