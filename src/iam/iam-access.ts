@@ -5,9 +5,10 @@
 // iam:PermissionsBoundary (the boundary a call sets, else the one the user or role has), and the
 // tags of an existing user or role as aws:ResourceTag/* (and iam:ResourceTag/*).
 
-import { describing, requestTagKeys, resourceTagKeys, type AccessDescriber, type AccessRequest } from "../contract/access-request.js";
+import { requestTagKeys, resourceTagKeys, type AccessDescriber, type AccessRequest } from "../contract/access-request.js";
 import type { ContextValue } from "../contract/policy-types.js";
 import type { CallContext } from "../contract/call-context.js";
+import type { Tag, TagUserRequest, UntagUserRequest } from "../generated/iam-api.js";
 import { entityArn, findEntity, type IamDeps } from "./iam-common.js";
 
 /** The calls that carry iam:PermissionsBoundary (Service Authorization Reference, IAM actions). */
@@ -26,22 +27,38 @@ const BOUNDARY_KEYED = new Set(
 /** Account-wide lists: they name no resource. */
 const UNSCOPED = new Set(["ListUsers", "ListRoles", "ListGroups", "ListPolicies", "GetAccountSummary", "ListAccountAliases"]);
 
-interface IamInput {
-  UserName?: string;
-  GroupName?: string;
-  RoleName?: string;
-  PolicyArn?: string;
-  PolicyName?: string;
-  AccessKeyId?: string;
-  Path?: string;
-  Tags?: { Key?: string; Value?: string }[];
-  TagKeys?: string[];
-  PermissionsBoundary?: string;
+/** The members naming what a call acts on, as text in every IAM input that has them. */
+const NAMING = ["UserName", "GroupName", "RoleName", "PolicyArn", "PolicyName", "AccessKeyId", "Path", "PermissionsBoundary"] as const;
+
+/** What the describer reads of an input: the naming members, and the tags a call sets or removes. */
+type IamInput = Partial<Record<(typeof NAMING)[number], string>> & Partial<Pick<TagUserRequest, "Tags">> & Partial<Pick<UntagUserRequest, "TagKeys">>;
+
+const isTag = (t: unknown): t is Tag => typeof t === "object" && t !== null && "Key" in t && typeof t.Key === "string" && "Value" in t && typeof t.Value === "string";
+const isText = (v: unknown): v is string => typeof v === "string";
+
+/**
+ * The members the describer reads, each kept only when it has its model type. The edge has validated
+ * the input against the operation's own shape, so this drops nothing there; it is what lets one
+ * describer read the inputs of every operation.
+ */
+function readInput(input: unknown): IamInput {
+  if (typeof input !== "object" || input === null) return {};
+  const member = (name: string): unknown => (Object.hasOwn(input, name) ? (input as Record<string, unknown>)[name] : undefined);
+  const out: IamInput = {};
+  for (const name of NAMING) {
+    const v = member(name);
+    if (isText(v)) out[name] = v;
+  }
+  const tags = member("Tags");
+  if (Array.isArray(tags)) out.Tags = tags.filter(isTag);
+  const tagKeys = member("TagKeys");
+  if (Array.isArray(tagKeys)) out.TagKeys = tagKeys.filter(isText);
+  return out;
 }
 
 export function makeIamAccess(deps: IamDeps): AccessDescriber {
-  return describing<IamInput>(async (ctx: CallContext, operation: string, input) => {
-    const i = input ?? {};
+  return async (ctx: CallContext, operation: string, input: unknown) => {
+    const i = readInput(input);
     const dir = deps.identity.partition(ctx.partition);
     const conditions: Record<string, ContextValue | undefined> = {};
     const request = (resource: string): AccessRequest[] => [{ action: `iam:${operation}`, resource, resourceAccount: ctx.accountId, conditions }];
@@ -71,5 +88,5 @@ export function makeIamAccess(deps: IamDeps): AccessDescriber {
     }
     // GetUser, CreateAccessKey, ListAccessKeys … without a name act on the caller.
     return request(ctx.principal?.arn ?? ctx.principalArn);
-  });
+  };
 }

@@ -10,6 +10,7 @@ import type { CallContext } from "../contract/call-context.js";
 import type { Clock } from "../util/clock.js";
 import { entityNotFound, limitExceeded, validationError, type EntityKind } from "./iam-errors.js";
 import { iamArn } from "../util/arn.js";
+import type { AttachedPermissionsBoundary, Group, ListUsersRequest, Policy, Role, Tag, User } from "../generated/iam-api.js";
 
 export interface IamDeps {
   identity: Pick<IdentityDirectory, "partition">;
@@ -83,7 +84,7 @@ export function mergeTags(current: IamTag[], added: IamTag[], limitName: string)
   return [...byKey.values()];
 }
 
-export function tagsOf(input: { Tags?: { Key: string; Value: string }[] }, limitName: string): IamTag[] {
+export function tagsOf(input: { Tags?: Tag[] }, limitName: string): IamTag[] {
   const tags = input.Tags ?? [];
   const keys = new Set(tags.map((t) => t.Key.toLowerCase()));
   if (keys.size !== tags.length) throw invalidDuplicateTags();
@@ -94,13 +95,17 @@ const invalidDuplicateTags = () => validationError("Duplicate tag keys found. Pl
 
 // ---- pages: Marker and MaxItems ----
 
-export interface PageInput {
+/** The paging members every IAM list takes. */
+export type PageInput = Pick<ListUsersRequest, "Marker" | "MaxItems">;
+
+/** One page as IAM answers it, beside the page's items. */
+interface PageMarker {
+  IsTruncated: boolean;
   Marker?: string;
-  MaxItems?: number;
 }
 
 /** One page of items sorted by `keyOf`; the Marker is the key of the next item, opaque to callers. */
-export function page<T>(items: T[], input: PageInput, keyOf: (item: T) => string) {
+export function page<T>(items: T[], input: PageInput, keyOf: (item: T) => string): PageMarker & { items: T[] } {
   const sorted = [...items].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
   let start = 0;
   if (input.Marker !== undefined) {
@@ -120,13 +125,13 @@ export const byPathPrefix = (prefix: string | undefined) => (e: { path: string }
 
 // ---- output structures ----
 
-const withTags = (tags: IamTag[]) => (tags.length > 0 ? { Tags: tags } : {});
+const withTags = (tags: IamTag[]): { Tags?: Tag[] } => (tags.length > 0 ? { Tags: tags } : {});
 /** AttachedPermissionsBoundary, as GetUser and GetRole give it (IAM's lists leave it out). */
-const withBoundary = (arn: string | undefined) =>
-  arn !== undefined ? { PermissionsBoundary: { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: arn } } : {};
+const withBoundary = (arn: string | undefined): { PermissionsBoundary?: AttachedPermissionsBoundary } =>
+  arn !== undefined ? { PermissionsBoundary: { PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: arn } } : {};
 
 /** A user; `detail` false for lists, which leave out its tags and permissions boundary as IAM's do. */
-export function userOut(u: IamUser, detail = true) {
+export function userOut(u: IamUser, detail = true): User {
   return {
     Path: u.path,
     UserName: u.name,
@@ -137,11 +142,11 @@ export function userOut(u: IamUser, detail = true) {
   };
 }
 
-export function groupOut(g: IamGroup) {
+export function groupOut(g: IamGroup): Group {
   return { Path: g.path, GroupName: g.name, GroupId: g.id, Arn: g.arn, CreateDate: asDate(g.createDate) };
 }
 
-export function roleOut(r: IamRole, detail: "create" | "get" | "list") {
+export function roleOut(r: IamRole, detail: "create" | "get" | "list"): Role {
   return {
     Path: r.path,
     RoleName: r.name,
@@ -180,7 +185,7 @@ export const policyUsage = (dir: PartitionDirectory, accountId: string, arn: str
   boundaries: boundaryUsageCount(dir, accountId, arn),
 });
 
-export function policyOut(p: IamManagedPolicy, usage: PolicyUsage, tags = true) {
+export function policyOut(p: IamManagedPolicy, usage: PolicyUsage, tags = true): Policy {
   return {
     PolicyName: p.name,
     PolicyId: p.id,

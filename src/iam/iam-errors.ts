@@ -2,17 +2,22 @@
 // message IAM words it with (where AWS's words were not at hand, the closest ones IAM uses elsewhere).
 
 import { ServiceError } from "../contract/service-error.js";
+import type { IamErrorCode } from "../generated/iam-api.js";
 
 export type EntityKind = "user" | "group" | "role";
 const Title = { user: "User", group: "Group", role: "Role" } as const;
 
-export const noSuchEntity = (message: string) => new ServiceError("NoSuchEntity", message, 404);
-export const entityAlreadyExists = (message: string) => new ServiceError("EntityAlreadyExists", message, 409);
-export const deleteConflict = (message: string) => new ServiceError("DeleteConflict", message, 409);
-export const limitExceeded = (message: string) => new ServiceError("LimitExceeded", message, 409);
-export const invalidInput = (message: string) => new ServiceError("InvalidInput", message, 400);
-export const validationError = (message: string) => new ServiceError("ValidationError", message, 400);
-export const accessDenied = (message: string) => new ServiceError("AccessDenied", message, 403);
+/** The model's codes, and the two common errors of the query APIs that IAM answers with but does not model. */
+type IamCode = IamErrorCode | "ValidationError" | "AccessDenied";
+const iamError = (code: IamCode, status: number) => (message: string) => new ServiceError(code, message, status);
+
+export const noSuchEntity = iamError("NoSuchEntity", 404);
+export const entityAlreadyExists = iamError("EntityAlreadyExists", 409);
+export const deleteConflict = iamError("DeleteConflict", 409);
+export const limitExceeded = iamError("LimitExceeded", 409);
+export const invalidInput = iamError("InvalidInput", 400);
+export const validationError = iamError("ValidationError", 400);
+export const accessDenied = iamError("AccessDenied", 403);
 
 /** "The user with name bob cannot be found." */
 export const entityNotFound = (kind: EntityKind, name: string) => noSuchEntity(`The ${kind} with name ${name} cannot be found.`);

@@ -3,6 +3,7 @@
 // entity in ops/; iam-access.ts describes each call to the policy engine.
 
 import type { OperationTable } from "../contract/call-context.js";
+import type { IamOperations } from "../generated/iam-api.js";
 import type { IamDeps } from "./iam-common.js";
 import { makeIamAccess } from "./iam-access.js";
 import { userOperations } from "./ops/users.js";
@@ -16,7 +17,7 @@ import { entityTagOperations } from "./ops/tags.js";
 import { boundaryOperations } from "./ops/boundaries.js";
 
 export function makeIamService(deps: IamDeps) {
-  const operations: OperationTable = {
+  const operations: OperationTable<IamOperations> = {
     ...userOperations(deps),
     ...groupOperations(deps),
     ...roleOperations(deps),

@@ -106,7 +106,8 @@ test("a user's boundary caps an allow-everything policy: GetSecretValue works, C
 
 test("CreateUser and CreateRole with PermissionsBoundary: GetUser/GetRole show it, the lists leave it out, GetPolicy counts it", async () => {
   const user = (await iam.send(new CreateUserCommand({ UserName: "born-bounded", PermissionsBoundary: readOnly }))).User!;
-  const attached = { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: readOnly };
+  // The model's one value, and what IAM writes (its documentation's prose says "Policy").
+  const attached = { PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: readOnly };
   assert.deepEqual(user.PermissionsBoundary, attached);
   assert.deepEqual((await iam.send(new GetUserCommand({ UserName: "born-bounded" }))).User!.PermissionsBoundary, attached);
   const listed = (await iam.send(new ListUsersCommand({}))).Users!.find((u) => u.UserName === "born-bounded")!;

@@ -5,8 +5,9 @@
 import { newAccessKeyId, newSecretAccessKey, type PartitionDirectory } from "../../identity/directory.js";
 import type { AccessKeyRecord } from "../../contract/identity-types.js";
 import type { CallContext, OperationTable } from "../../contract/call-context.js";
+import type { AccessKey, AccessKeyMetadata, IamOperations } from "../../generated/iam-api.js";
 import { accessKeyNotFound, quota, validationError } from "../iam-errors.js";
-import { asDate, directoryOf, page, requireEntity, type IamDeps, type PageInput } from "../iam-common.js";
+import { asDate, directoryOf, page, requireEntity, type IamDeps } from "../iam-common.js";
 import { callerUserName, nonUserCaller } from "./users.js";
 import { rootArn } from "../../util/arn.js";
 
@@ -32,16 +33,31 @@ function ownedKey(dir: PartitionDirectory, ctx: CallContext, owner: { userName?:
   return key;
 }
 
-const metadataOut = (k: AccessKeyRecord) => ({
+const metadataOut = (k: AccessKeyRecord): AccessKeyMetadata => ({
   ...(k.userName !== undefined ? { UserName: k.userName } : {}),
   AccessKeyId: k.accessKeyId,
   Status: k.status,
   CreateDate: asDate(k.createdDate),
 });
 
-export function accessKeyOperations(deps: IamDeps): OperationTable {
+/**
+ * A new key with its secret, the one answer that shows it. The root user's own keys have no user
+ * name to give, so there UserName is left out although the model calls it required.
+ */
+const newKeyOut = (k: AccessKeyRecord, secretAccessKey: string): AccessKey => {
+  const key: Omit<AccessKey, "UserName"> & Pick<AccessKeyMetadata, "UserName"> = {
+    ...(k.userName !== undefined ? { UserName: k.userName } : {}),
+    AccessKeyId: k.accessKeyId,
+    Status: k.status,
+    SecretAccessKey: secretAccessKey,
+    CreateDate: asDate(k.createdDate),
+  };
+  return key as AccessKey;
+};
+
+export function accessKeyOperations(deps: IamDeps): OperationTable<IamOperations> {
   return {
-    async CreateAccessKey(ctx, input: { UserName?: string }) {
+    async CreateAccessKey(ctx, input) {
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
         const owner = keyOwner(dir, ctx, input.UserName);
@@ -59,19 +75,19 @@ export function accessKeyOperations(deps: IamDeps): OperationTable {
         const secretAccessKey = newSecretAccessKey();
         return {
           change: { putKeys: [{ record, secretAccessKey }] },
-          result: { AccessKey: { ...metadataOut(record), SecretAccessKey: secretAccessKey } },
+          result: { AccessKey: newKeyOut(record, secretAccessKey) },
         };
       });
     },
 
-    async ListAccessKeys(ctx, input: PageInput & { UserName?: string }) {
+    async ListAccessKeys(ctx, input) {
       const dir = directoryOf(deps, ctx);
       const owner = keyOwner(dir, ctx, input.UserName);
       const { items, ...rest } = page(keysOf(dir, ctx.accountId, owner.userName), input, (k) => k.accessKeyId);
       return { AccessKeyMetadata: items.map(metadataOut), ...rest };
     },
 
-    async UpdateAccessKey(ctx, input: { UserName?: string; AccessKeyId: string; Status: string }) {
+    async UpdateAccessKey(ctx, input) {
       if (input.Status !== "Active" && input.Status !== "Inactive") {
         throw validationError(`Value '${input.Status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]`);
       }
@@ -83,7 +99,7 @@ export function accessKeyOperations(deps: IamDeps): OperationTable {
       });
     },
 
-    async DeleteAccessKey(ctx, input: { UserName?: string; AccessKeyId: string }) {
+    async DeleteAccessKey(ctx, input) {
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
         const key = ownedKey(dir, ctx, keyOwner(dir, ctx, input.UserName), input.AccessKeyId);
@@ -91,7 +107,7 @@ export function accessKeyOperations(deps: IamDeps): OperationTable {
       });
     },
 
-    async GetAccessKeyLastUsed(ctx, input: { AccessKeyId: string }) {
+    async GetAccessKeyLastUsed(ctx, input) {
       const dir = directoryOf(deps, ctx);
       const key = dir.storedKey(input.AccessKeyId);
       if (!key || key.record.accountId !== ctx.accountId) throw accessKeyNotFound(input.AccessKeyId);

@@ -1,43 +1,46 @@
 // Managed policies attached to users, groups and roles: Attach/Detach/ListAttached{User,Group,Role}
 // Policies. Only the account's own customer managed policies can be attached; at most ten each.
 
-import type { OperationTable } from "../../contract/call-context.js";
+import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import type { IamManagedPolicy } from "../../contract/identity-types.js";
+import type { IamOperations, ListAttachedUserPoliciesRequest, ListAttachedUserPoliciesResponse } from "../../generated/iam-api.js";
 import { policyNotAttachable, policyNotFound, quota, type EntityKind } from "../iam-errors.js";
-import { directoryOf, page, requireEntity, type IamDeps, type PageInput } from "../iam-common.js";
+import { directoryOf, page, requireEntity, type IamDeps } from "../iam-common.js";
 import { policyByArn } from "./policies.js";
 
 const POLICIES_PER_ENTITY = 10;
 const Prefix = { user: "User", group: "Group", role: "Role" } as const;
 
-function attachOperations(deps: IamDeps, kind: EntityKind): OperationTable {
+/** What the three ListAttached…Policies take besides the entity's name (the same for each kind). */
+type ListInput = Omit<ListAttachedUserPoliciesRequest, "UserName">;
+
+/** The three calls for one kind of entity, each given the entity's name from its own input member. */
+function attachments(deps: IamDeps, kind: EntityKind) {
   const P = Prefix[kind];
-  const nameOf = (input: object) => (input as Record<string, string>)[`${P}Name`]!;
-
   return {
-    async [`Attach${P}Policy`](ctx, input: { PolicyArn: string }) {
+    attach(ctx: CallContext, name: string, policyArn: string) {
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
-        const entity = requireEntity(dir, ctx.accountId, kind, nameOf(input));
-        if (!policyByArn(dir, ctx, input.PolicyArn)) throw policyNotAttachable(input.PolicyArn);
-        if (entity.attachedPolicies.includes(input.PolicyArn)) return { change: {}, result: {} };
+        const entity = requireEntity(dir, ctx.accountId, kind, name);
+        if (!policyByArn(dir, ctx, policyArn)) throw policyNotAttachable(policyArn);
+        if (entity.attachedPolicies.includes(policyArn)) return { change: {}, result: {} };
         if (entity.attachedPolicies.length >= POLICIES_PER_ENTITY) throw quota(`PoliciesPer${P}`, POLICIES_PER_ENTITY);
-        return { change: { put: [{ ...entity, attachedPolicies: [...entity.attachedPolicies, input.PolicyArn] }] }, result: {} };
+        return { change: { put: [{ ...entity, attachedPolicies: [...entity.attachedPolicies, policyArn] }] }, result: {} };
       });
     },
 
-    async [`Detach${P}Policy`](ctx, input: { PolicyArn: string }) {
+    detach(ctx: CallContext, name: string, policyArn: string) {
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
-        const entity = requireEntity(dir, ctx.accountId, kind, nameOf(input));
-        if (!entity.attachedPolicies.includes(input.PolicyArn)) throw policyNotFound(input.PolicyArn);
-        return { change: { put: [{ ...entity, attachedPolicies: entity.attachedPolicies.filter((a) => a !== input.PolicyArn) }] }, result: {} };
+        const entity = requireEntity(dir, ctx.accountId, kind, name);
+        if (!entity.attachedPolicies.includes(policyArn)) throw policyNotFound(policyArn);
+        return { change: { put: [{ ...entity, attachedPolicies: entity.attachedPolicies.filter((a) => a !== policyArn) }] }, result: {} };
       });
     },
 
-    async [`ListAttached${P}Policies`](ctx, input: PageInput & { PathPrefix?: string }) {
+    async list(ctx: CallContext, name: string, input: ListInput): Promise<ListAttachedUserPoliciesResponse> {
       const dir = directoryOf(deps, ctx);
-      const entity = requireEntity(dir, ctx.accountId, kind, nameOf(input));
+      const entity = requireEntity(dir, ctx.accountId, kind, name);
       const attached = entity.attachedPolicies
         .map((arn) => policyByArn(dir, ctx, arn))
         .filter((p): p is IamManagedPolicy => p !== undefined)
@@ -48,6 +51,17 @@ function attachOperations(deps: IamDeps, kind: EntityKind): OperationTable {
   };
 }
 
-export function attachedPolicyOperations(deps: IamDeps): OperationTable {
-  return { ...attachOperations(deps, "user"), ...attachOperations(deps, "group"), ...attachOperations(deps, "role") };
+export function attachedPolicyOperations(deps: IamDeps): OperationTable<IamOperations> {
+  const [user, group, role] = [attachments(deps, "user"), attachments(deps, "group"), attachments(deps, "role")];
+  return {
+    AttachUserPolicy: (ctx, input) => user.attach(ctx, input.UserName, input.PolicyArn),
+    DetachUserPolicy: (ctx, input) => user.detach(ctx, input.UserName, input.PolicyArn),
+    ListAttachedUserPolicies: (ctx, input) => user.list(ctx, input.UserName, input),
+    AttachGroupPolicy: (ctx, input) => group.attach(ctx, input.GroupName, input.PolicyArn),
+    DetachGroupPolicy: (ctx, input) => group.detach(ctx, input.GroupName, input.PolicyArn),
+    ListAttachedGroupPolicies: (ctx, input) => group.list(ctx, input.GroupName, input),
+    AttachRolePolicy: (ctx, input) => role.attach(ctx, input.RoleName, input.PolicyArn),
+    DetachRolePolicy: (ctx, input) => role.detach(ctx, input.RoleName, input.PolicyArn),
+    ListAttachedRolePolicies: (ctx, input) => role.list(ctx, input.RoleName, input),
+  };
 }

@@ -6,6 +6,7 @@
 import type { PartitionDirectory } from "../../identity/directory.js";
 import type { IamRole, IamUser } from "../../contract/identity-types.js";
 import type { CallContext, OperationTable } from "../../contract/call-context.js";
+import type { IamOperations } from "../../generated/iam-api.js";
 import { policyNotAttachable } from "../iam-errors.js";
 import { directoryOf, requireEntity, type IamDeps } from "../iam-common.js";
 import { policyByArn } from "./policies.js";
@@ -25,7 +26,7 @@ function withBoundary<E extends IamUser | IamRole>(entity: E, arn: string | unde
   return (arn === undefined ? rest : { ...rest, permissionsBoundary: arn }) as E;
 }
 
-export function boundaryOperations(deps: IamDeps): OperationTable {
+export function boundaryOperations(deps: IamDeps): OperationTable<IamOperations> {
   /** Put (with an ARN) or delete (without) the boundary of the user or role named. */
   const setBoundary = (ctx: CallContext, kind: "user" | "role", name: string, arn: string | undefined) => {
     const dir = directoryOf(deps, ctx);
@@ -36,11 +37,9 @@ export function boundaryOperations(deps: IamDeps): OperationTable {
     });
   };
   return {
-    PutUserPermissionsBoundary: (ctx, input: { UserName: string; PermissionsBoundary: string }) =>
-      setBoundary(ctx, "user", input.UserName, input.PermissionsBoundary),
-    DeleteUserPermissionsBoundary: (ctx, input: { UserName: string }) => setBoundary(ctx, "user", input.UserName, undefined),
-    PutRolePermissionsBoundary: (ctx, input: { RoleName: string; PermissionsBoundary: string }) =>
-      setBoundary(ctx, "role", input.RoleName, input.PermissionsBoundary),
-    DeleteRolePermissionsBoundary: (ctx, input: { RoleName: string }) => setBoundary(ctx, "role", input.RoleName, undefined),
+    PutUserPermissionsBoundary: (ctx, input) => setBoundary(ctx, "user", input.UserName, input.PermissionsBoundary),
+    DeleteUserPermissionsBoundary: (ctx, input) => setBoundary(ctx, "user", input.UserName, undefined),
+    PutRolePermissionsBoundary: (ctx, input) => setBoundary(ctx, "role", input.RoleName, input.PermissionsBoundary),
+    DeleteRolePermissionsBoundary: (ctx, input) => setBoundary(ctx, "role", input.RoleName, undefined),
   };
 }

@@ -3,6 +3,7 @@
 
 import type { IamGroup } from "../../contract/identity-types.js";
 import type { OperationTable } from "../../contract/call-context.js";
+import type { IamOperations } from "../../generated/iam-api.js";
 import { deleteConflict, entityExists, entityNotFound, quota } from "../iam-errors.js";
 import {
   byPathPrefix,
@@ -14,14 +15,13 @@ import {
   requireEntity,
   userOut,
   type IamDeps,
-  type PageInput,
 } from "../iam-common.js";
 
 const GROUPS_PER_USER = 10;
 
-export function groupOperations(deps: IamDeps): OperationTable {
+export function groupOperations(deps: IamDeps): OperationTable<IamOperations> {
   return {
-    async CreateGroup(ctx, input: { GroupName: string; Path?: string }) {
+    async CreateGroup(ctx, input) {
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
         if (findEntity(dir, ctx.accountId, "group", input.GroupName)) throw entityExists("group", input.GroupName);
@@ -33,7 +33,7 @@ export function groupOperations(deps: IamDeps): OperationTable {
       });
     },
 
-    async GetGroup(ctx, input: PageInput & { GroupName: string }) {
+    async GetGroup(ctx, input) {
       const dir = directoryOf(deps, ctx);
       const group = requireEntity(dir, ctx.accountId, "group", input.GroupName);
       const members = dir.list(ctx.accountId, "user").filter((u) => u.groups.includes(group.name));
@@ -41,14 +41,14 @@ export function groupOperations(deps: IamDeps): OperationTable {
       return { Group: groupOut(group), Users: items.map((u) => userOut(u, false)), ...rest };
     },
 
-    async ListGroups(ctx, input: PageInput & { PathPrefix?: string }) {
+    async ListGroups(ctx, input) {
       const dir = directoryOf(deps, ctx);
       const groups = dir.list(ctx.accountId, "group").filter(byPathPrefix(input.PathPrefix));
       const { items, ...rest } = page(groups, input, (g) => g.name.toLowerCase());
       return { Groups: items.map(groupOut), ...rest };
     },
 
-    async DeleteGroup(ctx, input: { GroupName: string }) {
+    async DeleteGroup(ctx, input) {
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
         const group = requireEntity(dir, ctx.accountId, "group", input.GroupName);
@@ -61,7 +61,7 @@ export function groupOperations(deps: IamDeps): OperationTable {
       });
     },
 
-    async AddUserToGroup(ctx, input: { GroupName: string; UserName: string }) {
+    async AddUserToGroup(ctx, input) {
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
         const group = requireEntity(dir, ctx.accountId, "group", input.GroupName);
@@ -72,7 +72,7 @@ export function groupOperations(deps: IamDeps): OperationTable {
       });
     },
 
-    async RemoveUserFromGroup(ctx, input: { GroupName: string; UserName: string }) {
+    async RemoveUserFromGroup(ctx, input) {
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
         const group = requireEntity(dir, ctx.accountId, "group", input.GroupName);
@@ -82,7 +82,7 @@ export function groupOperations(deps: IamDeps): OperationTable {
       });
     },
 
-    async ListGroupsForUser(ctx, input: PageInput & { UserName: string }) {
+    async ListGroupsForUser(ctx, input) {
       const dir = directoryOf(deps, ctx);
       const user = requireEntity(dir, ctx.accountId, "user", input.UserName);
       const groups = user.groups.map((g) => dir.get(ctx.accountId, "group", g)).filter((g): g is IamGroup => g !== undefined);

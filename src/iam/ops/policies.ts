@@ -5,6 +5,7 @@
 import { newIamId, type PartitionDirectory } from "../../identity/directory.js";
 import type { IamManagedPolicy, IamPolicyVersion } from "../../contract/identity-types.js";
 import type { CallContext, OperationTable } from "../../contract/call-context.js";
+import type { IamOperations, PolicyVersion } from "../../generated/iam-api.js";
 import { parseArn } from "../../util/arn.js";
 import { deleteConflict, entityAlreadyExists, limitExceeded, policyNotFound, policyVersionNotFound, quota } from "../iam-errors.js";
 import {
@@ -19,7 +20,6 @@ import {
   policyUsage,
   tagsOf,
   type IamDeps,
-  type PageInput,
 } from "../iam-common.js";
 
 /** IAM's quota on a managed policy document, white space not counted. */
@@ -49,7 +49,7 @@ function requireVersion(policy: IamManagedPolicy, versionId: string): IamPolicyV
   return version;
 }
 
-const versionOut = (p: IamManagedPolicy, v: IamPolicyVersion, withDocument: boolean) => ({
+const versionOut = (p: IamManagedPolicy, v: IamPolicyVersion, withDocument: boolean): PolicyVersion => ({
   ...(withDocument ? { Document: encodeDocument(v.document) } : {}),
   VersionId: v.versionId,
   IsDefaultVersion: v.versionId === p.defaultVersionId,
@@ -59,23 +59,9 @@ const versionOut = (p: IamManagedPolicy, v: IamPolicyVersion, withDocument: bool
 /** Newest version first, as IAM lists them. */
 const versionOrder = (v: IamPolicyVersion) => String(1e9 - Number(v.versionId.slice(1))).padStart(10, "0");
 
-interface CreatePolicyInput {
-  PolicyName: string;
-  Path?: string;
-  PolicyDocument: string;
-  Description?: string;
-  Tags?: { Key: string; Value: string }[];
-}
-
-interface ListPoliciesInput extends PageInput {
-  Scope?: "All" | "AWS" | "Local";
-  OnlyAttached?: boolean;
-  PathPrefix?: string;
-}
-
-export function policyOperations(deps: IamDeps): OperationTable {
+export function policyOperations(deps: IamDeps): OperationTable<IamOperations> {
   return {
-    async CreatePolicy(ctx, input: CreatePolicyInput) {
+    async CreatePolicy(ctx, input) {
       checkManaged(input.PolicyDocument);
       const tags = tagsOf(input, "TagsPerPolicy");
       const dir = directoryOf(deps, ctx);
@@ -104,13 +90,13 @@ export function policyOperations(deps: IamDeps): OperationTable {
       });
     },
 
-    async GetPolicy(ctx, input: { PolicyArn: string }) {
+    async GetPolicy(ctx, input) {
       const dir = directoryOf(deps, ctx);
       const policy = requirePolicy(dir, ctx, input.PolicyArn);
       return { Policy: policyOut(policy, policyUsage(dir, ctx.accountId, policy.arn)) };
     },
 
-    async ListPolicies(ctx, input: ListPoliciesInput) {
+    async ListPolicies(ctx, input) {
       const dir = directoryOf(deps, ctx);
       // Only customer managed policies exist here: Scope AWS lists none.
       const policies = input.Scope === "AWS" ? [] : dir.list(ctx.accountId, "policy");
@@ -122,7 +108,7 @@ export function policyOperations(deps: IamDeps): OperationTable {
       return { Policies: items.map((r) => policyOut(r.p, r.usage, false)), ...rest };
     },
 
-    async DeletePolicy(ctx, input: { PolicyArn: string }) {
+    async DeletePolicy(ctx, input) {
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
         const policy = requirePolicy(dir, ctx, input.PolicyArn);
@@ -138,7 +124,7 @@ export function policyOperations(deps: IamDeps): OperationTable {
       });
     },
 
-    async CreatePolicyVersion(ctx, input: { PolicyArn: string; PolicyDocument: string; SetAsDefault?: boolean }) {
+    async CreatePolicyVersion(ctx, input) {
       checkManaged(input.PolicyDocument);
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
@@ -158,18 +144,18 @@ export function policyOperations(deps: IamDeps): OperationTable {
       });
     },
 
-    async GetPolicyVersion(ctx, input: { PolicyArn: string; VersionId: string }) {
+    async GetPolicyVersion(ctx, input) {
       const policy = requirePolicy(directoryOf(deps, ctx), ctx, input.PolicyArn);
       return { PolicyVersion: versionOut(policy, requireVersion(policy, input.VersionId), true) };
     },
 
-    async ListPolicyVersions(ctx, input: PageInput & { PolicyArn: string }) {
+    async ListPolicyVersions(ctx, input) {
       const policy = requirePolicy(directoryOf(deps, ctx), ctx, input.PolicyArn);
       const { items, ...rest } = page(policy.versions, input, versionOrder);
       return { Versions: items.map((v) => versionOut(policy, v, false)), ...rest };
     },
 
-    async DeletePolicyVersion(ctx, input: { PolicyArn: string; VersionId: string }) {
+    async DeletePolicyVersion(ctx, input) {
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
         const policy = requirePolicy(dir, ctx, input.PolicyArn);
@@ -180,7 +166,7 @@ export function policyOperations(deps: IamDeps): OperationTable {
       });
     },
 
-    async SetDefaultPolicyVersion(ctx, input: { PolicyArn: string; VersionId: string }) {
+    async SetDefaultPolicyVersion(ctx, input) {
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
         const policy = requirePolicy(dir, ctx, input.PolicyArn);

@@ -4,6 +4,7 @@
 
 import type { IamRole } from "../../contract/identity-types.js";
 import type { OperationTable } from "../../contract/call-context.js";
+import type { IamOperations } from "../../generated/iam-api.js";
 import { deleteConflict, entityExists, quota } from "../iam-errors.js";
 import {
   byPathPrefix,
@@ -16,7 +17,6 @@ import {
   roleOut,
   tagsOf,
   type IamDeps,
-  type PageInput,
 } from "../iam-common.js";
 import { requireBoundary } from "./boundaries.js";
 
@@ -26,19 +26,9 @@ export const DEFAULT_MAX_SESSION_DURATION = 3600;
 
 const checkTrust = (text: string) => checkDocument(text, "trust", TRUST_POLICY_SIZE, () => quota("ACLSizePerRole", TRUST_POLICY_SIZE));
 
-interface CreateRoleInput {
-  RoleName: string;
-  Path?: string;
-  AssumeRolePolicyDocument: string;
-  Description?: string;
-  MaxSessionDuration?: number;
-  PermissionsBoundary?: string;
-  Tags?: { Key: string; Value: string }[];
-}
-
-export function roleOperations(deps: IamDeps): OperationTable {
+export function roleOperations(deps: IamDeps): OperationTable<IamOperations> {
   return {
-    async CreateRole(ctx, input: CreateRoleInput) {
+    async CreateRole(ctx, input) {
       checkTrust(input.AssumeRolePolicyDocument);
       const tags = tagsOf(input, "TagsPerRole");
       const dir = directoryOf(deps, ctx);
@@ -58,18 +48,18 @@ export function roleOperations(deps: IamDeps): OperationTable {
       });
     },
 
-    async GetRole(ctx, input: { RoleName: string }) {
+    async GetRole(ctx, input) {
       return { Role: roleOut(requireEntity(directoryOf(deps, ctx), ctx.accountId, "role", input.RoleName), "get") };
     },
 
-    async ListRoles(ctx, input: PageInput & { PathPrefix?: string }) {
+    async ListRoles(ctx, input) {
       const dir = directoryOf(deps, ctx);
       const roles = dir.list(ctx.accountId, "role").filter(byPathPrefix(input.PathPrefix));
       const { items, ...rest } = page(roles, input, (r) => r.name.toLowerCase());
       return { Roles: items.map((r) => roleOut(r, "list")), ...rest };
     },
 
-    async UpdateRole(ctx, input: { RoleName: string; Description?: string; MaxSessionDuration?: number }) {
+    async UpdateRole(ctx, input) {
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
         const role = requireEntity(dir, ctx.accountId, "role", input.RoleName);
@@ -82,7 +72,7 @@ export function roleOperations(deps: IamDeps): OperationTable {
       });
     },
 
-    async UpdateAssumeRolePolicy(ctx, input: { RoleName: string; PolicyDocument: string }) {
+    async UpdateAssumeRolePolicy(ctx, input) {
       checkTrust(input.PolicyDocument);
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
@@ -91,7 +81,7 @@ export function roleOperations(deps: IamDeps): OperationTable {
       });
     },
 
-    async DeleteRole(ctx, input: { RoleName: string }) {
+    async DeleteRole(ctx, input) {
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
         const role = requireEntity(dir, ctx.accountId, "role", input.RoleName);

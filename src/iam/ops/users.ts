@@ -4,6 +4,7 @@
 
 import type { IamUser } from "../../contract/identity-types.js";
 import type { CallContext, OperationTable } from "../../contract/call-context.js";
+import type { IamOperations, User } from "../../generated/iam-api.js";
 import { deleteConflict, entityExists, validationError } from "../iam-errors.js";
 import {
   asDate,
@@ -16,17 +17,9 @@ import {
   tagsOf,
   userOut,
   type IamDeps,
-  type PageInput,
 } from "../iam-common.js";
 import { requireBoundary } from "./boundaries.js";
 import { rootArn } from "../../util/arn.js";
-
-interface CreateUserInput {
-  UserName: string;
-  Path?: string;
-  PermissionsBoundary?: string;
-  Tags?: { Key: string; Value: string }[];
-}
 
 /** The user a call without UserName means: the caller, who must be an IAM user (or the root, for GetUser). */
 export function callerUserName(ctx: CallContext): string | undefined {
@@ -35,9 +28,18 @@ export function callerUserName(ctx: CallContext): string | undefined {
 
 export const nonUserCaller = () => validationError("Must specify userName when calling with non-User credentials");
 
-export function userOperations(deps: IamDeps): OperationTable {
+/**
+ * The root user as GetUser describes it: no Path or UserName, the account id as its UserId. IAM
+ * answers so although the model marks both members required, hence the one assertion.
+ */
+const rootUserOut = (ctx: CallContext, createDate: number): User => {
+  const root: Omit<User, "Path" | "UserName"> = { UserId: ctx.accountId, Arn: rootArn(ctx.partition, ctx.accountId), CreateDate: asDate(createDate) };
+  return root as User;
+};
+
+export function userOperations(deps: IamDeps): OperationTable<IamOperations> {
   return {
-    async CreateUser(ctx, input: CreateUserInput) {
+    async CreateUser(ctx, input) {
       const dir = directoryOf(deps, ctx);
       const tags = tagsOf(input, "TagsPerUser");
       return dir.change(() => {
@@ -54,30 +56,23 @@ export function userOperations(deps: IamDeps): OperationTable {
       });
     },
 
-    async GetUser(ctx, input: { UserName?: string }) {
+    async GetUser(ctx, input) {
       const dir = directoryOf(deps, ctx);
       const name = input.UserName ?? callerUserName(ctx);
       if (name !== undefined) return { User: userOut(requireEntity(dir, ctx.accountId, "user", name)) };
       if (ctx.principal?.type !== "Root" && ctx.principal !== undefined) throw nonUserCaller();
-      // The root user, as IAM describes it: no name or path, the account id as its id.
       const account = dir.get(ctx.accountId, "account", ctx.accountId);
-      return {
-        User: {
-          UserId: ctx.accountId,
-          Arn: rootArn(ctx.partition, ctx.accountId),
-          CreateDate: asDate(account?.createDate ?? deps.clock.now()),
-        },
-      };
+      return { User: rootUserOut(ctx, account?.createDate ?? deps.clock.now()) };
     },
 
-    async ListUsers(ctx, input: PageInput & { PathPrefix?: string }) {
+    async ListUsers(ctx, input) {
       const dir = directoryOf(deps, ctx);
       const users = dir.list(ctx.accountId, "user").filter(byPathPrefix(input.PathPrefix));
       const { items, ...rest } = page(users, input, (u) => u.name.toLowerCase());
       return { Users: items.map((u) => userOut(u, false)), ...rest };
     },
 
-    async DeleteUser(ctx, input: { UserName: string }) {
+    async DeleteUser(ctx, input) {
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
         const user = requireEntity(dir, ctx.accountId, "user", input.UserName);
