@@ -9,7 +9,7 @@ import { createEdgeServer } from "./edge/http-server.js";
 import type { AuthMode } from "./edge/authenticate.js";
 import { makeSeal, readSealConfig } from "./seal/make-seal.js";
 import type { Seal } from "./seal/seal.js";
-import { systemClock, type Clock } from "./util/clock.js";
+import { systemClock, type Clock, type Timers } from "./util/clock.js";
 import { makeLogger, type Logger } from "./util/logger.js";
 import { jsonServices } from "./edge/services.js";
 import { makeAuditTrail } from "./audit/audit-trail.js";
@@ -24,6 +24,8 @@ export interface ServerOptions {
   topology?: Topology;
   regions?: string[];
   clock?: Clock;
+  /** what background jobs are scheduled with (a test's manual clock); the system's timers when absent */
+  timers?: Timers;
   log?: Logger;
   env?: NodeJS.ProcessEnv;
   /** the root key's seal; when absent, the one MERIDIAN_SEAL and its variables in env choose (file by default) */
@@ -65,6 +67,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     dataDir: opts.dataDir,
     seal: opts.seal ?? makeSeal(readSealConfig(env), opts.dataDir, env),
     clock,
+    timers: opts.timers,
     log,
     regions: opts.regions,
     auditRetentionDays: opts.auditRetentionDays,
