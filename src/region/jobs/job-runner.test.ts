@@ -71,6 +71,20 @@ test("each job keeps its own period", async (t) => {
   assert.deepEqual(seldom.runs, [T0, T0 + 5 * MINUTE, T0 + 10 * MINUTE]);
 });
 
+test("a job registered after start (secret rotation, say) runs at once, then on its period; names must be unique", async (t) => {
+  const clock = manualClock(T0);
+  const jobs = runner(t, openStore(t, storeFile(t)), clock);
+  jobs.add(recording("purge"));
+  await jobs.start();
+  const later = recording("rotation");
+  jobs.add(later);
+  assert.throws(() => jobs.add(recording("rotation")), /already registered/);
+  await clock.advance(0);
+  await clock.advance(MINUTE);
+  assert.deepEqual(later.runs, [T0, T0 + MINUTE]);
+  assert.deepEqual(jobs.names(), ["purge", "rotation"]);
+});
+
 test("a failing job is logged, the others still run, and it is tried again next period", async (t) => {
   const clock = manualClock(T0);
   const logs: string[] = [];
