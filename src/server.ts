@@ -9,7 +9,7 @@ import { createEdgeServer } from "./edge/http-server.js";
 import type { AuthMode } from "./edge/authenticate.js";
 import { makeSeal, readSealConfig } from "./seal/make-seal.js";
 import type { Seal } from "./seal/seal.js";
-import { systemClock, type Clock } from "./util/clock.js";
+import { systemClock, type Clock, type Timers } from "./util/clock.js";
 import { makeLogger, type Logger } from "./util/logger.js";
 import { jsonServices } from "./edge/services.js";
 import { makeAuditTrail } from "./audit/audit-trail.js";
@@ -25,6 +25,8 @@ export interface ServerOptions {
   topology?: Topology;
   regions?: string[];
   clock?: Clock;
+  /** what background jobs are scheduled with (a test's manual clock); the system's timers when absent */
+  timers?: Timers;
   log?: Logger;
   env?: NodeJS.ProcessEnv;
   /** the root key's seal; when absent, the one MERIDIAN_SEAL and its variables in env choose (file by default) */
@@ -83,6 +85,7 @@ async function serve(opts: ServerOptions, lock: DataDirLock, { clock, log, env, 
     dataDir: opts.dataDir,
     seal: opts.seal ?? makeSeal(readSealConfig(env), opts.dataDir, env),
     clock,
+    timers: opts.timers,
     log,
     regions: opts.regions,
     auditRetentionDays: opts.auditRetentionDays,

@@ -1,5 +1,6 @@
 // The KMS API of one Region: its operation table over the Region's key service, and the background
-// work of keys (deletion when the waiting period ends, automatic rotation).
+// work of keys (deletion when the waiting period ends, automatic rotation), which the Region's job
+// runner calls.
 
 import type { OperationTable } from "../contract/call-context.js";
 import type { KmsOperations } from "../generated/kms-api.js";
@@ -25,18 +26,21 @@ export function makeKmsService(deps: KmsDeps & { store: KmsDeps["store"] & Pick<
     ...multiRegionOps(deps),
   };
 
-  /** Delete keys whose waiting period has ended, rotate keys that are due. */
-  async function sweep(): Promise<void> {
-    const all = await deps.store.allKeys();
+  /** Delete keys whose waiting period has ended (ScheduleKeyDeletion), with their aliases. */
+  async function deleteDueKeys(): Promise<void> {
     const now = deps.clock.now();
-    for (const key of all) {
+    for (const key of await deps.store.allKeys()) {
       if (key.keyState === "PendingDeletion" && key.deletionDate !== undefined && key.deletionDate <= now) {
         await deps.keys.deleteKey(key);
         if (isMultiRegionReplica(key)) deps.keyReplication?.replicaDeleted(key);
       }
     }
-    await rotateDueKeys(deps, all);
   }
 
-  return { operations, sweep };
+  /** Rotate the keys whose automatic rotation is due. */
+  async function rotateDue(): Promise<void> {
+    await rotateDueKeys(deps, await deps.store.allKeys());
+  }
+
+  return { operations, deleteDueKeys, rotateDueKeys: rotateDue };
 }

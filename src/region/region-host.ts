@@ -1,6 +1,6 @@
 // A process hosting one or many Regions (DESIGN §3): opens each Region's node, the per-partition
-// credentials and opt-in state, the global services (Account), and runs the background sweep. The
-// edge asks it for the node of a request's Region.
+// credentials and opt-in state, the global services (Account), and starts each Region's background
+// jobs. The edge asks it for the node of a request's Region.
 
 import { createHmac, hkdfSync } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
@@ -24,7 +24,7 @@ import { describeAccountAccess } from "../account/account-access.js";
 import { makeIamService } from "../iam/iam-service.js";
 import { makeStsService } from "../sts/sts-service.js";
 import type { Seal } from "../seal/seal.js";
-import type { Clock } from "../util/clock.js";
+import { systemTimers, type Clock, type Timers } from "../util/clock.js";
 import { openRegionNode, type RegionNode } from "./region-node.js";
 
 export interface HostOptions {
@@ -32,17 +32,26 @@ export interface HostOptions {
   dataDir: string;
   seal: Seal;
   clock: Clock;
+  /** what background jobs are scheduled with; the system's timers when absent */
+  timers?: Timers;
   log: Logger;
   /** how replication reaches Regions this process does not host; in-process only when absent */
   remoteTransport?: ReplicationTransport;
   /** Regions to host; all of the topology's when absent */
   regions?: string[];
+  /**
+   * the period of each Region's background jobs (purge of deleted secrets, KMS key deletion and
+   * rotation, audit retention); anti-entropy runs every fifth period. 60 s when absent
+   */
   sweepIntervalMs?: number;
   /** how long enabling or disabling an opt-in Region takes (by the clock); 1 s when absent */
   regionOptInDelayMs?: number;
   /** how long audit events are kept, in days; 90 (CloudTrail's event history) when absent, 0 for ever */
   auditRetentionDays?: number;
 }
+
+/** Anti-entropy runs once every this many periods of the other jobs (every fifth minute by default). */
+const ANTI_ENTROPY_PERIODS = 5;
 
 export interface RegionHost {
   nodes: Map<string, RegionNode>;
@@ -82,7 +91,10 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   };
   // Identities sent by a partition's home Region reach the directory, made once the Regions are open.
   let identitySync: IdentitySync | undefined;
+  const everyMs = opts.sweepIntervalMs ?? 60_000;
   const environment = {
+    timers: opts.timers ?? systemTimers,
+    jobSettings: { everyMs, antiEntropyEveryMs: ANTI_ENTROPY_PERIODS * everyMs, auditRetentionDays: opts.auditRetentionDays ?? 90 },
     applyIdentity: async (m: IdentityMessage, key: KeyObject): Promise<ApplyOutcome> =>
       identitySync ? identitySync.apply(m, key) : { status: "Failed", message: "identities not loaded yet" },
     clock: opts.clock,
@@ -139,27 +151,10 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   const account = makeAccountService({ optIns });
   const [iam, sts] = [makeIamService({ identity, clock: opts.clock }), makeStsService({ identity, sessions, clock: opts.clock })];
 
-  // Deletion windows and key rotations that came due while the process was down are handled at
-  // start, then once a minute.
-  let sweeping = false;
-  const sweep = async () => {
-    if (sweeping) return;
-    sweeping = true;
-    try {
-      const retention = opts.auditRetentionDays ?? 90;
-      for (const n of nodes.values()) {
-        await n.sweep();
-        if (retention > 0) await n.store.purgeAuditEvents(opts.clock.now() - retention * 86_400_000);
-      }
-    } catch (e) {
-      opts.log.error("background sweep failed", { error: (e as Error).message });
-    } finally {
-      sweeping = false;
-    }
-  };
-  await sweep();
-  const timer = setInterval(sweep, opts.sweepIntervalMs ?? 60_000);
-  timer.unref();
+  // Deletion windows, key rotations and the rest that came due while the process was down are
+  // handled at start, before serving; then each job on its period. The runners start only now that
+  // every Region is open, since anti-entropy sends to the others.
+  for (const n of nodes.values()) await n.jobs.start();
   for (const n of nodes.values()) n.replication.worker.start();
 
   const stores = [...nodes.values()].map((n) => n.store); // asked before every response
@@ -187,7 +182,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
       for (const n of nodes.values()) await n.reset();
     },
     async close() {
-      clearInterval(timer);
+      await Promise.all([...nodes.values()].map((n) => n.jobs.close()));
       identitySync?.close();
       await optIns.close();
       await Promise.all([...nodes.values()].map((n) => n.replication.worker.stop()));

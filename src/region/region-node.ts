@@ -1,5 +1,5 @@
-// One Region: its own store, key service and secrets service, and its background sweep (purge of
-// secrets whose recovery window ended). A Region never reads another Region's store.
+// One Region: its own store, key service and secrets service, replication, and its runner of
+// background jobs (jobs/region-jobs.ts). A Region never reads another Region's store.
 
 import type { RegionInfo } from "../config/topology.js";
 import { openStore } from "../store/make-store.js";
@@ -13,10 +13,12 @@ import { reportingUnreadablePolicies, type AccessDescriber } from "../contract/a
 import { makeUnreadablePolicyLog } from "../policy/policy-cache.js";
 import { describeSecretsAccess } from "../secrets/secrets-access.js";
 import { describeKmsAccess } from "../kms/kms-access.js";
-import type { Clock } from "../util/clock.js";
+import type { Clock, Timers } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
 import type { ReplicationTransport } from "../replication/transport.js";
 import { openRegionReplication, type RegionReplication, type RegionReplicationDeps } from "../replication/region-replication.js";
+import { makeJobRunner, type JobRunner } from "./jobs/job-runner.js";
+import { regionJobs, type RegionJobSettings } from "./jobs/region-jobs.js";
 
 export interface RegionNode {
   info: RegionInfo;
@@ -28,18 +30,21 @@ export interface RegionNode {
   /** how each service describes its calls to the policy engine, by signing name */
   access: Record<string, AccessDescriber>;
   replication: RegionReplication;
-  sweep(): Promise<void>;
+  /** the Region's background jobs: registered here, started by the host once every Region is open */
+  jobs: JobRunner;
   /** forget every secret and key (permissive-mode reset) */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
 
 const ROOT_CHECK = "root-key-check";
-const ANTI_ENTROPY_EVERY = 5; // sweeps
 
 /** What a Region needs from the process that hosts it. */
 export interface RegionEnvironment {
   clock: Clock;
+  /** what the background jobs are scheduled with */
+  timers: Timers;
+  jobSettings: RegionJobSettings;
   log: Logger;
   transport: ReplicationTransport;
   partitionOf(region: string): string | undefined;
@@ -65,7 +70,8 @@ export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey:
   const secrets = makeSecretsService({ store, keys, clock, replication: replication.forSecrets });
   const kms = makeKmsService({ keys, store, clock, keyReplication: replication.forKeys });
   const unreadable = makeUnreadablePolicyLog(env.log);
-  let sweeps = 0;
+  const jobs = makeJobRunner({ region: info.name, store, clock, timers: env.timers, log: env.log });
+  for (const job of regionJobs({ secrets, kms, replication, store }, env.jobSettings)) jobs.add(job);
   return {
     info,
     store,
@@ -77,16 +83,13 @@ export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey:
       kms: reportingUnreadablePolicies(describeKmsAccess(keys), unreadable),
     },
     replication,
-    async sweep() {
-      await secrets.purgeDue();
-      await kms.sweep();
-      if (sweeps++ % ANTI_ENTROPY_EVERY === 0) await replication.antiEntropy();
-    },
+    jobs,
     async reset() {
       await store.wipe();
       keys.clearCaches();
     },
     async close() {
+      await jobs.close();
       await replication.worker.stop();
       await store.close();
     },

@@ -79,7 +79,7 @@ export interface KeyRepo {
   putKey(key: KeyRecord): Promise<void>;
   /** remove a key and every alias that points at it */
   deleteKey(arn: string): Promise<void>;
-  /** every key of every account, for the background sweep (deletion and automatic rotation) */
+  /** every key of every account, for the Region's background jobs (key deletion and automatic rotation) */
   allKeys(): Promise<KeyRecord[]>;
   getAlias(accountId: string, aliasName: string): Promise<AliasRecord | undefined>;
   listAliases(accountId: string): Promise<AliasRecord[]>;

@@ -161,7 +161,7 @@ test("rotation: on demand by the primary reaches the replica; old and new cipher
   await refuses(eu.send(new EnableKeyRotationCommand({ KeyId: key.KeyId })), notPrimary);
 });
 
-test("automatic rotation: the primary's settings show in the replica, and the sweep's rotation reaches it", async () => {
+test("automatic rotation: the primary's settings show in the replica, and the rotation job's rotation reaches it", async () => {
   const key = await replicated();
   await us.send(new EnableKeyRotationCommand({ KeyId: key.KeyId, RotationPeriodInDays: 90 }));
   const status = async (client: KMSClient) => {
@@ -173,7 +173,7 @@ test("automatic rotation: the primary's settings show in the replica, and the sw
   assert.deepEqual(await status(eu), settings);
 
   const before = await encrypt(us, key.KeyId!, "before the automatic rotation");
-  // The replica's own sweep never rotates it; the primary's does, and sends the new material.
+  // The replica's own rotation job never rotates it; the primary's does, and sends the new material.
   await time.later(91 * DAY, () => sweep(m, EU));
   assert.equal((await describe(eu, key.KeyId!)).CurrentKeyMaterialId, key.CurrentKeyMaterialId);
   await time.later(91 * DAY, () => sweep(m, US));
@@ -284,9 +284,9 @@ test("a replica secret is encrypted under the replica key of a multi-Region key 
   assert.equal((await primary.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, "two");
 });
 
-/** Run a Region's anti-entropy pass (the sweep runs it every fifth time). */
+/** Run a Region's anti-entropy job now. */
 async function antiEntropy(region: string) {
-  for (let i = 0; i < 5; i++) await m.server.host.nodes.get(region)!.sweep();
+  await m.server.host.nodes.get(region)!.jobs.runNow("anti-entropy");
 }
 
 test("anti-entropy: a replica that missed a rotation gets the material; a replica gone without notice is forgotten", async () => {

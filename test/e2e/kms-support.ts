@@ -1,6 +1,6 @@
 // What the KMS end-to-end tests share: a KMS client on a test server, a clock that can be moved
 // forward and back (the edge checks SigV4 dates against it, so it is moved only around a sweep),
-// and a sweep of a Region.
+// and a sweep of a Region: every background job of it, run now.
 
 import { KMSClient } from "@aws-sdk/client-kms";
 import { ADMIN, type TestServer } from "../support/meridian.js";
@@ -28,6 +28,6 @@ export function movableClock() {
   };
 }
 
-export const sweep = (m: TestServer, region = REGION) => m.server.host.nodes.get(region)!.sweep();
+export const sweep = (m: TestServer, region = REGION) => m.server.host.nodes.get(region)!.jobs.runNow();
 
 export const DAY = 86_400_000;

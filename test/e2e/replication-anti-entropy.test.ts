@@ -1,7 +1,7 @@
 // The anti-entropy pass heals a replica that diverged from its primary without the primary
 // changing: a replica lost from its Region's store, a replica restored from an older backup, a
-// change whose delivery was lost. Each time the sweep on the primary's Region brings the replica
-// back to the primary's newest state, values included.
+// change whose delivery was lost. Each time the anti-entropy job of the primary's Region brings the
+// replica back to the primary's newest state, values included.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";

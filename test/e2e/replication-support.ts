@@ -58,10 +58,9 @@ async function pending(m: TestServer): Promise<number> {
   return n;
 }
 
-/** Run the anti-entropy pass of a Region once (sweep runs it every fifth call), then deliver. */
+/** Run the anti-entropy job of a Region now, then deliver. */
 export async function antiEntropy(m: TestServer, region = PRIMARY): Promise<void> {
-  const node = m.server.host.nodes.get(region)!;
-  for (let i = 0; i < 5; i++) await node.sweep();
+  await m.server.host.nodes.get(region)!.jobs.runNow("anti-entropy");
   await settle(m);
 }
 

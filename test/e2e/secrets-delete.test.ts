@@ -1,6 +1,6 @@
 // DeleteSecret, RestoreSecret and the purge at the end of the recovery window, through the AWS
-// SDK. The clock is frozen and moved by hand; the purge runs when the test calls the Region node's
-// sweep, as the background timer would.
+// SDK. The clock is a manual one, moved by the tests: the Region's purge job runs on it, at start
+// and then every minute of its time, as it would on the system's.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -27,18 +27,17 @@ import {
 import { startMeridian, ACCOUNT_ID, type TestServer } from "../support/meridian.js";
 import { rejects } from "../support/service-errors.js";
 import { signAtClock } from "../support/sign-at-clock.js";
+import { manualClock } from "../support/manual-clock.js";
 
 const DAY = 86_400_000;
-const clock = { t: Date.UTC(2024, 5, 1, 9, 0), now: () => clock.t };
+const clock = manualClock(Date.UTC(2024, 5, 1, 9, 0));
 let m: TestServer;
 let sm: SecretsManagerClient;
 before(async () => {
-  m = await startMeridian({ clock, regions: ["us-east-1"] });
+  m = await startMeridian({ clock, timers: clock, regions: ["us-east-1"] });
   sm = signAtClock(m.secrets("us-east-1"), clock);
 });
 after(() => m.stop());
-
-const sweep = () => m.server.host.nodes.get("us-east-1")!.sweep();
 
 const NOT_FOUND = "Secrets Manager can't find the specified secret.";
 const MARKED = "You can't perform this operation on the secret because it was marked for deletion.";
@@ -55,11 +54,11 @@ test("DeleteSecret schedules the deletion 30 days out by default, or RecoveryWin
     const deleted = await sm.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: window }));
     assert.equal(deleted.ARN, arn);
     assert.equal(deleted.Name, name);
-    assert.equal(deleted.DeletionDate!.getTime(), clock.t + expected * DAY);
+    assert.equal(deleted.DeletionDate!.getTime(), clock.now() + expected * DAY);
     // DeletedDate is when the deletion was asked for ("the date and time the deletion of the
     // secret occurred", says ListSecrets); DeletionDate is when the window ends.
     const described = await sm.send(new DescribeSecretCommand({ SecretId: arn }));
-    assert.equal(described.DeletedDate!.getTime(), clock.t);
+    assert.equal(described.DeletedDate!.getTime(), clock.now());
   }
 });
 
@@ -130,23 +129,22 @@ test("RestoreSecret cancels the deletion and gives the value back", async () => 
   assert.equal((await sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, "kept");
 
   // The cancelled deletion does not happen when its window would have ended.
-  clock.t += 8 * DAY;
-  await sweep();
+  await clock.jump(8 * DAY);
   assert.equal((await sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, "kept");
   await rejects(sm.send(new RestoreSecretCommand({ SecretId: `missing-${randomUUID()}` })), "ResourceNotFoundException", NOT_FOUND);
 });
 
 test("the secret is purged when its recovery window ends, and its name can be used again", async () => {
   const { name, arn } = await createSecret("old");
-  const start = clock.t;
+  const start = clock.now();
   await sm.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: 7 }));
 
-  clock.t = start + 7 * DAY - 1;
-  await sweep();
+  // The purge job runs on waking a millisecond before the window ends: the secret is kept…
+  await clock.jump(7 * DAY - 1);
   assert.equal((await sm.send(new DescribeSecretCommand({ SecretId: arn }))).Name, name);
 
-  clock.t = start + 7 * DAY;
-  await sweep();
+  // …and purged by the job's next run, a minute later.
+  await clock.advance(60_000);
   await rejects(sm.send(new DescribeSecretCommand({ SecretId: arn })), "ResourceNotFoundException", NOT_FOUND);
   await rejects(sm.send(new RestoreSecretCommand({ SecretId: name })), "ResourceNotFoundException", NOT_FOUND);
   const planned = await sm.send(new ListSecretsCommand({ Filters: [{ Key: "name", Values: [name] }], IncludePlannedDeletion: true }));
@@ -161,7 +159,7 @@ test("the secret is purged when its recovery window ends, and its name can be us
 test("ForceDeleteWithoutRecovery deletes at once, also a secret already scheduled for deletion", async () => {
   const { name, arn } = await createSecret();
   const forced = await sm.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }));
-  assert.deepEqual([forced.ARN, forced.Name, forced.DeletionDate!.getTime()], [arn, name, clock.t]);
+  assert.deepEqual([forced.ARN, forced.Name, forced.DeletionDate!.getTime()], [arn, name, clock.now()]);
   await rejects(sm.send(new DescribeSecretCommand({ SecretId: name })), "ResourceNotFoundException", NOT_FOUND);
   const again = await sm.send(new CreateSecretCommand({ Name: name, SecretString: "fresh" }));
   assert.notEqual(again.ARN, arn);
@@ -178,7 +176,7 @@ test("ForceDeleteWithoutRecovery of a secret that does not exist answers as if i
   const forced = await sm.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }));
   assert.equal(forced.Name, name);
   assert.match(forced.ARN!, new RegExp(`^arn:aws:secretsmanager:us-east-1:${ACCOUNT_ID}:secret:${name}-[A-Za-z0-9]{6}$`));
-  assert.equal(forced.DeletionDate!.getTime(), clock.t);
+  assert.equal(forced.DeletionDate!.getTime(), clock.now());
   await rejects(sm.send(new DescribeSecretCommand({ SecretId: name })), "ResourceNotFoundException", NOT_FOUND);
 });
 

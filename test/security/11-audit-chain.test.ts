@@ -140,7 +140,7 @@ test("retention pruning keeps an anchor: what remains verifies, and new events c
   await first.stop();
   const before = withDb(dir, "us-east-1", (db) => rows(db).length);
 
-  // Restarted 100 days later: the start's sweep drops the events older than 90 days (the default).
+  // Restarted 100 days later: the audit retention job, run at start, drops the events older than 90 days (the default).
   now += days(50);
   const second = await startMeridian({ dataDir: dir, regions: ["us-east-1"], clock });
   const fresh = signAtClock(second.secrets("us-east-1"), clock);

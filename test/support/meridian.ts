@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { startServer, type RunningServer } from "../../src/server.js";
 import type { AuthMode } from "../../src/edge/authenticate.js";
-import type { Clock } from "../../src/util/clock.js";
+import type { Clock, Timers } from "../../src/util/clock.js";
 import { makeLogger } from "../../src/util/logger.js";
 
 export const ADMIN = { accessKeyId: "AKIAMERIDIANTESTADMN", secretAccessKey: "meridian-test-secret-access-key-0123456789" };
@@ -34,7 +34,9 @@ export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   };
 }
 
-export async function startMeridian(opts: { auth?: AuthMode; clock?: Clock; dataDir?: string; regions?: string[] } = {}): Promise<TestServer> {
+export async function startMeridian(
+  opts: { auth?: AuthMode; clock?: Clock; timers?: Timers; dataDir?: string; regions?: string[] } = {},
+): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "meridian-test-"));
   const logs: string[] = [];
   const server = await startServer({
@@ -44,6 +46,7 @@ export async function startMeridian(opts: { auth?: AuthMode; clock?: Clock; data
     auth: opts.auth ?? "strict",
     accountId: ACCOUNT_ID,
     clock: opts.clock,
+    timers: opts.timers,
     regions: opts.regions,
     env: testEnv(),
     log: makeLogger((line) => logs.push(line)),

@@ -1,6 +1,7 @@
 // EnableKeyRotation, DisableKeyRotation, GetKeyRotationStatus, RotateKeyOnDemand, ListKeyRotations,
-// and the automatic rotation the background sweep performs. Related multi-Region keys share their
-// material and rotation settings: only the primary rotates or changes them, and its replicas follow.
+// and the automatic rotation a Region's background job performs. Related multi-Region keys share
+// their material and rotation settings: only the primary rotates or changes them, and its replicas
+// follow.
 
 import { ServiceError } from "../../contract/service-error.js";
 import type { OperationTable } from "../../contract/call-context.js";
@@ -73,7 +74,7 @@ export function rotationOps(deps: KmsDeps): OperationTable<KmsOperations> {
 }
 
 /**
- * Rotate every enabled key whose rotation is due; called by the Region's background sweep. A
+ * Rotate every enabled key whose rotation is due; called by the Region's key-rotation job. A
  * multi-Region replica waits for its primary's rotation to reach it.
  */
 export async function rotateDueKeys(deps: Pick<KmsDeps, "keys" | "clock" | "keyReplication">, all: KeyRecord[]): Promise<void> {
@@ -89,7 +90,7 @@ export async function rotateDueKeys(deps: Pick<KmsDeps, "keys" | "clock" | "keyR
       const next = current.nextRotationDate! + period > now ? current.nextRotationDate! + period : now + period;
       return deps.keys.withNewMaterial({ ...current, nextRotationDate: next }, "AUTOMATIC");
     });
-    // a key deleted since the sweep listed it has nothing to rotate
+    // a key deleted since the job listed it has nothing to rotate
     await rotated.catch((e) => {
       if (!(e instanceof ServiceError)) throw e;
     });

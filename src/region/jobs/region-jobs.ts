@@ -1,0 +1,38 @@
+// The background jobs every Region runs (DESIGN §7), each on the Region's job runner: the purge of
+// secrets whose recovery window ended, KMS key deletion and rotation, replication's anti-entropy
+// pass, and audit retention. More register on the node's runner (secret rotation, issue 13).
+
+import { days } from "../../util/clock.js";
+import type { AuditRepo } from "../../store/store.js";
+import type { Job } from "./job-runner.js";
+
+export interface RegionJobSettings {
+  /** the period of the purge, key and audit jobs */
+  everyMs: number;
+  /** the period of the anti-entropy pass */
+  antiEntropyEveryMs: number;
+  /** how long audit events are kept, in days; 0 keeps them for ever (no retention job) */
+  auditRetentionDays: number;
+}
+
+export interface RegionJobWork {
+  secrets: { purgeDue(): Promise<unknown> };
+  kms: { deleteDueKeys(): Promise<void>; rotateDueKeys(): Promise<void> };
+  replication: { antiEntropy(): Promise<void> };
+  store: Pick<AuditRepo, "purgeAuditEvents">;
+}
+
+export function regionJobs(work: RegionJobWork, settings: RegionJobSettings): Job[] {
+  const { everyMs } = settings;
+  const jobs: Job[] = [
+    { name: "purge-deleted-secrets", everyMs, run: async () => void (await work.secrets.purgeDue()) },
+    { name: "kms-key-deletion", everyMs, run: () => work.kms.deleteDueKeys() },
+    { name: "kms-key-rotation", everyMs, run: () => work.kms.rotateDueKeys() },
+    { name: "anti-entropy", everyMs: settings.antiEntropyEveryMs, run: () => work.replication.antiEntropy() },
+  ];
+  const retention = settings.auditRetentionDays;
+  if (retention > 0) {
+    jobs.push({ name: "audit-retention", everyMs, run: async (now) => void (await work.store.purgeAuditEvents(now - days(retention))) });
+  }
+  return jobs;
+}
