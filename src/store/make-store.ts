@@ -20,7 +20,7 @@ type Factory<C> = (place: StorePlace, config: C) => Promise<RegionStore>;
 
 const factories: { [K in StoreKind]: Factory<Extract<StoreConfig, { kind: K }>> } = {
   // one file per Region in the data directory (DESIGN §7)
-  sqlite: async ({ dataDir, region }) => openSqliteStore(sqliteFileOf(dataDir, region)),
+  sqlite: async ({ dataDir, region }) => openSqliteStore(sqliteFileOf(dataDir, region), region),
 };
 
 const DEFAULT_STORE: StoreConfig = { kind: "sqlite" };

@@ -9,6 +9,7 @@ import type { AccessKeyRecord, IamEntity } from "../contract/identity-types.js";
 import type { ReplicaStatus } from "../contract/replication-records.js";
 import type { CloudTrailEvent } from "../contract/audit-records.js";
 import type { ChainState, ChainedRow } from "../contract/audit-chain.js";
+import type { Registry } from "prom-client";
 
 export class StoreConflict extends Error {
   constructor(readonly what: "revision" | "name") {
@@ -206,8 +207,8 @@ export interface RegionStore extends SecretRepo, KeyRepo, IdentityRepo, MetaRepo
    * calls' audit events, last-used notes) never makes it wait.
    */
   whenDurable(): Promise<void> | undefined;
-  /** how many group syncs, and how long recent ones took (/metrics) */
-  syncStats(): { syncs: number; recentMs: number[] };
+  /** the store's own Prometheus metrics for /metrics (SQLite's: its group syncs); never the global registry */
+  readonly metrics: Registry;
   /** remove every secret and key (permissive-mode reset only) */
   wipe(): Promise<void>;
   close(): Promise<void>;
