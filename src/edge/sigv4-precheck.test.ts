@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ServiceError } from "../contract/service-error.js";
 import { precheckSigV4, verifySigV4, type SignedRequest, type VerifyOptions } from "./sigv4.js";
-import { ACCESS_KEY, MISMATCH, SECRET, SIGNED_AT, options, sdkSign, withHeaders } from "./sigv4-test-helpers.js";
+import { ACCESS_KEY, MISMATCH, SECRET, SIGNED_AT, options, sdkSign, withHeaders } from "../../test/support/sigv4-helpers.js";
 
 const head = ({ body: _body, ...rest }: SignedRequest) => rest;
 

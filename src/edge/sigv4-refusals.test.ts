@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { ServiceError } from "../contract/service-error.js";
 import { parseAuthorization, verifySigV4 } from "./sigv4.js";
-import { ACCESS_KEY, MISMATCH, SIGNED_AT, b64sha256, options, refuses, sdkSign, withHeaders, withQueryParam } from "./sigv4-test-helpers.js";
+import { ACCESS_KEY, MISMATCH, SIGNED_AT, b64sha256, options, refuses, sdkSign, withHeaders, withQueryParam } from "../../test/support/sigv4-helpers.js";
 
 // ---- refusals, each with AWS's code and message ----
 

@@ -8,7 +8,7 @@ import { SecretsManagerClient, GetSecretValueCommand } from "@aws-sdk/client-sec
 import { KMSClient, DecryptCommand } from "@aws-sdk/client-kms";
 import { HttpRequest } from "@smithy/protocol-http";
 import { verifySigV4, type SignedRequest } from "./sigv4.js";
-import { ACCESS_KEY, SECRET, SIGNED_AT, options, sdkSign, wireQuery, withHeaders } from "./sigv4-test-helpers.js";
+import { ACCESS_KEY, SECRET, SIGNED_AT, options, sdkSign, wireQuery, withHeaders } from "../../test/support/sigv4-helpers.js";
 
 // ---- requests real clients sign ----
 

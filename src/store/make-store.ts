@@ -1,6 +1,6 @@
 // Choosing the Region store: a map from kind to factory, as make-seal.ts chooses the seal. SQLite
 // is the only kind today; a PostgreSQL store is added by one entry here, and passes the one
-// conformance suite (store-conformance.ts) every store passes.
+// conformance suite (test/conformance/store-conformance.ts) every store passes.
 
 import { join } from "node:path";
 import { openSqliteStore } from "./sqlite/sqlite-store.js";

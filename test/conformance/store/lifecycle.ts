@@ -4,11 +4,11 @@
 
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import type { RegionStore } from "../store.js";
+import type { RegionStore } from "../../../src/store/store.js";
 import type { FreshStore, SuiteOptions } from "../store-conformance.js";
 import { ACCOUNT, REGION, T0, accessKey, alias, auditEvent, iamUser, key, sealed, secret } from "./fixtures.js";
 import type { MetricValueWithName } from "prom-client";
-import { verifyChain } from "../../contract/audit-chain.js";
+import { verifyChain } from "../../../src/contract/audit-chain.js";
 
 /** Everything a Region keeps, one of each, read back whole by `readEverything`. */
 async function writeEverything(store: RegionStore) {

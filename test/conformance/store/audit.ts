@@ -4,8 +4,8 @@
 
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import { GENESIS, verifyChain } from "../../contract/audit-chain.js";
-import type { RegionStore } from "../store.js";
+import { GENESIS, verifyChain } from "../../../src/contract/audit-chain.js";
+import type { RegionStore } from "../../../src/store/store.js";
 import type { FreshStore } from "../store-conformance.js";
 import { DAY, REGION, T0, auditEvent } from "./fixtures.js";
 

@@ -1,18 +1,19 @@
 // The one suite every Region store passes (DESIGN §7), in the style of seal-conformance.ts: run by
-// sqlite/sqlite-store.test.ts against the SQLite store; a PostgreSQL store runs it with one more
-// call. Each test gets a fresh, empty store and asserts only what a caller of the seam (store.ts)
-// can see: never a table, a file or a statement. The sections live in conformance/.
+// src/store/sqlite/sqlite-store.test.ts against the SQLite store; another store runs it with one
+// call of storeConformance and a factory for its stores. Each test gets a fresh, empty store and
+// asserts only what a caller of the seam (src/store/store.ts) can see: never a table, a file or a
+// statement. The sections live in store/.
 
 import { describe } from "node:test";
 import type { TestContext } from "node:test";
-import type { RegionStore } from "./store.js";
-import { secretsConformance } from "./conformance/secrets.js";
-import { outboxConformance } from "./conformance/outbox.js";
-import { outboxLeaseConformance } from "./conformance/outbox-lease.js";
-import { locksConformance } from "./conformance/locks.js";
-import { recordsConformance } from "./conformance/records.js";
-import { auditConformance } from "./conformance/audit.js";
-import { lifecycleConformance } from "./conformance/lifecycle.js";
+import type { RegionStore } from "../../src/store/store.js";
+import { secretsConformance } from "./store/secrets.js";
+import { outboxConformance } from "./store/outbox.js";
+import { outboxLeaseConformance } from "./store/outbox-lease.js";
+import { locksConformance } from "./store/locks.js";
+import { recordsConformance } from "./store/records.js";
+import { auditConformance } from "./store/audit.js";
+import { lifecycleConformance } from "./store/lifecycle.js";
 
 export interface StoreSubject<P> {
   /** why the suite cannot run here (no database server), or undefined */

@@ -5,9 +5,9 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { HttpRequest } from "@smithy/protocol-http";
-import { ServiceError } from "../contract/service-error.js";
-import { Sha256 } from "../util/sign-request.js";
-import { SIGNATURE_MISMATCH, verifySigV4, type SignedRequest, type VerifyOptions } from "./sigv4.js";
+import { ServiceError } from "../../src/contract/service-error.js";
+import { Sha256 } from "../../src/util/sign-request.js";
+import { SIGNATURE_MISMATCH, verifySigV4, type SignedRequest, type VerifyOptions } from "../../src/edge/sigv4.js";
 
 // ---- signing with the AWS SDK v3 signer ----
 
