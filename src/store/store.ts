@@ -173,8 +173,26 @@ export interface AuditRepo {
    * (so the chain loses only its oldest end, and its anchor moves to the last removed); returns how many.
    */
   purgeAuditEvents(before: number): Promise<number>;
-  /** the Region's hash chain (audit-chain.ts): its anchor and head, and its events oldest first; undefined for a store never chained */
-  readAuditChain(): Promise<{ state: ChainState; rows: Iterable<ChainedRow> } | undefined>;
+  /**
+   * The Region's hash chain (audit-chain.ts): its anchor and head, and its events oldest first,
+   * read from one snapshot (events appended meanwhile are in neither). Iterate the rows to the end
+   * or leave the loop early: either releases the snapshot. Undefined for a store never chained.
+   */
+  readAuditChain(): Promise<AuditChain | undefined>;
+}
+
+export interface AuditChain {
+  state: ChainState;
+  rows: AsyncIterable<ChainedRow>;
+}
+
+/**
+ * A Region's store opened only to read its audit trail (`meridian audit`), beside a server that may
+ * be writing it: opening creates, migrates and writes nothing, so a store an older Meridian made
+ * reads as it is. One with no audit trail yet reads as an empty chain at the genesis anchor.
+ */
+export interface AuditReader extends Pick<AuditRepo, "queryAuditEvents" | "readAuditChain"> {
+  close(): Promise<void>;
 }
 
 /** Small values the Region keeps about itself (root key check value, schema facts). */

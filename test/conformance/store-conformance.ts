@@ -6,7 +6,7 @@
 
 import { describe } from "node:test";
 import type { TestContext } from "node:test";
-import type { RegionStore } from "../../src/store/store.js";
+import type { AuditReader, RegionStore } from "../../src/store/store.js";
 import { secretsConformance } from "./store/secrets.js";
 import { outboxConformance } from "./store/outbox.js";
 import { outboxLeaseConformance } from "./store/outbox-lease.js";
@@ -22,6 +22,8 @@ export interface StoreSubject<P> {
   freshPlace(): P | Promise<P>;
   /** open the store at `place`, creating it when absent; called again on the same place after close */
   open(place: P): RegionStore | Promise<RegionStore>;
+  /** open the store at `place` to read its audit trail only (`meridian audit`), beside the open store */
+  openAuditReader(place: P): AuditReader | Promise<AuditReader>;
   /** remove what the place holds, once its store is closed */
   drop(place: P): void | Promise<void>;
   /**
@@ -37,6 +39,8 @@ export interface StoreUnderTest {
   readonly store: RegionStore;
   /** close the store and open the same place again, as a restarted node does */
   reopen(): Promise<RegionStore>;
+  /** an audit reader on the same place, closed when the test ends */
+  auditReader(): Promise<AuditReader>;
 }
 
 export type FreshStore = (t: TestContext) => Promise<StoreUnderTest>;
@@ -49,7 +53,9 @@ export function storeConformance<P>(name: string, subject: StoreSubject<P>): voi
   const fresh: FreshStore = async (t) => {
     const place = await subject.freshPlace();
     let store = await subject.open(place);
+    const readers: AuditReader[] = [];
     t.after(async () => {
+      for (const r of readers) await r.close();
       await store.close();
       await subject.drop(place);
     });
@@ -61,6 +67,11 @@ export function storeConformance<P>(name: string, subject: StoreSubject<P>): voi
         await store.close();
         store = await subject.open(place);
         return store;
+      },
+      async auditReader() {
+        const reader = await subject.openAuditReader(place);
+        readers.push(reader);
+        return reader;
       },
     };
   };

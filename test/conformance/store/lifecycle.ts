@@ -41,7 +41,7 @@ async function readEverything(store: RegionStore) {
     entities: await store.listIamEntities(),
     meta: await store.listMeta(""),
     audit: (await store.queryAuditEvents({})).map(({ time, event }) => ({ time, event })),
-    chain: chain && verifyChain(chain.state, chain.rows, REGION),
+    chain: chain && (await verifyChain(chain.state, chain.rows, REGION)),
   };
 }
 
