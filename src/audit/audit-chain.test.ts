@@ -34,7 +34,7 @@ function chain(n: number, from = GENESIS, position = 0): { rows: ChainedRow[]; s
   return { rows, state: { anchorHash: from, anchorPosition: position, headHash: prev, headPosition: position + n } };
 }
 
-test("a link is SHA-256 over the previous hash, then the event's time and document", () => {
+test("a link is SHA-256 over the previous hash, then the event's time and document", async () => {
   const prev = createHash("sha256").update("x").digest("hex");
   const expected = createHash("sha256").update(`${prev}\n${T0}\n{"a":1}`).digest("hex");
   assert.equal(linkHash(prev, T0, '{"a":1}'), expected);
@@ -42,22 +42,22 @@ test("a link is SHA-256 over the previous hash, then the event's time and docume
   assert.notEqual(linkHash(GENESIS, T0, '{"a":1}'), expected, "the previous hash is covered");
 });
 
-test("an intact chain, an empty one, and one whose oldest events were pruned verify", () => {
+test("an intact chain, an empty one, and one whose oldest events were pruned verify", async () => {
   const { rows, state } = chain(5);
-  assert.deepEqual(verifyChain(state, rows, "eu-west-1"), { intact: true, events: 5, pruned: 0, head: state.headHash });
-  assert.deepEqual(verifyChain({ anchorHash: GENESIS, anchorPosition: 0, headHash: GENESIS, headPosition: 0 }, []), { intact: true, events: 0, pruned: 0, head: GENESIS });
+  assert.deepEqual(await verifyChain(state, rows, "eu-west-1"), { intact: true, events: 5, pruned: 0, head: state.headHash });
+  assert.deepEqual(await verifyChain({ anchorHash: GENESIS, anchorPosition: 0, headHash: GENESIS, headPosition: 0 }, []), { intact: true, events: 0, pruned: 0, head: GENESIS });
   // retention removed the first two: the anchor is the second one's hash
   const pruned = { ...state, anchorHash: rows[1]!.hash!, anchorPosition: 2 };
-  assert.deepEqual(verifyChain(pruned, rows.slice(2)), { intact: true, events: 3, pruned: 2, head: state.headHash });
+  assert.deepEqual(await verifyChain(pruned, rows.slice(2)), { intact: true, events: 3, pruned: 2, head: state.headHash });
   // and all of them
-  assert.equal(verifyChain({ ...state, anchorHash: state.headHash, anchorPosition: 5 }, []).intact, true);
+  assert.equal((await verifyChain({ ...state, anchorHash: state.headHash, anchorPosition: 5 }, [])).intact, true);
 });
 
-test("an edited document, time or column breaks the chain at that event", () => {
+test("an edited document, time or column breaks the chain at that event", async () => {
   const { rows, state } = chain(4);
   const edited = rows.map((r) => ({ ...r }));
   edited[2]!.doc = edited[2]!.doc.replace("alice", "bob");
-  const v = verifyChain(state, edited);
+  const v = await verifyChain(state, edited);
   assert.equal(v.intact, false);
   assert.ok(!v.intact);
   assert.equal(v.position, 3);
@@ -65,48 +65,48 @@ test("an edited document, time or column breaks the chain at that event", () => 
   assert.match(v.problem, /content does not match its hash: the event was edited/);
 
   const retimed = rows.map((r, i) => (i === 1 ? { ...r, time: r.time + 1 } : r));
-  brokenAt(verifyChain(state, retimed), 2, /edited/);
+  brokenAt(await verifyChain(state, retimed), 2, /edited/);
 
   const column = rows.map((r, i) => (i === 0 ? { ...r, columns: { ...r.columns, event_name: "ListSecrets" } } : r));
-  brokenAt(verifyChain(state, column), 1, /event_name column does not match/);
+  brokenAt(await verifyChain(state, column), 1, /event_name column does not match/);
 
   const garbage = chain(1);
   garbage.rows[0]!.doc = "not json";
   garbage.rows[0]!.hash = linkHash(GENESIS, garbage.rows[0]!.time, "not json");
-  brokenAt(verifyChain({ ...garbage.state, headHash: garbage.rows[0]!.hash }, garbage.rows), 1, /not an event/);
+  brokenAt(await verifyChain({ ...garbage.state, headHash: garbage.rows[0]!.hash }, garbage.rows), 1, /not an event/);
 });
 
-test("a removed event breaks the chain at the one after it; at the start, the anchor; at the end, the head", () => {
+test("a removed event breaks the chain at the one after it; at the start, the anchor; at the end, the head", async () => {
   const { rows, state } = chain(5);
-  brokenAt(verifyChain(state, [...rows.slice(0, 2), ...rows.slice(3)]), 3, /does not link to the event before it .*removed or reordered/);
-  brokenAt(verifyChain(state, rows.slice(1)), 1, /does not link to the chain's anchor/);
-  const tail = verifyChain(state, rows.slice(0, 3));
+  brokenAt(await verifyChain(state, [...rows.slice(0, 2), ...rows.slice(3)]), 3, /does not link to the event before it .*removed or reordered/);
+  brokenAt(await verifyChain(state, rows.slice(1)), 1, /does not link to the chain's anchor/);
+  const tail = await verifyChain(state, rows.slice(0, 3));
   assert.ok(!tail.intact);
   assert.equal(tail.row, undefined);
   assert.equal(tail.position, 4);
   assert.match(tail.problem, /records 5 events: 2 missing at the end/);
-  brokenAt(verifyChain(state, []), 1, /5 missing at the end/);
+  brokenAt(await verifyChain(state, []), 1, /5 missing at the end/);
 });
 
-test("reordered events, an event added outside the chain, a moved head, another Region's event", () => {
+test("reordered events, an event added outside the chain, a moved head, another Region's event", async () => {
   const { rows, state } = chain(4);
-  brokenAt(verifyChain(state, [rows[0]!, rows[2]!, rows[1]!, rows[3]!]), 2, /removed or reordered/);
+  brokenAt(await verifyChain(state, [rows[0]!, rows[2]!, rows[1]!, rows[3]!]), 2, /removed or reordered/);
   const unhashed = { ...rows[3]!, seq: 5, hash: null, prevHash: null };
-  brokenAt(verifyChain(state, [...rows, unhashed]), 5, /no hash/);
+  brokenAt(await verifyChain(state, [...rows, unhashed]), 5, /no hash/);
 
   const longer = chain(5);
-  brokenAt(verifyChain(state, longer.rows), 6, /not the last event found/);
+  brokenAt(await verifyChain(state, longer.rows), 6, /not the last event found/);
 
   const elsewhere = chain(2);
   const e = event(2, "us-east-1");
   const doc = JSON.stringify(e);
   const moved = { ...elsewhere.rows[1]!, doc, hash: linkHash(elsewhere.rows[0]!.hash!, elsewhere.rows[1]!.time, doc), columns: derivedColumns(e) };
-  const v = verifyChain({ ...elsewhere.state, headHash: moved.hash }, [elsewhere.rows[0]!, moved], "eu-west-1");
+  const v = await verifyChain({ ...elsewhere.state, headHash: moved.hash }, [elsewhere.rows[0]!, moved], "eu-west-1");
   brokenAt(v, 2, /an event of us-east-1, not of this Region/);
 });
 
 /** The verdict names the first broken link at this position, for this reason. */
-function brokenAt(v: ReturnType<typeof verifyChain>, position: number, problem: RegExp): void {
+function brokenAt(v: Awaited<ReturnType<typeof verifyChain>>, position: number, problem: RegExp): void {
   assert.ok(!v.intact, "expected a broken chain");
   assert.equal(v.position, position, v.problem);
   assert.match(v.problem, problem);

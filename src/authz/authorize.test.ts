@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { authorize, type RequestFacts } from "./authorize.js";
 import type { AccessRequest } from "../contract/access-request.js";
 import type { CallerPolicies } from "../contract/policy-types.js";
-import { ACCOUNT, BLUE, alice, carol, doc, policy, resourcePolicy } from "../policy/test-helpers.js";
+import { ACCOUNT, BLUE, alice, carol, doc, policy, resourcePolicy } from "../../test/support/policy-builders.js";
 import { throwsServiceError } from "../../test/support/service-errors.js";
 
 const facts: RequestFacts = { now: 0, sourceIp: "127.0.0.1", userAgent: "test", requestedRegion: "us-east-1", secureTransport: false };

@@ -1,15 +1,13 @@
-// `meridian audit`: the audit trail of every Region in a data directory, read straight from the
-// Region stores (opened read-only: WAL lets it run beside a serving Meridian), newest first, as a
-// table or as CloudTrail JSON lines.
+// `meridian audit`: the audit trail of every Region in a data directory, read through each Region
+// store's audit reader (make-store.ts: it writes nothing, so it runs beside a serving Meridian),
+// newest first, as a table or as CloudTrail JSON lines.
 
 import { parseArgs } from "node:util";
-import { existsSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import Database from "better-sqlite3";
-import { makeSqliteAuditRepo } from "../store/sqlite/sqlite-audit-repo.js";
-import type { AuditPosition, AuditQuery, AuditRepo, StoredAuditEvent } from "../store/store.js";
+import { openAuditReader } from "../store/make-store.js";
+import type { AuditPosition, AuditQuery, AuditReader, AuditRepo, StoredAuditEvent } from "../store/store.js";
 import type { CloudTrailEvent } from "../contract/audit-records.js";
 import { verifyAudit } from "./audit-verify.js";
+import { regionsToRead } from "./audit-regions.js";
 
 export const AUDIT_USAGE = `Options for audit (newest event first; \`meridian audit verify --help\` for the hash chain check):
   --data-dir <dir>     the data directory of the stores (MERIDIAN_DATA_DIR, default ./.meridian)
@@ -57,16 +55,11 @@ async function list(argv: string[], env: NodeJS.ProcessEnv, write: (text: string
   if (values.limit !== undefined && !/^[1-9]\d*$/.test(values.limit)) throw new Error(`--limit must be a positive number, not '${values.limit}'`);
   const limit = values.limit !== undefined ? Number(values.limit) : values.json ? Infinity : TABLE_LIMIT;
 
-  const dataDir = resolve(values["data-dir"] ?? env.MERIDIAN_DATA_DIR ?? ".meridian");
-  if (!existsSync(dataDir)) throw new Error(`no data directory at ${dataDir}`);
-  const stored = readdirSync(dataDir).filter((f) => f.endsWith(".sqlite")).map((f) => f.slice(0, -".sqlite".length));
-  const wanted = values.region?.split(",").map((r) => r.trim()).filter(Boolean) ?? stored.sort();
-  for (const r of wanted) if (!stored.includes(r)) throw new Error(`no store for Region ${r} in ${dataDir}`);
-
-  const databases = wanted.map((region) => new Database(join(dataDir, `${region}.sqlite`), { readonly: true, fileMustExist: true }));
+  const { dataDir, wanted } = await regionsToRead(values["data-dir"], values.region, env);
+  const readers: AuditReader[] = [];
   try {
-    const repos = databases.filter(hasAuditTable).map((db) => makeSqliteAuditRepo(db, { relaxed: (fn) => fn })); // read only
-    const events = newestFirst(repos, query, limit);
+    for (const region of wanted) readers.push(await openAuditReader({ dataDir, region }));
+    const events = newestFirst(readers, query, limit);
     if (values.json) {
       for await (const event of events) write(JSON.stringify(event) + "\n");
       return;
@@ -75,21 +68,16 @@ async function list(argv: string[], env: NodeJS.ProcessEnv, write: (text: string
     for await (const event of events) rows.push(event);
     write(table(rows));
   } finally {
-    for (const db of databases) db.close();
+    for (const reader of readers) await reader.close();
   }
 }
+
 
 function instant(option: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) throw new Error(`${option} must be a time in ISO 8601 (e.g. 2026-11-28T17:00:00Z), not '${text}'`);
   return ms;
-}
-
-/** A store made before the audit trail existed, and not opened by a server since, has no table. */
-function hasAuditTable(db: Database.Database): boolean {
-  db.pragma("busy_timeout = 5000");
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_events'").get() !== undefined;
 }
 
 /** The events of every Region, merged newest first, read a page at a time from each. */

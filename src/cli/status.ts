@@ -9,41 +9,53 @@ interface Row {
   delivered: number;
 }
 
-const SAMPLE = /^(\w+)\{source="([^"]+)",destination="([^"]+)"(?:,(?:quantile|outcome)="([^"]+)")?\} (\S+)$/;
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
 
-export function summarize(text: string): Map<string, Row> {
-  const rows = new Map<string, Row>();
+// A sample line of the text format, `name{label="value",…} number`; label order is free, and our
+// label values hold no quotes or commas (Region names, outcomes, quantiles).
+const SAMPLE = /^(\w+)\{([^}]*)\} (\S+)$/;
+
+function samples(text: string): Sample[] {
+  const out: Sample[] = [];
   for (const line of text.split("\n")) {
     const m = SAMPLE.exec(line);
     if (!m) continue;
-    const [, name, source, dest, extra, raw] = m;
-    const key = `${source} → ${dest}`;
+    const labels = Object.fromEntries([...m[2]!.matchAll(/(\w+)="([^"]*)"/g)].map(([, k, v]) => [k!, v!]));
+    out.push({ name: m[1]!, labels, value: Number(m[3]) });
+  }
+  return out;
+}
+
+export function summarize(text: string): Map<string, Row> {
+  const rows = new Map<string, Row>();
+  for (const { name, labels, value } of samples(text)) {
+    if (!name.startsWith("meridian_replication_") || labels.source === undefined || labels.destination === undefined) continue;
+    const key = `${labels.source} → ${labels.destination}`;
     const row = rows.get(key) ?? { depth: 0, oldest: 0, p50: 0, p99: 0, delivered: 0 };
-    const value = Number(raw);
     if (name === "meridian_replication_outbox_depth") row.depth = value;
     else if (name === "meridian_replication_oldest_pending_seconds") row.oldest = value;
-    else if (name === "meridian_replication_lag_seconds" && extra === "0.5") row.p50 = value;
-    else if (name === "meridian_replication_lag_seconds" && extra === "0.99") row.p99 = value;
-    else if (name === "meridian_replication_deliveries_total" && extra === "InSync") row.delivered = value;
+    else if (name === "meridian_replication_lag_seconds" && labels.quantile === "0.5") row.p50 = value;
+    else if (name === "meridian_replication_lag_seconds" && labels.quantile === "0.99") row.p99 = value;
+    else if (name === "meridian_replication_deliveries_total" && labels.outcome === "InSync") row.delivered = value;
     rows.set(key, row);
   }
   return rows;
 }
 
-const SYNC_SAMPLE = /^meridian_store_(syncs_total|sync_seconds)\{region="([^"]+)"(?:,quantile="([^"]+)")?\} (\S+)$/;
-
 /** Per Region: how many group syncs, and their recent p50/p99 in seconds. */
 export function summarizeSyncs(text: string): Map<string, { syncs: number; p50: number; p99: number }> {
   const rows = new Map<string, { syncs: number; p50: number; p99: number }>();
-  for (const line of text.split("\n")) {
-    const m = SYNC_SAMPLE.exec(line);
-    if (!m) continue;
-    const [, name, region = "", q, raw] = m;
-    const row = rows.get(region) ?? { syncs: 0, p50: 0, p99: 0 };
-    if (name === "syncs_total") row.syncs = Number(raw);
-    else if (q === "0.5") row.p50 = Number(raw);
-    else if (q === "0.99") row.p99 = Number(raw);
-    rows.set(region, row);
+  for (const { name, labels, value } of samples(text)) {
+    if (!name.startsWith("meridian_store_") || labels.region === undefined) continue;
+    const row = rows.get(labels.region) ?? { syncs: 0, p50: 0, p99: 0 };
+    if (name === "meridian_store_syncs_total") row.syncs = value;
+    else if (name === "meridian_store_sync_seconds" && labels.quantile === "0.5") row.p50 = value;
+    else if (name === "meridian_store_sync_seconds" && labels.quantile === "0.99") row.p99 = value;
+    rows.set(labels.region, row);
   }
   return rows;
 }

@@ -86,8 +86,11 @@ export type ChainVerdict =
       problem: string;
     };
 
-/** Checks a Region's chain, rows oldest first (in the order they were written); stops at the first broken link. */
-export function verifyChain(state: ChainState, rows: Iterable<ChainedRow>, region?: string): ChainVerdict {
+/**
+ * Checks a Region's chain, rows oldest first (in the order they were written), as the store streams
+ * them; stops at the first broken link (leaving the rows' loop, which releases the store's read).
+ */
+export async function verifyChain(state: ChainState, rows: Iterable<ChainedRow> | AsyncIterable<ChainedRow>, region?: string): Promise<ChainVerdict> {
   const expected = state.headPosition - state.anchorPosition;
   let prev = state.anchorHash;
   let count = 0;
@@ -112,7 +115,7 @@ export function verifyChain(state: ChainState, rows: Iterable<ChainedRow>, regio
       problem,
     };
   };
-  for (const row of rows) {
+  for await (const row of rows) {
     count++;
     if (row.hash === null || row.prevHash === null) return broken(row, "it has no hash: it was added outside the chain");
     if (row.prevHash !== prev) {

@@ -50,7 +50,7 @@ export interface EdgeOptions {
 function routesOf(opts: EdgeOptions, api: ApiDeps): Route[] {
   return [
     healthRoute(opts.host),
-    metricsRoute(opts.host, opts.now),
+    metricsRoute(opts.host),
     resetRoute(opts.host, opts.auth),
     peerRoute(opts.host, opts.peerSecret, opts.now),
     operatorAccountsRoute(api, opts.defaultAccountId),

@@ -6,8 +6,7 @@ import { JSON_CONTENT_TYPE, serializeError } from "./aws-json.js";
 import { jsonAnswer, type Answer, type Inspected, type Route } from "./route.js";
 import type { AuthMode } from "./authenticate.js";
 import type { RegionHost } from "../region/region-host.js";
-import { metricsText } from "../replication/replication-metrics.js";
-import { storeMetricsText } from "../store/store-metrics.js";
+import { exposition } from "../util/prometheus.js";
 
 /** Operator routes answer failures as AWS JSON errors with no service model. */
 export function operatorFailure(error: unknown): Answer {
@@ -24,17 +23,15 @@ export function healthRoute(host: Pick<RegionHost, "nodes">): Route {
   };
 }
 
-export function metricsRoute(host: Pick<RegionHost, "nodes">, now: () => number): Route {
+/** Every hosted Region's replication and store metrics, each Region's from its own registries. */
+export function metricsRoute(host: Pick<RegionHost, "nodes">): Route {
   return {
     name: "metrics",
     matches: (r) => r.method === "GET" && r.path === "/metrics",
     async handle() {
       const nodes = [...host.nodes.values()];
-      const views = await Promise.all(
-        nodes.map(async (n) => ({ region: n.info.name, metrics: n.replication.metrics, outbox: await n.store.outboxSummary() })),
-      );
-      const stores = nodes.map((n) => ({ region: n.info.name, stats: n.store.syncStats() }));
-      return { status: 200, body: metricsText(views, now()) + storeMetricsText(stores), contentType: "text/plain; version=0.0.4" };
+      const { text, contentType } = await exposition(nodes.flatMap((n) => [n.replication.metrics.registry, n.store.metrics]));
+      return { status: 200, body: text, contentType };
     },
     failure: operatorFailure,
   };

@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ServiceError } from "../contract/service-error.js";
 import { precheckSigV4, verifySigV4, type SignedRequest, type VerifyOptions } from "./sigv4.js";
-import { ACCESS_KEY, MISMATCH, SECRET, SIGNED_AT, options, sdkSign, withHeaders } from "./sigv4-test-helpers.js";
+import { ACCESS_KEY, MISMATCH, SECRET, SIGNED_AT, options, sdkSign, withHeaders } from "../../test/support/sigv4-helpers.js";
 
 const head = ({ body: _body, ...rest }: SignedRequest) => rest;
 
@@ -44,9 +44,9 @@ describe("precheckSigV4 then verify(body)", () => {
     const req = await sdkSign();
     const { opts, calls } = counting();
     const prechecked = precheckSigV4(head(req), opts);
-    prechecked.verify(req.body);
+    assert.equal(prechecked.verify(req.body).accessKeyId, ACCESS_KEY);
     assert.equal(calls.length, 1);
-    verifySigV4(req, opts);
+    assert.equal(verifySigV4(req, opts).accessKeyId, ACCESS_KEY);
     assert.equal(calls.length, 2);
   });
 
@@ -54,7 +54,7 @@ describe("precheckSigV4 then verify(body)", () => {
     const req = await sdkSign();
     const prechecked = precheckSigV4(head(req), options());
     assert.throws(() => prechecked.verify(Buffer.from('{"SecretId":"prod/other"}')), refusal("InvalidSignatureException", MISMATCH));
-    prechecked.verify(req.body);
+    assert.equal(prechecked.verify(req.body).accessKeyId, ACCESS_KEY);
   });
 
   it("refuses an unknown key at the precheck (UnrecognizedClientException), before any body", async () => {

@@ -112,6 +112,17 @@ export function verifySigV4(req: SignedRequest, opts: VerifyOptions): VerifiedCa
   return precheckSigV4(req, opts).verify(req.body);
 }
 
+/**
+ * The signature `req` must carry when signed with `secret`: what `verify` compares the given one
+ * with, over the same scope, signed headers and date the request names. Lets a test hold it to a
+ * published value rather than only see it accepted.
+ */
+export function expectedSignature(req: SignedRequest, secret: string): string {
+  const query = parseQuery(req.query);
+  const auth = parse(req, query);
+  return computeSignature(req, req.body, query, auth, parseRequestDate(auth.rawDate).basic, secret).signature;
+}
+
 const invalidSignature = (message: string) => new ServiceError("InvalidSignatureException", message, 400);
 
 // ---- the signature itself ----

@@ -43,9 +43,9 @@ export const reservedAlias = () => kmsError("NotAuthorizedException", "");
 export const malformedPolicy = (message: string) => kmsError("MalformedPolicyDocumentException", message);
 
 /**
- * What the key policy gives a caller it does not allow: the policies of AWS managed keys allow
- * users only to describe, list and read them, and no key allows another account here (key policies
- * are not evaluated yet).
+ * The refusals no key policy can lift (ops/key-access.ts): another account's key outside the
+ * cryptographic operations, and managing an AWS managed key; worded as AWS words them. The key
+ * policy itself is evaluated before the operation runs (kms-access.ts, src/authz).
  */
 export const accessDenied = (principalArn: string, action: string, resourceArn: string) =>
   kmsError(

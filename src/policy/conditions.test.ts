@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { evaluate } from "./evaluate.js";
 import { ipInCidr } from "./conditions.js";
 import type { ContextValue } from "../contract/policy-types.js";
-import { context, doc, policy, ACCOUNT, OTHER } from "./test-helpers.js";
+import { context, doc, policy, ACCOUNT, OTHER } from "../../test/support/policy-builders.js";
 
 type Row = [name: string, condition: object, keys: Record<string, ContextValue>, allowed: boolean];
 

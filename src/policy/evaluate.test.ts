@@ -8,7 +8,7 @@ import { evaluate } from "./evaluate.js";
 import type { EvaluationResult, PolicyInput, RequestContext, RequestPrincipal, ResourcePolicyInput, StatementRef } from "../contract/policy-types.js";
 import {
   ACCOUNT, BLUE, OTHER, RED, alice, bob, carol, context, doc, otherRoot, policy, resourcePolicy, root, secretsService, session,
-} from "./test-helpers.js";
+} from "../../test/support/policy-builders.js";
 
 const GET = "secretsmanager:GetSecretValue";
 const allowGet = (Resource: string | string[] = "*", Sid = "AllowGet") => ({ Sid, Effect: "Allow", Action: GET, Resource });

@@ -58,7 +58,7 @@ export async function openRegionReplication(deps: RegionReplicationDeps) {
     partitionOf: deps.partitionOf,
     clock: deps.clock,
   });
-  const metrics = makeReplicationMetrics();
+  const metrics = makeReplicationMetrics({ region: deps.region, store: deps.store, clock: deps.clock });
   const worker = makeOutboxWorker({
     metrics,
     region: deps.region,

@@ -1,80 +1,74 @@
-// What a Region's replication worker has done lately, per replica Region: deliveries by outcome,
-// and the lag of recent deliveries (change committed at the primary → applied at the replica).
-// Rendered in Prometheus text format with the outbox depth (see metricsText).
+// What a Region's replication has done, per replica Region, as Prometheus metrics: deliveries by
+// outcome, the lag of deliveries (change committed at the primary → applied at the replica), and
+// the outbox's depth and oldest entry, read from the store when /metrics is scraped. Each Region
+// keeps them in its own prom-client registry (never the process-global one), which the edge's
+// /metrics merges with the other hosted Regions' (see operator-routes.ts).
 
-import { quantile } from "../util/quantile.js";
+import { Counter, Gauge, Registry, Summary } from "prom-client";
+import type { RegionStore } from "../store/store.js";
+import type { Clock } from "../util/clock.js";
+import { SUMMARY_WINDOW } from "../util/prometheus.js";
 
-const WINDOW = 4096;
-
-export interface DestinationMetrics {
-  deliveries: Record<string, number>;
-  /** the last WINDOW lags, in ms, oldest first */
-  lagsMs: number[];
+export interface ReplicationMetricsDeps {
+  region: string;
+  store: Pick<RegionStore, "outboxSummary">;
+  clock: Clock;
 }
 
-export function makeReplicationMetrics() {
-  const byDestination = new Map<string, DestinationMetrics>();
-  const of = (dest: string) => {
-    let m = byDestination.get(dest);
-    if (!m) {
-      m = { deliveries: {}, lagsMs: [] };
-      byDestination.set(dest, m);
-    }
-    return m;
-  };
-  return {
-    recordDelivery(dest: string, outcome: string, lagMs?: number) {
-      const m = of(dest);
-      m.deliveries[outcome] = (m.deliveries[outcome] ?? 0) + 1;
-      if (lagMs !== undefined) {
-        m.lagsMs.push(lagMs);
-        if (m.lagsMs.length > WINDOW) m.lagsMs.shift();
-      }
+export function makeReplicationMetrics(deps: ReplicationMetricsDeps) {
+  const registry = new Registry();
+  const source = deps.region;
+  const registers = [registry];
+  const labelNames = ["source", "destination"] as const;
+
+  // Both outbox gauges come from one read of the store per scrape: a registry collects its
+  // metrics concurrently, so the second collect shares the read the first one started.
+  let reading: ReturnType<RegionStore["outboxSummary"]> | undefined;
+  const readOutbox = () => (reading ??= deps.store.outboxSummary().finally(() => (reading = undefined)));
+  new Gauge({
+    name: "meridian_replication_outbox_depth",
+    help: "Changes waiting to be delivered to a replica Region.",
+    labelNames,
+    registers,
+    async collect() {
+      const outbox = await readOutbox();
+      this.reset();
+      for (const o of outbox) this.set({ source, destination: o.region }, o.depth);
     },
-    snapshot(): Map<string, DestinationMetrics> {
-      return byDestination;
+  });
+  new Gauge({
+    name: "meridian_replication_oldest_pending_seconds",
+    help: "Age of the oldest change not yet delivered to a replica Region.",
+    labelNames,
+    registers,
+    async collect() {
+      const outbox = await readOutbox();
+      this.reset();
+      const now = deps.clock.now();
+      for (const o of outbox) this.set({ source, destination: o.region }, o.oldestQueuedAt > 0 ? Math.max(0, now - o.oldestQueuedAt) / 1000 : 0);
+    },
+  });
+  const lag = new Summary({
+    name: "meridian_replication_lag_seconds",
+    help: "Time from a change committed at the primary to its apply at the replica (quantiles over the last ten minutes).",
+    labelNames,
+    registers,
+    ...SUMMARY_WINDOW,
+  });
+  const deliveries = new Counter({
+    name: "meridian_replication_deliveries_total",
+    help: "Deliveries to replica Regions by outcome.",
+    labelNames: [...labelNames, "outcome"],
+    registers,
+  });
+
+  return {
+    registry,
+    recordDelivery(destination: string, outcome: string, lagMs?: number) {
+      deliveries.inc({ source, destination, outcome });
+      if (lagMs !== undefined) lag.observe({ source, destination }, lagMs / 1000);
     },
   };
 }
 
 export type ReplicationMetrics = ReturnType<typeof makeReplicationMetrics>;
-
-export interface RegionReplicationView {
-  region: string;
-  metrics: ReplicationMetrics;
-  outbox: { region: string; depth: number; oldestQueuedAt: number }[];
-}
-
-/** Prometheus text exposition of every hosted Region's replication state. */
-export function metricsText(views: RegionReplicationView[], now: number): string {
-  const lines: string[] = [];
-  const family = (name: string, type: string, help: string) => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-  const labels = (source: string, dest: string, extra = "") => `{source="${source}",destination="${dest}"${extra}}`;
-
-  family("meridian_replication_outbox_depth", "gauge", "Changes waiting to be delivered to a replica Region.");
-  for (const v of views) for (const o of v.outbox) lines.push(`meridian_replication_outbox_depth${labels(v.region, o.region)} ${o.depth}`);
-  family("meridian_replication_oldest_pending_seconds", "gauge", "Age of the oldest change not yet delivered to a replica Region.");
-  for (const v of views) {
-    for (const o of v.outbox) {
-      const age = o.oldestQueuedAt > 0 ? Math.max(0, now - o.oldestQueuedAt) / 1000 : 0;
-      lines.push(`meridian_replication_oldest_pending_seconds${labels(v.region, o.region)} ${age}`);
-    }
-  }
-  family("meridian_replication_lag_seconds", "summary", "Time from a change committed at the primary to its apply at the replica, recent deliveries.");
-  for (const v of views) {
-    for (const [dest, m] of v.metrics.snapshot()) {
-      const sorted = [...m.lagsMs].sort((a, b) => a - b);
-      for (const q of [0.5, 0.99]) lines.push(`meridian_replication_lag_seconds${labels(v.region, dest, `,quantile="${q}"`)} ${quantile(sorted, q) / 1000}`);
-      lines.push(`meridian_replication_lag_seconds_count${labels(v.region, dest)} ${sorted.length}`);
-    }
-  }
-  family("meridian_replication_deliveries_total", "counter", "Deliveries to replica Regions by outcome.");
-  for (const v of views) {
-    for (const [dest, m] of v.metrics.snapshot()) {
-      for (const [outcome, n] of Object.entries(m.deliveries)) {
-        lines.push(`meridian_replication_deliveries_total${labels(v.region, dest, `,outcome="${outcome}"`)} ${n}`);
-      }
-    }
-  }
-  return lines.join("\n") + "\n";
-}

@@ -11,9 +11,9 @@ import { after, before, describe, it } from "node:test";
 import { makeFileSeal } from "./file-seal.js";
 import { makeKmsSeal } from "./kms-seal.js";
 import { makePkcs11Seal, type Pkcs11SealConfig } from "./pkcs11-seal.js";
-import { sealConformance } from "./seal-conformance.js";
+import { sealConformance } from "../../test/conformance/seal-conformance.js";
 import { SEAL_FILES } from "./seal-files.js";
-import { motoMissing, softHsmMissing, startMotoKms, startSoftHsmToken, type MotoKms, type SoftHsmToken } from "./seal-test-backends.js";
+import { motoMissing, softHsmMissing, startMotoKms, startSoftHsmToken, type MotoKms, type SoftHsmToken } from "../../test/support/seal-backends.js";
 
 const envKey = randomBytes(32).toString("base64");
 

@@ -1,7 +1,7 @@
 // The seal seam (DESIGN §1, §7): a seal provides the root key that protects every Region's key
 // material at rest. Implementations: file/env (development, file-seal.ts), an external KMS
 // (kms-seal.ts) and a PKCS#11 token (pkcs11-seal.ts), chosen by make-seal.ts. One conformance
-// suite (seal-conformance.ts) runs against each.
+// suite (test/conformance/seal-conformance.ts) runs against each.
 
 export interface Seal {
   /** where the root key comes from, for the start banner and errors (never the key itself) */

@@ -1,5 +1,5 @@
 // The Secrets Manager service of one Region: its operation table, built from the op groups in ops/.
-// Rotation and replication operations arrive with their issues.
+// Every operation but rotation's (RotateSecret, CancelRotateSecret: issue 13).
 
 import type { OperationTable } from "../contract/call-context.js";
 import type { GetRandomPasswordResponse, SecretsManagerOperations } from "../generated/secretsmanager-api.js";

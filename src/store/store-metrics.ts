@@ -1,27 +1,34 @@
-// The stores' group syncs in Prometheus text (beside replication's, on /metrics): how many, and how
-// long recent ones took; every write's response waits for one, so their latency is the floor of a
-// write's.
+// A store's group syncs as Prometheus metrics (beside replication's, on /metrics): how many, and
+// how long they took; every write's response waits for one, so their latency is the floor of a
+// write's. Each store keeps them in its own prom-client registry, never the process-global one.
 
-import { quantile } from "../util/quantile.js";
+import { Counter, Registry, Summary } from "prom-client";
+import { SUMMARY_WINDOW } from "../util/prometheus.js";
 
-export interface StoreSyncView {
-  region: string;
-  stats: { syncs: number; recentMs: number[] };
+export function makeSyncMetrics(region: string) {
+  const registry = new Registry();
+  const labels = { region };
+  const syncs = new Counter({
+    name: "meridian_store_syncs_total",
+    help: "Group syncs of the Region's store (one fdatasync each, shared by every change before it).",
+    labelNames: ["region"],
+    registers: [registry],
+  });
+  syncs.inc(labels, 0); // a Region that has not synced yet shows 0, not nothing
+  const seconds = new Summary({
+    name: "meridian_store_sync_seconds",
+    help: "How long group syncs took (quantiles over the last ten minutes).",
+    labelNames: ["region"],
+    registers: [registry],
+    ...SUMMARY_WINDOW,
+  });
+  return {
+    registry,
+    recordSync(ms: number) {
+      syncs.inc(labels);
+      seconds.observe(labels, ms / 1000);
+    },
+  };
 }
 
-export function storeMetricsText(views: StoreSyncView[]): string {
-  const lines = [
-    "# HELP meridian_store_syncs_total Group syncs of the Region's store (one fdatasync each, shared by every change before it).",
-    "# TYPE meridian_store_syncs_total counter",
-    ...views.map((v) => `meridian_store_syncs_total{region="${v.region}"} ${v.stats.syncs}`),
-    "# HELP meridian_store_sync_seconds How long recent group syncs took.",
-    "# TYPE meridian_store_sync_seconds summary",
-  ];
-  for (const v of views) {
-    if (v.stats.recentMs.length === 0) continue;
-    const sorted = [...v.stats.recentMs].sort((a, b) => a - b);
-    for (const q of [0.5, 0.99]) lines.push(`meridian_store_sync_seconds{region="${v.region}",quantile="${q}"} ${quantile(sorted, q) / 1000}`);
-    lines.push(`meridian_store_sync_seconds_count{region="${v.region}"} ${sorted.length}`);
-  }
-  return lines.join("\n") + "\n";
-}
+export type SyncMetrics = ReturnType<typeof makeSyncMetrics>;

@@ -9,6 +9,7 @@ import type { AccessKeyRecord, IamEntity } from "../contract/identity-types.js";
 import type { ReplicaStatus } from "../contract/replication-records.js";
 import type { CloudTrailEvent } from "../contract/audit-records.js";
 import type { ChainState, ChainedRow } from "../contract/audit-chain.js";
+import type { Registry } from "prom-client";
 
 export class StoreConflict extends Error {
   constructor(readonly what: "revision" | "name") {
@@ -172,8 +173,26 @@ export interface AuditRepo {
    * (so the chain loses only its oldest end, and its anchor moves to the last removed); returns how many.
    */
   purgeAuditEvents(before: number): Promise<number>;
-  /** the Region's hash chain (audit-chain.ts): its anchor and head, and its events oldest first; undefined for a store never chained */
-  readAuditChain(): Promise<{ state: ChainState; rows: Iterable<ChainedRow> } | undefined>;
+  /**
+   * The Region's hash chain (audit-chain.ts): its anchor and head, and its events oldest first,
+   * read from one snapshot (events appended meanwhile are in neither). Iterate the rows to the end
+   * or leave the loop early: either releases the snapshot. Undefined for a store never chained.
+   */
+  readAuditChain(): Promise<AuditChain | undefined>;
+}
+
+export interface AuditChain {
+  state: ChainState;
+  rows: AsyncIterable<ChainedRow>;
+}
+
+/**
+ * A Region's store opened only to read its audit trail (`meridian audit`), beside a server that may
+ * be writing it: opening creates, migrates and writes nothing, so a store an older Meridian made
+ * reads as it is. One with no audit trail yet reads as an empty chain at the genesis anchor.
+ */
+export interface AuditReader extends Pick<AuditRepo, "queryAuditEvents" | "readAuditChain"> {
+  close(): Promise<void>;
 }
 
 /** Small values the Region keeps about itself (root key check value, schema facts). */
@@ -206,8 +225,8 @@ export interface RegionStore extends SecretRepo, KeyRepo, IdentityRepo, MetaRepo
    * calls' audit events, last-used notes) never makes it wait.
    */
   whenDurable(): Promise<void> | undefined;
-  /** how many group syncs, and how long recent ones took (/metrics) */
-  syncStats(): { syncs: number; recentMs: number[] };
+  /** the store's own Prometheus metrics for /metrics (SQLite's: its group syncs); never the global registry */
+  readonly metrics: Registry;
   /** remove every secret and key (permissive-mode reset only) */
   wipe(): Promise<void>;
   close(): Promise<void>;

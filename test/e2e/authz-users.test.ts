@@ -20,6 +20,7 @@ import { startMeridian, ADMIN, ACCOUNT_ID, cliPath, type TestServer } from "../s
 import { rejects } from "../support/service-errors.js";
 import { awsCliMissing, emptyAwsHome, run, runProgram } from "../support/aws-cli.js";
 import { allow, iamClient, makeUser, secretsAs, type Credentials } from "./authz-support.js";
+import { waitFor } from "../support/wait-for.js";
 
 const OTHER_ACCOUNT = "222222222222";
 const OTHER_ROOT = { accessKeyId: "AKIAMERIDIANOTHERACC", secretAccessKey: "other-account-secret-access-key-0123456789" };
@@ -186,17 +187,18 @@ test("a denied call is in the audit trail with its error code, and no secret val
   await rejects(secretsAs(m, bob).send(new GetSecretValueCommand({ SecretId: "team/db", VersionStage: "AWSCURRENT" })), "AccessDeniedException");
   await secretsAs(m, alice).send(new GetSecretValueCommand({ SecretId: "team/db" }));
   // Read-only events are written in batches a few milliseconds apart; ask until they are there.
-  let events: Record<string, any>[] = [];
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const out = await runProgram(process.execPath, [cliPath, "audit", "--data-dir", m.dataDir, "--json", "--event-name", "GetSecretValue"], process.env);
-    assert.equal(out.code, 0, out.stderr);
-    assert.doesNotMatch(out.stdout, /team-password/);
-    events = out.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
-    if (events.some((e) => e.userIdentity?.userName === "bob" && e.requestParameters?.versionStage === "AWSCURRENT")) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const bobs = events.find((e) => e.userIdentity?.userName === "bob" && e.requestParameters?.versionStage === "AWSCURRENT");
-  assert.ok(bobs, "bob's denied call is recorded");
+  const { bobs, alices } = await waitFor(
+    async () => {
+      const out = await runProgram(process.execPath, [cliPath, "audit", "--data-dir", m.dataDir, "--json", "--event-name", "GetSecretValue"], process.env);
+      assert.equal(out.code, 0, out.stderr);
+      assert.doesNotMatch(out.stdout, /team-password/);
+      const events: Record<string, any>[] = out.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+      const bobs = events.find((e) => e.userIdentity?.userName === "bob" && e.requestParameters?.versionStage === "AWSCURRENT");
+      const alices = events.find((e) => e.userIdentity?.userName === "alice" && e.errorCode === undefined);
+      return bobs && alices && { bobs, alices };
+    },
+    { intervalMs: 50, what: "bob's denied call and alice's allowed one in the audit trail" },
+  );
   assert.equal(bobs.errorCode, "AccessDeniedException");
   assert.match(bobs.errorMessage, /is not authorized to perform: secretsmanager:GetSecretValue/);
   assert.equal(bobs.eventSource, "secretsmanager.amazonaws.com");
@@ -204,7 +206,5 @@ test("a denied call is in the audit trail with its error code, and no secret val
   assert.equal(bobs.userIdentity.type, "IAMUser");
   assert.equal(bobs.userIdentity.arn, bob.arn);
   assert.equal(bobs.readOnly, true);
-  const alices = events.find((e) => e.userIdentity?.userName === "alice" && e.errorCode === undefined);
-  assert.ok(alices, "alice's allowed call is recorded");
   assert.equal(alices.responseElements, null);
 });

@@ -19,6 +19,7 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { ADMIN, spawnMeridian, waitForExit } from "../support/meridian.js";
 import { prepareRequest } from "../support/raw-request.js";
+import { waitFor } from "../support/wait-for.js";
 
 const CONCURRENCY = 8;
 const KILL_AFTER_ACKS = 200;
@@ -157,7 +158,16 @@ test("SIGTERM lets an in-flight request finish, then exits 0", TIMEOUT, async ()
     body: { SecretId: name, SecretString: value, ClientRequestToken: "in-flight-0000-0000-0000-000000000000" },
   });
   const u = new URL(url);
-  const req = request({ host: u.hostname, port: Number(u.port), method: "POST", path: "/", headers: { ...headers, "content-length": String(body.length) } });
+  // Expect: 100-continue (unsigned, as the SDKs send it): the server's 100 Continue says it has read
+  // the request's head and is serving it, which no fixed wait could promise.
+  const req = request({
+    host: u.hostname,
+    port: Number(u.port),
+    method: "POST",
+    path: "/",
+    headers: { ...headers, "content-length": String(body.length), expect: "100-continue" },
+  });
+  const continued = new Promise<void>((resolve) => req.on("continue", resolve));
   const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
     req.on("response", (res) => {
       let text = "";
@@ -167,11 +177,11 @@ test("SIGTERM lets an in-flight request finish, then exits 0", TIMEOUT, async ()
     req.on("error", reject);
   });
   // Half the body is sent: the request is in flight on the server when the signal arrives.
+  req.flushHeaders();
+  await continued;
   req.write(body.subarray(0, 20));
-  await new Promise((r) => setTimeout(r, 200));
   child.kill("SIGTERM");
-  for (let i = 0; i < 100 && !/SIGTERM: finishing/.test(output()); i++) await new Promise((r) => setTimeout(r, 20));
-  assert.match(output(), /SIGTERM: finishing in-flight requests/);
+  await waitFor(() => /SIGTERM: finishing in-flight requests/.test(output()), { what: "the server to take the SIGTERM" });
   assert.equal(child.exitCode, null, "exited before the in-flight request finished");
   req.end(body.subarray(20));
 

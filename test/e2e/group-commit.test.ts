@@ -6,6 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { CreateSecretCommand, GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { startMeridian, type TestServer } from "../support/meridian.js";
+import { waitFor } from "../support/wait-for.js";
 
 let m: TestServer;
 before(async () => {
@@ -22,13 +23,16 @@ test("a write's response waits for the sync; a failed sync withholds it", async 
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
   let synced = false;
+  let holding = false;
   store.whenDurable = () => {
     const pending = whenDurable();
-    return pending ? held.then(() => pending).then(() => void (synced = true)) : undefined;
+    if (!pending) return undefined;
+    holding = true;
+    return held.then(() => pending).then(() => void (synced = true));
   };
   let answered = false;
   const create = sm.send(new CreateSecretCommand({ Name: "held", SecretString: "v1" })).then((r) => ((answered = true), r));
-  await new Promise((r) => setTimeout(r, 200));
+  await waitFor(() => holding, { what: "the write's response to wait for a sync" });
   assert.equal(answered, false, "no answer before the sync");
   release();
   await create;

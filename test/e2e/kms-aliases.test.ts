@@ -9,15 +9,16 @@ import {
   DisableKeyCommand, UpdateAliasCommand, type AliasListEntry, type KMSClient,
 } from "@aws-sdk/client-kms";
 import { startMeridian, ACCOUNT_ID, type TestServer } from "../support/meridian.js";
-import { kmsClient } from "./kms-support.js";
+import { kmsClient, movableClock } from "./kms-support.js";
 import { refuses } from "../support/service-errors.js";
 
 const ARN_PREFIX = `arn:aws:kms:us-east-1:${ACCOUNT_ID}`;
 let m: TestServer;
 let kms: KMSClient;
+const time = movableClock();
 
 before(async () => {
-  m = await startMeridian({ regions: ["us-east-1"] });
+  m = await startMeridian({ regions: ["us-east-1"], clock: time.clock });
   kms = kmsClient(m);
 });
 after(() => m.stop());
@@ -60,8 +61,8 @@ test("UpdateAlias points an alias at another key, keeping its creation date", as
   const name = aliasName();
   await kms.send(new CreateAliasCommand({ AliasName: name, TargetKeyId: a.KeyId }));
   const created = (await allAliases(a.KeyId)).find((x) => x.AliasName === name)!;
-  await new Promise((r) => setTimeout(r, 10));
-  await kms.send(new UpdateAliasCommand({ AliasName: name, TargetKeyId: b.Arn }));
+  // A second later on the server's clock (well within SigV4's skew): the update's date is after the creation's.
+  await time.later(1000, () => kms.send(new UpdateAliasCommand({ AliasName: name, TargetKeyId: b.Arn })));
   assert.equal((await kms.send(new DescribeKeyCommand({ KeyId: name }))).KeyMetadata!.KeyId, b.KeyId);
   const updated = (await allAliases(b.KeyId)).find((x) => x.AliasName === name)!;
   assert.equal(updated.CreationDate!.getTime(), created.CreationDate!.getTime());

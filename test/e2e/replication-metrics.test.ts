@@ -16,6 +16,13 @@ after(() => m.stop());
 
 const metrics = async () => (await fetch(`${m.url}/metrics`)).text();
 
+/** The value of the sample line for `series` (name and labels as /metrics writes them). */
+function value(text: string, series: string): number {
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  assert.ok(line, `${series} is in /metrics`);
+  return Number(line.slice(series.length + 1));
+}
+
 test("deliveries and lag per replica Region appear in /metrics and meridian status", async () => {
   const sm = m.secrets("us-east-1");
   await sm.send(new CreateSecretCommand({ Name: "observed", SecretString: "a", AddReplicaRegions: [{ Region: "eu-west-1" }, { Region: "ap-south-1" }] }));
@@ -26,6 +33,11 @@ test("deliveries and lag per replica Region appear in /metrics and meridian stat
   assert.match(text, /# TYPE meridian_replication_lag_seconds summary/);
   assert.match(text, /meridian_replication_deliveries_total\{source="us-east-1",destination="eu-west-1",outcome="InSync"\} [1-9]/);
   assert.match(text, /meridian_replication_lag_seconds_count\{source="us-east-1",destination="ap-south-1"\} [1-9]/);
+  // Every delivery in sync observed its lag once: the summary's count is the counter's.
+  const series = 'source="us-east-1",destination="eu-west-1"';
+  const delivered = value(text, `meridian_replication_deliveries_total{${series},outcome="InSync"}`);
+  assert.equal(value(text, `meridian_replication_lag_seconds_count{${series}}`), delivered);
+  assert.ok(value(text, `meridian_replication_lag_seconds_sum{${series}}`) >= 0);
   assert.doesNotMatch(text, /meridian_replication_outbox_depth\{source="us-east-1",destination="eu-west-1"\} [1-9]/);
 
   const { stdout } = await promisify(execFile)(process.execPath, [cliPath, "status", "--endpoint", m.url]);
@@ -56,4 +68,6 @@ test("each Region's group syncs appear in /metrics", async () => {
   assert.ok(syncs >= 1, "the write waited for at least one sync");
   assert.match(text, /meridian_store_sync_seconds\{region="us-east-1",quantile="0\.99"\} [0-9.e-]+/);
   assert.match(text, /# TYPE meridian_store_sync_seconds summary/);
+  assert.equal(value(text, 'meridian_store_sync_seconds_count{region="us-east-1"}'), syncs, "one duration observed per sync");
+  assert.ok(value(text, 'meridian_store_sync_seconds_sum{region="us-east-1"}') > 0);
 });

@@ -7,8 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import {
   CreateAliasCommand, CreateKeyCommand, DecryptCommand, DescribeKeyCommand, DisableKeyCommand, EnableKeyRotationCommand, EncryptCommand,
@@ -17,9 +16,9 @@ import {
   type CreateKeyCommandInput,
 } from "@aws-sdk/client-kms";
 import { startMeridian, type TestServer } from "../support/meridian.js";
+import { missingRecording, RECORDINGS_DIR } from "./recordings.js";
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const SNAPSHOT_PATH = join(repoRoot, "..", "shared", "reference", "aws-recorded", "kms.snapshot.json");
+const SNAPSHOT_PATH = join(RECORDINGS_DIR, "kms.snapshot.json");
 const REGION = "us-east-1";
 const SECONDARY = "us-west-2";
 /** where test_replicate_key replicated to: its recording names the Region unmasked */
@@ -337,7 +336,7 @@ function comparable(value: unknown, recorded: unknown): unknown {
 const snapshot = existsSync(SNAPSHOT_PATH) ? (JSON.parse(readFileSync(SNAPSHOT_PATH, "utf8")) as Record<string, { "recorded-content": Recorded }>) : undefined;
 
 if (!snapshot) {
-  test("KMS parity with AWS recordings", { skip: `reference snapshot not found at ${SNAPSHOT_PATH}` }, () => {});
+  missingRecording("KMS parity with AWS recordings", SNAPSHOT_PATH);
 } else {
   const recorded = new Map(Object.entries(snapshot).map(([k, v]) => [k.slice(k.indexOf("::") + 2), v["recorded-content"]]));
   let m: TestServer;

@@ -3,16 +3,14 @@
 
 import assert from "node:assert/strict";
 import { readFileSync, existsSync } from "node:fs";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { rawRequest, type RawResponse } from "../support/raw-request.js";
 import { SnapshotMask, type MaskEnv } from "./snapshot-mask.js";
+import { RECORDINGS_DIR } from "./recordings.js";
 
-// dist/test/parity → the repository root, then its sibling shared/.
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-export const SNAPSHOT_PATH = join(repoRoot, "..", "shared", "reference", "aws-recorded", "secretsmanager.snapshot.json");
+export const SNAPSHOT_PATH = join(RECORDINGS_DIR, "secretsmanager.snapshot.json");
 
 export interface RecordedScenario {
   "recorded-date": string;

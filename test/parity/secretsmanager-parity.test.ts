@@ -8,12 +8,13 @@ import assert from "node:assert/strict";
 import { startMeridian, type TestServer } from "../support/meridian.js";
 import { loadSnapshot, Scenario, SNAPSHOT_PATH } from "./scenario.js";
 import { scenarios } from "./secretsmanager-scenarios.js";
+import { missingRecording } from "./recordings.js";
 
 const snapshot = loadSnapshot();
 const REGION = "us-east-1";
 
 if (!snapshot) {
-  test("Secrets Manager parity with AWS recordings", { skip: `reference snapshot not found at ${SNAPSHOT_PATH}` }, () => {});
+  missingRecording("Secrets Manager parity with AWS recordings", SNAPSHOT_PATH);
 } else {
   let m: TestServer;
   let nextAccount = 200000000000;

@@ -14,15 +14,4 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Poll until `check` passes. Bounded: fails with check's own error after `ms`. */
-export async function eventually<T>(check: () => Promise<T>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
+export { eventually } from "./wait-for.js";

@@ -1,4 +1,4 @@
-// TagResource and UntagResource. Tags replicate with the secret (later), so they change its revision.
+// TagResource and UntagResource. Tags replicate with the secret, so they change its revision.
 
 import { invalidParameter } from "../../contract/service-error.js";
 import type { CallContext, OperationTable } from "../../contract/call-context.js";

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { checkpointInBackground } from "./checkpointer.js";
+import { waitFor } from "../../../test/support/wait-for.js";
 
 test("a worker thread copies the WAL into the database file; stop() lets the store close cleanly", async () => {
   const dir = mkdtempSync(join(tmpdir(), "meridian-checkpoint-"));
@@ -20,11 +21,7 @@ test("a worker thread copies the WAL into the database file; stop() lets the sto
   const before = statSync(file).size;
   const insert = db.prepare("INSERT INTO t (v) VALUES (?)");
   for (let i = 0; i < 200; i++) insert.run(Buffer.alloc(8192, i)); // ~1.6 MB, under SQLite's own threshold
-  const deadline = Date.now() + 10_000;
-  while (statSync(file).size < before + 1_000_000) {
-    assert.ok(Date.now() < deadline, "the database file never received the WAL's pages");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitFor(() => statSync(file).size >= before + 1_000_000, { intervalMs: 100, what: "the database file to receive the WAL's pages" });
   await checkpoints.stop();
   db.close();
   assert.equal(existsSync(`${file}-wal`), false, "the last connection closed, the WAL is gone");

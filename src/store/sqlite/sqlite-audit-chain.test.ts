@@ -1,6 +1,6 @@
 // The audit hash chain of a SQLite store made before the chain existed: it is chained when a server
 // opens it (`meridian audit verify` reports it unchained until then). How any store links, prunes
-// and verifies its chain is in the store conformance suite (store-conformance.ts, conformance/audit.ts).
+// and verifies its chain is in the store conformance suite (test/conformance/store/audit.ts).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";

@@ -3,8 +3,8 @@
 // (audit-chain.ts), and one audit_chain row holding the chain's anchor and head. Rows are only ever
 // appended, and removed only from the oldest end (retention), which moves the anchor.
 
-import type Database from "better-sqlite3";
-import type { AuditQuery, AuditRepo, StoredAuditEvent } from "../store.js";
+import Database from "better-sqlite3";
+import type { AuditChain, AuditQuery, AuditRepo, StoredAuditEvent } from "../store.js";
 import type { Durability } from "./sqlite-durability.js";
 import { GENESIS, derivedColumns, linkHash, type ChainState, type ChainedRow } from "../../contract/audit-chain.js";
 
@@ -80,21 +80,44 @@ export function makeSqliteAuditRepo(db: Database.Database, { relaxed }: Pick<Dur
       const rows = statement.all(...params, q.limit ?? -1) as AuditRow[];
       return rows.map((r) => ({ seq: r.seq, time: r.event_time, event: JSON.parse(r.doc) }));
     },
-    async readAuditChain() {
-      if (!isChained(db)) return undefined;
-      const state = db.prepare("SELECT * FROM audit_chain WHERE id = 1").get() as ChainRow | undefined;
-      if (!state) return undefined;
-      const all = db.prepare(`SELECT seq, event_time, doc, prev_hash, hash, ${COLUMNS.join(", ")} FROM audit_events ORDER BY seq`);
-      return { state: toState(state), rows: chainedRows(all) };
-    },
+    readAuditChain: async () => readChain(db.name),
   };
 }
 
-function* chainedRows(statement: Database.Statement): Iterable<ChainedRow> {
-  for (const r of statement.iterate() as Iterable<Record<string, unknown>>) {
-    const columns: Record<string, string | null> = {};
-    for (const c of COLUMNS) columns[c] = r[c] as string | null;
-    yield { seq: r.seq as number, time: r.event_time as number, doc: r.doc as string, prevHash: r.prev_hash as string | null, hash: r.hash as string | null, columns };
+/**
+ * The chain read on a connection of its own, read-only, in one read transaction: the head and the
+ * rows come from one snapshot while the store's connection goes on writing (a server appending, a
+ * retention pass), and the rows stream without holding that connection.
+ */
+function readChain(file: string): AuditChain | undefined {
+  const reader = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    reader.pragma("busy_timeout = 5000");
+    reader.exec("BEGIN"); // the snapshot is taken at its first read, just below
+    const state = isChained(reader) ? (reader.prepare("SELECT * FROM audit_chain WHERE id = 1").get() as ChainRow | undefined) : undefined;
+    if (!state) {
+      reader.close();
+      return undefined;
+    }
+    return { state: toState(state), rows: chainedRows(reader) };
+  } catch (e) {
+    reader.close();
+    throw e;
+  }
+}
+
+async function* chainedRows(reader: Database.Database): AsyncGenerator<ChainedRow> {
+  const all = reader.prepare(`SELECT seq, event_time, doc, prev_hash, hash, ${COLUMNS.join(", ")} FROM audit_events ORDER BY seq`);
+  const rows = all.iterate() as IterableIterator<Record<string, unknown>>;
+  try {
+    for (const r of rows) {
+      const columns: Record<string, string | null> = {};
+      for (const c of COLUMNS) columns[c] = r[c] as string | null;
+      yield { seq: r.seq as number, time: r.event_time as number, doc: r.doc as string, prevHash: r.prev_hash as string | null, hash: r.hash as string | null, columns };
+    }
+  } finally {
+    rows.return?.(); // a caller that left the loop early leaves the statement open
+    reader.close(); // ends the read transaction
   }
 }
 

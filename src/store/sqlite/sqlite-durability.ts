@@ -18,17 +18,7 @@ export interface Durability {
   whenDurable(): Promise<void> | undefined;
   /** lets a sync under way finish, then closes the database (which checkpoints and syncs it) */
   close(closeDatabase: () => void): Promise<void>;
-  stats(): SyncStats;
 }
-
-/** For /metrics: how many syncs, and how long the recent ones took. */
-export interface SyncStats {
-  syncs: number;
-  /** the last STATS_WINDOW syncs' durations in ms, oldest first */
-  recentMs: number[];
-}
-
-const STATS_WINDOW = 1024;
 
 /** Flushes the WAL file to disk. */
 export type SyncFile = () => Promise<void>;
@@ -59,13 +49,12 @@ export function syncFileAt(path: string): SyncFile & { close(): Promise<void> } 
  * their changes: one place, and no repo can forget it. Writes through `db.exec` are not counted
  * (only the schema at open uses it). Call before any statement is prepared.
  */
-export function makeGroupCommit(db: Database.Database, syncFile: SyncFile): Durability {
+export function makeGroupCommit(db: Database.Database, syncFile: SyncFile, onSync: (ms: number) => void = () => {}): Durability {
   let changed = 0; // changes committed that a response must not outrun
   let synced = 0; // `changed` when the last completed sync began
   let relaxedDepth = 0;
   let closed = false;
   let syncing: Promise<void> | undefined;
-  const stats: SyncStats = { syncs: 0, recentMs: [] };
 
   const prepare = db.prepare.bind(db) as Database.Database["prepare"];
   db.prepare = ((...args: Parameters<Database.Database["prepare"]>) => {
@@ -86,9 +75,7 @@ export function makeGroupCommit(db: Database.Database, syncFile: SyncFile): Dura
       const started = performance.now();
       await syncFile();
       synced = Math.max(synced, upTo);
-      stats.syncs++;
-      stats.recentMs.push(performance.now() - started);
-      if (stats.recentMs.length > STATS_WINDOW) stats.recentMs.shift();
+      onSync(performance.now() - started);
     })().finally(() => (syncing = undefined));
     return syncing;
   }
@@ -112,7 +99,6 @@ export function makeGroupCommit(db: Database.Database, syncFile: SyncFile): Dura
     whenDurable() {
       return closed || synced >= changed ? undefined : waitFor(changed);
     },
-    stats: () => stats,
     async close(closeDatabase) {
       closed = true;
       await syncing?.catch(() => undefined);

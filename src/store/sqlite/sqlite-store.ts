@@ -4,6 +4,7 @@
 // survives a crash of the process or the machine.
 
 import { closeSync, openSync } from "node:fs";
+import { basename } from "node:path";
 import Database from "better-sqlite3";
 import type { RegionStore } from "../store.js";
 import { schema, resettableTables } from "./sqlite-schema.js";
@@ -15,8 +16,10 @@ import { makeSqliteLockRepo } from "./sqlite-lock-repo.js";
 import { makeSqliteAuditRepo, migrateAuditChain } from "./sqlite-audit-repo.js";
 import { makeGroupCommit, syncFileAt } from "./sqlite-durability.js";
 import { checkpointInBackground } from "./checkpointer.js";
+import { makeSyncMetrics } from "../store-metrics.js";
 
-export function openSqliteStore(file: string): RegionStore {
+/** `region` labels the store's metrics; by default the file's name without its extension. */
+export function openSqliteStore(file: string, region = basename(file).replace(/\.[^.]*$/, "")): RegionStore {
   // The owner's alone whatever the umask: SQLite gives the -wal and -shm files this file's mode.
   closeSync(openSync(file, "a", 0o600));
   const db = new Database(file);
@@ -26,7 +29,8 @@ export function openSqliteStore(file: string): RegionStore {
   db.exec(schema);
   migrate(db);
   const wal = syncFileAt(`${file}-wal`);
-  const durability = makeGroupCommit(db, wal);
+  const metrics = makeSyncMetrics(region);
+  const durability = makeGroupCommit(db, wal, metrics.recordSync);
   const checkpoints = checkpointInBackground(db, file);
 
   const getMeta = db.prepare("SELECT value FROM meta WHERE key = ?");
@@ -45,7 +49,7 @@ export function openSqliteStore(file: string): RegionStore {
     ...makeSqliteAuditRepo(db, durability),
     ...makeSqliteLockRepo(db, durability),
     whenDurable: () => durability.whenDurable(),
-    syncStats: () => durability.stats(),
+    metrics: metrics.registry,
     async getMeta(key) {
       return (getMeta.get(key) as { value: string } | undefined)?.value;
     },

@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import { StoreConflict, type SecretPageQuery } from "../store.js";
+import { StoreConflict, type SecretPageQuery } from "../../../src/store/store.js";
 import type { FreshStore } from "../store-conformance.js";
 import { ACCOUNT, DAY, OTHER_ACCOUNT, T0, plain, sealed, secret, sorted } from "./fixtures.js";
 

@@ -5,7 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { DEFAULT_PKCS11_LIBRARY } from "./pkcs11-seal.js";
+import { DEFAULT_PKCS11_LIBRARY } from "../../src/seal/pkcs11-seal.js";
 
 export function onPath(command: string): boolean {
   return (process.env.PATH ?? "").split(delimiter).some((dir) => {

@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import type { OutboxEntry } from "../store.js";
+import type { OutboxEntry } from "../../../src/store/store.js";
 import type { FreshStore } from "../store-conformance.js";
 import { ACCOUNT, T0, secret } from "./fixtures.js";
 

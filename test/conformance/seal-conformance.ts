@@ -1,5 +1,5 @@
-// The one suite every seal passes (DESIGN §7), run by seal.test.ts against the file seal, the kms
-// seal and the pkcs11 seal. A backend (a KMS server, an HSM token) is started once per suite; each
+// The one suite every seal passes (DESIGN §7), run by src/seal/seal.test.ts against the file seal,
+// the kms seal and the pkcs11 seal; another seal runs it with one call of sealConformance. A backend (a KMS server, an HSM token) is started once per suite; each
 // test gets a fresh data directory.
 
 import assert from "node:assert/strict";
@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { Seal } from "./seal.js";
+import type { Seal } from "../../src/seal/seal.js";
 
 export interface SealSubject<B> {
   /** why the suite cannot run here (a missing tool), or undefined */

@@ -2,11 +2,11 @@
 // reads back exactly what it wrote. Buffers are random so a store that mixes them up shows.
 
 import { randomBytes } from "node:crypto";
-import type { SealedValue, SecretRecord } from "../../contract/secret-types.js";
-import type { AliasRecord, KeyRecord } from "../../contract/kms-types.js";
-import type { AccessKeyRecord, IamEntity } from "../../contract/identity-types.js";
-import type { CloudTrailEvent } from "../../contract/audit-records.js";
-import type { StoredAuditEvent } from "../store.js";
+import type { SealedValue, SecretRecord } from "../../../src/contract/secret-types.js";
+import type { AliasRecord, KeyRecord } from "../../../src/contract/kms-types.js";
+import type { AccessKeyRecord, IamEntity } from "../../../src/contract/identity-types.js";
+import type { CloudTrailEvent } from "../../../src/contract/audit-records.js";
+import type { StoredAuditEvent } from "../../../src/store/store.js";
 
 export const ACCOUNT = "111122223333";
 export const OTHER_ACCOUNT = "444455556666";

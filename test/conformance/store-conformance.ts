@@ -1,18 +1,19 @@
 // The one suite every Region store passes (DESIGN §7), in the style of seal-conformance.ts: run by
-// sqlite/sqlite-store.test.ts against the SQLite store; a PostgreSQL store runs it with one more
-// call. Each test gets a fresh, empty store and asserts only what a caller of the seam (store.ts)
-// can see: never a table, a file or a statement. The sections live in conformance/.
+// src/store/sqlite/sqlite-store.test.ts against the SQLite store; another store runs it with one
+// call of storeConformance and a factory for its stores. Each test gets a fresh, empty store and
+// asserts only what a caller of the seam (src/store/store.ts) can see: never a table, a file or a
+// statement. The sections live in store/.
 
 import { describe } from "node:test";
 import type { TestContext } from "node:test";
-import type { RegionStore } from "./store.js";
-import { secretsConformance } from "./conformance/secrets.js";
-import { outboxConformance } from "./conformance/outbox.js";
-import { outboxLeaseConformance } from "./conformance/outbox-lease.js";
-import { locksConformance } from "./conformance/locks.js";
-import { recordsConformance } from "./conformance/records.js";
-import { auditConformance } from "./conformance/audit.js";
-import { lifecycleConformance } from "./conformance/lifecycle.js";
+import type { AuditReader, RegionStore } from "../../src/store/store.js";
+import { secretsConformance } from "./store/secrets.js";
+import { outboxConformance } from "./store/outbox.js";
+import { outboxLeaseConformance } from "./store/outbox-lease.js";
+import { locksConformance } from "./store/locks.js";
+import { recordsConformance } from "./store/records.js";
+import { auditConformance } from "./store/audit.js";
+import { lifecycleConformance } from "./store/lifecycle.js";
 
 export interface StoreSubject<P> {
   /** why the suite cannot run here (no database server), or undefined */
@@ -21,6 +22,8 @@ export interface StoreSubject<P> {
   freshPlace(): P | Promise<P>;
   /** open the store at `place`, creating it when absent; called again on the same place after close */
   open(place: P): RegionStore | Promise<RegionStore>;
+  /** open the store at `place` to read its audit trail only (`meridian audit`), beside the open store */
+  openAuditReader(place: P): AuditReader | Promise<AuditReader>;
   /** remove what the place holds, once its store is closed */
   drop(place: P): void | Promise<void>;
   /**
@@ -36,6 +39,8 @@ export interface StoreUnderTest {
   readonly store: RegionStore;
   /** close the store and open the same place again, as a restarted node does */
   reopen(): Promise<RegionStore>;
+  /** an audit reader on the same place, closed when the test ends */
+  auditReader(): Promise<AuditReader>;
 }
 
 export type FreshStore = (t: TestContext) => Promise<StoreUnderTest>;
@@ -48,7 +53,9 @@ export function storeConformance<P>(name: string, subject: StoreSubject<P>): voi
   const fresh: FreshStore = async (t) => {
     const place = await subject.freshPlace();
     let store = await subject.open(place);
+    const readers: AuditReader[] = [];
     t.after(async () => {
+      for (const r of readers) await r.close();
       await store.close();
       await subject.drop(place);
     });
@@ -60,6 +67,11 @@ export function storeConformance<P>(name: string, subject: StoreSubject<P>): voi
         await store.close();
         store = await subject.open(place);
         return store;
+      },
+      async auditReader() {
+        const reader = await subject.openAuditReader(place);
+        readers.push(reader);
+        return reader;
       },
     };
   };

@@ -2,7 +2,7 @@
 // context (alice reading the blue secret in her own account) and ways to vary it.
 
 import assert from "node:assert/strict";
-import { parsePolicy } from "./parse-policy.js";
+import { parsePolicy } from "../../src/policy/parse-policy.js";
 import type {
   ContextValue,
   PolicyInput,
@@ -10,7 +10,7 @@ import type {
   RequestContext,
   RequestPrincipal,
   ResourcePolicyInput,
-} from "../contract/policy-types.js";
+} from "../../src/contract/policy-types.js";
 
 export const ACCOUNT = "111122223333";
 export const OTHER = "444455556666";

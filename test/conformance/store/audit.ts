@@ -4,17 +4,23 @@
 
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import { GENESIS, verifyChain } from "../../contract/audit-chain.js";
-import type { RegionStore } from "../store.js";
+import { GENESIS, verifyChain, type ChainedRow } from "../../../src/contract/audit-chain.js";
+import type { RegionStore } from "../../../src/store/store.js";
 import type { FreshStore } from "../store-conformance.js";
 import { DAY, REGION, T0, auditEvent } from "./fixtures.js";
 
 const ids = (events: { event: { eventID: string } }[]) => events.map((e) => e.event.eventID);
 
-async function verdict(store: RegionStore) {
+async function verdict(store: Pick<RegionStore, "readAuditChain">) {
   const chain = await store.readAuditChain();
   assert.ok(chain, "a store this code opened keeps a chain");
   return verifyChain(chain.state, chain.rows, REGION);
+}
+
+async function eventIds(rows: AsyncIterable<ChainedRow>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const r of rows) out.push((JSON.parse(r.doc) as { eventID: string }).eventID);
+  return out;
 }
 
 export function auditConformance(fresh: FreshStore): void {
@@ -70,7 +76,52 @@ export function auditConformance(fresh: FreshStore): void {
     const v = await verdict(store);
     assert.deepEqual(v.intact && [v.events, v.pruned], [3, 0]);
     const chain = await store.readAuditChain();
-    assert.deepEqual([...chain!.rows].map((r) => JSON.parse(r.doc).eventID), ["event-3", "event-1", "event-2"]);
+    assert.deepEqual(await eventIds(chain!.rows), ["event-3", "event-1", "event-2"]);
+  });
+
+  it("reads the chain from one snapshot: what is appended or pruned while its rows stream is not in them", async (t) => {
+    const { store } = await fresh(t);
+    await store.appendAuditEvents([auditEvent(1, { time: T0 - 100 * DAY }), auditEvent(2), auditEvent(3)]);
+    const chain = await store.readAuditChain();
+    assert.ok(chain);
+    const seen: string[] = [];
+    for await (const r of chain.rows) {
+      seen.push((JSON.parse(r.doc) as { eventID: string }).eventID);
+      if (seen.length === 1) {
+        await store.appendAuditEvents([auditEvent(4)]);
+        assert.equal(await store.purgeAuditEvents(T0 - 90 * DAY), 1);
+      }
+    }
+    assert.deepEqual(seen, ["event-1", "event-2", "event-3"]);
+    const again = await store.readAuditChain();
+    assert.deepEqual(await verifyChain(again!.state, again!.rows, REGION), { intact: true, events: 3, pruned: 1, head: again!.state.headHash });
+  });
+
+  it("releases the chain's read when a loop over its rows stops early: the store goes on writing", async (t) => {
+    const { store } = await fresh(t);
+    await store.appendAuditEvents([auditEvent(1), auditEvent(2), auditEvent(3)]);
+    for (let i = 0; i < 3; i++) {
+      const chain = await store.readAuditChain();
+      for await (const _ of chain!.rows) break;
+    }
+    await store.appendAuditEvents([auditEvent(4)]);
+    assert.equal(await store.purgeAuditEvents(T0 + 2000), 1);
+    assert.deepEqual((await verdict(store)).intact, true);
+  });
+
+  it("an audit reader reads the trail beside the open store, sees later writes, and writes nothing", async (t) => {
+    const subject = await fresh(t);
+    const { store } = subject;
+    const reader = await subject.auditReader();
+    await store.appendAuditEvents([auditEvent(1), auditEvent(2, { name: "PutSecretValue", readOnly: false })]);
+    assert.deepEqual(ids(await reader.queryAuditEvents({})), ["event-2", "event-1"]);
+    assert.deepEqual(ids(await reader.queryAuditEvents({ eventName: "PutSecretValue" })), ["event-2"]);
+    assert.deepEqual(await verdict(reader), await verdict(store));
+    await store.appendAuditEvents([auditEvent(3)]);
+    assert.deepEqual(ids(await reader.queryAuditEvents({ limit: 1 })), ["event-3"]);
+    assert.deepEqual((await verdict(reader)).intact && (await verdict(reader)).events, 3);
+    await reader.close();
+    assert.equal((await store.queryAuditEvents({})).length, 3, "the store is as the reader found it");
   });
 
   it("retention removes the oldest end of the chain only, and what remains verifies", async (t) => {
