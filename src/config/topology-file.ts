@@ -37,28 +37,35 @@ export function parseTopology(doc: unknown, file = "topology"): Topology {
   const partitions = (doc as { partitions?: unknown })?.partitions;
   if (!Array.isArray(partitions) || partitions.length === 0) fail(file, "partitions", "a non-empty list is required");
   const seen = new Set<string>();
-  const result: PartitionInfo[] = partitions.map((p: any, i: number) => {
+  const result: PartitionInfo[] = partitions.map((entry: unknown, i: number) => {
+    const p = (entry ?? {}) as { name?: unknown; regions?: unknown; homeRegion?: unknown };
     const where = `partitions[${i}]`;
-    if (typeof p?.name !== "string" || !p.name) fail(file, where, "name is required");
+    if (typeof p.name !== "string" || !p.name) fail(file, where, "name is required");
+    const partitionName = p.name as string;
     if (!Array.isArray(p.regions) || p.regions.length === 0) fail(file, `${where}.regions`, "a non-empty list is required");
-    const regions: RegionInfo[] = p.regions.map((r: any, j: number) => {
+    const regions: RegionInfo[] = (p.regions as unknown[]).map((item: unknown, j: number) => {
+      const r = (item ?? {}) as { name?: unknown; endpoint?: unknown; optIn?: unknown };
       const at = `${where}.regions[${j}]`;
-      if (typeof r?.name !== "string" || !REGION_NAME.test(r.name)) fail(file, at, `"${r?.name}" is not a Region name`);
-      if (seen.has(r.name)) fail(file, at, `Region ${r.name} appears twice`);
-      seen.add(r.name);
+      if (typeof r.name !== "string" || !REGION_NAME.test(r.name)) fail(file, at, `"${String(r.name)}" is not a Region name`);
+      const name = r.name as string;
+      if (seen.has(name)) fail(file, at, `Region ${name} appears twice`);
+      seen.add(name);
       if (r.endpoint !== undefined) {
         try {
+          if (typeof r.endpoint !== "string") throw new Error();
           const url = new URL(r.endpoint);
           if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
         } catch {
-          fail(file, `${at}.endpoint`, `"${r.endpoint}" is not an http(s) URL`);
+          fail(file, `${at}.endpoint`, `"${String(r.endpoint)}" is not an http(s) URL`);
         }
       }
-      return { name: r.name, partition: p.name, optIn: r.optIn === true, endpoint: r.endpoint };
+      return { name, partition: partitionName, optIn: r.optIn === true, endpoint: r.endpoint as string | undefined };
     });
-    const homeRegion = p.homeRegion ?? regions[0].name;
-    if (!regions.some((r) => r.name === homeRegion)) fail(file, `${where}.homeRegion`, `${homeRegion} is not a Region of ${p.name}`);
-    return { name: p.name, homeRegion, regions };
+    const homeRegion = p.homeRegion ?? regions[0]!.name;
+    if (typeof homeRegion !== "string" || !regions.some((r) => r.name === homeRegion)) {
+      fail(file, `${where}.homeRegion`, `${String(homeRegion)} is not a Region of ${partitionName}`);
+    }
+    return { name: partitionName, homeRegion: homeRegion as string, regions };
   });
   return { partitions: result };
 }

@@ -30,7 +30,7 @@ export interface CallContext {
  * shape and returning its own output shape, so a misspelt operation or member fails to compile.
  * Operations a service does not implement are absent (the edge answers UnknownOperationException).
  */
-export type OperationTable<Ops = never> = [Ops] extends [never] ? Record<string, Operation> : { [K in keyof Ops]?: OperationOf<Ops, K> };
+export type OperationTable<Ops> = { [K in keyof Ops]?: OperationOf<Ops, K> };
 
 /** One operation of `Ops`, for handlers written apart from their table. */
 export type OperationOf<Ops, K extends keyof Ops> = Ops[K] extends { input: infer I; output: infer O } ? (ctx: CallContext, input: I) => Promise<O> : never;
@@ -41,6 +41,3 @@ export type OperationOf<Ops, K extends keyof Ops> = Ops[K] extends { input: infe
  */
 export type AnyOperation = (ctx: CallContext, input: never) => Promise<object>;
 export type AnyOperationTable = Readonly<Record<string, AnyOperation | undefined>>;
-
-/** @deprecated the untyped form, until every service's table is typed */
-export type Operation = (ctx: CallContext, input: any) => Promise<Record<string, unknown>>;
