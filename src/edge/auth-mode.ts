@@ -4,6 +4,7 @@
 // binds loopback only, unless the operator opts in for a CI container network.
 
 import { closeSync, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
+import { DATA_DIR_LOCK_FILE } from "../region/data-dir-lock.js";
 import { isIP } from "node:net";
 import { join } from "node:path";
 import type { AuthMode } from "./authenticate.js";
@@ -47,7 +48,7 @@ function recordedMode(dataDir: string): AuthMode | undefined {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
     let used = false;
     try {
-      used = readdirSync(dataDir).length > 0;
+      used = readdirSync(dataDir).some((f) => f !== DATA_DIR_LOCK_FILE);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
     }

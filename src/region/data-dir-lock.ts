@@ -9,7 +9,8 @@ import { closeSync, mkdirSync, openSync, readFileSync, realpathSync, unlinkSync,
 import { hostname } from "node:os";
 import { join } from "node:path";
 
-const LOCK_FILE = "serve.lock";
+/** The lock file: a process's, not data (a data directory holding only it is still unused). */
+export const DATA_DIR_LOCK_FILE = "serve.lock";
 
 interface Holder {
   pid: number;
@@ -30,7 +31,7 @@ export interface DataDirLock {
 export function lockDataDir(dataDir: string): DataDirLock {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const dir = realpathSync(dataDir);
-  const file = join(dir, LOCK_FILE);
+  const file = join(dir, DATA_DIR_LOCK_FILE);
   const me: Holder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
   const text = JSON.stringify(me) + "\n";
   if (heldHere.has(dir)) throw inUse(dataDir, file, me);

@@ -53,7 +53,8 @@ async function client(env: Record<string, string> = {}) {
 /** sha256 of every file under the data directory, by name. */
 function hashes(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of readdirSync(dataDir).sort()) out[name] = createHash("sha256").update(readFileSync(join(dataDir, name))).digest("hex");
+  // serve.lock is the running process's, not data: a refused start may remove a dead holder's
+  for (const name of readdirSync(dataDir).sort()) if (name !== "serve.lock") out[name] = createHash("sha256").update(readFileSync(join(dataDir, name))).digest("hex");
   return out;
 }
 
