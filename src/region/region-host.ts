@@ -151,12 +151,6 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   const account = makeAccountService({ optIns });
   const [iam, sts] = [makeIamService({ identity, clock: opts.clock }), makeStsService({ identity, sessions, clock: opts.clock })];
 
-  // Deletion windows, key rotations and the rest that came due while the process was down are
-  // handled at start, before serving; then each job on its period. The runners start only now that
-  // every Region is open, since anti-entropy sends to the others.
-  for (const n of nodes.values()) await n.jobs.start();
-  for (const n of nodes.values()) n.replication.worker.start();
-
   const stores = [...nodes.values()].map((n) => n.store); // asked before every response
   const host: RegionHost = {
     nodes,
@@ -189,6 +183,13 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
       for (const n of nodes.values()) await n.close();
     },
   };
+  // Deletion windows, key rotations and the rest that came due while the process was down are
+  // handled at start, before serving; then each job on its period. The runners and the outbox
+  // workers start only once every Region is open (anti-entropy sends to the others) and the host
+  // they ask (isEnabled, whenDurable) exists: started earlier, a delivery at start met it
+  // uninitialised ("Cannot access 'host' before initialization", issue 12 item 6).
+  for (const n of nodes.values()) await n.jobs.start();
+  for (const n of nodes.values()) n.replication.worker.start();
   return host;
 }
 
