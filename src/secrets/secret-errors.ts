@@ -13,8 +13,9 @@ export const nameScheduledForDeletion = () =>
   invalidRequest("You can't create this secret because a secret with this name is already scheduled for deletion.");
 export const secretExists = (name: string) =>
   secretsError("ResourceExistsException", `The operation failed because the secret ${name} already exists.`);
-export const versionExists = () =>
-  secretsError("ResourceExistsException", "You can't modify an existing version, you can only create a new version.");
+/** A ClientRequestToken already names a version of the secret with another value (AWS's wording). */
+export const versionExists = (token: string, arn: string) =>
+  secretsError("ResourceExistsException", `You can't use ClientRequestToken ${token} because that value is already in use for a version of secret ${arn}.`);
 export const bothValues = () =>
   invalidParameter("You can't specify both a binary secret value and a string secret value in the same secret.");
 export const missingToken = () =>

@@ -53,8 +53,9 @@ test("PutSecretValue with the same token and value is answered with the same ver
 test("the same token with another value is refused, whatever the operation", async () => {
   const name = newName();
   const token = randomUUID();
-  await sm.send(new CreateSecretCommand({ Name: name, SecretString: "first", ClientRequestToken: token }));
-  const refusal = "You can't modify an existing version, you can only create a new version.";
+  const { ARN } = await sm.send(new CreateSecretCommand({ Name: name, SecretString: "first", ClientRequestToken: token }));
+  // AWS's wording (issue 12 item 13, from a suite verified against AWS): the token and the secret's ARN.
+  const refusal = `You can't use ClientRequestToken ${token} because that value is already in use for a version of secret ${ARN}.`;
   await rejects(
     sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: "second", ClientRequestToken: token })),
     "ResourceExistsException",

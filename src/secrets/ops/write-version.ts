@@ -24,7 +24,7 @@ export async function writeVersion(
   const existing = record.versions.find((v) => v.versionId === versionId);
   if (existing) {
     const stored = await core.open(ctx, record, versionId);
-    if (!stored || !sameValue(stored, value)) throw versionExists();
+    if (!stored || !sameValue(stored, value)) throw versionExists(versionId, record.arn);
     return { result: { versionId, stages: existing.stages } };
   }
   const now = core.clock.now();
