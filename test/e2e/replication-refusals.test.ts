@@ -21,6 +21,10 @@ before(async () => {
 });
 after(() => m.stop());
 
+const PUBLIC_POLICY = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: "*", Action: "secretsmanager:GetSecretValue", Resource: "*" }],
+});
 const INVALID_REGION = { name: "InvalidParameterException", message: "Invalid replica region." };
 const POLICY = JSON.stringify({
   Version: "2012-10-17",
@@ -85,6 +89,10 @@ test("every write to a replica is refused in its Region; reads are served", asyn
     new TagResourceCommand({ SecretId: id, Tags: [{ Key: "k2", Value: "v2" }] }),
     new UntagResourceCommand({ SecretId: id, TagKeys: ["k"] }),
     new PutResourcePolicyCommand({ SecretId: id, ResourcePolicy: POLICY }),
+    // The replica is refused before the policy is read (issue 12 item 14): bad text, or public text
+    // under BlockPublicPolicy, gets the replica's error too.
+    new PutResourcePolicyCommand({ SecretId: id, ResourcePolicy: "{not a policy" }),
+    new PutResourcePolicyCommand({ SecretId: id, ResourcePolicy: PUBLIC_POLICY, BlockPublicPolicy: true }),
     new DeleteResourcePolicyCommand({ SecretId: id }),
     new DeleteSecretCommand({ SecretId: id }),
     new DeleteSecretCommand({ SecretId: id, ForceDeleteWithoutRecovery: true }),
@@ -104,6 +112,16 @@ test("every write to a replica is refused in its Region; reads are served", asyn
   assert.deepEqual(after.VersionIdsToStages, { [created.VersionId!]: ["AWSCURRENT"] });
   assert.equal((await replica.send(new GetSecretValueCommand({ SecretId: id }))).SecretString, "v1");
   assert.equal(await existsIn(WEST, name), false);
+});
+
+test("PutResourcePolicy on a secret that does not exist is ResourceNotFoundException, whatever the policy", async () => {
+  const sm = m.secrets(PRIMARY);
+  for (const ResourcePolicy of [POLICY, "{not a policy", PUBLIC_POLICY]) {
+    await refuses(sm.send(new PutResourcePolicyCommand({ SecretId: uniqueName("missing"), ResourcePolicy, BlockPublicPolicy: true })), {
+      name: "ResourceNotFoundException",
+      message: "Secrets Manager can't find the specified secret.",
+    });
+  }
 });
 
 test("a primary with replicas cannot be deleted until its replicas are removed", async () => {

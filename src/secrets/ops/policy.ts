@@ -9,11 +9,11 @@ import { checkPolicyGrammar, isPublicPolicy, publicPolicyError, validateResource
 export function policyOps(core: SecretsCore): OperationTable<SM.SecretsManagerOperations> {
   async function putResourcePolicy(ctx: CallContext, input: SM.PutResourcePolicyRequest): Promise<SM.PutResourcePolicyResponse> {
     const policy = input.ResourcePolicy;
-    checkPolicyGrammar(policy);
-    if (input.BlockPublicPolicy === true && isPublicPolicy(policy, ctx.accountId)) {
-      throw publicPolicyError();
-    }
+    // The secret is found (and refused if a replica) before the policy is read, as AWS orders it:
+    // a missing secret is ResourceNotFoundException whatever the text (issue 12 item 14).
     return core.update(ctx, input.SecretId, async (record) => {
+      checkPolicyGrammar(policy);
+      if (input.BlockPublicPolicy === true && isPublicPolicy(policy, ctx.accountId)) throw publicPolicyError();
       const result: SM.PutResourcePolicyResponse = { ARN: record.arn, Name: record.name };
       return { record: { ...record, resourcePolicy: policy, lastChangedDate: core.clock.now() }, result };
     });
