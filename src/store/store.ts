@@ -117,7 +117,10 @@ export interface ReplicationRepo {
   releaseOutbox(entries: OutboxEntry[]): Promise<void>;
   /** drop the entry if nothing newer was queued for the same secret and Region meanwhile; releases its lease */
   completeOutbox(entry: OutboxEntry): Promise<void>;
-  /** a delivery applied: the replica's new status and completeOutbox, in one transaction */
+  /**
+   * a delivery applied: the replica's new status and completeOutbox, in one transaction; the status
+   * is written only while a sync is still queued for the pair (a Region removed meanwhile stays removed)
+   */
   completeDelivery(entry: OutboxEntry, status: ReplicaStatus): Promise<void>;
   /** one more attempt, not due before nextAttemptAt (unless a newer change replaced it); releases its lease */
   deferOutbox(entry: OutboxEntry, nextAttemptAt: number): Promise<void>;

@@ -80,9 +80,12 @@ export function makeSqliteReplicationRepo(db: Database.Database, { relaxed }: Pi
       for (const e of entries) releaseLease(e);
     }),
   );
+  const queuedOp = db.prepare("SELECT op FROM outbox WHERE arn = ? AND region = ?").pluck();
   const delivered = relaxed(
     db.transaction((e: OutboxEntry, status: ReplicaStatus) => {
-      putStatus.run(e.arn, e.region, JSON.stringify(status));
+      // A Region removed while this delivery was under way has a remove queued (or already
+      // delivered): its status must not come back (issue 12 item 7).
+      if (queuedOp.get(e.arn, e.region) === "sync") putStatus.run(e.arn, e.region, JSON.stringify(status));
       complete.run(e.arn, e.region, e.revision, e.op);
       releaseLease(e);
     }),

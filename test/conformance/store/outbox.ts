@@ -101,6 +101,19 @@ export function outboxConformance(fresh: FreshStore): void {
     assert.deepEqual(await store.replicaStatuses(record.arn), { "eu-west-1": { status: "InSync", versions: ["v1"], revision: 1 } });
   });
 
+  it("does not bring back the status of a Region removed while its delivery was under way", async (t) => {
+    const { store } = await fresh(t);
+    const record = secret("raced");
+    await store.commitSecret({ record, expectedRevision: 0, outbox: [{ region: "eu-west-1", op: "sync" }], at: T0 });
+    const [entry] = await store.dueOutbox(ALL, 10);
+    // RemoveRegionsFromReplication commits while the delivery is in flight: a remove is queued.
+    await store.commitSecret({ record: { ...record, revision: 2 }, expectedRevision: 1, outbox: [{ region: "eu-west-1", op: "remove" }], at: T0 });
+    await store.setReplicaStatus(record.arn, "eu-west-1", undefined);
+    await store.completeDelivery(entry!, { status: "InSync", versions: ["v1"], revision: 1 });
+    assert.deepEqual(await store.replicaStatuses(record.arn), {});
+    assert.deepEqual((await store.dueOutbox(ALL, 10)).map((e) => e.op), ["remove"], "the remove is still to be delivered");
+  });
+
   it("keeps replica statuses per secret and Region, lists the pairs tracked, and forgets a status set to undefined", async (t) => {
     const { store } = await fresh(t);
     const [a, b] = [secret("a").arn, secret("b").arn];
