@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { HttpRequest } from "@smithy/protocol-http";
 import { Sha256, type SigningCredentials } from "../util/sign-request.js";
+import { endpointOf, reach } from "./endpoint.js";
 
 export const ACCOUNTS_USAGE = `Usage: meridian accounts create|list [options]
 
@@ -20,7 +21,7 @@ root user (the admin key Meridian printed at first start) or an IAM principal wh
 meridian:CreateAccount / meridian:ListAccounts. Every call is in the audit trail.
 
 Options (environment variable in brackets):
-  --endpoint <url>            the running Meridian (MERIDIAN_ENDPOINT, default http://127.0.0.1:4566)
+  --endpoint <url>            the running Meridian (MERIDIAN_ENDPOINT, else AWS_ENDPOINT_URL, default http://127.0.0.1:4566)
   --access-key-id <id>        an access key of the operator account (AWS_ACCESS_KEY_ID)
   --secret-access-key <key>   its secret (AWS_SECRET_ACCESS_KEY)
   --region <name>             the Region to sign for, any of the partition's (AWS_REGION, default us-east-1)
@@ -57,7 +58,7 @@ async function call(method: "GET" | "POST", endpoint: string, credentials: Crede
   });
   const signer = new SignatureV4({ credentials, region, service: "iam", sha256: Sha256 });
   const headers = (await signer.sign(request)).headers as Record<string, string>;
-  const response = await fetch(url, { method, headers, body });
+  const response = await reach(url, { method, headers, body });
   const text = await response.text();
   if (!response.ok) {
     let reason = text;
@@ -105,7 +106,7 @@ export async function accounts(argv: string[], env: NodeJS.ProcessEnv): Promise<
   }
   // A session token only when the key is the one it belongs to.
   const sessionToken = values["access-key-id"] === undefined ? env.AWS_SESSION_TOKEN || undefined : undefined;
-  const endpoint = values.endpoint ?? env.MERIDIAN_ENDPOINT ?? "http://127.0.0.1:4566";
+  const endpoint = endpointOf(values.endpoint, env);
   const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1";
   const credentials = { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
   if (sub === "list") {

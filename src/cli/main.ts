@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { createSecureContext } from "node:tls";
 import { startServer } from "../server.js";
 import { status } from "./status.js";
+import { endpointOf } from "./endpoint.js";
 import { audit, AUDIT_USAGE } from "./audit.js";
 import { accounts } from "./accounts.js";
 import { startWarnings } from "./start-warnings.js";
@@ -21,7 +22,7 @@ const HELP = `Usage: meridian <command> [options]
 Commands:
   serve     Start Meridian: every Region of the built-in topology, one SQLite store per Region.
   status    Replication lag and outbox depth per replica Region of a running Meridian
-            (--endpoint <url>, default MERIDIAN_ENDPOINT or http://127.0.0.1:4566).
+            (--endpoint <url>, else MERIDIAN_ENDPOINT, else AWS_ENDPOINT_URL, else http://127.0.0.1:4566).
   accounts  \`accounts create\`: a new account in a running Meridian, its root credentials printed once;
             \`accounts list\`: the accounts (signed with an operator account's key from
             AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; --help for options).
@@ -55,7 +56,8 @@ Options for serve (environment variable in brackets):
   --audit-retention-days <n>
                        how long audit events are kept (MERIDIAN_AUDIT_RETENTION_DAYS, default 90,
                        CloudTrail's event history; 0 keeps them for ever)
-  -h, --help           show this help
+  -h, --help           show this help (every command takes --help)
+  -v, --version        print Meridian's version
 
 ${AUDIT_USAGE}
 First start: the admin access key comes from MERIDIAN_ADMIN_ACCESS_KEY_ID and
@@ -72,6 +74,19 @@ The root key is made at first start and kept in the data directory, sealed by --
           /usr/lib/softhsm/libsofthsm2.so); MERIDIAN_SEAL_PKCS11_GENERATE_KEY=true generates that
           key in the token at first start if it is absent
 `;
+
+const STATUS_USAGE = `Usage: meridian status [--endpoint <url>]
+
+Replication lag and outbox depth per replica Region, read from the running Meridian's /metrics.
+  --endpoint <url>   the running Meridian (else MERIDIAN_ENDPOINT, else AWS_ENDPOINT_URL,
+                     else http://127.0.0.1:4566)
+`;
+
+/** The version in package.json, beside dist/ (the CLI runs as dist/src/cli/main.js). */
+function packageVersion(): string {
+  const file = new URL("../../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+}
 
 function fail(message: string): never {
   process.stderr.write(`meridian: ${message}\n`);
@@ -232,9 +247,11 @@ async function main() {
   const [command, ...rest] = process.argv.slice(2);
   if (!command || command === "--help" || command === "-h" || command === "help") return void process.stdout.write(HELP);
   if (command === "serve") return serve(rest);
+  if (command === "--version" || command === "-v" || command === "version") return void process.stdout.write(`meridian ${packageVersion()}\n`);
   if (command === "status") {
-    const { values } = parseArgs({ args: rest, options: { endpoint: { type: "string" } } });
-    return void process.stdout.write(await status(values.endpoint ?? process.env.MERIDIAN_ENDPOINT ?? "http://127.0.0.1:4566"));
+    const { values } = parseArgs({ args: rest, options: { endpoint: { type: "string" }, help: { type: "boolean", short: "h" } } });
+    if (values.help) return void process.stdout.write(STATUS_USAGE);
+    return void process.stdout.write(await status(endpointOf(values.endpoint, process.env)));
   }
   if (command === "accounts") return void process.stdout.write(await accounts(rest, process.env));
   if (command === "audit") return void (process.exitCode = await audit(rest, process.env, (text) => void process.stdout.write(text)));

@@ -1,5 +1,6 @@
 // `meridian status`: replication lag and outbox depth per replica Region, and each Region's store
 // syncs (the floor of a write's latency), read from a running Meridian's /metrics endpoint.
+import { reach } from "./endpoint.js";
 
 interface Row {
   depth: number;
@@ -61,7 +62,7 @@ export function summarizeSyncs(text: string): Map<string, { syncs: number; p50: 
 }
 
 export async function status(endpoint: string): Promise<string> {
-  const response = await fetch(new URL("/metrics", endpoint));
+  const response = await reach(new URL("/metrics", endpoint));
   if (!response.ok) throw new Error(`${endpoint}/metrics answered ${response.status}`);
   const text = await response.text();
   const rows = summarize(text);
