@@ -91,7 +91,6 @@ async function serve(opts: ServerOptions, lock: DataDirLock, { clock, log, env, 
     auditRetentionDays: opts.auditRetentionDays,
   });
   authMode.record();
-  const createdAdminKey = await host.identity.bootstrapAdmin(opts.accountId, env);
   // Every authenticated call, in every Region, is recorded in that Region's store.
   const audit = makeAuditTrail({ storeOf: (region) => host.nodes.get(region)?.store });
   const server = createEdgeServer({
@@ -111,6 +110,16 @@ async function serve(opts: ServerOptions, lock: DataDirLock, { clock, log, env, 
       server.listen(opts.port, opts.host, () => resolve());
     });
   } catch (e) {
+    await host.close();
+    throw e;
+  }
+  // The admin key is made only once the port is ours: a start that fails before it could print
+  // the key (the port taken) must not keep a key nobody was shown (issue 12 item 5).
+  let createdAdminKey: RunningServer["createdAdminKey"];
+  try {
+    createdAdminKey = await host.identity.bootstrapAdmin(opts.accountId, env);
+  } catch (e) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
     await host.close();
     throw e;
   }
