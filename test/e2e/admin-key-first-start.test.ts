@@ -22,7 +22,7 @@ function serve(dataDir: string, port: number) {
   return { child, output: () => output };
 }
 
-test("a first start that cannot take its port keeps no admin key; the next start prints one that works", async () => {
+test("a first start that cannot take its port keeps no admin key; the next start makes and prints one", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "meridian-first-"));
   const taken = createServer();
   await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
