@@ -21,6 +21,7 @@ import { rejects } from "../support/service-errors.js";
 import { awsCliMissing, emptyAwsHome, run, runProgram } from "../support/aws-cli.js";
 import { allow, iamClient, makeUser, secretsAs, type Credentials } from "./authz-support.js";
 import { waitFor } from "../support/wait-for.js";
+import type { CloudTrailEvent } from "../../src/contract/audit-records.js";
 
 const OTHER_ACCOUNT = "222222222222";
 const OTHER_ROOT = { accessKeyId: "AKIAMERIDIANOTHERACC", secretAccessKey: "other-account-secret-access-key-0123456789" };
@@ -192,7 +193,7 @@ test("a denied call is in the audit trail with its error code, and no secret val
       const out = await runProgram(process.execPath, [cliPath, "audit", "--data-dir", m.dataDir, "--json", "--event-name", "GetSecretValue"], process.env);
       assert.equal(out.code, 0, out.stderr);
       assert.doesNotMatch(out.stdout, /team-password/);
-      const events: Record<string, any>[] = out.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+      const events = out.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as CloudTrailEvent);
       const bobs = events.find((e) => e.userIdentity?.userName === "bob" && e.requestParameters?.versionStage === "AWSCURRENT");
       const alices = events.find((e) => e.userIdentity?.userName === "alice" && e.errorCode === undefined);
       return bobs && alices && { bobs, alices };
@@ -200,7 +201,7 @@ test("a denied call is in the audit trail with its error code, and no secret val
     { intervalMs: 50, what: "bob's denied call and alice's allowed one in the audit trail" },
   );
   assert.equal(bobs.errorCode, "AccessDeniedException");
-  assert.match(bobs.errorMessage, /is not authorized to perform: secretsmanager:GetSecretValue/);
+  assert.match(bobs.errorMessage!, /is not authorized to perform: secretsmanager:GetSecretValue/);
   assert.equal(bobs.eventSource, "secretsmanager.amazonaws.com");
   assert.equal(bobs.awsRegion, "us-east-1");
   assert.equal(bobs.userIdentity.type, "IAMUser");

@@ -8,6 +8,8 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { startMeridian, ADMIN, ACCOUNT_ID, cliPath, type TestServer } from "../support/meridian.js";
 import { awsCliMissing, emptyAwsHome, run, runProgram, type AwsHome } from "../support/aws-cli.js";
 import { destroyClients, iamAs, stsAs } from "./iam-support.js";
+import type { CreateAccessKeyResponse, CreateUserResponse, ListUsersResponse } from "../../src/generated/iam-api.js";
+import type { AssumeRoleResponse, GetCallerIdentityResponse } from "../../src/generated/sts-api.js";
 
 const skip = awsCliMissing();
 let m: TestServer;
@@ -24,45 +26,55 @@ after(async () => {
   await m.stop();
 });
 
-async function aws(env: NodeJS.ProcessEnv, ...args: string[]): Promise<Record<string, any>> {
+// botocore URL-decodes and parses IAM's policy documents: the CLI prints them as JSON, not strings.
+interface CliUserPolicy {
+  PolicyDocument: unknown;
+}
+interface CliCreatedRole {
+  Role: { Arn: string; AssumeRolePolicyDocument: unknown };
+}
+
+/** `aws <args>` as parsed JSON, typed by the caller as the response it reads. */
+async function aws<T>(env: NodeJS.ProcessEnv, ...args: string[]): Promise<T> {
   const r = await run([...args, "--output", "json"], env);
   assert.equal(r.code, 0, `aws ${args.join(" ")} exited with ${r.code}: ${r.stderr}`);
-  return r.stdout.trim() ? JSON.parse(r.stdout) : {};
+  return (r.stdout.trim() ? JSON.parse(r.stdout) : {}) as T;
 }
 
 test("aws iam and aws sts: users, inline policies (decoded by the CLI), keys, roles, get-caller-identity, assume-role", { skip }, async () => {
   const env = home!.env;
-  const created = await aws(env, "iam", "create-user", "--user-name", "cli-user", "--tags", "Key=team,Value=blue");
-  assert.equal(created.User.Arn, `arn:aws:iam::${ACCOUNT_ID}:user/cli-user`);
+  const user = (await aws<CreateUserResponse>(env, "iam", "create-user", "--user-name", "cli-user", "--tags", "Key=team,Value=blue")).User!;
+  assert.equal(user.Arn, `arn:aws:iam::${ACCOUNT_ID}:user/cli-user`);
   const document = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }] };
   await aws(env, "iam", "put-user-policy", "--user-name", "cli-user", "--policy-name", "assume", "--policy-document", JSON.stringify(document));
   const [listed, inline] = await Promise.all([
-    aws(env, "iam", "list-users"),
-    aws(env, "iam", "get-user-policy", "--user-name", "cli-user", "--policy-name", "assume"),
+    aws<ListUsersResponse>(env, "iam", "list-users"),
+    aws<CliUserPolicy>(env, "iam", "get-user-policy", "--user-name", "cli-user", "--policy-name", "assume"),
   ]);
-  assert.deepEqual(listed.Users.map((u: { UserName: string }) => u.UserName), ["cli-user"]);
+  assert.deepEqual(listed.Users.map((u) => u.UserName), ["cli-user"]);
   // botocore URL-decodes and parses IAM's policy documents: the CLI shows the JSON itself.
   assert.deepEqual(inline.PolicyDocument, document);
 
-  const key = (await aws(env, "iam", "create-access-key", "--user-name", "cli-user")).AccessKey;
+  const key = (await aws<CreateAccessKeyResponse>(env, "iam", "create-access-key", "--user-name", "cli-user")).AccessKey;
   const asUser = { ...env, AWS_ACCESS_KEY_ID: key.AccessKeyId, AWS_SECRET_ACCESS_KEY: key.SecretAccessKey };
-  const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: created.User.Arn }, Action: "sts:AssumeRole" }] };
+  const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: user.Arn }, Action: "sts:AssumeRole" }] };
   const [identity, role] = await Promise.all([
-    aws(asUser, "sts", "get-caller-identity"),
-    aws(env, "iam", "create-role", "--role-name", "cli-role", "--assume-role-policy-document", JSON.stringify(trust)),
+    aws<GetCallerIdentityResponse>(asUser, "sts", "get-caller-identity"),
+    aws<CliCreatedRole>(env, "iam", "create-role", "--role-name", "cli-role", "--assume-role-policy-document", JSON.stringify(trust)),
   ]);
-  assert.deepEqual(identity, { UserId: created.User.UserId, Account: ACCOUNT_ID, Arn: created.User.Arn });
+  assert.deepEqual(identity, { UserId: user.UserId, Account: ACCOUNT_ID, Arn: user.Arn });
   assert.deepEqual(role.Role.AssumeRolePolicyDocument, trust);
 
-  const assumed = await aws(asUser, "sts", "assume-role", "--role-arn", role.Role.Arn, "--role-session-name", "from-cli");
-  assert.equal(assumed.AssumedRoleUser.Arn, `arn:aws:sts::${ACCOUNT_ID}:assumed-role/cli-role/from-cli`);
+  const assumed = await aws<AssumeRoleResponse>(asUser, "sts", "assume-role", "--role-arn", role.Role.Arn, "--role-session-name", "from-cli");
+  const [session, assumedArn] = [assumed.Credentials!, assumed.AssumedRoleUser!.Arn];
+  assert.equal(assumedArn, `arn:aws:sts::${ACCOUNT_ID}:assumed-role/cli-role/from-cli`);
   const asRole = {
     ...env,
-    AWS_ACCESS_KEY_ID: assumed.Credentials.AccessKeyId,
-    AWS_SECRET_ACCESS_KEY: assumed.Credentials.SecretAccessKey,
-    AWS_SESSION_TOKEN: assumed.Credentials.SessionToken,
+    AWS_ACCESS_KEY_ID: session.AccessKeyId,
+    AWS_SECRET_ACCESS_KEY: session.SecretAccessKey,
+    AWS_SESSION_TOKEN: session.SessionToken,
   };
-  assert.equal((await aws(asRole, "sts", "get-caller-identity")).Arn, assumed.AssumedRoleUser.Arn);
+  assert.equal((await aws<GetCallerIdentityResponse>(asRole, "sts", "get-caller-identity")).Arn, assumedArn);
 
   const missing = await run(["iam", "get-user", "--user-name", "ghost"], env);
   assert.notEqual(missing.code, 0);

@@ -4,6 +4,7 @@
 import { IAMClient } from "@aws-sdk/client-iam";
 import { STSClient } from "@aws-sdk/client-sts";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { BuildHandlerOptions, BuildMiddleware } from "@smithy/types";
 import type { TestServer } from "../support/meridian.js";
 import type { Clock } from "../../src/util/clock.js";
 
@@ -50,8 +51,9 @@ export const deny = (action: string | string[], resource: string | string[] = "*
 export const trust = (...principals: string[]) =>
   JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: principals }, Action: "sts:AssumeRole" }] });
 
+/** What atClock needs of an SDK client, whichever service it is for. */
 interface ClockedClient {
-  middlewareStack: { add(mw: (next: (args: any) => any) => (args: any) => any, opts: { step: "build"; name: string }): void };
+  middlewareStack: { add(mw: BuildMiddleware<object, object>, opts: BuildHandlerOptions): void };
   config: { systemClockOffset?: number };
 }
 

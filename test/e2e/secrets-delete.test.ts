@@ -136,7 +136,6 @@ test("RestoreSecret cancels the deletion and gives the value back", async () => 
 
 test("the secret is purged when its recovery window ends, and its name can be used again", async () => {
   const { name, arn } = await createSecret("old");
-  const start = clock.now();
   await sm.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: 7 }));
 
   // The purge job runs on waking a millisecond before the window ends: the secret is kept…

@@ -321,12 +321,19 @@ function masked(r: Run, accountId: string): Record<string, unknown> {
   return JSON.parse(text) as Record<string, unknown>;
 }
 
+/** A response or error as recorded (botocore's shape) and as produced here. */
+interface ResponseLike {
+  Error?: { Code?: string; Message?: string };
+  ResponseMetadata?: { HTTPStatusCode?: number };
+  [field: string]: unknown;
+}
+
 /** Responses without ResponseMetadata; errors as code, message and (where recorded) HTTP status. */
 function comparable(value: unknown, recorded: unknown): unknown {
   if (!value || typeof value !== "object" || Array.isArray(value)) return value;
-  const v = value as Record<string, any>;
+  const v = value as ResponseLike;
   if (v.Error && typeof v.Error === "object") {
-    const status = (recorded as any)?.ResponseMetadata?.HTTPStatusCode;
+    const status = (recorded as ResponseLike | undefined)?.ResponseMetadata?.HTTPStatusCode;
     return { Error: { Code: v.Error.Code, Message: v.Error.Message }, ...(status !== undefined ? { HTTPStatusCode: v.ResponseMetadata?.HTTPStatusCode } : {}) };
   }
   const { ResponseMetadata: _ignored, message: _message, ...rest } = v;
