@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { signJson } from "./signed-request.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const cli = join(here, "..", "src", "cli", "main.js");
+const cli = join(here, "..", "src", "cli", "main.js");
 export const benchDir = here;
 export const ADMIN = { accessKeyId: "AKIABENCHMARKADMIN00", secretAccessKey: "bench-secret-access-key-0123456789abcdef" };
 

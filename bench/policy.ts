@@ -15,7 +15,7 @@ import type { RequestPrincipal } from "../src/contract/policy-types.js";
 import type { AccessRequest } from "../src/contract/access-request.js";
 
 /** The decision alone, in this process: microseconds per GetSecretValue decision. */
-export function decisionCost(accountId: string): { root: number; user: number } {
+function decisionCost(accountId: string): { root: number; user: number } {
   const parsed = parsePolicy(JSON.stringify(tenStatementPolicy(accountId)), "identity");
   if (!parsed.ok) throw parsed.error;
   const policies = { identityPolicies: [{ policyId: "ten-statements", document: parsed.policy }] };
@@ -42,7 +42,7 @@ const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 
 /** Ten statements, each with a condition; the allow that grants is the last one. */
-export function tenStatementPolicy(accountId: string) {
+function tenStatementPolicy(accountId: string) {
   const secretArn = `arn:aws:secretsmanager:*:${accountId}:secret:bench/*`;
   const statements: object[] = [
     { Sid: "DenyOutsideHours", Effect: "Deny", Action: "secretsmanager:*", Resource: "*", Condition: { DateLessThan: { "aws:CurrentTime": "2001-01-01T00:00:00Z" } } },

@@ -15,5 +15,3 @@ export function makeAccountService(deps: AccountServiceDeps) {
   const operations: OperationTable<AccountOperations> = { ...regionOperations(deps.optIns) };
   return { operations };
 }
-
-export type AccountService = ReturnType<typeof makeAccountService>;

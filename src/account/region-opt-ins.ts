@@ -185,5 +185,3 @@ export function makeRegionOptIns(deps: RegionOptInDeps) {
     },
   };
 }
-
-export type RegionOptInService = ReturnType<typeof makeRegionOptIns>;

@@ -133,7 +133,7 @@ function lastSegment(arn: string): string {
 // Events come many to a second: the last second formatted is kept.
 let lastSecond = { second: Number.NaN, text: "" };
 
-export function isoSeconds(epochMs: number): string {
+function isoSeconds(epochMs: number): string {
   const second = Math.floor(epochMs / 1000);
   if (second !== lastSecond.second) lastSecond = { second, text: new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, "Z") };
   return lastSecond.text;

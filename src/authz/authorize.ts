@@ -63,7 +63,7 @@ const NOTHING_ALLOWS: Partial<Record<NonNullable<EvaluationResult["reason"]>, st
 };
 
 /** AWS's words for a denial: "User: <arn> is not authorized to perform: <action> on resource: <arn> because …". */
-export function deniedMessage(principal: RequestPrincipal, request: AccessRequest, result: EvaluationResult): string {
+function deniedMessage(principal: RequestPrincipal, request: AccessRequest, result: EvaluationResult): string {
   const on = request.resource === "*" ? "" : ` on resource: ${request.resource}`;
   const why =
     result.decision === "ExplicitDeny"
@@ -94,7 +94,7 @@ function hideResourcePolicy(result: EvaluationResult): EvaluationResult {
  * resource is told), so the answer is the same whether the resource exists or not; only when the
  * named ARN alone would be allowed does the real reason show, its resource policy hidden.
  */
-export function deniedError(
+function deniedError(
   principal: RequestPrincipal,
   policies: CallerPolicies,
   request: AccessRequest,

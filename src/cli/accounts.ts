@@ -10,7 +10,7 @@ import { HttpRequest } from "@smithy/protocol-http";
 import { Sha256, type SigningCredentials } from "../util/sign-request.js";
 import { endpointOf, reach } from "./endpoint.js";
 
-export const ACCOUNTS_USAGE = `Usage: meridian accounts create|list [options]
+const ACCOUNTS_USAGE = `Usage: meridian accounts create|list [options]
 
   create   Creates an account in every partition of a running Meridian and prints its root
            credentials (once).
@@ -34,7 +34,7 @@ export interface NewAccount {
   SecretAccessKey: string;
 }
 
-export interface ListedAccount {
+interface ListedAccount {
   AccountId: string;
   /** epoch seconds */
   CreateDate: number;
@@ -78,7 +78,7 @@ export async function requestAccount(endpoint: string, credentials: Credentials,
   return (await call("POST", endpoint, credentials, region, "create an account")) as NewAccount;
 }
 
-export async function listAccounts(endpoint: string, credentials: Credentials, region: string): Promise<ListedAccount[]> {
+async function listAccounts(endpoint: string, credentials: Credentials, region: string): Promise<ListedAccount[]> {
   return ((await call("GET", endpoint, credentials, region, "list accounts")) as { Accounts: ListedAccount[] }).Accounts;
 }
 

@@ -9,7 +9,7 @@ import type { AuditReader } from "../store/store.js";
 import { verifyChain, type ChainVerdict } from "../contract/audit-chain.js";
 import { regionsToRead } from "./audit-regions.js";
 
-export const AUDIT_VERIFY_USAGE = `Usage: meridian audit verify [options]
+const AUDIT_VERIFY_USAGE = `Usage: meridian audit verify [options]
 
 Checks that no audit event was edited, removed or reordered: every event is chained by hash to the
 one written before it in its Region (retention keeps the hash of the last event it removed as the

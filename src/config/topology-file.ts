@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import type { PartitionInfo, RegionInfo, Topology } from "./topology.js";
 
-export class TopologyError extends Error {}
+class TopologyError extends Error {}
 
 const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
@@ -33,7 +33,7 @@ export function loadTopologyFile(file: string): Topology {
   return parseTopology(doc, file);
 }
 
-export function parseTopology(doc: unknown, file = "topology"): Topology {
+function parseTopology(doc: unknown, file = "topology"): Topology {
   const partitions = (doc as { partitions?: unknown })?.partitions;
   if (!Array.isArray(partitions) || partitions.length === 0) fail(file, "partitions", "a non-empty list is required");
   const seen = new Set<string>();

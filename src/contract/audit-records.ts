@@ -1,7 +1,7 @@
 // The audit record a store persists: one audited call as a CloudTrail event (issue 5), what
 // `meridian audit` lists and exports. audit/cloudtrail-event.ts builds it from a call.
 
-export interface SessionIssuer {
+interface SessionIssuer {
   type: "Role" | "User";
   principalId: string;
   arn: string;

@@ -33,7 +33,7 @@ export interface CallContext {
 export type OperationTable<Ops> = { [K in keyof Ops]?: OperationOf<Ops, K> };
 
 /** One operation of `Ops`, for handlers written apart from their table. */
-export type OperationOf<Ops, K extends keyof Ops> = Ops[K] extends { input: infer I; output: infer O } ? (ctx: CallContext, input: I) => Promise<O> : never;
+type OperationOf<Ops, K extends keyof Ops> = Ops[K] extends { input: infer I; output: infer O } ? (ctx: CallContext, input: I) => Promise<O> : never;
 
 /**
  * What the edge holds of any service: an operation it calls only with input the model validated

@@ -1,7 +1,7 @@
 // KMS key and alias records as the key service keeps them. Key material is only ever held here
 // wrapped by the Region's root key (see kms/root-key.ts).
 
-export type KeyState = "Enabled" | "Disabled" | "PendingDeletion" | "PendingReplicaDeletion" | "PendingImport" | "Unavailable";
+type KeyState = "Enabled" | "Disabled" | "PendingDeletion" | "PendingReplicaDeletion" | "PendingImport" | "Unavailable";
 
 export interface KeyMaterial {
   /** index recorded in every ciphertext made with this material, so rotation keeps old ones readable */

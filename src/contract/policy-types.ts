@@ -2,7 +2,7 @@
 // the evaluator decides against, and the decision it returns (DESIGN §6). Nothing here does I/O.
 // In the contract layer because the services, authz, audit and the edge speak it as much as the engine.
 
-export type Effect = "Allow" | "Deny";
+type Effect = "Allow" | "Deny";
 
 /** Which grammar a document follows (policy-grammar.ts): identity policies have no Principal;
  *  resource (a secret's resource policy), kms-key and trust policies must have one; trust policies
@@ -14,7 +14,7 @@ export type PrincipalSpec =
   | "*"
   | { AWS?: string[]; Service?: string[]; Federated?: string[]; CanonicalUser?: string[] };
 
-export type SetQualifier = "ForAnyValue" | "ForAllValues";
+type SetQualifier = "ForAnyValue" | "ForAllValues";
 
 /** One key of one condition operator block, e.g. "StringEquals": { "aws:ResourceTag/team": [...] }. */
 export interface ConditionClause {
@@ -61,7 +61,7 @@ export interface PolicyInput {
  *  secretsmanager:AddReplicaRegions) are arrays; Date is read as an instant. */
 export type ContextValue = string | string[] | boolean | number | Date;
 
-export type PrincipalType = "Root" | "User" | "Role" | "AssumedRole" | "Service" | "Anonymous";
+type PrincipalType = "Root" | "User" | "Role" | "AssumedRole" | "Service" | "Anonymous";
 
 export interface RequestPrincipal {
   /** e.g. arn:aws:iam::111122223333:user/alice, arn:aws:sts::111122223333:assumed-role/R/s;
@@ -104,7 +104,7 @@ export interface ResourcePolicyInput extends PolicyInput {
 
 /** A stored resource-based policy that does not parse (an old or damaged record): it denies every
  *  request on its resource, whoever asks. */
-export interface UnreadablePolicyInput {
+interface UnreadablePolicyInput {
   policyId: string;
   kind?: ResourcePolicyInput["kind"];
   /** what the parser found wrong */
@@ -127,7 +127,7 @@ export interface EvaluationInput {
 /** What the caller brings to every decision: its identity-based policies and what limits them. */
 export type CallerPolicies = Pick<EvaluationInput, "identityPolicies" | "permissionsBoundary" | "sessionPolicies">;
 
-export type Decision = "Allow" | "ExplicitDeny" | "ImplicitDeny";
+type Decision = "Allow" | "ExplicitDeny" | "ImplicitDeny";
 
 export interface StatementRef {
   policyId: string;

@@ -20,7 +20,7 @@ export const DEFAULT_LIMITS: AdmissionLimits = { maxConnections: 2048, maxBytesI
 
 export class BodyTooLarge extends Error {}
 
-export const throttled = () => new ServiceError("ThrottlingException", "Rate exceeded", 400);
+const throttled = () => new ServiceError("ThrottlingException", "Rate exceeded", 400);
 
 const THROTTLED_RESPONSE = (requestId: string) => {
   const body = JSON.stringify({ __type: "ThrottlingException", message: "Rate exceeded" });

@@ -13,7 +13,7 @@ import { validateInput } from "./validate.js";
 import { renderQueryError, renderQueryResponse } from "./aws-query-xml.js";
 import type { AnyOperationTable } from "../contract/call-context.js";
 
-export const QUERY_CONTENT_TYPE = "application/x-www-form-urlencoded";
+const QUERY_CONTENT_TYPE = "application/x-www-form-urlencoded";
 
 export interface QueryService {
   model: ServiceModel;
@@ -45,7 +45,7 @@ interface ParamNode {
 }
 
 /** The form's keys as a tree of their dot-separated segments (Tags → member → 1 → Key). */
-export function paramTree(pairs: Iterable<[string, string]>): ParamNode {
+function paramTree(pairs: Iterable<[string, string]>): ParamNode {
   const root: ParamNode = { children: new Map() };
   for (const [key, value] of pairs) {
     let node = root;

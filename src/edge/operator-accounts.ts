@@ -20,7 +20,7 @@ import { createAccount } from "../iam/create-account.js";
 import { bodyAfter, type ApiDeps, type Route } from "./route.js";
 import { operatorFailure } from "./operator-routes.js";
 
-export const OPERATOR_ACCOUNTS_PATH = "/_meridian/accounts";
+const OPERATOR_ACCOUNTS_PATH = "/_meridian/accounts";
 
 /** The operator endpoints as a service model: what validation and the audit trail read. */
 export const operatorModel: ServiceModel = {
@@ -51,13 +51,13 @@ export const operatorModel: ServiceModel = {
 };
 
 /** How the dispatcher and the audit trail name these calls: eventSource "meridian", actions meridian:*. */
-export const operatorService: DispatchedService = {
+const operatorService: DispatchedService = {
   signingName: "meridian",
   model: operatorModel,
   denied: { code: "AccessDeniedException", status: 403 },
 };
 
-export interface OperatorAccountsDeps {
+interface OperatorAccountsDeps {
   host: Pick<RegionHost, "identity" | "homeRegionOf">;
   /** the account Meridian bootstrapped (--account-id): its principals are the operators */
   operatorAccountId: string;
@@ -68,7 +68,7 @@ export interface OperatorAccountsDeps {
 }
 
 /** Answers a request to OPERATOR_ACCOUNTS_PATH with the JSON text of its output. */
-export async function answerOperatorAccounts(req: RequestHead, deps: OperatorAccountsDeps): Promise<string> {
+async function answerOperatorAccounts(req: RequestHead, deps: OperatorAccountsDeps): Promise<string> {
   const operation = req.method === "POST" ? "CreateAccount" : req.method === "GET" ? "ListAccounts" : undefined;
   if (!operation) throw new ServiceError("UnknownOperationException", `${req.method} is not supported on ${OPERATOR_ACCOUNTS_PATH}: POST creates an account, GET lists them.`, 405);
   // Signed for IAM (the CLI signs so), in any hosted Region of the caller's partition.

@@ -12,10 +12,10 @@ import { PEER_ACCESS_KEY_ID, PEER_SERVICE } from "../replication/peer-auth.js";
 import { exportPublicKey } from "../replication/sealed-transfer.js";
 import type { ReplicationMessage } from "../replication/replication-types.js";
 
-export const isPeerPath = (path: string) => path === REPLICATION_PATH || path === REPLICATION_BATCH_PATH || path === PUBLIC_KEY_PATH;
+const isPeerPath = (path: string) => path === REPLICATION_PATH || path === REPLICATION_BATCH_PATH || path === PUBLIC_KEY_PATH;
 
 /** Replication peers send whole copies of a partition's identities: more room, still bounded. */
-export const PEER_MAX_BODY_BYTES = 16 * 1024 * 1024;
+const PEER_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
  * The peer route: closed unless peering is configured, and the signature's head checked against the

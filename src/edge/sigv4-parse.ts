@@ -41,12 +41,12 @@ export const ALGORITHM = "AWS4-HMAC-SHA256";
 const HASHED = "(Hashed with SHA-256 and encoded with Base64)";
 const HASHED_LOWER = "(hashed with SHA-256 and encoded with Base64)";
 /** SigV4's longest presigned lifetime: the signing key is valid for seven days. */
-export const MAX_EXPIRES_SECONDS = 604_800;
+const MAX_EXPIRES_SECONDS = 604_800;
 
-export const incomplete = (message: string) => new ServiceError("IncompleteSignatureException", message, 400);
+const incomplete = (message: string) => new ServiceError("IncompleteSignatureException", message, 400);
 export const invalidSignature = (message: string) => new ServiceError("InvalidSignatureException", message, 400);
 // Secrets Manager's wording (DynamoDB's older front end says "Request is missing Authentication Token").
-export const missingToken = () => new ServiceError("MissingAuthenticationTokenException", "Missing Authentication Token", 400);
+const missingToken = () => new ServiceError("MissingAuthenticationTokenException", "Missing Authentication Token", 400);
 
 export function parse(req: RequestHead, query: QueryPair[]): ParsedAuth {
   const header = first(req.headers["authorization"]);
@@ -203,5 +203,5 @@ function uriDecode(s: string): string {
   }
 }
 
-export const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const hashOf = (s: string) => createHash("sha256").update(s, "utf8").digest("base64");

@@ -51,7 +51,7 @@ export const SIGNATURE_MISMATCH =
  * sign the server computed (only what the client sent and hashes of it, never the secret), which is
  * what lets a client author find the difference.
  */
-export function signatureMismatch(canonicalRequest: string, stringToSign: string): string {
+function signatureMismatch(canonicalRequest: string, stringToSign: string): string {
   return (
     `${SIGNATURE_MISMATCH}\n\nThe Canonical String for this request should have been\n'${canonicalRequest}'\n\n` +
     `The String-to-Sign should have been\n'${stringToSign}'\n`

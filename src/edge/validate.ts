@@ -273,10 +273,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
 // ---- Java regular expressions -------------------------------------------------------------
 
 const patternCache = new Map<string, RegExp | null>();
-const skipped = new Set<string>();
-
-/** Model patterns that JavaScript cannot run with Java's meaning; the validator skips them. */
-export const skippedPatterns: ReadonlySet<string> = skipped;
 
 /**
  * The JavaScript equivalent of Java's `Pattern.matches(pattern, s)` (whole-string match), compiled
@@ -287,7 +283,6 @@ export function compileJavaPattern(pattern: string): RegExp | undefined {
   if (compiled === undefined) {
     compiled = tryCompile(pattern, "u") ?? tryCompile(pattern, "");
     patternCache.set(pattern, compiled);
-    if (compiled === null) skipped.add(pattern);
   }
   return compiled ?? undefined;
 }

@@ -73,7 +73,7 @@ export function checkDocument(text: string, kind: PolicyKind, limit: number, too
   if (!parsed.ok) throw parsed.error;
 }
 
-export const MAX_TAGS = 50;
+const MAX_TAGS = 50;
 
 /** Tags after a TagUser/TagRole: same keys replaced, new keys added, at most fifty. */
 export function mergeTags(current: IamTag[], added: IamTag[], limitName: string): IamTag[] {
@@ -162,14 +162,14 @@ export function roleOut(r: IamRole, detail: "create" | "get" | "list"): Role {
 }
 
 /** How many users, groups and roles have the policy attached. */
-export function attachmentCount(dir: PartitionDirectory, accountId: string, arn: string): number {
+function attachmentCount(dir: PartitionDirectory, accountId: string, arn: string): number {
   let n = 0;
   for (const kind of ["user", "group", "role"] as const) for (const e of dir.list(accountId, kind)) if (e.attachedPolicies.includes(arn)) n++;
   return n;
 }
 
 /** How many users and roles have the policy as their permissions boundary. */
-export function boundaryUsageCount(dir: PartitionDirectory, accountId: string, arn: string): number {
+function boundaryUsageCount(dir: PartitionDirectory, accountId: string, arn: string): number {
   let n = 0;
   for (const kind of ["user", "role"] as const) for (const e of dir.list(accountId, kind)) if (e.permissionsBoundary === arn) n++;
   return n;

@@ -11,11 +11,10 @@ const Title = { user: "User", group: "Group", role: "Role" } as const;
 type IamCode = IamErrorCode | "ValidationError" | "AccessDenied";
 const iamError = (code: IamCode, status: number) => (message: string) => new ServiceError(code, message, status);
 
-export const noSuchEntity = iamError("NoSuchEntity", 404);
+const noSuchEntity = iamError("NoSuchEntity", 404);
 export const entityAlreadyExists = iamError("EntityAlreadyExists", 409);
 export const deleteConflict = iamError("DeleteConflict", 409);
 export const limitExceeded = iamError("LimitExceeded", 409);
-export const invalidInput = iamError("InvalidInput", 400);
 export const validationError = iamError("ValidationError", 400);
 export const accessDenied = iamError("AccessDenied", 403);
 

@@ -30,5 +30,3 @@ export function makeIamService(deps: IamDeps) {
   };
   return { operations, access: makeIamAccess(deps) };
 }
-
-export type IamService = ReturnType<typeof makeIamService>;

@@ -23,7 +23,7 @@ export interface PartitionStore {
   wrapper: RegionWrapper;
 }
 
-export interface ActiveKey {
+interface ActiveKey {
   record: AccessKeyRecord;
   secretAccessKey: string;
 }
@@ -45,14 +45,14 @@ type EntityRef = Pick<IamEntity, "accountId" | "kind" | "name">;
 const refKey = (e: EntityRef) => `${e.accountId}\u0000${e.kind}\u0000${e.name}`;
 
 /** What one change writes: entities put or removed, access keys put (with their secret) or removed. */
-export interface IdentityChange {
+interface IdentityChange {
   put?: IamEntity[];
   remove?: EntityRef[];
   putKeys?: ActiveKey[];
   removeKeys?: string[];
 }
 
-export function makePartitionDirectory(home: PartitionStore, clock: Clock) {
+function makePartitionDirectory(home: PartitionStore, clock: Clock) {
   const { partition, store, wrapper } = home;
   const entities = new Map<string, IamEntity>();
   /** users, groups, roles and managed policies by unique id: credentials find their principal here */

@@ -13,7 +13,7 @@ export interface PrincipalLookup {
   byId(id: string): IamEntity | undefined;
 }
 
-export const rootPrincipal = (partition: string, accountId: string): RequestPrincipal => ({
+const rootPrincipal = (partition: string, accountId: string): RequestPrincipal => ({
   arn: rootArn(partition, accountId),
   account: accountId,
   type: "Root",

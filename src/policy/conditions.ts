@@ -162,7 +162,7 @@ export const BASE_OPERATORS: ReadonlySet<string> = new Set([
 const isAbsent = (values: Scalar[]) => values.length === 0;
 
 /** Does one clause (one key of one operator) hold for the request? */
-export function clauseHolds(clause: ConditionClause, lookup: Lookup, variables: Lookup | undefined): boolean {
+function clauseHolds(clause: ConditionClause, lookup: Lookup, variables: Lookup | undefined): boolean {
   const raw = lookup(clause.key);
   const requestValues: Scalar[] = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
   if (clause.base === "Null") {

@@ -42,7 +42,7 @@ function lower(key: string): string {
 
 /** Condition keys of the request, lower-cased, with the ones AWS derives from the principal.
  *  Built on the first lookup: a decision that reads no condition key never builds it. */
-export function contextLookup(ctx: RequestContext): Lookup {
+function contextLookup(ctx: RequestContext): Lookup {
   let map: Map<string, ContextValue> | undefined;
   const build = () => {
     const m = new Map<string, ContextValue>();

@@ -98,7 +98,7 @@ const ROOT_ARN = /^arn:[^:]+:iam::(\d{12}):root$/;
 const ACCOUNT_ID = /^\d{12}$/;
 
 /** The account an AWS principal entry names as a whole ("111122223333" or its root ARN). */
-export function accountOfEntry(entry: string): string | undefined {
+function accountOfEntry(entry: string): string | undefined {
   if (ACCOUNT_ID.test(entry)) return entry;
   return ROOT_ARN.exec(entry)?.[1];
 }

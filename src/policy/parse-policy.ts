@@ -10,7 +10,6 @@ import { GRAMMARS, MALFORMED, iamMessage, isAwsPrincipal, isServicePrincipal, is
 import type { ConditionClause, PolicyDocument, PolicyKind, PrincipalSpec, Statement } from "../contract/policy-types.js";
 
 export { MALFORMED, MESSAGES } from "./policy-grammar.js";
-export type { PolicyFault } from "./policy-grammar.js";
 
 /** A parsed document, or the first fault with IAM's error for it (other services map the fault to their own message). */
 export type ParseResult = { ok: true; policy: PolicyDocument } | { ok: false; fault: PolicyFault; error: ServiceError };
@@ -68,7 +67,7 @@ function conditionValue(v: unknown): string[] {
 }
 
 /** Splits "ForAnyValue:StringLikeIfExists" into its parts; undefined for an unknown operator. */
-export function splitOperator(operator: string): Omit<ConditionClause, "key" | "values"> | undefined {
+function splitOperator(operator: string): Omit<ConditionClause, "key" | "values"> | undefined {
   let rest = operator;
   let qualifier: ConditionClause["qualifier"];
   for (const q of ["ForAnyValue", "ForAllValues"] as const) {

@@ -21,7 +21,7 @@ interface Holder {
 /** Data directories this process holds, by real path: a second server in-process is refused too. */
 const heldHere = new Set<string>();
 
-export class DataDirInUse extends Error {}
+class DataDirInUse extends Error {}
 
 export interface DataDirLock {
   /** Give the directory up (on close, or when the start fails after taking it). */

@@ -7,7 +7,7 @@ import type { KeyMaterial, KeyRecord, MultiRegionConfig } from "../contract/kms-
 import type { ReplicaInit } from "../kms/key-replication.js";
 import type { SealedForRegion } from "./sealed-transfer.js";
 
-export interface ReplicatedMaterial {
+interface ReplicatedMaterial {
   index: number;
   id: string;
   createdDate: number;

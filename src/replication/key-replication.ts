@@ -129,5 +129,3 @@ export function openKeyReplication(deps: KeyReplicationDeps) {
   const forKms: KeyReplication = { partitionOf: deps.partitionOf, deliver, propagate, replicaDeleted };
   return { apply, forKms, antiEntropy };
 }
-
-export type RegionKeyReplication = ReturnType<typeof openKeyReplication>;

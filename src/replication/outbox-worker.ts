@@ -39,7 +39,7 @@ const BATCH = 200;
 const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 30_000;
 
-export function backoffMs(attempts: number, random = Math.random): number {
+function backoffMs(attempts: number, random = Math.random): number {
   const base = Math.min(MAX_BACKOFF_MS, 200 * 2 ** Math.min(attempts, 10));
   return Math.round(base * (0.5 + random()));
 }
@@ -318,5 +318,3 @@ export function makeOutboxWorker(deps: WorkerDeps) {
     },
   };
 }
-
-export type OutboxWorker = ReturnType<typeof makeOutboxWorker>;

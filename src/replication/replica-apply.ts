@@ -29,7 +29,7 @@ export interface ApplyDeps {
 const REKEYED_STAGES = [CURRENT, PENDING, PREVIOUS];
 
 /** The same ARN in another Region. */
-export function arnInRegion(arn: string, region: string): string {
+function arnInRegion(arn: string, region: string): string {
   const parts = arn.split(":");
   parts[3] = region;
   return parts.join(":");

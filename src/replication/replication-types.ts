@@ -7,13 +7,13 @@ import type { SealedForRegion } from "./sealed-transfer.js";
 import type { KeyMessage, KeyOutcome } from "./key-messages.js";
 import type { IdentityMessage } from "./identity-messages.js";
 
-export interface ReplicatedVersion {
+interface ReplicatedVersion {
   versionId: string;
   stages: string[];
   createdDate: number;
 }
 
-export interface ReplicatedValue {
+interface ReplicatedValue {
   versionId: string;
   kind: "string" | "binary";
   sealed: SealedForRegion;

@@ -38,7 +38,7 @@ export function makeFileSeal(dataDir: string, env: NodeJS.ProcessEnv = process.e
 }
 
 /** Refuses a key file that group or others may read or write; touches nothing. */
-export function assertOwnerOnly(file: string): void {
+function assertOwnerOnly(file: string): void {
   const mode = statSync(file).mode & 0o777;
   if ((mode & 0o077) !== 0) {
     throw new SealError(`${file} is accessible by group or others (mode ${mode.toString(8).padStart(4, "0")}); make it the owner's alone: chmod 600 ${file}`);

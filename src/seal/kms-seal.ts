@@ -18,7 +18,7 @@ export interface KmsSealConfig {
 }
 
 /** Bound into the ciphertext: a blob made for anything else does not decrypt as a root key. */
-export const ROOT_KEY_ENCRYPTION_CONTEXT = { "meridian:purpose": "root-key" } as const;
+const ROOT_KEY_ENCRYPTION_CONTEXT = { "meridian:purpose": "root-key" } as const;
 
 export function makeKmsSeal(dataDir: string, config: KmsSealConfig, random: (n: number) => Buffer = randomBytes): Seal {
   const file = join(dataDir, SEAL_FILES.kms);

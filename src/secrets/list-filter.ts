@@ -11,15 +11,15 @@ import type { Filter, FilterNameStringType, SortByType, SortOrderType } from "..
 type CheckedFilter = Required<Filter>;
 
 // The model's enums in the order AWS's messages list them (the generated API has only their types).
-export const FILTER_KEYS = ["description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all"] as const satisfies readonly FilterNameStringType[];
-export const SORT_BY_VALUES = ["created-date", "last-accessed-date", "last-changed-date", "name"] as const satisfies readonly SortByType[];
-export const SORT_ORDER_VALUES = ["asc", "desc"] as const satisfies readonly SortOrderType[];
-export const MAX_FILTERS = 10;
-export const MAX_FILTER_VALUES = 10;
-export const MAX_FILTER_VALUE_LENGTH = 512;
-export const FILTER_VALUE_PATTERN = "^\\!?[a-zA-Z0-9 :_@\\/\\+\\=\\.\\-\\!]*$";
-export const MAX_RESULTS_LIMIT = 100;
-export const MAX_NEXT_TOKEN_LENGTH = 4096;
+const FILTER_KEYS = ["description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all"] as const satisfies readonly FilterNameStringType[];
+const SORT_BY_VALUES = ["created-date", "last-accessed-date", "last-changed-date", "name"] as const satisfies readonly SortByType[];
+const SORT_ORDER_VALUES = ["asc", "desc"] as const satisfies readonly SortOrderType[];
+const MAX_FILTERS = 10;
+const MAX_FILTER_VALUES = 10;
+const MAX_FILTER_VALUE_LENGTH = 512;
+const FILTER_VALUE_PATTERN = "^\\!?[a-zA-Z0-9 :_@\\/\\+\\=\\.\\-\\!]*$";
+const MAX_RESULTS_LIMIT = 100;
+const MAX_NEXT_TOKEN_LENGTH = 4096;
 export const MSG_INVALID_NEXT_TOKEN = "The NextToken value is invalid.";
 // The order AWS prints the enum in its message (observed with the first five keys; the two
 // newer keys are appended as a guess).
@@ -42,7 +42,7 @@ export function namePrefixes(filters: Filter[] | undefined): string[] | undefine
 }
 
 /** Throws the error AWS gives for the first problem found in a Filters list. */
-export function validateFilters(filters: Filter[]): asserts filters is CheckedFilter[] {
+function validateFilters(filters: Filter[]): asserts filters is CheckedFilter[] {
   const problems: string[] = [];
   if (filters.length > MAX_FILTERS) {
     problems.push(`Value at 'filters' failed to satisfy constraint: Member must have length less than or equal to ${MAX_FILTERS}`);
@@ -201,7 +201,7 @@ export function decodeNextToken(token: string): number {
   return Number(match[1]);
 }
 
-export const invalidNextToken = () => secretsError("InvalidNextTokenException", MSG_INVALID_NEXT_TOKEN);
+const invalidNextToken = () => secretsError("InvalidNextTokenException", MSG_INVALID_NEXT_TOKEN);
 
 function validationErrors(problems: string[]): ServiceError {
   const n = problems.length;

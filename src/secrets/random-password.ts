@@ -8,10 +8,10 @@ import type { GetRandomPasswordRequest } from "../generated/secretsmanager-api.j
 /** Returns an integer in [0, maxExclusive), uniformly. */
 export type RandomIntSource = (maxExclusive: number) => number;
 
-export const DEFAULT_PASSWORD_LENGTH = 32;
-export const MIN_PASSWORD_LENGTH = 1;
-export const MAX_PASSWORD_LENGTH = 4096;
-export const MAX_EXCLUDE_CHARACTERS_LENGTH = 4096;
+const DEFAULT_PASSWORD_LENGTH = 32;
+const MIN_PASSWORD_LENGTH = 1;
+const MAX_PASSWORD_LENGTH = 4096;
+const MAX_EXCLUDE_CHARACTERS_LENGTH = 4096;
 
 export const UPPERCASE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 export const LOWERCASE = "abcdefghijklmnopqrstuvwxyz";

@@ -6,7 +6,7 @@ import type { SecretRecord } from "../contract/secret-types.js";
 import type { DescribeSecretResponse, SecretListEntry } from "../generated/secretsmanager-api.js";
 import { dateOf } from "./secrets-core.js";
 
-export function stagesByVersion(record: SecretRecord): Record<string, string[]> | undefined {
+function stagesByVersion(record: SecretRecord): Record<string, string[]> | undefined {
   const labeled = record.versions.filter((v) => v.stages.length > 0);
   if (labeled.length === 0) return undefined;
   return Object.fromEntries(labeled.map((v) => [v.versionId, v.stages]));

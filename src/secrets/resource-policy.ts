@@ -10,7 +10,7 @@ import type { PolicyFault } from "../policy/policy-grammar.js";
 import type { ConditionClause, PrincipalSpec } from "../contract/policy-types.js";
 import { secretsManagerActions, type ValidateResourcePolicyResponse, type ValidationErrorsEntry } from "../generated/secretsmanager-api.js";
 
-export const MAX_POLICY_LENGTH = 20480;
+const MAX_POLICY_LENGTH = 20480;
 
 export const MSG_SYNTAX_ERROR = "This resource policy contains a syntax error.";
 export const MSG_INVALID_VERSION = "This policy has invalid syntax.";
@@ -25,7 +25,7 @@ export const CHECK_LOCKOUT = "LockoutCheck";
 
 /** Actions that act on a secret: every operation in the model except the account-level ones. */
 const ACCOUNT_LEVEL = new Set(["GetRandomPassword", "ListSecrets"]);
-export const SECRET_ACTIONS = secretsManagerActions.filter((a) => !ACCOUNT_LEVEL.has(a)).map((a) => `secretsmanager:${a}`);
+const SECRET_ACTIONS = secretsManagerActions.filter((a) => !ACCOUNT_LEVEL.has(a)).map((a) => `secretsmanager:${a}`);
 
 // Condition keys that pin a request to fixed callers or networks: a public principal limited
 // by one of these (with a fixed value) is not broad access.

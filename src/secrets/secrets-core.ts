@@ -30,7 +30,7 @@ export interface SecretsReplication {
   notifyPromoted(record: SecretRecord, oldPrimaryRegion: string): void;
 }
 
-export const DEFAULT_KEY = "alias/aws/secretsmanager";
+const DEFAULT_KEY = "alias/aws/secretsmanager";
 const MAX_ATTEMPTS = 8;
 
 export interface Change<T> {

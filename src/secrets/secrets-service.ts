@@ -27,5 +27,3 @@ export function makeSecretsService(deps: SecretsDeps) {
   };
   return { operations, purgeDue: () => purgeDueSecrets(core) };
 }
-
-export type SecretsService = ReturnType<typeof makeSecretsService>;

@@ -11,7 +11,7 @@ import { openSqliteAuditReader } from "./sqlite/sqlite-audit-reader.js";
 import type { AuditReader, RegionStore } from "./store.js";
 
 export type StoreConfig = { kind: "sqlite" };
-export type StoreKind = StoreConfig["kind"];
+type StoreKind = StoreConfig["kind"];
 
 /** Where a Region's store lives: the node's data directory and the Region it belongs to. */
 export interface StorePlace {

@@ -30,5 +30,3 @@ export function makeSyncMetrics(region: string) {
     },
   };
 }
-
-export type SyncMetrics = ReturnType<typeof makeSyncMetrics>;

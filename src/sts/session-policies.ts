@@ -12,7 +12,7 @@ import { MALFORMED, parsePolicy } from "../policy/parse-policy.js";
 import { parseArn } from "../util/arn.js";
 import type { AssumeRoleRequest, StsErrorCode } from "../generated/sts-api.js";
 
-export const MAX_POLICY_ARNS = 10;
+const MAX_POLICY_ARNS = 10;
 /** The packed space, counted in characters of the session policy (white space not counted), the managed policy ARNs and the session tags. */
 const PACKED_SPACE = 2048;
 

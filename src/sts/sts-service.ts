@@ -106,5 +106,3 @@ export function makeStsService(deps: StsDeps) {
   };
   return { operations, access: makeStsAccess(deps.identity) };
 }
-
-export type StsService = ReturnType<typeof makeStsService>;

@@ -5,7 +5,6 @@
 
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 
-export const KEY_LENGTH = 32;
 export const IV_LENGTH = 12;
 export const TAG_LENGTH = 16;
 

@@ -22,7 +22,7 @@ import { requireBoundary } from "./boundaries.js";
 
 /** IAM's quota on a trust policy, white space not counted. */
 const TRUST_POLICY_SIZE = 2048;
-export const DEFAULT_MAX_SESSION_DURATION = 3600;
+const DEFAULT_MAX_SESSION_DURATION = 3600;
 
 const checkTrust = (text: string) => checkDocument(text, "trust", TRUST_POLICY_SIZE, () => quota("ACLSizePerRole", TRUST_POLICY_SIZE));
 

@@ -22,7 +22,7 @@ export interface Job {
  * Long enough for any run we know (a sweep of every key of a Region). A run that outlasts its lock
  * lets another node start the job too: only repeated work, since every job is idempotent.
  */
-export const DEFAULT_LOCK_MS = 10 * 60_000;
+const DEFAULT_LOCK_MS = 10 * 60_000;
 
 export interface JobRunnerDeps {
   region: string;

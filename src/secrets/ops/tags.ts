@@ -26,7 +26,7 @@ export function checkTags(tags: SM.Tag[]): asserts tags is KeyedTag[] {
 /** A checked tag as the secret keeps it (a value-less tag's Value would otherwise be missing, not ""). */
 export const storedTag = (t: KeyedTag): Tag => ({ Key: t.Key, Value: t.Value ?? "" });
 
-export function mergeTags(current: Tag[], added: KeyedTag[]): Tag[] {
+function mergeTags(current: Tag[], added: KeyedTag[]): Tag[] {
   const byKey = new Map(current.map((t) => [t.Key, t.Value]));
   for (const t of added) byKey.set(t.Key, t.Value ?? "");
   return [...byKey].map(([Key, Value]) => ({ Key, Value }));
