@@ -13,6 +13,8 @@ export async function reach(url: URL, init?: RequestInit): Promise<Response> {
     return await fetch(url, init);
   } catch (e) {
     const cause = (e as Error & { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(`cannot reach Meridian at ${url.origin} (${cause?.code ?? cause?.message ?? (e as Error).message}); is it running? (--endpoint, MERIDIAN_ENDPOINT or AWS_ENDPOINT_URL)`);
+    throw new Error(`cannot reach Meridian at ${url.origin} (${cause?.code ?? cause?.message ?? (e as Error).message}); is it running? (--endpoint, MERIDIAN_ENDPOINT or AWS_ENDPOINT_URL)`, {
+      cause: e,
+    });
   }
 }
