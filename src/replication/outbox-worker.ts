@@ -168,8 +168,7 @@ export function makeOutboxWorker(deps: WorkerDeps) {
       await store.completeOutbox(entry);
     } else {
       const message = outcome.status === "Failed" ? outcome.message : `Unexpected answer ${outcome.status} from ${dest}.`;
-      await store.setReplicaStatus(record.arn, dest, { ...previous, status: "Failed", statusMessage: message });
-      await store.deferOutbox(entry, clock.now() + backoffMs(entry.attempts));
+      await store.failDelivery(entry, { ...previous, status: "Failed", statusMessage: message }, clock.now() + backoffMs(entry.attempts));
     }
   }
 
@@ -177,19 +176,20 @@ export function makeOutboxWorker(deps: WorkerDeps) {
   // entry queued for it; the first delivery that gets through makes all its entries due again.
   const unreachableUntil = new Map<string, { failures: number; until: number }>();
 
-  async function markFailed(entry: OutboxEntry, message: string) {
-    if (entry.op !== "sync") return;
-    const statuses = await store.replicaStatuses(entry.arn);
-    const previous = statuses[entry.region];
-    if (previous?.status === "Failed" && previous.statusMessage === message) return;
-    await store.setReplicaStatus(entry.arn, entry.region, { ...previous, status: "Failed", statusMessage: message });
+  /** Defer the entry, its replica marked Failed with `message` (unless it already says so). */
+  async function failAndDefer(entry: OutboxEntry, message: string, nextAttemptAt: number) {
+    let status: ReplicaStatus | undefined;
+    if (entry.op === "sync") {
+      const previous = (await store.replicaStatuses(entry.arn))[entry.region];
+      if (previous?.status !== "Failed" || previous.statusMessage !== message) status = { ...previous, status: "Failed", statusMessage: message };
+    }
+    await store.failDelivery(entry, status, nextAttemptAt);
   }
 
   async function attempt(entry: OutboxEntry) {
     const down = unreachableUntil.get(entry.region);
     if (down && clock.now() < down.until) {
-      await markFailed(entry, `Region ${entry.region} is unreachable; retrying.`);
-      await store.deferOutbox(entry, down.until + Math.round(Math.random() * 100));
+      await failAndDefer(entry, `Region ${entry.region} is unreachable; retrying.`, down.until + Math.round(Math.random() * 100));
       return;
     }
     try {
@@ -208,8 +208,8 @@ export function makeOutboxWorker(deps: WorkerDeps) {
       } else {
         deps.log.error("replication delivery failed", { arn: entry.arn, region: entry.region, error: (e as Error).message });
       }
-      await markFailed(entry, unreachable ? `Region ${entry.region} is unreachable; retrying.` : `Replication to ${entry.region} failed; retrying.`);
-      await store.deferOutbox(entry, clock.now() + backoffMs(entry.attempts));
+      const message = unreachable ? `Region ${entry.region} is unreachable; retrying.` : `Replication to ${entry.region} failed; retrying.`;
+      await failAndDefer(entry, message, clock.now() + backoffMs(entry.attempts));
     }
   }
 

@@ -124,6 +124,11 @@ export interface ReplicationRepo {
   completeDelivery(entry: OutboxEntry, status: ReplicaStatus): Promise<void>;
   /** one more attempt, not due before nextAttemptAt (unless a newer change replaced it); releases its lease */
   deferOutbox(entry: OutboxEntry, nextAttemptAt: number): Promise<void>;
+  /**
+   * a delivery failed: the replica's status (when given) and deferOutbox, in one transaction; like
+   * completeDelivery, the status is written only while a sync is still queued for the pair
+   */
+  failDelivery(entry: OutboxEntry, status: ReplicaStatus | undefined, nextAttemptAt: number): Promise<void>;
   /** a Region that was unreachable answered again: everything queued for it is due now */
   retryRegionNow(region: string, now: number): Promise<void>;
   /** queue a delivery outside a secret change (retries, anti-entropy) */

@@ -96,6 +96,13 @@ export function makeSqliteReplicationRepo(db: Database.Database, { relaxed }: Pi
       releaseLease(e);
     }),
   );
+  const failedRelaxed = relaxed(
+    db.transaction((e: OutboxEntry, status: ReplicaStatus | undefined, at: number) => {
+      if (status && queuedOp.get(e.arn, e.region) === "sync") putStatus.run(e.arn, e.region, JSON.stringify(status));
+      defer.run(at, e.arn, e.region, e.revision, e.op);
+      releaseLease(e);
+    }),
+  );
   const deferRelaxed = relaxed(
     db.transaction((e: OutboxEntry, at: number) => {
       defer.run(at, e.arn, e.region, e.revision, e.op);
@@ -126,6 +133,9 @@ export function makeSqliteReplicationRepo(db: Database.Database, { relaxed }: Pi
     },
     async completeDelivery(e, status) {
       delivered(e, status);
+    },
+    async failDelivery(e, status, nextAttemptAt) {
+      failedRelaxed(e, status, nextAttemptAt);
     },
     async deferOutbox(e, nextAttemptAt) {
       deferRelaxed(e, nextAttemptAt);

@@ -114,6 +114,22 @@ export function outboxConformance(fresh: FreshStore): void {
     assert.deepEqual((await store.dueOutbox(ALL, 10)).map((e) => e.op), ["remove"], "the remove is still to be delivered");
   });
 
+  it("a failed delivery defers the entry and marks the replica Failed, but not for a Region removed meanwhile", async (t) => {
+    const { store } = await fresh(t);
+    const record = secret("failing");
+    await store.commitSecret({ record, expectedRevision: 0, outbox: [{ region: "eu-west-1", op: "sync" }], at: T0 });
+    const [entry] = await store.dueOutbox(ALL, 10);
+    await store.failDelivery(entry!, { status: "Failed", statusMessage: "down" }, T0 + 5_000);
+    assert.deepEqual(await store.replicaStatuses(record.arn), { "eu-west-1": { status: "Failed", statusMessage: "down" } });
+    assert.deepEqual(await store.dueOutbox(T0 + 4_999, 10), [], "not due before the next attempt");
+    const [again] = await store.dueOutbox(T0 + 5_000, 10);
+    assert.equal(again!.attempts, 1);
+    await store.commitSecret({ record: { ...record, revision: 2 }, expectedRevision: 1, outbox: [{ region: "eu-west-1", op: "remove" }], at: T0 });
+    await store.setReplicaStatus(record.arn, "eu-west-1", undefined);
+    await store.failDelivery(again!, { status: "Failed", statusMessage: "still down" }, T0 + 10_000);
+    assert.deepEqual(await store.replicaStatuses(record.arn), {}, "the removed Region's status stays gone");
+  });
+
   it("keeps replica statuses per secret and Region, lists the pairs tracked, and forgets a status set to undefined", async (t) => {
     const { store } = await fresh(t);
     const [a, b] = [secret("a").arn, secret("b").arn];
