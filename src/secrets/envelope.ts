@@ -4,6 +4,7 @@
 import { joinBodyTag, open, seal, splitBodyTag } from "../util/aes-gcm.js";
 import type { KeyService } from "../kms/key-service.js";
 import type { SealedValue } from "../contract/secret-types.js";
+import { ServiceError } from "../contract/service-error.js";
 
 export interface SecretValue {
   kind: "string" | "binary";
@@ -40,8 +41,15 @@ export async function openValue(
   const dataKey = await keys.decrypt(accountId, sealed.wrappedKey, contextFor(arn, sealed.versionId));
   try {
     const gcm = splitBodyTag(sealed.iv, sealed.ciphertext);
-    if (!gcm) throw new Error("sealed value too short");
-    const bytes = open(dataKey.plaintext, gcm, aadFor(arn, sealed.versionId));
+    let bytes: Buffer;
+    try {
+      if (!gcm) throw new Error("sealed value too short");
+      bytes = open(dataKey.plaintext, gcm, aadFor(arn, sealed.versionId));
+    } catch {
+      // A stored value that does not authenticate (edited, truncated, or moved to another secret or
+      // version) is the caller's DecryptionFailure, as AWS answers an undecryptable secret, not a 500.
+      throw new ServiceError("InvalidCiphertextException", "The stored secret value does not authenticate.", 400);
+    }
     return { kind: sealed.kind, bytes };
   } finally {
     dataKey.plaintext.fill(0);
