@@ -92,7 +92,11 @@ async function serve(opts: ServerOptions, lock: DataDirLock, { clock, log, env, 
   });
   authMode.record();
   // Every authenticated call, in every Region, is recorded in that Region's store.
-  const audit = makeAuditTrail({ storeOf: (region) => host.nodes.get(region)?.store });
+  const audit = makeAuditTrail({
+    storeOf: (region) => host.nodes.get(region)?.store,
+    onError: (e, region) => log.error("read events cannot be written: they are dropped until the trail can be written again", { region, cause: (e as Error).message }),
+    onResumed: (region, lost) => log.info("read events are written again", { region, lost }),
+  });
   const server = createEdgeServer({
     host,
     audit,

@@ -4,6 +4,7 @@
 
 import type { ServiceModel } from "../contract/model-types.js";
 import type { RequestPrincipal } from "../contract/policy-types.js";
+import type { PendingCallEvent } from "../store/call-events.js";
 
 export interface AuditedCall {
   /** when the request arrived (epoch ms) */
@@ -31,6 +32,12 @@ export interface AuditedCall {
 }
 
 export interface AuditSink {
+  /**
+   * The event of a call that may change something, pending while its handler runs: the first
+   * durable write of the call commits it (store/call-events.ts), built then from `call()`.
+   * Undefined for a read-only call. A call whose event was not taken is `record`ed as before.
+   */
+  pending(call: () => AuditedCall): PendingCallEvent | undefined;
   /**
    * Record one call. Resolves once the event is durable in the Region's store for a call that
    * changes something; a read-only call's event may be written moments later (batched).

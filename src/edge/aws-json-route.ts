@@ -2,6 +2,7 @@
 // credential scope. The order of the checks is AWS's — method, content type, operation, then the
 // signature — except that the body is read (and parsed) only once the signature's head passed.
 
+import { asServiceError } from "./internal-error.js";
 import { ServiceError } from "../contract/service-error.js";
 import { JSON_CONTENT_TYPE, operationOf, parseJsonBody, serializeError, type JsonService } from "./aws-json.js";
 import { encodeJsonOutput } from "./wire-timestamps.js";
@@ -52,7 +53,7 @@ export function awsJsonRoute(services: readonly JsonService[], deps: ApiDeps): R
       return { status: 200, body: encodeJsonOutput(service.model, spec.output, output), contentType: JSON_CONTENT_TYPE, durable: caller.node.store.whenDurable() };
     },
     failure(error, r) {
-      const e = error instanceof ServiceError ? error : new ServiceError("InternalServiceError", "An error occurred on the server side.", 500);
+      const e = asServiceError(error, (message = "An error occurred on the server side.") => new ServiceError("InternalServiceError", message, 500));
       return { status: e.status, body: serializeError(serviceOf(r.target)?.model, e), contentType: JSON_CONTENT_TYPE };
     },
   };

@@ -4,6 +4,7 @@
 // model's shapes, validated like the JSON services' (the code is IAM's ValidationError), and run
 // through the same dispatch; SigV4 failures get the codes these services give them.
 
+import { asServiceError } from "./internal-error.js";
 import type { ServiceModel, ShapeDescriptor } from "../contract/model-types.js";
 import { ServiceError } from "../contract/service-error.js";
 import type { Caller } from "./authenticate.js";
@@ -186,7 +187,7 @@ export function queryAuthError(e: ServiceError): ServiceError {
 /** The status and XML body of any failure of a query request. */
 export function queryErrorResponse(e: unknown, fallback: ServiceModel | undefined, requestId: string): { status: number; body: string } {
   const model = e instanceof QueryFailure ? e.model : fallback;
-  const error = e instanceof ServiceError ? e : new ServiceError("InternalFailure", "An internal error has occurred.", 500);
+  const error = asServiceError(e, (message = "An internal error has occurred.") => new ServiceError("InternalFailure", message, 500));
   return { status: error.status, body: renderQueryError(model, error, requestId) };
 }
 

@@ -10,7 +10,8 @@ import type { AnyOperation, CallContext } from "../contract/call-context.js";
 import { decodeInputTimestamps } from "./wire-timestamps.js";
 import type { AccessDescriber } from "../contract/access-request.js";
 import { authorize, type DeniedError, type RequestFacts } from "../authz/authorize.js";
-import type { AuditSink } from "../audit/audit-types.js";
+import type { AuditedCall, AuditSink } from "../audit/audit-types.js";
+import { withPendingEvent, type PendingCallEvent } from "../store/call-events.js";
 import type { RegionHost } from "../region/region-host.js";
 import type { CallerPolicies } from "../contract/policy-types.js";
 
@@ -86,38 +87,44 @@ export function makeDispatcher(deps: DispatcherDeps) {
     }
     let output: object | undefined;
     let failure: unknown;
+    const call = (result: { output?: object; failure?: unknown }): AuditedCall => ({
+      time,
+      service: d.service.signingName,
+      model: d.service.model,
+      operation: d.operation,
+      region: d.region,
+      sourceIp: d.sourceIp,
+      userAgent: d.userAgent,
+      principal: caller.principal,
+      accessKeyId: caller.accessKeyId,
+      ...(caller.session
+        ? { session: { issuerArn: caller.session.issuer.arn, issuerType: caller.session.issuer.type, createdAt: caller.session.createdAt, mfa: false } }
+        : {}),
+      input: d.input,
+      ...(result.output !== undefined ? { output: result.output } : {}),
+      ...(result.failure !== undefined
+        ? { error: result.failure instanceof ServiceError ? { code: result.failure.code, message: result.failure.message } : { code: "InternalFailure", message: "" } }
+        : {}),
+      requestId: d.requestId,
+    });
+    // taken by the call's first durable write, with the answer declared by then (declareAnswer)
+    let pending: PendingCallEvent | undefined = undefined;
+    pending = deps.audit?.pending(() => call({ output: pending?.answer }));
     try {
       d.validate();
       await authorizeCall(d.operation, d.input);
       // The input passed the model's validation, so it has the shape the handler's type names
       // (timestamps become Dates here, as the generated API types them).
       const input = decodeInputTimestamps(d.service.model, d.service.model.operations[d.operation]?.input, d.input);
-      output = await (d.handler as (ctx: CallContext, input: unknown) => Promise<object>)(ctx, input);
+      const run = () => (d.handler as (ctx: CallContext, input: unknown) => Promise<object>)(ctx, input);
+      output = await (pending ? withPendingEvent(pending, run) : run());
       return output;
     } catch (e) {
       failure = e;
       throw e;
     } finally {
-      await deps.audit?.record({
-        time,
-        service: d.service.signingName,
-        model: d.service.model,
-        operation: d.operation,
-        region: d.region,
-        sourceIp: d.sourceIp,
-        userAgent: d.userAgent,
-        principal: caller.principal,
-        accessKeyId: caller.accessKeyId,
-        ...(caller.session
-          ? { session: { issuerArn: caller.session.issuer.arn, issuerType: caller.session.issuer.type, createdAt: caller.session.createdAt, mfa: false } }
-          : {}),
-        input: d.input,
-        ...(output !== undefined ? { output } : {}),
-        ...(failure !== undefined
-          ? { error: failure instanceof ServiceError ? { code: failure.code, message: failure.message } : { code: "InternalFailure", message: "" } }
-          : {}),
-        requestId: d.requestId,
-      });
+      if (pending) pending.closed = true;
+      if (!pending?.taken) await deps.audit?.record(call({ output, failure }));
     }
   };
 }

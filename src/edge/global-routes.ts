@@ -3,7 +3,7 @@
 // which is in the body, so the head is checked against the service it is signed for, the body
 // read, then the Action's service).
 
-import { ServiceError } from "../contract/service-error.js";
+import { asServiceError } from "./internal-error.js";
 import { REST_JSON_CONTENT_TYPE, answerRestJson, makeRestRouter, restJsonInternalError, serializeRestJsonError, type RestJsonService } from "./rest-json.js";
 import { answerQuery, isQueryRequest, queryErrorResponse, type QueryService } from "./aws-query.js";
 import { XML_CONTENT_TYPE } from "./aws-query-xml.js";
@@ -45,7 +45,7 @@ export function restJsonRoute(services: readonly RestJsonService[], deps: ApiDep
       return { status: 200, body: answer, contentType: REST_JSON_CONTENT_TYPE, durable: durableIn(deps, region) };
     },
     failure(error) {
-      const answer = serializeRestJsonError(error instanceof ServiceError ? error : restJsonInternalError());
+      const answer = serializeRestJsonError(asServiceError(error, restJsonInternalError));
       return { ...answer, contentType: REST_JSON_CONTENT_TYPE };
     },
   };

@@ -1,6 +1,7 @@
 // The operator's own routes: health, Prometheus metrics, and the reset emulator test clients call
 // (permissive mode only). None of them reads a body.
 
+import { asServiceError } from "./internal-error.js";
 import { ServiceError } from "../contract/service-error.js";
 import { JSON_CONTENT_TYPE, serializeError } from "./aws-json.js";
 import { jsonAnswer, type Answer, type Inspected, type Route } from "./route.js";
@@ -10,7 +11,7 @@ import { exposition } from "../util/prometheus.js";
 
 /** Operator routes answer failures as AWS JSON errors with no service model. */
 export function operatorFailure(error: unknown): Answer {
-  const e = error instanceof ServiceError ? error : new ServiceError("InternalServiceError", "An error occurred on the server side.", 500);
+  const e = asServiceError(error, (message = "An error occurred on the server side.") => new ServiceError("InternalServiceError", message, 500));
   return { status: e.status, body: serializeError(undefined, e), contentType: JSON_CONTENT_TYPE };
 }
 

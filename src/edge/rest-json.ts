@@ -105,4 +105,4 @@ export function serializeRestJsonError(error: ServiceError): { status: number; h
   };
 }
 
-export const restJsonInternalError = () => new RestJsonError("InternalServerException", "Internal server error", 500);
+export const restJsonInternalError = (message = "Internal server error") => new RestJsonError("InternalServerException", message, 500);

@@ -2,6 +2,7 @@
 // every partition, under a fresh random 12-digit id no partition knows yet, with one root access
 // key. Who may ask is decided before this runs (edge/operator-accounts.ts: the operator account only).
 
+import { answering } from "../store/call-events.js";
 import { randomInt } from "node:crypto";
 import { newAccessKeyId, newSecretAccessKey, type IdentityDirectory } from "../identity/directory.js";
 
@@ -19,6 +20,8 @@ export async function createAccount(identity: Pick<IdentityDirectory, "all">, ra
     accountId = String(random(1e12)).padStart(12, "0");
   } while (partitions.some((p) => p.hasAccount(accountId)));
   const key = { accessKeyId: newAccessKeyId(), secretAccessKey: newSecretAccessKey() };
-  for (const p of partitions) await p.createAccount(accountId, key);
-  return { AccountId: accountId, AccessKeyId: key.accessKeyId, SecretAccessKey: key.secretAccessKey };
+  const answer: CreatedAccount = { AccountId: accountId, AccessKeyId: key.accessKeyId, SecretAccessKey: key.secretAccessKey };
+  return answering(answer, async () => {
+    for (const p of partitions) await p.createAccount(accountId, key);
+  });
 }

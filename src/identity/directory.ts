@@ -5,6 +5,7 @@
 
 import { randomBytes, randomInt } from "node:crypto";
 import type { IdentityRepo } from "../store/store.js";
+import { declareAnswer } from "../store/call-events.js";
 import type { RegionWrapper } from "../kms/root-key.js";
 import type { Clock } from "../util/clock.js";
 import type { AccessKeyRecord, IamAccount, IamEntity, IamEntityKind, IamEntityOf } from "../contract/identity-types.js";
@@ -114,6 +115,7 @@ function makePartitionDirectory(home: PartitionStore, clock: Clock) {
         throw new ServiceError("ServiceFailure", `Identity changes are made in the partition's home Region, ${followerOf}.`, 503);
       }
       const { change: c, result } = compute();
+      if (typeof result === "object" && result !== null) declareAnswer(result); // the IAM operation's answer
       for (const k of c.putKeys ?? []) {
         const wrapped = wrapper.wrap(Buffer.from(k.secretAccessKey, "utf8"), accessKeyWrapContext(k.record.accessKeyId));
         await store.putAccessKey({ ...k.record, wrappedSecret: wrapped });

@@ -8,6 +8,7 @@ import { open, seal as gcmSeal } from "../util/aes-gcm.js";
 import type { Clock } from "../util/clock.js";
 import { days } from "../util/clock.js";
 import { kmsArn, parseArn } from "../util/arn.js";
+import { asSideEffect } from "../store/call-events.js";
 import type { KeyRepo } from "../store/store.js";
 import type { RegionWrapper } from "./root-key.js";
 import type { KeyMaterial, KeyRecord } from "../contract/kms-types.js";
@@ -168,11 +169,11 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
     return key;
   }
 
-  /** A new key with fresh material; `init.multiRegion` makes it a multi-Region primary key (id mrk-…). */
-  async function createKey(accountId: string, init: Partial<KeyRecord> = {}): Promise<KeyRecord> {
+  /** A new key with fresh material, not yet stored; `init.multiRegion` makes it a multi-Region primary key (id mrk-…). */
+  function newKey(accountId: string, init: Partial<KeyRecord> = {}): KeyRecord {
     const keyId = init.multiRegion ? `mrk-${randomBytes(16).toString("hex")}` : randomUUID();
     const arn = keyArn(accountId, keyId);
-    return putKey({
+    return {
       arn,
       keyId,
       accountId,
@@ -189,14 +190,20 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
       ...init,
       multiRegionConfig: init.multiRegion ? { primaryRegion: region, replicaRegions: [], revision: 1 } : undefined,
       materials: [newMaterial(arn, 0)],
-    });
+    };
+  }
+
+  /** A new key, stored. */
+  function createKey(accountId: string, init: Partial<KeyRecord> = {}): Promise<KeyRecord> {
+    return putKey(newKey(accountId, init));
   }
 
   /** The AWS managed key for Secrets Manager in this account, created on first use. */
   function defaultKey(accountId: string): Promise<KeyRecord> {
     const pending = creatingDefault.get(accountId);
     if (pending) return pending;
-    const work = (async () => {
+    // the key is not the change of the call that first needs it (nor of the calls that wait for it)
+    const work = asSideEffect(async () => {
       const alias = await store.getAlias(accountId, DEFAULT_SECRETS_ALIAS);
       if (alias) {
         const key = await getKey(keyArn(accountId, alias.targetKeyId));
@@ -214,7 +221,7 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
       });
       await store.putAlias({ accountId, aliasName: DEFAULT_SECRETS_ALIAS, targetKeyId: key.keyId, creationDate: now, lastUpdatedDate: now });
       return key;
-    })().finally(() => creatingDefault.delete(accountId));
+    }).finally(() => creatingDefault.delete(accountId));
     creatingDefault.set(accountId, work);
     return work;
   }
@@ -287,7 +294,7 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
   }
 
   return {
-    keyArn, aliasArn, getKey, putKey, exclusive, deleteKey, resolveKey, createKey, defaultKey, withNewMaterial, rotateMaterial,
+    keyArn, aliasArn, getKey, putKey, exclusive, deleteKey, resolveKey, newKey, createKey, defaultKey, withNewMaterial, rotateMaterial,
     currentMaterial, sealMaterials, adoptMaterial, usable, encrypt, generateDataKey, decrypt, clearCaches,
   };
 }

@@ -56,7 +56,7 @@ export interface RegionEnvironment {
 
 export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey: Buffer, env: RegionEnvironment): Promise<RegionNode> {
   const { clock } = env;
-  const store = await openStore({ dataDir, region: info.name });
+  const store = await openStore({ dataDir, region: info.name, log: env.log });
   const wrapper = makeRegionWrapper(rootKey, info.name);
   const check = await store.getMeta(ROOT_CHECK);
   if (check === undefined) {

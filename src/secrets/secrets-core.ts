@@ -1,6 +1,7 @@
 // What every Secrets Manager operation shares: finding a secret, committing a change with an
 // optimistic retry, and turning request values into sealed versions. Operations live in ops/.
 
+import { declareAnswer } from "../store/call-events.js";
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../util/clock.js";
 import { StoreConflict, type ReplicationRepo, type SecretCommit, type SecretRepo } from "../store/store.js";
@@ -64,19 +65,22 @@ export function makeSecretsCore(deps: SecretsDeps) {
   /**
    * Read the secret, compute the change, commit it against the revision read. Another writer in
    * between makes the commit fail; then the change is computed again from the new state.
-   * `mutate` returns undefined when there is nothing to write.
+   * `mutate` returns undefined when there is nothing to write. Its result is the call's answer,
+   * declared before the commit so the call's audit event commits with the change (unless
+   * `answers` is false: a result the handler turns into its answer afterwards).
    */
   async function update<T>(
     ctx: CallContext,
     secretId: string,
     mutate: (current: SecretRecord) => Promise<Change<T> | NoChange<T>>,
-    opts: { allowDeleted?: boolean; allowReplica?: boolean } = {},
+    opts: { allowDeleted?: boolean; allowReplica?: boolean; answers?: boolean } = {},
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const current = await lookup(ctx, secretId, opts);
       if (!opts.allowReplica) notReplica(current);
       const change = await mutate(current);
       if (!change.record) return change.result;
+      if (opts.answers !== false && typeof change.result === "object" && change.result !== null) declareAnswer(change.result);
       try {
         await commit({ ...change, record: { ...change.record, revision: current.revision + 1 } }, current.revision);
         return change.result;

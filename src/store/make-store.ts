@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { openSqliteStore } from "./sqlite/sqlite-store.js";
 import { openSqliteAuditReader } from "./sqlite/sqlite-audit-reader.js";
 import type { AuditReader, RegionStore } from "./store.js";
+import type { Logger } from "../util/logger.js";
 
 export type StoreConfig = { kind: "sqlite" };
 type StoreKind = StoreConfig["kind"];
@@ -17,6 +18,8 @@ type StoreKind = StoreConfig["kind"];
 export interface StorePlace {
   dataDir: string;
   region: string;
+  /** where the store tells operators what they must act on (a full disk); stderr by default */
+  log?: Logger;
 }
 
 // Opening is asynchronous, though SQLite's is not: a server-backed store connects first.
@@ -31,7 +34,7 @@ const SQLITE = ".sqlite";
 const kinds: { [K in StoreKind]: Kind<Extract<StoreConfig, { kind: K }>> } = {
   // one file per Region in the data directory (DESIGN §7)
   sqlite: {
-    open: async ({ dataDir, region }) => openSqliteStore(join(dataDir, `${region}${SQLITE}`), region),
+    open: async ({ dataDir, region, log }) => openSqliteStore(join(dataDir, `${region}${SQLITE}`), region, log),
     openAuditReader: async ({ dataDir, region }) => openSqliteAuditReader(join(dataDir, `${region}${SQLITE}`)),
     regions: async (dataDir) =>
       existsSync(dataDir) ? readdirSync(dataDir).filter((f) => f.endsWith(SQLITE)).map((f) => f.slice(0, -SQLITE.length)).sort() : [],

@@ -17,6 +17,12 @@ export class StoreConflict extends Error {
   }
 }
 
+/**
+ * The store cannot take changes now (a full disk): the message is for the client, and says that
+ * reads go on. The store has told the operator why, once, naming the file.
+ */
+export class StoreUnavailable extends Error {}
+
 export interface SecretCommit {
   record: SecretRecord;
   /** revision the change was computed from; 0 creates the secret */
@@ -67,7 +73,10 @@ export interface SecretRepo {
   getValue(arn: string, versionId: string): Promise<SealedValue | undefined>;
   /** atomically replace the record (revision checked), add and drop values */
   commitSecret(commit: SecretCommit): Promise<void>;
-  /** record a read on the secret and one version; no revision change (not replicated) */
+  /**
+   * record a read on the secret and one version; no revision change (not replicated). Never
+   * fails: a note that cannot be written (a full disk) is dropped, and the read goes on.
+   */
   touchAccessed(arn: string, versionId: string, day: number): Promise<void>;
   /** remove the secret and every value it had; with a revision, only if the secret is still at it */
   purgeSecret(arn: string, expectedRevision?: number): Promise<boolean>;

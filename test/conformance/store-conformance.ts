@@ -14,6 +14,7 @@ import { locksConformance } from "./store/locks.js";
 import { recordsConformance } from "./store/records.js";
 import { auditConformance } from "./store/audit.js";
 import { lifecycleConformance } from "./store/lifecycle.js";
+import { callEventsConformance } from "./store/call-events.js";
 
 export interface StoreSubject<P> {
   /** why the suite cannot run here (no database server), or undefined */
@@ -84,5 +85,6 @@ export function storeConformance<P>(name: string, subject: StoreSubject<P>): voi
     describe("keys, identities and meta", () => recordsConformance(fresh));
     describe("audit trail", () => auditConformance(fresh));
     describe("durability, wipe and reopen", () => lifecycleConformance(fresh, options));
+    describe("a call's audit event commits with its change", () => callEventsConformance(fresh));
   });
 }

@@ -8,6 +8,7 @@ import type {
   UpdateKeyDescriptionRequest,
 } from "../../generated/kms-api.js";
 import { days } from "../../util/clock.js";
+import { answering } from "../../store/call-events.js";
 import type { KmsDeps } from "./kms-deps.js";
 import { notPendingDeletion as notPendingDeletionError, pendingWindowOutOfRange, unsupported } from "../kms-errors.js";
 import { checkKeyPolicy, defaultKeyPolicy } from "../key-policies.js";
@@ -29,13 +30,13 @@ export function keyOps({ keys, store, clock }: KmsDeps): OperationTable<KmsOpera
     if (input.CustomKeyStoreId !== undefined) throw unsupported("Custom key stores are not supported.");
     if (input.Tags) checkNewTags([], input.Tags);
     if (input.Policy !== undefined) checkKeyPolicy(input.Policy, ctx, input.BypassPolicyLockoutSafetyCheck === true);
-    const key = await keys.createKey(ctx.accountId, {
+    const key = keys.newKey(ctx.accountId, {
       description: input.Description ?? "",
       policy: input.Policy ?? defaultKeyPolicy(ctx.partition, ctx.accountId),
       tags: input.Tags ?? [],
       multiRegion: input.MultiRegion === true,
     });
-    return { KeyMetadata: keyMetadata(key) };
+    return answering({ KeyMetadata: keyMetadata(key) }, () => keys.putKey(key));
   }
 
   async function describeKey(ctx: CallContext, input: DescribeKeyRequest): Promise<DescribeKeyResponse> {
@@ -63,20 +64,19 @@ export function keyOps({ keys, store, clock }: KmsDeps): OperationTable<KmsOpera
     // As on AWS, a multi-Region primary key outlives its replicas: its waiting period starts when
     // the last of them is deleted (replication/key-apply.ts), and until then it has no DeletionDate.
     if (isMultiRegionPrimary(key) && key.multiRegionConfig.replicaRegions.length > 0) {
-      await keys.putKey({ ...key, keyState: "PendingReplicaDeletion", pendingWindowInDays: window });
-      return { KeyId: key.arn, KeyState: "PendingReplicaDeletion", PendingWindowInDays: window };
+      const answer: ScheduleKeyDeletionResponse = { KeyId: key.arn, KeyState: "PendingReplicaDeletion", PendingWindowInDays: window };
+      return answering(answer, () => keys.putKey({ ...key, keyState: "PendingReplicaDeletion", pendingWindowInDays: window }));
     }
     const deletionDate = clock.now() + days(window);
-    await keys.putKey({ ...key, keyState: "PendingDeletion", deletionDate, pendingWindowInDays: window });
-    return { KeyId: key.arn, DeletionDate: new Date(deletionDate), KeyState: "PendingDeletion", PendingWindowInDays: window };
+    const answer: ScheduleKeyDeletionResponse = { KeyId: key.arn, DeletionDate: new Date(deletionDate), KeyState: "PendingDeletion", PendingWindowInDays: window };
+    return answering(answer, () => keys.putKey({ ...key, keyState: "PendingDeletion", deletionDate, pendingWindowInDays: window }));
   }
 
   async function cancelKeyDeletion(ctx: CallContext, input: CancelKeyDeletionRequest): Promise<CancelKeyDeletionResponse> {
     const key = await customerKey(keys, ctx, input.KeyId, "CancelKeyDeletion");
     if (key.keyState !== "PendingDeletion" && key.keyState !== "PendingReplicaDeletion") throw notPendingDeletionError(key.arn);
     // As on AWS, a key whose deletion is cancelled comes back disabled.
-    await keys.putKey({ ...key, keyState: "Disabled", deletionDate: undefined, pendingWindowInDays: undefined });
-    return { KeyId: key.arn };
+    return answering({ KeyId: key.arn }, () => keys.putKey({ ...key, keyState: "Disabled", deletionDate: undefined, pendingWindowInDays: undefined }));
   }
 
   async function updateKeyDescription(ctx: CallContext, input: UpdateKeyDescriptionRequest) {

@@ -1,5 +1,6 @@
 // DeleteSecret, RestoreSecret, and the purge of secrets whose recovery window has ended.
 
+import { answering } from "../../store/call-events.js";
 import { invalidParameter } from "../../contract/service-error.js";
 import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import { days } from "../../util/clock.js";
@@ -27,8 +28,8 @@ export function lifecycleOps(core: SecretsCore): OperationTable<SM.SecretsManage
       // AWS answers a forced delete of a secret that does not exist as if it had deleted it.
       if (!record) return { ...absentSecret(ctx, input.SecretId), DeletionDate: dateOf(now) };
       withoutReplicas(notReplica(record));
-      await core.store.purgeSecret(record.arn);
-      return { ARN: record.arn, Name: record.name, DeletionDate: dateOf(now) };
+      const answer: SM.DeleteSecretResponse = { ARN: record.arn, Name: record.name, DeletionDate: dateOf(now) };
+      return answering(answer, () => core.store.purgeSecret(record.arn));
     }
     return core.update(
       ctx,

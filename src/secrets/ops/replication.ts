@@ -2,6 +2,7 @@
 // and the ReplicationStatus a primary reports. Delivery itself is the replication worker's job:
 // these operations change the secret's record, and the commit queues the outbox.
 
+import { declareAnswer } from "../../store/call-events.js";
 import { invalidParameter, invalidRequest } from "../../contract/service-error.js";
 import type { CallContext, OperationTable } from "../../contract/call-context.js";
 import type { ReplicaRegion, SecretRecord } from "../../contract/secret-types.js";
@@ -77,7 +78,7 @@ export function replicationOps(core: SecretsCore): OperationTable<SM.SecretsMana
       const replicas = addReplicaRegions(core, ctx, current.replicas ?? [], add, force);
       const next: SecretRecord = { ...current, replicas, primaryRegion: ctx.region };
       return { record: next, result: next };
-    });
+    }, { answers: false });
     return { ARN: record.arn, ReplicationStatus: await replicationStatus(core, record) };
   }
 
@@ -91,7 +92,7 @@ export function replicationOps(core: SecretsCore): OperationTable<SM.SecretsMana
       const replicas = (current.replicas ?? []).filter((r) => !asked.has(r.region));
       const next: SecretRecord = { ...current, replicas, primaryRegion: replicas.length ? ctx.region : undefined };
       return { record: next, removeRegions: removed, result: next };
-    });
+    }, { answers: false });
     for (const region of removed) await core.store.setReplicaStatus(record.arn, region, undefined);
     return { ARN: record.arn, ReplicationStatus: (await replicationStatus(core, record)) ?? [] };
   }
@@ -106,9 +107,10 @@ export function replicationOps(core: SecretsCore): OperationTable<SM.SecretsMana
         if (!isReplica(current)) throw invalidRequest("This secret is not a replica secret; StopReplicationToReplica is called in a replica's Region.");
         oldPrimary = current.primaryRegion!;
         const next: SecretRecord = { ...current, primaryRegion: undefined, replicas: undefined, lastChangedDate: core.clock.now() };
+        declareAnswer({ ARN: next.arn });
         return { record: next, result: next };
       },
-      { allowReplica: true },
+      { allowReplica: true, answers: false },
     );
     core.replication?.notifyPromoted(record, oldPrimary);
     return { ARN: record.arn };

@@ -1,5 +1,6 @@
 // CreateSecret, PutSecretValue and UpdateSecret: the operations that write values.
 
+import { declareAnswer } from "../../store/call-events.js";
 import { randomInt } from "node:crypto";
 import { invalidRequest } from "../../contract/service-error.js";
 import { StoreConflict } from "../../store/store.js";
@@ -71,18 +72,21 @@ export function valueOps(core: SecretsCore): OperationTable<SM.SecretsManagerOpe
       const change = value && token
         ? await writeVersion(core, ctx, record, token, value, [CURRENT])
         : { record, result: undefined };
+      // a new secret's replicas are all InProgress: the answer is known before the commit
+      const answer: SM.CreateSecretResponse = {
+        ARN: record.arn,
+        Name: record.name,
+        VersionId: change.result?.versionId,
+        ReplicationStatus: await replicationStatus(core, record),
+      };
+      declareAnswer(answer);
       try {
         await core.commit({ ...change, record: change.record ?? record }, 0);
       } catch (e) {
         if (e instanceof StoreConflict) continue; // created meanwhile: answer from what is there now
         throw e;
       }
-      return {
-        ARN: record.arn,
-        Name: record.name,
-        VersionId: change.result?.versionId,
-        ReplicationStatus: await replicationStatus(core, record),
-      };
+      return answer;
     }
   }
 

@@ -30,7 +30,7 @@ const toState = (r: ChainRow): ChainState => ({
 
 const COLUMNS = ["region", "event_source", "event_name", "principal_arn", "user_name", "event_id", "error_code"] as const;
 
-export function makeSqliteAuditRepo(db: Database.Database, { relaxed }: Pick<Durability, "relaxed">): AuditRepo {
+export function makeSqliteAuditRepo(db: Database.Database, { relaxed }: Pick<Durability, "relaxed">): AuditRepo & { insertInTransaction(events: StoredAuditEvent[]): void } {
   // Statements that write or read the chain are prepared on first use: `meridian audit` lists the
   // events of stores (read-only) that an older Meridian made, without the chain's columns.
   let writer: ReturnType<typeof prepareWriter> | undefined;
@@ -39,6 +39,8 @@ export function makeSqliteAuditRepo(db: Database.Database, { relaxed }: Pick<Dur
   const queries = new Map<string, Database.Statement>();
 
   return {
+    /** a call's event, written by its change's transaction (sqlite-call-events.ts) */
+    insertInTransaction: (events) => w().write(events),
     async purgeAuditEvents(before) {
       return w().purge.immediate(before);
     },
@@ -159,7 +161,7 @@ function prepareWriter(db: Database.Database, relaxed: Durability["relaxed"]) {
     moveAnchor.run(last.hash, removed);
     return removed;
   });
-  return { append, appendRelaxed: relaxed(append), purge };
+  return { write, append, appendRelaxed: relaxed(append), purge };
 }
 
 function isChained(db: Database.Database): boolean {

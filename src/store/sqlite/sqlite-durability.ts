@@ -10,10 +10,13 @@
 
 import type Database from "better-sqlite3";
 import { open, type FileHandle } from "node:fs/promises";
+import { wrapWrites } from "./sqlite-wrap.js";
 
 export interface Durability {
   /** `fn`'s writes do not make a response wait for the disk */
   relaxed<A extends unknown[], T>(fn: (...args: A) => T): (...args: A) => T;
+  /** a write made through `relaxed` is running */
+  inRelaxed(): boolean;
   /** resolves once every change committed before the call is on disk; undefined when it already is */
   whenDurable(): Promise<void> | undefined;
   /** lets a sync under way finish, then closes the database (which checkpoints and syncs it) */
@@ -44,10 +47,9 @@ export function syncFileAt(path: string): SyncFile & { close(): Promise<void> } 
 }
 
 /**
- * Counts the changes `db`'s statements make. Every repo prepares its statements through
- * `db.prepare`, so this store's own connection gets a `prepare` whose writing statements count
- * their changes: one place, and no repo can forget it. Writes through `db.exec` are not counted
- * (only the schema at open uses it). Call before any statement is prepared.
+ * Counts the changes `db`'s statements make (sqlite-wrap.ts: every writing statement of every
+ * repo). Writes through `db.exec` are not counted (only the schema at open uses it). Call before
+ * any statement is prepared.
  */
 export function makeGroupCommit(db: Database.Database, syncFile: SyncFile, onSync: (ms: number) => void = () => {}): Durability {
   let changed = 0; // changes committed that a response must not outrun
@@ -56,18 +58,13 @@ export function makeGroupCommit(db: Database.Database, syncFile: SyncFile, onSyn
   let closed = false;
   let syncing: Promise<void> | undefined;
 
-  const prepare = db.prepare.bind(db) as Database.Database["prepare"];
-  db.prepare = ((...args: Parameters<Database.Database["prepare"]>) => {
-    const statement = prepare(...args);
-    if (statement.readonly) return statement;
-    const run = statement.run.bind(statement);
-    statement.run = ((...params: unknown[]) => {
+  wrapWrites(db, {
+    statement: (run) => (...params) => {
       const result = run(...params);
       if (relaxedDepth === 0 && result.changes > 0) changed++;
       return result;
-    }) as typeof statement.run;
-    return statement;
-  }) as Database.Database["prepare"];
+    },
+  });
 
   function syncOnce(): Promise<void> {
     syncing ??= (async () => {
@@ -96,6 +93,7 @@ export function makeGroupCommit(db: Database.Database, syncFile: SyncFile, onSyn
         }
       };
     },
+    inRelaxed: () => relaxedDepth > 0,
     whenDurable() {
       return closed || synced >= changed ? undefined : waitFor(changed);
     },

@@ -219,7 +219,11 @@ export function makeSqliteSecretRepo(db: Database.Database, { relaxed }: Pick<Du
       commit(c);
     },
     async touchAccessed(arn, versionId, day) {
-      touch(arn, versionId, day);
+      try {
+        touch(arn, versionId, day);
+      } catch {
+        // bookkeeping never fails a read (a full disk is reported once, by sqlite-write-failures.ts)
+      }
     },
     async purgeSecret(arn, expectedRevision) {
       return purge(arn, expectedRevision ?? null);

@@ -6,7 +6,7 @@
 import { closeSync, openSync } from "node:fs";
 import { basename } from "node:path";
 import Database from "better-sqlite3";
-import type { RegionStore } from "../store.js";
+import type { RegionStore, StoredAuditEvent } from "../store.js";
 import { schema, resettableTables } from "./sqlite-schema.js";
 import { makeSqliteSecretRepo } from "./sqlite-secret-repo.js";
 import { makeSqliteKeyRepo } from "./sqlite-key-repo.js";
@@ -16,22 +16,33 @@ import { makeSqliteLockRepo } from "./sqlite-lock-repo.js";
 import { makeSqliteAuditRepo, migrateAuditChain } from "./sqlite-audit-repo.js";
 import { makeGroupCommit, syncFileAt } from "./sqlite-durability.js";
 import { checkpointInBackground } from "./checkpointer.js";
+import { carryCallEvents } from "./sqlite-call-events.js";
+import { refuseWritesWhenFull } from "./sqlite-write-failures.js";
+import { makeLogger, type Logger } from "../../util/logger.js";
 import { makeSyncMetrics } from "../store-metrics.js";
 
+const WAL_SIZE_LIMIT = 8 * 1024 * 1024;
+
 /** `region` labels the store's metrics; by default the file's name without its extension. */
-export function openSqliteStore(file: string, region = basename(file).replace(/\.[^.]*$/, "")): RegionStore {
+export function openSqliteStore(file: string, region = basename(file).replace(/\.[^.]*$/, ""), log: Logger = makeLogger()): RegionStore {
   // The owner's alone whatever the umask: SQLite gives the -wal and -shm files this file's mode.
   closeSync(openSync(file, "a", 0o600));
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
+  // the WAL shrinks back to this after each checkpoint that empties it, so it cannot keep a peak
+  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
   db.exec(schema);
   migrate(db);
   const wal = syncFileAt(`${file}-wal`);
   const metrics = makeSyncMetrics(region);
   const durability = makeGroupCommit(db, wal, metrics.recordSync);
   const checkpoints = checkpointInBackground(db, file);
+  // a call's audit event commits with its change (the audit repo's statements are prepared on first use)
+  let insertEvents: (events: StoredAuditEvent[]) => void = () => {};
+  carryCallEvents(db, { region, relaxed: durability.inRelaxed, insert: (events) => insertEvents(events) });
+  refuseWritesWhenFull(db, file, region, log); // outermost: it sees what the others throw
 
   const getMeta = db.prepare("SELECT value FROM meta WHERE key = ?");
   const putMeta = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
@@ -41,12 +52,14 @@ export function openSqliteStore(file: string, region = basename(file).replace(/\
   });
 
   const { clearCache, ...secretRepo } = makeSqliteSecretRepo(db, durability);
+  const { insertInTransaction, ...auditRepo } = makeSqliteAuditRepo(db, durability);
+  insertEvents = insertInTransaction;
   return {
     ...secretRepo,
     ...makeSqliteKeyRepo(db),
     ...makeSqliteReplicationRepo(db, durability),
     ...makeSqliteIdentityRepo(db, durability),
-    ...makeSqliteAuditRepo(db, durability),
+    ...auditRepo,
     ...makeSqliteLockRepo(db, durability),
     whenDurable: () => durability.whenDurable(),
     metrics: metrics.registry,
