@@ -12,10 +12,12 @@ import { audit, AUDIT_USAGE } from "./audit.js";
 import { accounts } from "./accounts.js";
 import { startWarnings } from "./start-warnings.js";
 import { makeSeal, readSealConfig } from "../seal/make-seal.js";
-import { defaultTopology, findRegion, type RegionInfo } from "../config/topology.js";
+import { defaultTopology, findRegion } from "../config/topology.js";
 import { loadTopologyFile } from "../config/topology-file.js";
 import type { AuthMode } from "../edge/authenticate.js";
-import { isLoopbackHost } from "../edge/auth-mode.js";
+import type { RegionHost } from "../region/region-host.js";
+import { bannerText, writeStdout } from "./banner.js";
+import { admin } from "./admin.js";
 
 const HELP = `Usage: meridian <command> [options]
 
@@ -29,6 +31,8 @@ Commands:
   audit     The audit trail: every call in every Region, allowed or denied, as CloudTrail events,
             read from the data directory (no server needed; a running one may stay up).
             \`audit verify\` checks each Region's hash chain (exit 1 if an event was edited or removed).
+  admin     \`admin reset-key\`: a new admin access key when it is lost, from the data directory and its
+            seal, with the server stopped; the old key is revoked (--help for options).
 
 Options for serve (environment variable in brackets):
   --host <addr>        address to listen on (MERIDIAN_HOST, default 127.0.0.1)
@@ -161,7 +165,18 @@ async function serve(argv: string[]) {
     permissiveOnNetwork,
   });
   for (const line of startWarnings({ host, tls: tls.tls !== undefined, sealWarning: seal.warning })) process.stderr.write(line + "\n");
-  printBanner(server.url, dataDir, seal.description, auth, accountId, [...server.host.nodes.values()].map((n) => n.info), server.createdAdminKey);
+  writeStdout(
+    bannerText({
+      url: server.url,
+      dataDir,
+      rootKey: seal.description,
+      auth,
+      accountId,
+      regions: [...server.host.nodes.values()].map((n) => n.info),
+      created: server.createdAdminKey,
+      followed: followedPartitions(server.host),
+    }),
+  );
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -173,6 +188,14 @@ async function serve(argv: string[]) {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+/** Partitions whose identities this process copies from the process serving their home Region. */
+function followedPartitions(host: RegionHost): { partition: string; home: string }[] {
+  return host.identity.all().flatMap((p) => {
+    const home = p.follows();
+    return home === undefined ? [] : [{ partition: p.partition, home }];
+  });
 }
 
 /** The certificate and key to serve HTTPS with (both or neither), and the CA peers must chain to. */
@@ -201,48 +224,6 @@ function readTlsOptions(values: Record<string, string | boolean | undefined>, en
   };
 }
 
-function printBanner(
-  url: string,
-  dataDir: string,
-  rootKey: string,
-  auth: AuthMode,
-  accountId: string,
-  regions: RegionInfo[],
-  created?: { accessKeyId: string; secretAccessKey: string; fromEnv: boolean },
-) {
-  const lines = [
-    `Meridian is listening on ${url}`,
-    `Data directory: ${dataDir}`,
-    `Root key: ${rootKey}`,
-    `Account: ${accountId}`,
-    `Regions: ${regions.filter((r) => !r.optIn).map((r) => r.name).join(", ")}`,
-    `Opt-in Regions (disabled until enabled): ${regions.filter((r) => r.optIn).map((r) => r.name).join(", ")}`,
-  ];
-  if (auth === "permissive") {
-    lines.push(
-      "",
-      "!!! PERMISSIVE AUTH: any well-formed SigV4 request is accepted without checking its secret key or date.",
-      "!!! Use only for tests on this machine. POST /_meridian/reset wipes all state.",
-    );
-    if (!isLoopbackHost(new URL(url).hostname)) {
-      lines.push(`!!! AND IT LISTENS ON A NETWORK ADDRESS (--permissive-on-network): anyone who reaches ${url} can read and change every secret.`);
-    }
-  }
-  lines.push("", "Point the AWS CLI and SDKs at it:", `  export AWS_ENDPOINT_URL=${url}`, `  export AWS_REGION=${regions[0]?.name ?? "us-east-1"}`, `  export AWS_DEFAULT_REGION=${regions[0]?.name ?? "us-east-1"}`);
-  if (auth === "permissive") {
-    lines.push("  export AWS_ACCESS_KEY_ID=test", "  export AWS_SECRET_ACCESS_KEY=test");
-  } else if (created && !created.fromEnv) {
-    lines.push(
-      `  export AWS_ACCESS_KEY_ID=${created.accessKeyId}`,
-      `  export AWS_SECRET_ACCESS_KEY=${created.secretAccessKey}`,
-      "  (the secret access key is shown this once; it is stored only wrapped by the root key)",
-    );
-  } else {
-    lines.push("  export AWS_ACCESS_KEY_ID=<the admin access key id>", "  export AWS_SECRET_ACCESS_KEY=<its secret, shown at first start>");
-  }
-  process.stdout.write(lines.join("\n") + "\n");
-}
-
 async function main() {
   const [command, ...rest] = process.argv.slice(2);
   if (!command || command === "--help" || command === "-h" || command === "help") return void process.stdout.write(HELP);
@@ -254,6 +235,7 @@ async function main() {
     return void process.stdout.write(await status(endpointOf(values.endpoint, process.env)));
   }
   if (command === "accounts") return void process.stdout.write(await accounts(rest, process.env));
+  if (command === "admin") return void (process.exitCode = await admin(rest, process.env, packageVersion()));
   if (command === "audit") return void (process.exitCode = await audit(rest, process.env, (text) => void process.stdout.write(text)));
   fail(`unknown command '${command}' (try --help)`);
 }

@@ -135,6 +135,11 @@ function makePartitionDirectory(home: PartitionStore, clock: Clock) {
     return run;
   }
 
+  /** A new active access key of the account's root user (its secret is wrapped when stored). */
+  function rootKeyRecord(accountId: string, accessKeyId: string): AccessKeyRecord {
+    return { accessKeyId, accountId, principalArn: rootArn(partition, accountId), wrappedSecret: Buffer.alloc(0), status: "Active", createdDate: clock.now() };
+  }
+
   /** The caller an active access key stands for; undefined for an unknown or inactive key. */
   function keyFor(accessKeyId: string): ActiveKey | undefined {
     const k = keys.get(accessKeyId);
@@ -203,6 +208,8 @@ function makePartitionDirectory(home: PartitionStore, clock: Clock) {
     /** make this directory a copy of the one in `homeRegion`'s process */
     follow: (homeRegion: string) => void (followerOf = homeRegion),
     isFollower: () => followerOf !== undefined,
+    /** the home Region whose process owns these identities, when this directory is a copy */
+    follows: () => followerOf,
     keyFor,
     principalOfKey,
     /** whom a session acts as now, found by its principal's unique id; undefined once that principal is gone */
@@ -225,16 +232,21 @@ function makePartitionDirectory(home: PartitionStore, clock: Clock) {
     createAccount(accountId: string, key: { accessKeyId: string; secretAccessKey: string }, opts: { from?: "bootstrap" } = {}): Promise<void> {
       return change(() => {
         const account: IamAccount = { kind: "account", accountId, name: accountId, createDate: clock.now() };
-        const record: AccessKeyRecord = {
-          accessKeyId: key.accessKeyId,
-          accountId,
-          principalArn: rootArn(partition, accountId),
-          wrappedSecret: Buffer.alloc(0),
-          status: "Active",
-          createdDate: clock.now(),
-        };
+        const record = rootKeyRecord(accountId, key.accessKeyId);
         return { change: { put: [account], putKeys: [{ record, secretAccessKey: key.secretAccessKey }] }, result: undefined };
       }, opts);
+    },
+    /**
+     * The account's root user gets `key` as its only access key (`meridian admin reset-key`, when
+     * the admin key is lost): every other root key of the account is deleted. Returns their ids.
+     */
+    replaceRootKeys(accountId: string, key: { accessKeyId: string; secretAccessKey: string }): Promise<string[]> {
+      return change(() => {
+        const revoked = [...keys.values()].filter((k) => k.record.accountId === accountId && k.record.userName === undefined).map((k) => k.record.accessKeyId);
+        const record = rootKeyRecord(accountId, key.accessKeyId);
+        const account: IamAccount[] = get(accountId, "account", accountId) ? [] : [{ kind: "account", accountId, name: accountId, createDate: clock.now() }];
+        return { change: { put: account, putKeys: [{ record, secretAccessKey: key.secretAccessKey }], removeKeys: revoked }, result: revoked };
+      });
     },
   };
 }
@@ -252,12 +264,16 @@ export function makeIdentityDirectory(homes: PartitionStore[], clock: Clock) {
       for (const p of partitions.values()) await p.load();
     },
     /**
-     * Make sure the default account exists with its admin key in every partition. Returns the key
-     * when it was created now (to be shown once), undefined when it already existed.
+     * Make sure the default account exists with its admin key in every partition this process owns
+     * (not those it follows). Returns the key when it was created now (to be shown once), undefined
+     * when it already existed.
      */
     async bootstrapAdmin(accountId: string, env: NodeJS.ProcessEnv) {
       let created: { accessKeyId: string; secretAccessKey: string; fromEnv: boolean } | undefined;
       for (const p of partitions.values()) {
+        // A copy of another process's identities: the admin key is that process's, and arrives with
+        // the copy. One made here would be replaced by the copy, and a printed key would not work.
+        if (p.isFollower()) continue;
         const hasKey = p.accessKeys(accountId).some((k) => k.userName === undefined);
         if (hasKey) {
           // Stores from before accounts were recorded: the account is the one its key names.

@@ -7,6 +7,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { join } from "node:path";
 import { sameCheckValue } from "../kms/root-key.js";
 import { allRegions, findRegion, partitionOf, type Topology } from "../config/topology.js";
+import { identityPlaces } from "../config/identity-home.js";
 import { makeInProcessTransport } from "../replication/in-process-transport.js";
 import type { ReplicationTransport } from "../replication/transport.js";
 import type { Logger } from "../util/logger.js";
@@ -117,9 +118,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   rootKey.fill(0);
 
   // Identity data lives in each partition's home Region (or the first hosted one of the partition).
-  const identityNodes = opts.topology.partitions
-    .map((p) => nodes.get(p.homeRegion) ?? [...nodes.values()].find((n) => n.info.partition === p.name))
-    .filter((n): n is RegionNode => n !== undefined);
+  const identityNodes = identityPlaces(opts.topology, (r) => nodes.has(r)).map((place) => nodes.get(place.region)!);
   const identity = makeIdentityDirectory(
     identityNodes.map((n) => ({ partition: n.info.partition, store: n.store, wrapper: n.wrapper })),
     opts.clock,

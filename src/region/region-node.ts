@@ -54,17 +54,26 @@ export interface RegionEnvironment {
   whenDurable: RegionReplicationDeps["whenDurable"];
 }
 
-export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey: Buffer, env: RegionEnvironment): Promise<RegionNode> {
-  const { clock } = env;
-  const store = await openStore({ dataDir, region: info.name, log: env.log });
-  const wrapper = makeRegionWrapper(rootKey, info.name);
+/**
+ * Open a Region's store with the wrapper the root key gives it; a store sealed by another root key
+ * is closed again and refused, changed in nothing (a new store records the root key's check value).
+ */
+export async function openSealedStore(region: string, dataDir: string, rootKey: Buffer, log?: Logger): Promise<{ store: RegionStore; wrapper: RegionWrapper }> {
+  const store = await openStore({ dataDir, region, log });
+  const wrapper = makeRegionWrapper(rootKey, region);
   const check = await store.getMeta(ROOT_CHECK);
   if (check === undefined) {
     await store.putMeta(ROOT_CHECK, wrapper.checkValue());
   } else if (!sameCheckValue(check, wrapper.checkValue())) {
     await store.close();
-    throw new Error(`the root key does not match the one that sealed Region ${info.name}'s store; nothing was changed`);
+    throw new Error(`the root key does not match the one that sealed Region ${region}'s store; nothing was changed`);
   }
+  return { store, wrapper };
+}
+
+export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey: Buffer, env: RegionEnvironment): Promise<RegionNode> {
+  const { clock } = env;
+  const { store, wrapper } = await openSealedStore(info.name, dataDir, rootKey, env.log);
   const keys = makeKeyService({ store, region: info.name, partition: info.partition, wrapper, clock });
   const replication = await openRegionReplication({ region: info.name, store, keys, wrapper, ...env });
   const secrets = makeSecretsService({ store, keys, clock, replication: replication.forSecrets });

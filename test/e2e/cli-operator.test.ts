@@ -24,7 +24,7 @@ test("meridian --version prints the package's version", async () => {
 });
 
 test("every command answers --help with its usage and exit 0", async () => {
-  for (const args of [["--help"], ["serve", "--help"], ["status", "--help"], ["accounts", "--help"], ["audit", "--help"], ["audit", "verify", "--help"]]) {
+  for (const args of [["--help"], ["serve", "--help"], ["status", "--help"], ["accounts", "--help"], ["audit", "--help"], ["audit", "verify", "--help"], ["admin", "--help"], ["admin", "reset-key", "--help"]]) {
     const out = await meridian(args);
     assert.equal(out.code, 0, `${args.join(" ")}: ${out.stderr}`);
     assert.match(out.stdout, /^Usage: meridian/, args.join(" "));

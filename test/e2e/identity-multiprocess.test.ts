@@ -63,7 +63,8 @@ test("a user made in the home Region's process is known, and decided by its poli
   });
   await start("eu-west-1");
   const admin = secrets("eu-west-1", ADMIN);
-  await admin.send(new CreateSecretCommand({ Name: "eu/blue", SecretString: "blue-in-eu", Tags: [{ Key: "team", Value: "blue" }] }));
+  // The follower makes no admin key of its own: the home's arrives with its first copy.
+  await eventually(() => admin.send(new CreateSecretCommand({ Name: "eu/blue", SecretString: "blue-in-eu", Tags: [{ Key: "team", Value: "blue" }] })));
   await admin.send(new CreateSecretCommand({ Name: "eu/red", SecretString: "red-in-eu", Tags: [{ Key: "team", Value: "red" }] }));
 
   const asBlue = secrets("eu-west-1", blue);

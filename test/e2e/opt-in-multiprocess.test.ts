@@ -65,8 +65,7 @@ test("an opt-in Region served by another process follows the status its home pro
   const af = secrets("af-south-1");
   await assert.rejects(af.send(new ListSecretsCommand({})), { name: "UnrecognizedClientException" });
   // Its identities reach it with the enabling, not before (DESIGN §6: enabling is that copy).
-  // (the process made the admin's key itself at start, as every process does; the home's copy,
-  // sent within seconds, withdraws it)
+  // (a process following the home makes no admin key of its own: it holds only what the home sends)
   await eventually(async () => assert.equal(followerHoldsAdminKey(), false));
 
   await account("us-east-1").send(new EnableRegionCommand({ RegionName: "af-south-1" }));

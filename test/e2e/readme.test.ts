@@ -12,10 +12,11 @@
 //   the `export …` lines it printed at first start pasted into the shell. The data directory reaches
 //   Meridian and the session alike through MERIDIAN_DATA_DIR, as ./.meridian would when both run in
 //   the checkout. HOME is an empty directory; no variable of this process gets in but PATH.
-// - `npx meridian` runs this checkout's dist/: the session works in an empty directory (a block may
-//   write files there, never into the checkout; and npx in the checkout reads the whole dependency
-//   tree, seconds a call) with `meridian` linked into a private npm prefix, as after `npm link`. npm
-//   runs offline, so npx can never fetch a package from the registry.
+// - The README's blocks call the installed `meridian` (the README says to `npm link` it), never
+//   `npx meridian`, which outside the checkout would fetch whatever the registry calls meridian.
+//   Here `meridian` runs this checkout's dist/: the session works in an empty directory (a block may
+//   write files there, never into the checkout) with `meridian` linked into a private npm prefix, as
+//   after `npm link`. npm runs offline, so nothing can be fetched from the registry.
 // - A block marked `serve` starts a Meridian in the foreground: it runs alone, in a fresh data
 //   directory on a free port (MERIDIAN_PORT=0), passes once it prints "listening on", and is stopped.
 //   SoftHSM gets a private token directory (SOFTHSM2_CONF).
@@ -139,6 +140,12 @@ async function startMeridian(env: NodeJS.ProcessEnv) {
 
 const blocks = readmeBlocks(readFileSync(join(repoRoot, "README.md"), "utf8"));
 
+test("README.md: every block calls the installed meridian, never npx meridian", () => {
+  const npx = blocks.filter((b) => /\bnpx\s+meridian\b/.test(b.code)).map(title);
+  assert.deepEqual(npx, [], "the README says to install `meridian` (npm link): its blocks call it as `meridian`");
+  assert.ok(blocks.some((b) => /^npm install && npm link\b/m.test(b.code)), "the first block says how `meridian` gets installed");
+});
+
 test("README.md: every shell block runs as written", { skip: awsCliMissing(), timeout: SESSION_TIMEOUT_MS + 60_000 }, async (t) => {
   assert.ok(await portFree(PORT), `port ${PORT} on 127.0.0.1 is taken: the README's blocks address Meridian at http://127.0.0.1:${PORT}, so this test starts it there (another Meridian or emulator running?)`);
   const root = mkdtempSync(join(tmpdir(), "meridian-readme-"));
@@ -150,7 +157,7 @@ test("README.md: every shell block runs as written", { skip: awsCliMissing(), ti
   writeFileSync(join(prefix, "bin", "meridian"), `#!/bin/sh\nexec '${process.execPath}' '${cliPath}' "$@"\n`, { mode: 0o755 });
   writeFileSync(join(root, "softhsm2.conf"), `directories.tokendir = ${join(root, "softhsm")}\nobjectstore.backend = file\nlog.level = ERROR\n`);
   const env = (dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
-    PATH: process.env.PATH,
+    PATH: `${join(prefix, "bin")}${delimiter}${process.env.PATH ?? ""}`, // `meridian`, as npm link makes it
     ...(process.env.PYENV_ROOT ? { PYENV_ROOT: process.env.PYENV_ROOT } : {}),
     HOME: home,
     MERIDIAN_DATA_DIR: dataDir,

@@ -78,7 +78,8 @@ test("three Region processes: outage, convergence, promotion, nothing overwritte
   );
   for (const r of ["eu-west-1", "us-west-2"] as const) {
     await eventually(async () => assert.equal((await statusOf(r))?.Status, "InSync"));
-    const read = await client(r).send(new GetSecretValueCommand({ SecretId: "app/db" }));
+    // The replica's process knows the admin key once the home's copy of the identities has arrived.
+    const read = await eventually(() => client(r).send(new GetSecretValueCommand({ SecretId: "app/db" })));
     assert.equal(read.SecretString, "v0");
     assert.equal(read.VersionId, created.VersionId);
     assert.equal(read.ARN, created.ARN!.replace("us-east-1", r));

@@ -195,7 +195,8 @@ test("a follower Region's process refuses a session whose role was replaced in t
     const stsAt = (r: Region, credentials: Credentials) => client(new STSClient({ endpoint: endpoint(r), region: r, credentials, maxAttempts: 1 }));
     const smAt = (credentials: Credentials) =>
       client(new SecretsManagerClient({ endpoint: endpoint("eu-west-1"), region: "eu-west-1", credentials, maxAttempts: 1 }));
-    await smAt(ADMIN).send(new CreateSecretCommand({ Name: "eu/db", SecretString: "eu-db" }));
+    // The follower knows the admin key once the home's copy of the identities has reached it.
+    await eventually(() => smAt(ADMIN).send(new CreateSecretCommand({ Name: "eu/db", SecretString: "eu-db" })));
 
     const frank = await makeUser(home, "frank", policy(allow("sts:AssumeRole", roleArn("*"))));
     await makeRole(home, "reader", frank.arn, policy(allow("secretsmanager:GetSecretValue")));

@@ -99,3 +99,35 @@ export function waitForExit(child: ChildProcess): Promise<number | null> {
     child.once("exit", (code) => resolve(code));
   });
 }
+
+/** This process's environment without Meridian's or AWS's variables, and the tests' root key. */
+export function operatorEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("MERIDIAN_") && !k.startsWith("AWS_")));
+  return { ...env, MERIDIAN_ROOT_KEY: ROOT_KEY, ...extra };
+}
+
+/**
+ * `meridian serve` as an operator starts it, with no admin key given (a first start makes one and
+ * prints it); `banner` resolves with everything printed once the banner's key lines are out.
+ */
+export function spawnServe(dataDir: string, args: string[] = [], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [cliPath, "serve", "--port", "0", "--data-dir", dataDir, ...args], { env: operatorEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const banner = new Promise<string>((resolve, reject) => {
+    child.stdout!.on("data", (c: Buffer) => {
+      output += c.toString();
+      // The banner is written at once (one write of a few hundred bytes): its last key line means all of it.
+      if (/export AWS_SECRET_ACCESS_KEY=.*\n/.test(output)) resolve(output);
+    });
+    child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+    child.once("exit", (code) => reject(new Error(`meridian serve exited with ${code}: ${output}`)));
+  });
+  return { child, banner, output: () => output };
+}
+
+/** The admin key a banner (or `admin reset-key`) printed, if it printed one. */
+export function printedKey(output: string): { accessKeyId: string; secretAccessKey: string } | undefined {
+  const id = /export AWS_ACCESS_KEY_ID=(AKIA\w+)/.exec(output)?.[1];
+  const secret = /export AWS_SECRET_ACCESS_KEY=(\S+)/.exec(output)?.[1];
+  return id && secret ? { accessKeyId: id, secretAccessKey: secret } : undefined;
+}
