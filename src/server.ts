@@ -15,6 +15,7 @@ import { jsonServices } from "./edge/services.js";
 import { makeAuditTrail } from "./audit/audit-trail.js";
 import { checkDataDirMode, checkPermissiveHost } from "./edge/auth-mode.js";
 import { lockDataDir, type DataDirLock } from "./region/data-dir-lock.js";
+import { StoreFault } from "./store/store-fault.js";
 
 export interface ServerOptions {
   host: string;
@@ -91,8 +92,15 @@ async function serve(opts: ServerOptions, lock: DataDirLock, { clock, log, env, 
     auditRetentionDays: opts.auditRetentionDays,
   });
   authMode.record();
-  // Every authenticated call, in every Region, is recorded in that Region's store.
-  const audit = makeAuditTrail({ storeOf: (region) => host.nodes.get(region)?.store });
+  // Every authenticated call, in every Region, is recorded in that Region's store. A Region taken
+  // out of service answers its calls under way with its fault, which its log line already told.
+  const audit = makeAuditTrail({
+    storeOf: (region) => {
+      const outage = host.outages.get(region);
+      return outage ? { appendAuditEvents: () => Promise.reject(outage.fault) } : host.nodes.get(region)?.store;
+    },
+    onError: (e) => void (e instanceof StoreFault || process.stderr.write(`meridian: audit events lost: ${(e as Error).message}\n`)),
+  });
   const server = createEdgeServer({
     host,
     audit,

@@ -7,6 +7,7 @@ import { JSON_CONTENT_TYPE, operationOf, parseJsonBody, serializeError, type Jso
 import { encodeJsonOutput } from "./wire-timestamps.js";
 import { validateInput } from "./validate.js";
 import { bodyAfter, RawRefusal, type ApiDeps, type Route } from "./route.js";
+import { outOfService } from "./out-of-service.js";
 
 const cannotAuthorize = () =>
   new RawRefusal(403, "<AccessDeniedException>\n  <Message>Unable to determine service/operation name to be authorized</Message>\n</AccessDeniedException>\n");
@@ -52,8 +53,10 @@ export function awsJsonRoute(services: readonly JsonService[], deps: ApiDeps): R
       return { status: 200, body: encodeJsonOutput(service.model, spec.output, output), contentType: JSON_CONTENT_TYPE, durable: caller.node.store.whenDurable() };
     },
     failure(error, r) {
-      const e = error instanceof ServiceError ? error : new ServiceError("InternalServiceError", "An error occurred on the server side.", 500);
-      return { status: e.status, body: serializeError(serviceOf(r.target)?.model, e), contentType: JSON_CONTENT_TYPE };
+      const service = serviceOf(r.target);
+      const internal = service?.internalError ?? "InternalServiceError";
+      const e = error instanceof ServiceError ? error : outOfService(error, internal) ?? new ServiceError(internal, "An error occurred on the server side.", 500);
+      return { status: e.status, body: serializeError(service?.model, e), contentType: JSON_CONTENT_TYPE };
     },
   };
 }

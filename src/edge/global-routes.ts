@@ -10,6 +10,7 @@ import { XML_CONTENT_TYPE } from "./aws-query-xml.js";
 import type { PendingCaller } from "./authenticate.js";
 import type { Dispatch } from "./dispatch.js";
 import { bodyAfter, MAX_BODY_BYTES, type ApiDeps, type Inspected, type Route } from "./route.js";
+import { outOfService } from "./out-of-service.js";
 
 /** A global call runs, and is durable, in its partition's home Region. */
 function globalDispatch(deps: ApiDeps, r: Inspected, ran: (region: string) => void) {
@@ -45,7 +46,7 @@ export function restJsonRoute(services: readonly RestJsonService[], deps: ApiDep
       return { status: 200, body: answer, contentType: REST_JSON_CONTENT_TYPE, durable: durableIn(deps, region) };
     },
     failure(error) {
-      const answer = serializeRestJsonError(error instanceof ServiceError ? error : restJsonInternalError());
+      const answer = serializeRestJsonError(error instanceof ServiceError ? error : outOfService(error, "InternalServerException") ?? restJsonInternalError());
       return { ...answer, contentType: REST_JSON_CONTENT_TYPE };
     },
   };
@@ -70,7 +71,7 @@ export function queryRoute(services: readonly QueryService[], deps: ApiDeps): Ro
       return { status: 200, body: answer, contentType: XML_CONTENT_TYPE, durable: durableIn(deps, region) };
     },
     failure(error, r) {
-      const answer = queryErrorResponse(error, services[0]!.model, r.requestId);
+      const answer = queryErrorResponse(outOfService(error, "InternalFailure") ?? error, services[0]!.model, r.requestId);
       return { ...answer, contentType: XML_CONTENT_TYPE };
     },
   };

@@ -7,18 +7,31 @@ import { jsonAnswer, type Answer, type Inspected, type Route } from "./route.js"
 import type { AuthMode } from "./authenticate.js";
 import type { RegionHost } from "../region/region-host.js";
 import { exposition } from "../util/prometheus.js";
+import { outOfService } from "./out-of-service.js";
 
 /** Operator routes answer failures as AWS JSON errors with no service model. */
 export function operatorFailure(error: unknown): Answer {
-  const e = error instanceof ServiceError ? error : new ServiceError("InternalServiceError", "An error occurred on the server side.", 500);
+  const e =
+    error instanceof ServiceError ? error : outOfService(error, "InternalServiceError") ?? new ServiceError("InternalServiceError", "An error occurred on the server side.", 500);
   return { status: e.status, body: serializeError(undefined, e), contentType: JSON_CONTENT_TYPE };
 }
 
-export function healthRoute(host: Pick<RegionHost, "nodes">): Route {
+/**
+ * `ok` when every hosted Region serves. A Region out of service (its store damaged) makes it
+ * `degraded`, still 200: the process serves its other Regions, and a probe that restarted or
+ * drained it would stop them too; `unhealthy` (503) once no Region serves. `regions` counts
+ * every hosted Region; `unhealthy` says, per Region out of service, what the operator must do.
+ */
+export function healthRoute(host: Pick<RegionHost, "nodes" | "outages">): Route {
   return {
     name: "health",
     matches: (r) => r.method === "GET" && r.path === "/_meridian/health",
-    handle: async () => jsonAnswer({ status: "ok", regions: host.nodes.size }),
+    async handle() {
+      const regions = host.nodes.size + host.outages.size;
+      if (host.outages.size === 0) return jsonAnswer({ status: "ok", regions });
+      const unhealthy = Object.fromEntries([...host.outages].map(([region, { fault }]) => [region, fault.clientMessage]));
+      return host.nodes.size > 0 ? jsonAnswer({ status: "degraded", regions, unhealthy }) : jsonAnswer({ status: "unhealthy", regions, unhealthy }, 503);
+    },
     failure: operatorFailure,
   };
 }

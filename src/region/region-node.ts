@@ -4,6 +4,7 @@
 import type { RegionInfo } from "../config/topology.js";
 import { openStore } from "../store/make-store.js";
 import type { RegionStore } from "../store/store.js";
+import type { StoreFault } from "../store/store-fault.js";
 import { makeRegionWrapper, sameCheckValue, type RegionWrapper } from "../kms/root-key.js";
 import { makeKeyService, type KeyService } from "../kms/key-service.js";
 import { makeSecretsService } from "../secrets/secrets-service.js";
@@ -52,17 +53,28 @@ export interface RegionEnvironment {
   /** where identities sent by a partition's home Region are applied (the host's directory) */
   applyIdentity?: RegionReplicationDeps["applyIdentity"];
   whenDurable: RegionReplicationDeps["whenDurable"];
+  /** the Region's store met damage while serving: called once, to take the Region out of service */
+  onStoreFault?(info: RegionInfo, fault: StoreFault): void;
 }
 
 export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey: Buffer, env: RegionEnvironment): Promise<RegionNode> {
+  const store = await openStore({ dataDir, region: info.name }, undefined, (fault) => env.onStoreFault?.(info, fault));
+  try {
+    return await wireRegion(info, store, rootKey, env);
+  } catch (e) {
+    // a StoreFault met on the way (or a wrong root key): the store is closed, the host decides
+    await store.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+async function wireRegion(info: RegionInfo, store: RegionStore, rootKey: Buffer, env: RegionEnvironment): Promise<RegionNode> {
   const { clock } = env;
-  const store = await openStore({ dataDir, region: info.name });
   const wrapper = makeRegionWrapper(rootKey, info.name);
   const check = await store.getMeta(ROOT_CHECK);
   if (check === undefined) {
     await store.putMeta(ROOT_CHECK, wrapper.checkValue());
   } else if (!sameCheckValue(check, wrapper.checkValue())) {
-    await store.close();
     throw new Error(`the root key does not match the one that sealed Region ${info.name}'s store; nothing was changed`);
   }
   const keys = makeKeyService({ store, region: info.name, partition: info.partition, wrapper, clock });

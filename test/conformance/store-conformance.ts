@@ -14,6 +14,7 @@ import { locksConformance } from "./store/locks.js";
 import { recordsConformance } from "./store/records.js";
 import { auditConformance } from "./store/audit.js";
 import { lifecycleConformance } from "./store/lifecycle.js";
+import { damageConformance } from "./store/damage.js";
 
 export interface StoreSubject<P> {
   /** why the suite cannot run here (no database server), or undefined */
@@ -26,6 +27,12 @@ export interface StoreSubject<P> {
   openAuditReader(place: P): AuditReader | Promise<AuditReader>;
   /** remove what the place holds, once its store is closed */
   drop(place: P): void | Promise<void>;
+  /**
+   * Damage the store's data where it lives, as a failing disk would, such that a store open on it
+   * meets the damage on its next read and a store opened on it is refused. Unset: the damage
+   * section is skipped (a store whose server guards its own pages).
+   */
+  damage?(place: P): void | Promise<void>;
   /**
    * Commits return before the disk has them and are synced as a group, so whenDurable() is a
    * pending promise after each change. A store that syncs every commit leaves this unset and may
@@ -41,6 +48,8 @@ export interface StoreUnderTest {
   reopen(): Promise<RegionStore>;
   /** an audit reader on the same place, closed when the test ends */
   auditReader(): Promise<AuditReader>;
+  /** damage the place's data (StoreSubject.damage), the store open or not */
+  damage(): Promise<void>;
 }
 
 export type FreshStore = (t: TestContext) => Promise<StoreUnderTest>;
@@ -52,21 +61,25 @@ export interface SuiteOptions {
 export function storeConformance<P>(name: string, subject: StoreSubject<P>): void {
   const fresh: FreshStore = async (t) => {
     const place = await subject.freshPlace();
-    let store = await subject.open(place);
+    let store: RegionStore | undefined = await subject.open(place);
     const readers: AuditReader[] = [];
     t.after(async () => {
       for (const r of readers) await r.close();
-      await store.close();
+      await store?.close();
       await subject.drop(place);
     });
     return {
       get store() {
-        return store;
+        return store!;
       },
       async reopen() {
-        await store.close();
+        await store!.close();
+        store = undefined; // closed, whether or not the open below succeeds
         store = await subject.open(place);
         return store;
+      },
+      async damage() {
+        await subject.damage!(place);
       },
       async auditReader() {
         const reader = await subject.openAuditReader(place);
@@ -84,5 +97,6 @@ export function storeConformance<P>(name: string, subject: StoreSubject<P>): voi
     describe("keys, identities and meta", () => recordsConformance(fresh));
     describe("audit trail", () => auditConformance(fresh));
     describe("durability, wipe and reopen", () => lifecycleConformance(fresh, options));
+    describe("damage", { skip: subject.damage ? undefined : "this store cannot be damaged from outside" }, () => damageConformance(fresh));
   });
 }

@@ -16,6 +16,7 @@ import { makeSqliteLockRepo } from "./sqlite-lock-repo.js";
 import { makeSqliteAuditRepo, migrateAuditChain } from "./sqlite-audit-repo.js";
 import { makeGroupCommit, syncFileAt } from "./sqlite-durability.js";
 import { checkpointInBackground } from "./checkpointer.js";
+import { quickCheck } from "./sqlite-damage.js";
 import { makeSyncMetrics } from "../store-metrics.js";
 
 /** `region` labels the store's metrics; by default the file's name without its extension. */
@@ -23,11 +24,18 @@ export function openSqliteStore(file: string, region = basename(file).replace(/\
   // The owner's alone whatever the umask: SQLite gives the -wal and -shm files this file's mode.
   closeSync(openSync(file, "a", 0o600));
   const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 5000");
-  db.exec(schema);
-  migrate(db);
+  try {
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("busy_timeout = 5000");
+    // Damage is found here, naming the file (make-store.ts), not by the first request to read it.
+    quickCheck(db);
+    db.exec(schema);
+    migrate(db);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   const wal = syncFileAt(`${file}-wal`);
   const metrics = makeSyncMetrics(region);
   const durability = makeGroupCommit(db, wal, metrics.recordSync);
