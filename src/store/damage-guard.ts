@@ -3,7 +3,7 @@
 // Region out of service), and every later call fails with the same fault without touching the
 // store again, rather than each call failing with whatever the damage does to it.
 
-import type { RegionStore } from "./store.js";
+import type { AuditReader, RegionStore } from "./store.js";
 import { StoreFault } from "./store-fault.js";
 
 export interface DamageWatch {
@@ -19,8 +19,8 @@ export interface DamageWatch {
 /** Neither reads nor writes the store's data: whenDurable syncs what is committed, close must always run. */
 const UNGUARDED = new Set<string>(["whenDurable", "close", "metrics"]);
 
-/** The store, each of its calls turned into the Region's StoreFault once damage is met. */
-export function guardAgainstDamage(store: RegionStore, watch: DamageWatch): RegionStore {
+/** The store (or its audit reader), each of its calls turned into the Region's StoreFault once damage is met. */
+export function guardAgainstDamage<S extends RegionStore | AuditReader>(store: S, watch: DamageWatch): S {
   let fault: StoreFault | undefined;
   const seen = (e: unknown): unknown => {
     if (e instanceof StoreFault || !watch.isDamage(e)) return e;
@@ -46,5 +46,5 @@ export function guardAgainstDamage(store: RegionStore, watch: DamageWatch): Regi
     const call = member as (...args: unknown[]) => Promise<unknown>;
     guarded[name] = typeof member === "function" && !UNGUARDED.has(name) ? guard((...args) => call.apply(store, args)) : member;
   }
-  return guarded as unknown as RegionStore;
+  return guarded as S;
 }

@@ -59,22 +59,27 @@ const kindOf = (config: StoreConfig) => kinds[config.kind] as Kind<StoreConfig>;
  */
 export async function openStore(place: StorePlace, config: StoreConfig = DEFAULT_STORE, onFault?: DamageWatch["onFault"]): Promise<RegionStore> {
   const kind = kindOf(config);
-  const where = kind.where(place, config);
-  let store: RegionStore;
-  try {
-    store = await kind.open(place, config);
-  } catch (e) {
-    throw new StoreFault(place.region, where, kind.isDamage(e), e instanceof Error ? e.message : String(e));
-  }
-  return guardAgainstDamage(store, { region: place.region, place: where, isDamage: kind.isDamage, onFault });
+  const watch = { region: place.region, place: kind.where(place, config), isDamage: kind.isDamage, onFault };
+  return guardAgainstDamage(await faultNamed(watch, () => kind.open(place, config)), watch);
 }
 
-/** Open an existing Region store to read its audit trail, changing nothing in it. */
-export function openAuditReader(place: StorePlace, config: StoreConfig = DEFAULT_STORE): Promise<AuditReader> {
-  return kindOf(config).openAuditReader(place, config);
+/** Open an existing Region store to read its audit trail, changing nothing in it; damage is a StoreFault naming it. */
+export async function openAuditReader(place: StorePlace, config: StoreConfig = DEFAULT_STORE): Promise<AuditReader> {
+  const kind = kindOf(config);
+  const watch = { region: place.region, place: kind.where(place, config), isDamage: kind.isDamage };
+  return guardAgainstDamage(await faultNamed(watch, () => kind.openAuditReader(place, config)), watch);
 }
 
 /** The Regions that have a store in `dataDir`, sorted. */
 export function storedRegions(dataDir: string, config: StoreConfig = DEFAULT_STORE): Promise<string[]> {
   return kindOf(config).regions(dataDir, config);
+}
+
+/** Whatever stops `open` is a StoreFault naming the Region and its store: damaged, or not openable. */
+async function faultNamed<T>(watch: DamageWatch, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (e) {
+    throw new StoreFault(watch.region, watch.place, watch.isDamage(e), e instanceof Error ? e.message : String(e));
+  }
 }

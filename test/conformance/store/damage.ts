@@ -34,6 +34,15 @@ export function damageConformance(fresh: FreshStore): void {
     await assert.rejects(subject.reopen(), (e) => Boolean(assertFault(e)));
   });
 
+  it("refuses to read the audit trail of a damaged store, naming its Region and place", async (t) => {
+    const subject = await fresh(t);
+    await writeSome(subject.store);
+    await subject.reopen();
+    await subject.damage();
+    const read = async () => (await subject.auditReader()).readAuditChain();
+    await assert.rejects(read(), (e) => Boolean(assertFault(e)));
+  });
+
   it("answers the call that meets damage, and every later one, with one StoreFault; it still closes", async (t) => {
     const subject = await fresh(t);
     await writeSome(subject.store);
