@@ -99,7 +99,9 @@ async function serve(opts: ServerOptions, lock: DataDirLock, { clock, log, env, 
       const outage = host.outages.get(region);
       return outage ? { appendAuditEvents: () => Promise.reject(outage.fault) } : host.nodes.get(region)?.store;
     },
-    onError: (e) => void (e instanceof StoreFault || process.stderr.write(`meridian: audit events lost: ${(e as Error).message}\n`)),
+    onError: (e) => {
+      if (!(e instanceof StoreFault)) process.stderr.write(`meridian: audit events lost: ${(e as Error).message}\n`);
+    },
   });
   const server = createEdgeServer({
     host,
