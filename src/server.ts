@@ -15,6 +15,7 @@ import { jsonServices } from "./edge/services.js";
 import { makeAuditTrail } from "./audit/audit-trail.js";
 import { checkDataDirMode, checkPermissiveHost } from "./edge/auth-mode.js";
 import { lockDataDir, type DataDirLock } from "./region/data-dir-lock.js";
+import { StoreFault } from "./store/store-fault.js";
 
 export interface ServerOptions {
   host: string;
@@ -91,10 +92,17 @@ async function serve(opts: ServerOptions, lock: DataDirLock, { clock, log, env, 
     auditRetentionDays: opts.auditRetentionDays,
   });
   authMode.record();
-  // Every authenticated call, in every Region, is recorded in that Region's store.
+  // Every authenticated call, in every Region, is recorded in that Region's store. A Region taken
+  // out of service answers its calls under way with its fault, which its log line already told.
   const audit = makeAuditTrail({
-    storeOf: (region) => host.nodes.get(region)?.store,
-    onError: (e, region) => log.error("read events cannot be written: they are dropped until the trail can be written again", { region, cause: (e as Error).message }),
+    storeOf: (region) => {
+      const outage = host.outages.get(region);
+      return outage ? { appendAuditEvents: () => Promise.reject(outage.fault) } : host.nodes.get(region)?.store;
+    },
+    onError: (e, region) => {
+      if (e instanceof StoreFault) return;
+      log.error("read events cannot be written: they are dropped until the trail can be written again", { region, cause: (e as Error).message });
+    },
     onResumed: (region, lost) => log.info("read events are written again", { region, lost }),
   });
   const server = createEdgeServer({

@@ -23,7 +23,7 @@ const HELP = `Usage: meridian <command> [options]
 
 Commands:
   serve     Start Meridian: every Region of the built-in topology, one SQLite store per Region.
-  status    Replication lag and outbox depth per replica Region of a running Meridian
+  status    Regions out of service, replication lag and outbox depth of a running Meridian
             (--endpoint <url>, else MERIDIAN_ENDPOINT, else AWS_ENDPOINT_URL, else http://127.0.0.1:4566).
   accounts  \`accounts create\`: a new account in a running Meridian, its root credentials printed once;
             \`accounts list\`: the accounts (signed with an operator account's key from
@@ -81,7 +81,8 @@ The root key is made at first start and kept in the data directory, sealed by --
 
 const STATUS_USAGE = `Usage: meridian status [--endpoint <url>]
 
-Replication lag and outbox depth per replica Region, read from the running Meridian's /metrics.
+The Regions out of service (a damaged store), and replication lag and outbox depth per replica
+Region, read from the running Meridian's /_meridian/health and /metrics.
   --endpoint <url>   the running Meridian (else MERIDIAN_ENDPOINT, else AWS_ENDPOINT_URL,
                      else http://127.0.0.1:4566)
 `;
@@ -177,6 +178,8 @@ async function serve(argv: string[]) {
       followed: followedPartitions(server.host),
     }),
   );
+  const out = [...server.host.outages.keys()];
+  if (out.length > 0) process.stderr.write(`!!! Out of service, their store damaged or unopenable (see the log above): ${out.join(", ")}\n`);
 
   let stopping = false;
   const stop = (signal: string) => {

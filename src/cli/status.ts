@@ -1,5 +1,6 @@
-// `meridian status`: replication lag and outbox depth per replica Region, and each Region's store
-// syncs (the floor of a write's latency), read from a running Meridian's /metrics endpoint.
+// `meridian status`: the Regions out of service (from /_meridian/health), replication lag and
+// outbox depth per replica Region, and each Region's store syncs (the floor of a write's latency),
+// read from a running Meridian's /metrics endpoint.
 import { reach } from "./endpoint.js";
 
 interface Row {
@@ -61,13 +62,23 @@ export function summarizeSyncs(text: string): Map<string, { syncs: number; p50: 
   return rows;
 }
 
+/** The health endpoint's Regions out of service, one line each; none when every Region serves. */
+function outOfServiceLines(health: unknown): string[] {
+  const unhealthy = (health as { unhealthy?: Record<string, string> } | null)?.unhealthy ?? {};
+  const regions = Object.keys(unhealthy).sort();
+  if (regions.length === 0) return [];
+  return ["Regions out of service (the log names each store and why):", ...regions.map((r) => `  ${r.padEnd(22)} ${unhealthy[r]}`), ""];
+}
+
 export async function status(endpoint: string): Promise<string> {
+  // 503 too says which Regions are out: then none serves
+  const health = await reach(new URL("/_meridian/health", endpoint));
+  const lines = outOfServiceLines(health.ok || health.status === 503 ? await health.json() : undefined);
   const response = await reach(new URL("/metrics", endpoint));
   if (!response.ok) throw new Error(`${endpoint}/metrics answered ${response.status}`);
   const text = await response.text();
   const rows = summarize(text);
   const ms = (s: number) => `${(s * 1000).toFixed(1)} ms`;
-  const lines: string[] = [];
   if (rows.size === 0) lines.push("No replication in this Meridian yet.");
   else lines.push("replication              outbox  oldest pending  lag p50    lag p99    delivered");
   for (const [key, r] of [...rows].sort()) {

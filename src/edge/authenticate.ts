@@ -38,6 +38,11 @@ export interface PendingCaller {
 const expiredToken = () => new ServiceError("ExpiredTokenException", "The security token included in the request is expired");
 
 export function makeAuthenticator(host: RegionHost, mode: AuthMode, defaultAccountId: string, now: () => number) {
+  /** a hosted Region, in service or not (a Region out of service answers its own calls with its fault) */
+  const infoOf = (region: string) => host.node(region)?.info ?? host.outages.get(region)?.info;
+  /** the fault of the Region whose store holds the partition's identities, when it is out of service */
+  const identityFault = (partition: string) => host.outages.get(host.homeRegionOf(partition))?.fault;
+
   /**
    * A key's secret and whom it stands for now; undefined when the key (or its token) is unknown,
    * when the user or role behind it no longer exists (found by unique id: a new principal of the
@@ -68,10 +73,15 @@ export function makeAuthenticator(host: RegionHost, mode: AuthMode, defaultAccou
       now: new Date(now()),
       checkSignature: mode === "strict",
       expectedService,
-      isHostedRegion: (region) => host.node(region) !== undefined,
+      isHostedRegion: (region) => infoOf(region) !== undefined,
       // The credential scope's Region decides whose keys apply: each partition has its own.
       secretFor: (accessKeyId, region, token) => {
-        const partition = host.node(region)?.info.partition;
+        const partition = infoOf(region)?.partition;
+        // No key can be checked when the store holding the partition's identities was out of service at start.
+        if (partition !== undefined && !host.identity.partition(partition)) {
+          const fault = identityFault(partition);
+          if (fault) throw fault;
+        }
         resolved = partition === undefined ? undefined : resolve(partition, accessKeyId, token);
         return resolved?.secret;
       },
@@ -89,7 +99,14 @@ export function makeAuthenticator(host: RegionHost, mode: AuthMode, defaultAccou
           throw new ServiceError("InvalidSignatureException", `Credential should be scoped to correct service: '${service}'. `);
         }
         const verified = prechecked.verify(body);
-        const node = host.node(verified.region)!;
+        const node = host.node(verified.region);
+        // A Region out of service answers only its caller, once the signature checked out.
+        if (!node) throw host.outages.get(verified.region)?.fault ?? invalidToken();
+        // A global call runs, and is recorded, where the partition's identities are.
+        if (opts.global) {
+          const fault = identityFault(node.info.partition);
+          if (fault) throw fault;
+        }
         let principal: RequestPrincipal;
         if (resolved) {
           // GetSessionToken's credentials call IAM only with MFA, which Meridian does not have: AWS

@@ -53,8 +53,9 @@ export function awsJsonRoute(services: readonly JsonService[], deps: ApiDeps): R
       return { status: 200, body: encodeJsonOutput(service.model, spec.output, output), contentType: JSON_CONTENT_TYPE, durable: caller.node.store.whenDurable() };
     },
     failure(error, r) {
-      const e = asServiceError(error, (message = "An error occurred on the server side.") => new ServiceError("InternalServiceError", message, 500));
-      return { status: e.status, body: serializeError(serviceOf(r.target)?.model, e), contentType: JSON_CONTENT_TYPE };
+      const service = serviceOf(r.target);
+      const e = asServiceError(error, (message = "An error occurred on the server side.") => new ServiceError(service?.internalError ?? "InternalServiceError", message, 500));
+      return { status: e.status, body: serializeError(service?.model, e), contentType: JSON_CONTENT_TYPE };
     },
   };
 }

@@ -10,6 +10,8 @@ export interface JsonService {
   model: ServiceModel;
   /** signing name, e.g. "secretsmanager" or "kms" */
   signingName: string;
+  /** the model's error for a failure on the server's side (InternalServiceError, KMSInternalException) */
+  internalError: string;
 }
 
 /** The operation named by an X-Amz-Target header, or undefined if it names another service. */

@@ -10,6 +10,7 @@ import { createServer as createHttpsServer } from "node:https";
 import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { ServiceError } from "../contract/service-error.js";
+import { StoreFault } from "../store/store-fault.js";
 import type { JsonService } from "./aws-json.js";
 import { makeAuthenticator, type AuthMode } from "./authenticate.js";
 import type { RestJsonService } from "./rest-json.js";
@@ -136,7 +137,8 @@ export function createEdgeServer(opts: EdgeOptions): Server {
         // A client that hung up has no one to answer, and its leaving is no fault of the server's.
         if (res.headersSent || isClientAbort(req, e)) return res.destroy();
         if (e instanceof RawRefusal) return reply(res, requestId, { status: e.status, body: e.body, contentType: null });
-        if (!(e instanceof ServiceError)) {
+        // A damaged store was logged once, when its Region was taken out of service.
+        if (!(e instanceof ServiceError) && !(e instanceof StoreFault)) {
           // Never the stack or the request to the client; the log gets the error, not the body.
           opts.log.error("internal error", { requestId, route: route.name, error: e instanceof Error ? e.stack ?? e.message : String(e) });
         }

@@ -15,11 +15,22 @@ export function operatorFailure(error: unknown): Answer {
   return { status: e.status, body: serializeError(undefined, e), contentType: JSON_CONTENT_TYPE };
 }
 
-export function healthRoute(host: Pick<RegionHost, "nodes">): Route {
+/**
+ * `ok` when every hosted Region serves. A Region out of service (its store damaged) makes it
+ * `degraded`, still 200: the process serves its other Regions, and a probe that restarted or
+ * drained it would stop them too; `unhealthy` (503) once no Region serves. `regions` counts
+ * every hosted Region; `unhealthy` says, per Region out of service, what the operator must do.
+ */
+export function healthRoute(host: Pick<RegionHost, "nodes" | "outages">): Route {
   return {
     name: "health",
     matches: (r) => r.method === "GET" && r.path === "/_meridian/health",
-    handle: async () => jsonAnswer({ status: "ok", regions: host.nodes.size }),
+    async handle() {
+      const regions = host.nodes.size + host.outages.size;
+      if (host.outages.size === 0) return jsonAnswer({ status: "ok", regions });
+      const unhealthy = Object.fromEntries([...host.outages].map(([region, { fault }]) => [region, fault.clientMessage]));
+      return host.nodes.size > 0 ? jsonAnswer({ status: "degraded", regions, unhealthy }) : jsonAnswer({ status: "unhealthy", regions, unhealthy }, 503);
+    },
     failure: operatorFailure,
   };
 }

@@ -12,8 +12,8 @@ import type { RestJsonService } from "./rest-json.js";
 import type { QueryService } from "./aws-query.js";
 
 export const jsonServices: JsonService[] = [
-  { model: secretsmanager, signingName: "secretsmanager" },
-  { model: kms, signingName: "kms" },
+  { model: secretsmanager, signingName: "secretsmanager", internalError: "InternalServiceError" },
+  { model: kms, signingName: "kms", internalError: "KMSInternalException" },
 ];
 
 export const restJsonServices: RestJsonService[] = [

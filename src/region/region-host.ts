@@ -27,6 +27,8 @@ import { makeStsService } from "../sts/sts-service.js";
 import type { Seal } from "../seal/seal.js";
 import { systemTimers, type Clock, type Timers } from "../util/clock.js";
 import { openRegionNode, type RegionNode } from "./region-node.js";
+import { StoreFault } from "../store/store-fault.js";
+import { makeRegionOutages, type RegionOutage } from "./region-outages.js";
 
 export interface HostOptions {
   topology: Topology;
@@ -55,7 +57,13 @@ export interface HostOptions {
 const ANTI_ENTROPY_PERIODS = 5;
 
 export interface RegionHost {
+  /** the hosted Regions in service */
   nodes: Map<string, RegionNode>;
+  /**
+   * hosted Regions out of service until the operator restores their store: found at start, or
+   * taken out when their store met damage while serving. Their calls answer the fault; the others serve.
+   */
+  outages: ReadonlyMap<string, RegionOutage>;
   /** each partition's accounts, IAM entities and access keys */
   identity: IdentityDirectory;
   /** each partition's sealer of temporary credentials */
@@ -67,7 +75,10 @@ export interface RegionHost {
   globalServices: Record<string, AnyOperationTable>;
   /** how each global service describes its calls to the policy engine */
   globalAccess: Record<string, AccessDescriber>;
-  /** where a partition's global services run and write (its home Region, or the stand-in hosted here) */
+  /**
+   * where a partition's global services run and write (its home Region, or the stand-in hosted
+   * here), and whose store holds its identities; it may be out of service (`outages`)
+   */
   homeRegionOf(partition: string): string;
   /** finish every opt-in Region transition under way (ENABLING → ENABLED, DISABLING → DISABLED) now */
   settleRegionOptIns(): Promise<void>;
@@ -82,7 +93,9 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   const rootKey = await opts.seal.loadRootKey();
   refuseOtherRootKey(opts.dataDir, rootKey, opts.seal.description);
   const wanted = allRegions(opts.topology).filter((r) => !opts.regions || opts.regions.includes(r.name));
+  const hosted = new Set(wanted.map((r) => r.name));
   const nodes = new Map<string, RegionNode>();
+  const { outages, takeOut, closeRetired } = makeRegionOutages(nodes, opts.log);
   // Replication between hosted Regions goes through the in-process transport; others, if any,
   // through the remote one. Either way the messages are the same.
   const local = makeInProcessTransport((region) => nodes.get(region)?.replication.receiver);
@@ -104,9 +117,19 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     partitionOf: (region: string) => findRegion(opts.topology, region)?.partition,
     isEnabled: (accountId: string, region: string) => host.isEnabled(accountId, region),
     whenDurable: () => host.whenDurable(),
+    onStoreFault: takeOut,
   };
   try {
-    for (const info of wanted) nodes.set(info.name, await openRegionNode(info, opts.dataDir, rootKey, environment));
+    for (const info of wanted) {
+      try {
+        nodes.set(info.name, await openRegionNode(info, opts.dataDir, rootKey, environment));
+      } catch (e) {
+        if (!(e instanceof StoreFault)) throw e;
+        takeOut(info, e);
+      }
+    }
+    // With nothing to serve, a start that fails says why better than a server that answers errors.
+    if (nodes.size === 0 && outages.size > 0) throw new Error([...outages.values()].map((o) => o.fault.message).join("; "));
   } catch (e) {
     for (const n of nodes.values()) await n.close();
     throw e;
@@ -118,7 +141,12 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   rootKey.fill(0);
 
   // Identity data lives in each partition's home Region (or the first hosted one of the partition).
-  const identityNodes = identityPlaces(opts.topology, (r) => nodes.has(r)).map((place) => nodes.get(place.region)!);
+  // A Region holding them but out of service takes its partition's identities with it: no other
+  // Region stands in, which would make a second, diverging set.
+  const places = identityPlaces(opts.topology, (r) => hosted.has(r));
+  const identityNodes = places
+    .map((place) => nodes.get(place.region))
+    .filter((n): n is RegionNode => n !== undefined);
   const identity = makeIdentityDirectory(
     identityNodes.map((n) => ({ partition: n.info.partition, store: n.store, wrapper: n.wrapper })),
     opts.clock,
@@ -129,7 +157,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     topology: opts.topology,
     directory: identity,
     transport,
-    hosts: (r) => nodes.has(r),
+    hosts: (r) => hosted.has(r),
     clock: opts.clock,
     log: opts.log,
     optIns: { statuses: (p) => optIns.statuses(p), replaceStatuses: (p, s) => optIns.replaceStatuses(p, s as OptInStatuses) },
@@ -153,6 +181,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   const stores = [...nodes.values()].map((n) => n.store); // asked before every response
   const host: RegionHost = {
     nodes,
+    outages,
     identity,
     sessions,
     node: (region) => nodes.get(region),
@@ -161,7 +190,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     },
     globalServices: { account: account.operations, iam: iam.operations, sts: sts.operations },
     globalAccess: { account: describeAccountAccess, iam: iam.access, sts: sts.access },
-    homeRegionOf: (partition) => homeOf(partition)?.info.name ?? partition,
+    homeRegionOf: (partition) => places.find((p) => p.partition === partition)?.region ?? partition,
     settleRegionOptIns: () => optIns.settle(),
     whenDurable() {
       let pending: Promise<void>[] | undefined;
@@ -180,6 +209,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
       await optIns.close();
       await Promise.all([...nodes.values()].map((n) => n.replication.worker.stop()));
       for (const n of nodes.values()) await n.close();
+      await closeRetired();
     },
   };
   // Deletion windows, key rotations and the rest that came due while the process was down are

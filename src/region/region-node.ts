@@ -4,6 +4,7 @@
 import type { RegionInfo } from "../config/topology.js";
 import { openStore } from "../store/make-store.js";
 import type { RegionStore } from "../store/store.js";
+import type { StoreFault } from "../store/store-fault.js";
 import { makeRegionWrapper, sameCheckValue, type RegionWrapper } from "../kms/root-key.js";
 import { makeKeyService, type KeyService } from "../kms/key-service.js";
 import { makeSecretsService } from "../secrets/secrets-service.js";
@@ -52,28 +53,50 @@ export interface RegionEnvironment {
   /** where identities sent by a partition's home Region are applied (the host's directory) */
   applyIdentity?: RegionReplicationDeps["applyIdentity"];
   whenDurable: RegionReplicationDeps["whenDurable"];
+  /** the Region's store met damage while serving: called once, to take the Region out of service */
+  onStoreFault?(info: RegionInfo, fault: StoreFault): void;
 }
 
 /**
  * Open a Region's store with the wrapper the root key gives it; a store sealed by another root key
  * is closed again and refused, changed in nothing (a new store records the root key's check value).
+ * `onFault` hears of damage the store meets later (it is guarded, make-store.ts).
  */
-export async function openSealedStore(region: string, dataDir: string, rootKey: Buffer, log?: Logger): Promise<{ store: RegionStore; wrapper: RegionWrapper }> {
-  const store = await openStore({ dataDir, region, log });
-  const wrapper = makeRegionWrapper(rootKey, region);
-  const check = await store.getMeta(ROOT_CHECK);
-  if (check === undefined) {
-    await store.putMeta(ROOT_CHECK, wrapper.checkValue());
-  } else if (!sameCheckValue(check, wrapper.checkValue())) {
-    await store.close();
-    throw new Error(`the root key does not match the one that sealed Region ${region}'s store; nothing was changed`);
+export async function openSealedStore(
+  region: string,
+  dataDir: string,
+  rootKey: Buffer,
+  opts: { log?: Logger; onFault?: (fault: StoreFault) => void } = {},
+): Promise<{ store: RegionStore; wrapper: RegionWrapper }> {
+  const store = await openStore({ dataDir, region, log: opts.log }, undefined, opts.onFault);
+  try {
+    const wrapper = makeRegionWrapper(rootKey, region);
+    const check = await store.getMeta(ROOT_CHECK);
+    if (check === undefined) {
+      await store.putMeta(ROOT_CHECK, wrapper.checkValue());
+    } else if (!sameCheckValue(check, wrapper.checkValue())) {
+      throw new Error(`the root key does not match the one that sealed Region ${region}'s store; nothing was changed`);
+    }
+    return { store, wrapper };
+  } catch (e) {
+    // a StoreFault met on the way (or a wrong root key): the store is closed, the caller decides
+    await store.close().catch(() => undefined);
+    throw e;
   }
-  return { store, wrapper };
 }
 
 export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey: Buffer, env: RegionEnvironment): Promise<RegionNode> {
+  const { store, wrapper } = await openSealedStore(info.name, dataDir, rootKey, { log: env.log, onFault: (fault) => env.onStoreFault?.(info, fault) });
+  try {
+    return await wireRegion(info, store, wrapper, env);
+  } catch (e) {
+    await store.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+async function wireRegion(info: RegionInfo, store: RegionStore, wrapper: RegionWrapper, env: RegionEnvironment): Promise<RegionNode> {
   const { clock } = env;
-  const { store, wrapper } = await openSealedStore(info.name, dataDir, rootKey, env.log);
   const keys = makeKeyService({ store, region: info.name, partition: info.partition, wrapper, clock });
   const replication = await openRegionReplication({ region: info.name, store, keys, wrapper, ...env });
   const secrets = makeSecretsService({ store, keys, clock, replication: replication.forSecrets });

@@ -1,7 +1,9 @@
 // The storage seam (DESIGN §7): one store per Region, asynchronous so a PostgreSQL implementation
 // fits behind it. It holds only ciphertext for values and wrapped key material for keys. Writes to a
 // secret are optimistic: a commit names the revision it read and fails with StoreConflict if
-// another writer got there first, so no transaction is ever held across an await.
+// another writer got there first, so no transaction is ever held across an await. A store that is
+// damaged or cannot be opened fails with StoreFault (store-fault.ts): at open, and from the first
+// call that meets damage on, every call (make-store.ts).
 
 import type { SealedValue, SecretRecord } from "../contract/secret-types.js";
 import type { KeyRecord, AliasRecord } from "../contract/kms-types.js";

@@ -15,6 +15,7 @@ import { recordsConformance } from "./store/records.js";
 import { auditConformance } from "./store/audit.js";
 import { lifecycleConformance } from "./store/lifecycle.js";
 import { callEventsConformance } from "./store/call-events.js";
+import { damageConformance } from "./store/damage.js";
 
 export interface StoreSubject<P> {
   /** why the suite cannot run here (no database server), or undefined */
@@ -27,6 +28,12 @@ export interface StoreSubject<P> {
   openAuditReader(place: P): AuditReader | Promise<AuditReader>;
   /** remove what the place holds, once its store is closed */
   drop(place: P): void | Promise<void>;
+  /**
+   * Damage the store's data where it lives, as a failing disk would, such that a store open on it
+   * meets the damage on its next read and a store opened on it is refused. Unset: the damage
+   * section is skipped (a store whose server guards its own pages).
+   */
+  damage?(place: P): void | Promise<void>;
   /**
    * Commits return before the disk has them and are synced as a group, so whenDurable() is a
    * pending promise after each change. A store that syncs every commit leaves this unset and may
@@ -42,6 +49,8 @@ export interface StoreUnderTest {
   reopen(): Promise<RegionStore>;
   /** an audit reader on the same place, closed when the test ends */
   auditReader(): Promise<AuditReader>;
+  /** damage the place's data (StoreSubject.damage), the store open or not */
+  damage(): Promise<void>;
 }
 
 export type FreshStore = (t: TestContext) => Promise<StoreUnderTest>;
@@ -53,21 +62,25 @@ export interface SuiteOptions {
 export function storeConformance<P>(name: string, subject: StoreSubject<P>): void {
   const fresh: FreshStore = async (t) => {
     const place = await subject.freshPlace();
-    let store = await subject.open(place);
+    let store: RegionStore | undefined = await subject.open(place);
     const readers: AuditReader[] = [];
     t.after(async () => {
       for (const r of readers) await r.close();
-      await store.close();
+      await store?.close();
       await subject.drop(place);
     });
     return {
       get store() {
-        return store;
+        return store!;
       },
       async reopen() {
-        await store.close();
+        await store!.close();
+        store = undefined; // closed, whether or not the open below succeeds
         store = await subject.open(place);
         return store;
+      },
+      async damage() {
+        await subject.damage!(place);
       },
       async auditReader() {
         const reader = await subject.openAuditReader(place);
@@ -86,5 +99,6 @@ export function storeConformance<P>(name: string, subject: StoreSubject<P>): voi
     describe("audit trail", () => auditConformance(fresh));
     describe("durability, wipe and reopen", () => lifecycleConformance(fresh, options));
     describe("a call's audit event commits with its change", () => callEventsConformance(fresh));
+    describe("damage", { skip: subject.damage ? undefined : "this store cannot be damaged from outside" }, () => damageConformance(fresh));
   });
 }

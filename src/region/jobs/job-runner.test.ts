@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openSqliteStore } from "../../store/sqlite/sqlite-store.js";
 import type { RegionStore } from "../../store/store.js";
+import { StoreFault } from "../../store/store-fault.js";
 import { makeLogger } from "../../util/logger.js";
 import { manualClock, type ManualClock } from "../../../test/support/manual-clock.js";
 import { makeJobRunner, type Job } from "./job-runner.js";
@@ -102,6 +103,17 @@ test("a failing job is logged, the others still run, and it is tried again next 
     failures.map((l) => [l.msg, l.region, l.job, l.error]),
     [["background job failed", "us-east-1", "broken", "the disk is full"], ["background job failed", "us-east-1", "broken", "the disk is full"]],
   );
+});
+
+test("a job that meets a damaged store logs nothing of its own: the host logged the fault once", async (t) => {
+  const clock = manualClock(T0);
+  const logs: string[] = [];
+  const jobs = runner(t, openStore(t, storeFile(t)), clock, logs);
+  const fault = new StoreFault("us-east-1", "/data/us-east-1.sqlite", true, "database disk image is malformed");
+  jobs.add({ name: "purge", everyMs: MINUTE, run: async () => Promise.reject(fault) });
+  await jobs.start();
+  await clock.advance(MINUTE);
+  assert.deepEqual(logs, []);
 });
 
 test("a slow run does not overlap itself: a run asked for meanwhile waits for it", async (t) => {

@@ -5,6 +5,7 @@
 
 import { randomUUID } from "node:crypto";
 import type { LockRepo, MetaRepo } from "../../store/store.js";
+import { StoreFault } from "../../store/store-fault.js";
 import type { Cancel, Clock, Timers } from "../../util/clock.js";
 import type { Logger } from "../../util/logger.js";
 
@@ -54,6 +55,12 @@ export function makeJobRunner(deps: JobRunnerDeps) {
   let started = false;
   let closed = false;
 
+  function logFailure(job: string, e: unknown) {
+    // A damaged store was logged once by the host, which stops this runner.
+    if (e instanceof StoreFault) return;
+    log.error("background job failed", { region: deps.region, job, error: (e as Error).message });
+  }
+
   /** One attempt under the job's lock; a scheduled one (`force` false) skips a job not yet due. */
   async function attempt({ job }: Slot, force: boolean): Promise<Outcome> {
     const now = clock.now();
@@ -71,7 +78,7 @@ export function makeJobRunner(deps: JobRunnerDeps) {
         await job.run(now);
       } catch (e) {
         error = e;
-        log.error("background job failed", { region: deps.region, job: job.name, error: (e as Error).message });
+        logFailure(job.name, e);
       }
       // a failed run counts as this period's: it is tried again next period, not in a loop
       await store.putMeta(lastRunKey(job.name), String(now));
@@ -97,7 +104,7 @@ export function makeJobRunner(deps: JobRunnerDeps) {
       if (!outcome.ran) waitMs = outcome.waitMs;
     } catch (e) {
       // the store itself failed (the lock or the record): try again next period
-      log.error("background job failed", { region: deps.region, job: slot.job.name, error: (e as Error).message });
+      logFailure(slot.job.name, e);
     }
     if (!closed) slot.cancel = timers.after(waitMs, () => tick(slot));
   }

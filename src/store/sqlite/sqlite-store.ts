@@ -19,6 +19,7 @@ import { checkpointInBackground } from "./checkpointer.js";
 import { carryCallEvents } from "./sqlite-call-events.js";
 import { refuseWritesWhenFull } from "./sqlite-write-failures.js";
 import { makeLogger, type Logger } from "../../util/logger.js";
+import { quickCheck } from "./sqlite-damage.js";
 import { makeSyncMetrics } from "../store-metrics.js";
 
 const WAL_SIZE_LIMIT = 8 * 1024 * 1024;
@@ -28,13 +29,20 @@ export function openSqliteStore(file: string, region = basename(file).replace(/\
   // The owner's alone whatever the umask: SQLite gives the -wal and -shm files this file's mode.
   closeSync(openSync(file, "a", 0o600));
   const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 5000");
-  // the WAL shrinks back to this after each checkpoint that empties it, so it cannot keep a peak
-  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
-  db.exec(schema);
-  migrate(db);
+  try {
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("busy_timeout = 5000");
+    // the WAL shrinks back to this after each checkpoint that empties it, so it cannot keep a peak
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
+    // Damage is found here, naming the file (make-store.ts), not by the first request to read it.
+    quickCheck(db);
+    db.exec(schema);
+    migrate(db);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   const wal = syncFileAt(`${file}-wal`);
   const metrics = makeSyncMetrics(region);
   const durability = makeGroupCommit(db, wal, metrics.recordSync);
