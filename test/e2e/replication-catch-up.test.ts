@@ -7,7 +7,6 @@
 // would have put the next attempt at least 12.8 s away.
 
 import { test, after, before } from "node:test";
-import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
