@@ -185,35 +185,47 @@ export function makeOutboxWorker(deps: WorkerDeps) {
     }
   }
 
-  // Regions that did not answer, each with its next probe. Their entries wait (deferred with their
-  // own backoff) until a probe is answered, which makes them all due at once.
-  const silent = new Map<string, Cancel>();
+  // Regions that did not answer, each with its next probe (by the clock, and a timer for it). Their
+  // entries wait (deferred with their own backoff) until a probe is answered, which makes them all
+  // due at once.
+  interface Silent {
+    nextProbeAt: number;
+    cancel: Cancel;
+    probing?: Promise<void>;
+  }
+  const silent = new Map<string, Silent>();
   const timers = deps.timers ?? systemTimers;
   const probeIntervalMs = deps.probeIntervalMs ?? PROBE_INTERVAL_MS;
   const unreachableMessage = (dest: string) => `Region ${dest} is unreachable; retrying.`;
 
   function probeLater(dest: string) {
     if (stopped) return;
-    silent.set(dest, timers.after(probeIntervalMs, () => probe(dest)));
+    silent.set(dest, { nextProbeAt: clock.now() + probeIntervalMs, cancel: timers.after(probeIntervalMs, () => probe(dest)) });
   }
 
-  async function probe(dest: string) {
-    if (stopped || !silent.has(dest)) return;
-    try {
-      await transport.probe(dest);
-    } catch {
-      deps.metrics?.recordProbe(dest, "Unreachable");
-      if (silent.has(dest)) probeLater(dest);
-      return;
-    }
-    deps.metrics?.recordProbe(dest, "Answered");
-    await answered(dest);
+  /** Ask `dest` now (one probe at a time): answered, its entries are due; silent, ask again later. */
+  function probe(dest: string): Promise<void> | undefined {
+    const state = silent.get(dest);
+    if (stopped || !state) return undefined;
+    state.cancel();
+    state.probing ??= (async () => {
+      try {
+        await transport.probe(dest);
+      } catch {
+        deps.metrics?.recordProbe(dest, "Unreachable");
+        if (silent.get(dest) === state) probeLater(dest);
+        return;
+      }
+      deps.metrics?.recordProbe(dest, "Answered");
+      await answered(dest);
+    })();
+    return state.probing;
   }
 
   /** `dest` answered again: everything queued for it is due now. */
   async function answered(dest: string) {
     if (!silent.has(dest)) return;
-    silent.get(dest)!();
+    silent.get(dest)!.cancel();
     silent.delete(dest);
     await store.retryRegionNow(dest, clock.now());
     if (!stopped) void run();
@@ -230,6 +242,10 @@ export function makeOutboxWorker(deps: WorkerDeps) {
   }
 
   async function attempt(entry: OutboxEntry) {
+    const quiet = silent.get(entry.region);
+    // A probe due by the clock goes now: its timer may lag a clock that was moved (or a machine
+    // that slept), and the entry that came due is as good a moment to ask as any.
+    if (quiet && !quiet.probing && clock.now() >= quiet.nextProbeAt) await probe(entry.region);
     if (silent.has(entry.region)) {
       await failAndDefer(entry, unreachableMessage(entry.region), clock.now() + backoffMs(entry.attempts));
       return;
@@ -343,7 +359,7 @@ export function makeOutboxWorker(deps: WorkerDeps) {
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      for (const cancel of silent.values()) cancel();
+      for (const { cancel } of silent.values()) cancel();
       silent.clear();
       wake();
       if (running) await new Promise<void>((resolve) => idle.push(resolve));
