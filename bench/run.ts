@@ -1,10 +1,11 @@
-// `npm run bench [-- get-secret-value|kms|replication|rss|policy]`: the figures BENCHMARKS.md keeps.
+// `npm run bench [-- get-secret-value|kms|replication|rss|policy|catch-up]`: the figures BENCHMARKS.md keeps.
 //   get-secret-value: GetSecretValue throughput and p50/p99 with 50 connections against one Region,
 //                     and a bare node:http server answering a same-sized body in the same run.
 //   kms:              Encrypt, Decrypt, GenerateDataKey; GetSecretValue under a customer key vs the default key.
 //   replication:      lag under 200 writes/s to two replicas in both shapes; drain after an outage.
 //   rss:              the server's resident memory after creating 100,000 secrets.
 //   policy:           GetSecretValue as the admin vs as a user with a ten-statement conditional policy.
+//   catch-up:         a replica process down 60 s, then restarted: how long until it has caught up.
 // Servers run as child processes on 127.0.0.1; every load stops by itself.
 
 import { readFileSync } from "node:fs";
@@ -14,6 +15,7 @@ import { signJson } from "./signed-request.js";
 import { ADMIN, benchDir, call, startChild, startMeridian } from "./bench-support.js";
 import { replicationBench } from "./replication.js";
 import { policyBench } from "./policy.js";
+import { catchUpBench } from "./catch-up.js";
 
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
@@ -151,6 +153,7 @@ const benches: Record<string, () => Promise<void>> = {
   replication: replicationBench,
   rss: rssBench,
   policy: policyBench,
+  "catch-up": catchUpBench,
 };
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 for (const name of chosen.length ? chosen : Object.keys(benches)) {

@@ -78,7 +78,13 @@ interface Basics {
 async function serve(opts: ServerOptions, lock: DataDirLock, { clock, log, env, topology }: Basics): Promise<RunningServer> {
   const authMode = checkDataDirMode(opts.dataDir, opts.auth);
   const remoteTransport = opts.peerSecret
-    ? makeHttpTransport({ endpointOf: (region) => findRegion(topology, region)?.endpoint, peerSecret: opts.peerSecret, ca: opts.peerCa, log })
+    ? makeHttpTransport({
+        endpointOf: (region) => findRegion(topology, region)?.endpoint,
+        peerSecret: opts.peerSecret,
+        ca: opts.peerCa,
+        log,
+        self: opts.regions?.join(","),
+      })
     : undefined;
   const host = await openRegionHost({
     topology,

@@ -53,7 +53,7 @@ function routesOf(opts: EdgeOptions, api: ApiDeps): Route[] {
     healthRoute(opts.host),
     metricsRoute(opts.host),
     resetRoute(opts.host, opts.auth),
-    peerRoute(opts.host, opts.peerSecret, opts.now),
+    peerRoute(opts.host, opts.peerSecret, opts.now, opts.log),
     operatorAccountsRoute(api, opts.defaultAccountId),
     restJsonRoute(opts.restServices ?? restJsonServices, api),
     queryRoute(queryServices, api),

@@ -43,6 +43,7 @@ test("the home's copies replace the follower's identities, newest wins, secrets 
   const transport: ReplicationTransport = {
     send: async (m) => (sent.push(m), { status: "Noted" }),
     publicKeyOf: async () => eu.publicKey,
+    probe: async () => undefined,
   };
   const home = processFor("us-east-1", t);
   const homeSync = makeIdentitySync({ topology, directory: home.directory, transport, hosts: (r) => r === "us-east-1", clock, log, retryMs: 60_000 });

@@ -9,10 +9,11 @@
 import type { KeyObject } from "node:crypto";
 import type { Topology } from "../config/topology.js";
 import type { ReplicationTransport } from "../replication/transport.js";
-import type { ApplyOutcome } from "../replication/replication-types.js";
+import { PeerSecretRefused, type ApplyOutcome } from "../replication/replication-types.js";
 import { openFromRegion, sealForRegion } from "../replication/sealed-transfer.js";
 import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
+import { makeReportOnce } from "../util/report-once.js";
 import type { IdentityDirectory } from "./directory.js";
 import { accessKeyAad, type IdentityCopy, type IdentityMessage, type IdentityUseNotes } from "../replication/identity-messages.js";
 
@@ -58,6 +59,8 @@ export function makeIdentitySync(deps: IdentitySyncDeps) {
   const changedAt = new Map<string, number>();
   const acknowledged = new Map<string, number>(); // key: partition + "\n" + Region
   let closed = false;
+  /** deliveries that failed, told once until they work again */
+  const notDelivered = makeReportOnce();
 
   // Partitions whose home Region is elsewhere: this process follows it; the others it owns.
   for (const p of topology.partitions) {
@@ -97,10 +100,11 @@ export function makeIdentitySync(deps: IdentitySyncDeps) {
     const notes: IdentityUseNotes = { kind: "identity-use", source, dest: home, partition, uses: [...pending.values()] };
     try {
       await transport.send(notes);
+      notDelivered.recovered(`uses\n${partition}`);
     } catch (e) {
       // sent again with the next note, unless a newer use of the same key came meanwhile
       for (const use of notes.uses) if (!uses.get(partition)?.has(use.accessKeyId)) noteUse(partition, use.accessKeyId, use);
-      log.info("key use not delivered", { partition, reason: (e as Error).message });
+      if (!(e instanceof PeerSecretRefused) && notDelivered.failed(`uses\n${partition}`)) log.info("key use not delivered", { partition, reason: (e as Error).message });
     }
   }
 
@@ -149,9 +153,11 @@ export function makeIdentitySync(deps: IdentitySyncDeps) {
           };
           await transport.send(message);
           acknowledged.set(`${partition}\n${dest}`, seq);
+          notDelivered.recovered(`${partition}\n${dest}`);
         } catch (e) {
-          // Unreachable now: the next sweep sends the copy again.
-          log.info("identities not delivered", { partition, dest, reason: (e as Error).message });
+          // Unreachable now: the next sweep sends the copy again. Told once, not every sweep (and
+          // not at all when the transport has told of a refused peer secret).
+          if (!(e instanceof PeerSecretRefused) && notDelivered.failed(`${partition}\n${dest}`)) log.info("identities not delivered", { partition, dest, reason: (e as Error).message });
         }
       }),
     );

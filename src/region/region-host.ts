@@ -102,6 +102,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   const transport: ReplicationTransport = {
     send: (m) => (nodes.has(m.dest) || !opts.remoteTransport ? local.send(m) : opts.remoteTransport.send(m)),
     publicKeyOf: (r) => (nodes.has(r) || !opts.remoteTransport ? local.publicKeyOf(r) : opts.remoteTransport.publicKeyOf(r)),
+    probe: (r) => (nodes.has(r) || !opts.remoteTransport ? local.probe(r) : opts.remoteTransport.probe(r)),
   };
   // Identities sent by a partition's home Region reach the directory, made once the Regions are open.
   let identitySync: IdentitySync | undefined;

@@ -19,5 +19,8 @@ export function makeInProcessTransport(receiverOf: (region: string) => Replicati
       if (!receiver) throw new RegionUnreachable(`Region ${region} is not reachable from this process`);
       return receiver.publicKey();
     },
+    async probe(region: string) {
+      if (!receiverOf(region)) throw new RegionUnreachable(`Region ${region} is not reachable from this process`);
+    },
   };
 }

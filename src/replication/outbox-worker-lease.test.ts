@@ -36,6 +36,7 @@ test("two outbox workers sharing a store send each queued delivery once", async 
     async publicKeyOf() {
       throw new Error("not used by removals");
     },
+    async probe() {},
   };
   const worker = () =>
     makeOutboxWorker({ region: "us-east-1", store, keys: { decrypt: async () => { throw new Error("unused"); } }, transport, clock: systemClock, log: makeLogger(() => {}), concurrency: 4 });

@@ -1,17 +1,19 @@
 // The sending side of replication (DESIGN §5.2, §5.5): a worker per Region drains the outbox. For
 // each entry it sends the replica Region the secret's newest state with the values that Region
-// lacks, sealed to it, and records the replica's status. Failures retry with capped exponential
-// backoff and jitter; a change is woken up at once, the outbox is also polled.
+// lacks, sealed to it, and records the replica's status. A Region that refuses an entry has it
+// retried with capped exponential backoff and jitter; a Region that does not answer at all is
+// probed on a short fixed interval instead, and its entries are all due again once it answers. A
+// change is woken up at once, the outbox is also polled.
 
 import type { KeyService } from "../kms/key-service.js";
 import { openValue } from "../secrets/envelope.js";
 import type { SecretRecord } from "../contract/secret-types.js";
 import { randomUUID } from "node:crypto";
 import { StoreConflict, type OutboxEntry, type ReplicationRepo, type SecretRepo } from "../store/store.js";
-import type { Clock } from "../util/clock.js";
+import { systemTimers, type Cancel, type Clock, type Timers } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
 import { sealForRegion, valueAad } from "./sealed-transfer.js";
-import { NAME_TAKEN, RegionUnreachable, type ApplyOutcome, type ReplicationMessage, type SyncMessage } from "./replication-types.js";
+import { NAME_TAKEN, PeerSecretRefused, RegionUnreachable, type ApplyOutcome, type ReplicationMessage, type SyncMessage } from "./replication-types.js";
 import type { ReplicaStatus } from "../contract/replication-records.js";
 import type { ReplicationTransport } from "./transport.js";
 import type { ReplicationMetrics } from "./replication-metrics.js";
@@ -27,6 +29,10 @@ export interface WorkerDeps {
   /** deliveries in flight at once (different secrets; one secret's deliveries stay in order) */
   concurrency?: number;
   pollIntervalMs?: number;
+  /** what the probes of a Region that does not answer are scheduled with; the system's timers when absent */
+  timers?: Timers;
+  /** how often a Region that does not answer is probed; PROBE_INTERVAL_MS when absent */
+  probeIntervalMs?: number;
 }
 
 const BATCH = 200;
@@ -38,6 +44,13 @@ const BATCH = 200;
  */
 const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 30_000;
+/**
+ * A Region that does not answer (its process down, the network cut) is asked again this often, with
+ * one small request rather than its queued deliveries: a peer that comes back is noticed within
+ * about a second, whatever the length of the outage (issue 12 item 8: with the backoff it took up
+ * to 45 s).
+ */
+const PROBE_INTERVAL_MS = 1_000;
 
 function backoffMs(attempts: number, random = Math.random): number {
   const base = Math.min(MAX_BACKOFF_MS, 200 * 2 ** Math.min(attempts, 10));
@@ -172,9 +185,51 @@ export function makeOutboxWorker(deps: WorkerDeps) {
     }
   }
 
-  // A Region that cannot be reached is probed with one delivery per backoff period, not with every
-  // entry queued for it; the first delivery that gets through makes all its entries due again.
-  const unreachableUntil = new Map<string, { failures: number; until: number }>();
+  // Regions that did not answer, each with its next probe (by the clock, and a timer for it). Their
+  // entries wait (deferred with their own backoff) until a probe is answered, which makes them all
+  // due at once.
+  interface Silent {
+    nextProbeAt: number;
+    cancel: Cancel;
+    probing?: Promise<void>;
+  }
+  const silent = new Map<string, Silent>();
+  const timers = deps.timers ?? systemTimers;
+  const probeIntervalMs = deps.probeIntervalMs ?? PROBE_INTERVAL_MS;
+  const unreachableMessage = (dest: string) => `Region ${dest} is unreachable; retrying.`;
+
+  function probeLater(dest: string) {
+    if (stopped) return;
+    silent.set(dest, { nextProbeAt: clock.now() + probeIntervalMs, cancel: timers.after(probeIntervalMs, () => probe(dest)) });
+  }
+
+  /** Ask `dest` now (one probe at a time): answered, its entries are due; silent, ask again later. */
+  function probe(dest: string): Promise<void> | undefined {
+    const state = silent.get(dest);
+    if (stopped || !state) return undefined;
+    state.cancel();
+    state.probing ??= (async () => {
+      try {
+        await transport.probe(dest);
+      } catch {
+        deps.metrics?.recordProbe(dest, "Unreachable");
+        if (silent.get(dest) === state) probeLater(dest);
+        return;
+      }
+      deps.metrics?.recordProbe(dest, "Answered");
+      await answered(dest);
+    })();
+    return state.probing;
+  }
+
+  /** `dest` answered again: everything queued for it is due now. */
+  async function answered(dest: string) {
+    if (!silent.has(dest)) return;
+    silent.get(dest)!.cancel();
+    silent.delete(dest);
+    await store.retryRegionNow(dest, clock.now());
+    if (!stopped) void run();
+  }
 
   /** Defer the entry, its replica marked Failed with `message` (unless it already says so). */
   async function failAndDefer(entry: OutboxEntry, message: string, nextAttemptAt: number) {
@@ -187,28 +242,31 @@ export function makeOutboxWorker(deps: WorkerDeps) {
   }
 
   async function attempt(entry: OutboxEntry) {
-    const down = unreachableUntil.get(entry.region);
-    if (down && clock.now() < down.until) {
-      await failAndDefer(entry, `Region ${entry.region} is unreachable; retrying.`, down.until + Math.round(Math.random() * 100));
+    const quiet = silent.get(entry.region);
+    // A probe due by the clock goes now: its timer may lag a clock that was moved (or a machine
+    // that slept), and the entry that came due is as good a moment to ask as any.
+    if (quiet && !quiet.probing && clock.now() >= quiet.nextProbeAt) await probe(entry.region);
+    if (silent.has(entry.region)) {
+      await failAndDefer(entry, unreachableMessage(entry.region), clock.now() + backoffMs(entry.attempts));
       return;
     }
     try {
       await deliver(entry);
-      if (down) {
-        unreachableUntil.delete(entry.region);
-        await store.retryRegionNow(entry.region, clock.now());
-        again = true;
-      }
+      // a delivery begun before its Region went silent got through: no need to wait for the probe
+      if (silent.has(entry.region)) await answered(entry.region);
     } catch (e) {
       const unreachable = e instanceof RegionUnreachable;
       deps.metrics?.recordDelivery(entry.region, unreachable ? "Unreachable" : "Error");
-      if (unreachable) {
-        const failures = (down?.failures ?? 0) + 1;
-        unreachableUntil.set(entry.region, { failures, until: clock.now() + backoffMs(failures) });
-      } else {
+      if (unreachable && !e.answered && !silent.has(entry.region)) probeLater(entry.region);
+      // The transport reports a refused peer secret once, not per delivery.
+      if (!unreachable && !(e instanceof PeerSecretRefused)) {
         deps.log.error("replication delivery failed", { arn: entry.arn, region: entry.region, error: (e as Error).message });
       }
-      const message = unreachable ? `Region ${entry.region} is unreachable; retrying.` : `Replication to ${entry.region} failed; retrying.`;
+      const message = unreachable
+        ? unreachableMessage(entry.region)
+        : e instanceof PeerSecretRefused
+          ? `Region ${entry.region} refused this Region's peer secret; retrying.`
+          : `Replication to ${entry.region} failed; retrying.`;
       await failAndDefer(entry, message, clock.now() + backoffMs(entry.attempts));
     }
   }
@@ -301,6 +359,8 @@ export function makeOutboxWorker(deps: WorkerDeps) {
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      for (const { cancel } of silent.values()) cancel();
+      silent.clear();
       wake();
       if (running) await new Promise<void>((resolve) => idle.push(resolve));
       await Promise.all(notices);

@@ -7,7 +7,7 @@ import type { KeyService } from "../kms/key-service.js";
 import type { RegionWrapper } from "../kms/root-key.js";
 import type { SecretsReplication } from "../secrets/secrets-core.js";
 import type { RegionStore } from "../store/store.js";
-import type { Clock } from "../util/clock.js";
+import type { Clock, Timers } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
 import { makeOutboxWorker } from "./outbox-worker.js";
 import { makeReplicaApplier } from "./replica-apply.js";
@@ -26,6 +26,8 @@ export interface RegionReplicationDeps {
   keys: KeyService;
   wrapper: RegionWrapper;
   clock: Clock;
+  /** what the outbox worker's probes are scheduled with; the system's timers when absent */
+  timers?: Timers;
   log: Logger;
   transport: ReplicationTransport;
   partitionOf(region: string): string | undefined;
@@ -66,6 +68,7 @@ export async function openRegionReplication(deps: RegionReplicationDeps) {
     keys: deps.keys,
     transport: deps.transport,
     clock: deps.clock,
+    timers: deps.timers,
     log: deps.log,
   });
 

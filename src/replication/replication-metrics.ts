@@ -1,5 +1,5 @@
-// What a Region's replication has done, per replica Region, as Prometheus metrics: deliveries by
-// outcome, the lag of deliveries (change committed at the primary → applied at the replica), and
+// What a Region's replication has done, per replica Region, as Prometheus metrics: deliveries and
+// probes of silent Regions by outcome, the lag of deliveries (change committed at the primary → applied at the replica), and
 // the outbox's depth and oldest entry, read from the store when /metrics is scraped. Each Region
 // keeps them in its own prom-client registry (never the process-global one), which the edge's
 // /metrics merges with the other hosted Regions' (see operator-routes.ts).
@@ -62,8 +62,18 @@ export function makeReplicationMetrics(deps: ReplicationMetricsDeps) {
     registers,
   });
 
+  const probes = new Counter({
+    name: "meridian_replication_peer_probes_total",
+    help: "Probes of replica Regions that did not answer a delivery, by outcome (Unreachable, Answered).",
+    labelNames: [...labelNames, "outcome"],
+    registers,
+  });
+
   return {
     registry,
+    recordProbe(destination: string, outcome: "Unreachable" | "Answered") {
+      probes.inc({ source, destination, outcome });
+    },
     recordDelivery(destination: string, outcome: string, lagMs?: number) {
       deliveries.inc({ source, destination, outcome });
       if (lagMs !== undefined) lag.observe({ source, destination }, lagMs / 1000);

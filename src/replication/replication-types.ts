@@ -77,7 +77,21 @@ export type ApplyOutcome =
   | { status: "Noted" }
   | KeyOutcome;
 
-export class RegionUnreachable extends Error {}
+/**
+ * The destination could not be reached. `answered`: it did answer, with a server error (5xx), so it
+ * is up but failing; otherwise nothing answered (refused connection, timeout, no endpoint).
+ */
+export class RegionUnreachable extends Error {
+  constructor(
+    message: string,
+    readonly answered = false,
+  ) {
+    super(message);
+  }
+}
+
+/** The destination answered and refused this process's peer secret: reported once by the transport. */
+export class PeerSecretRefused extends Error {}
 
 /** StatusMessage of a Region where a secret that is not this replica holds the name. */
 export const NAME_TAKEN = "Replication failed: Secret with this name already exists in this region.";

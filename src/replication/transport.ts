@@ -10,6 +10,12 @@ export interface ReplicationTransport {
   send(message: ReplicationMessage): Promise<ApplyOutcome>;
   /** the destination Region's transport public key, to seal values to it */
   publicKeyOf(region: string): Promise<KeyObject>;
+  /**
+   * A cheap question to a Region that could not be reached: resolves once it answers at all (even
+   * to refuse), throws RegionUnreachable while nothing answers. The outbox worker asks it on a short
+   * fixed interval instead of retrying every queued delivery.
+   */
+  probe(region: string): Promise<void>;
 }
 
 /** The receiving side: a Region that applies messages addressed to it. */
