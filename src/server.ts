@@ -36,6 +36,8 @@ export interface ServerOptions {
   peerSecret?: string;
   /** days audit events are kept; 90 when absent, 0 for ever */
   auditRetentionDays?: number;
+  /** the most a Region's audit trail may hold, in bytes; 1 GiB when absent, 0 no bound */
+  auditMaxBytes?: number;
   /** permissive mode on an address other than loopback (a CI container network): the operator said so */
   permissiveOnNetwork?: boolean;
   /** serve HTTPS with this PEM certificate chain and key */
@@ -96,6 +98,7 @@ async function serve(opts: ServerOptions, lock: DataDirLock, { clock, log, env, 
     log,
     regions: opts.regions,
     auditRetentionDays: opts.auditRetentionDays,
+    auditMaxBytes: opts.auditMaxBytes,
   });
   authMode.record();
   // Every authenticated call, in every Region, is recorded in that Region's store. A Region taken

@@ -60,6 +60,8 @@ Options for serve (environment variable in brackets):
   --audit-retention-days <n>
                        how long audit events are kept (MERIDIAN_AUDIT_RETENTION_DAYS, default 90,
                        CloudTrail's event history; 0 keeps them for ever)
+  --audit-max-mib <n>  the most each Region's audit trail may hold, in MiB of events; the oldest go
+                       first (MERIDIAN_AUDIT_MAX_MIB, default 1024; 0: no bound but retention)
   -h, --help           show this help (every command takes --help)
   -v, --version        print Meridian's version
 
@@ -111,6 +113,7 @@ async function serve(argv: string[]) {
       topology: { type: "string" },
       region: { type: "string" },
       "audit-retention-days": { type: "string" },
+      "audit-max-mib": { type: "string" },
       "permissive-on-network": { type: "boolean" },
       "tls-cert": { type: "string" },
       "tls-key": { type: "string" },
@@ -144,6 +147,9 @@ async function serve(argv: string[]) {
   const retentionText = values["audit-retention-days"] ?? env.MERIDIAN_AUDIT_RETENTION_DAYS ?? "90";
   const auditRetentionDays = Number(retentionText);
   if (!/^\d+$/.test(retentionText) || !Number.isSafeInteger(auditRetentionDays)) fail("--audit-retention-days must be a whole number of days (0 keeps events for ever)");
+  const maxText = values["audit-max-mib"] ?? env.MERIDIAN_AUDIT_MAX_MIB ?? "1024";
+  const auditMaxMib = Number(maxText);
+  if (!/^\d+$/.test(maxText) || !Number.isSafeInteger(auditMaxMib)) fail("--audit-max-mib must be a whole number of MiB (0: no size bound)");
   if (regions && !peerSecret) fail("hosting only some Regions needs MERIDIAN_PEER_SECRET, the secret replication peers share");
 
   const permissiveOnNetwork = values["permissive-on-network"] === true || env.MERIDIAN_PERMISSIVE_ON_NETWORK === "true";
@@ -163,6 +169,7 @@ async function serve(argv: string[]) {
     regions,
     peerSecret,
     auditRetentionDays,
+    auditMaxBytes: auditMaxMib * 1024 * 1024,
     permissiveOnNetwork,
   });
   for (const line of startWarnings({ host, tls: tls.tls !== undefined, sealWarning: seal.warning })) process.stderr.write(line + "\n");

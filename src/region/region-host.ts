@@ -51,10 +51,13 @@ export interface HostOptions {
   regionOptInDelayMs?: number;
   /** how long audit events are kept, in days; 90 (CloudTrail's event history) when absent, 0 for ever */
   auditRetentionDays?: number;
+  /** the most a Region's audit trail may hold (bytes of events), oldest removed first; 1 GiB when absent, 0 no bound */
+  auditMaxBytes?: number;
 }
 
 /** Anti-entropy runs once every this many periods of the other jobs (every fifth minute by default). */
 const ANTI_ENTROPY_PERIODS = 5;
+const DEFAULT_AUDIT_MAX_BYTES = 1024 * 1024 * 1024;
 
 export interface RegionHost {
   /** the hosted Regions in service */
@@ -109,7 +112,12 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   const everyMs = opts.sweepIntervalMs ?? 60_000;
   const environment = {
     timers: opts.timers ?? systemTimers,
-    jobSettings: { everyMs, antiEntropyEveryMs: ANTI_ENTROPY_PERIODS * everyMs, auditRetentionDays: opts.auditRetentionDays ?? 90 },
+    jobSettings: {
+      everyMs,
+      antiEntropyEveryMs: ANTI_ENTROPY_PERIODS * everyMs,
+      auditRetentionDays: opts.auditRetentionDays ?? 90,
+      auditMaxBytes: opts.auditMaxBytes ?? DEFAULT_AUDIT_MAX_BYTES,
+    },
     applyIdentity: async (m: IdentityMessage, key: KeyObject): Promise<ApplyOutcome> =>
       identitySync ? identitySync.apply(m, key) : { status: "Failed", message: "identities not loaded yet" },
     clock: opts.clock,

@@ -103,7 +103,9 @@ async function wireRegion(info: RegionInfo, store: RegionStore, wrapper: RegionW
   const kms = makeKmsService({ keys, store, clock, keyReplication: replication.forKeys });
   const unreadable = makeUnreadablePolicyLog(env.log);
   const jobs = makeJobRunner({ region: info.name, store, clock, timers: env.timers, log: env.log });
-  for (const job of regionJobs({ secrets, kms, replication, store }, env.jobSettings)) jobs.add(job);
+  const onTrailFull = (removed: number) =>
+    env.log.info("the audit trail is at its size bound: the oldest events are removed as new ones come (--audit-max-mib)", { region: info.name, removed });
+  for (const job of regionJobs({ secrets, kms, replication, store, onTrailFull }, env.jobSettings)) jobs.add(job);
   return {
     info,
     store,

@@ -193,6 +193,11 @@ export interface AuditRepo {
    */
   purgeAuditEvents(before: number): Promise<number>;
   /**
+   * Remove the oldest events until those kept take at most `maxBytes` (their JSON documents,
+   * UTF-8), moving the anchor as purgeAuditEvents does; returns how many.
+   */
+  trimAuditEvents(maxBytes: number): Promise<number>;
+  /**
    * The Region's hash chain (audit-chain.ts): its anchor and head, and its events oldest first,
    * read from one snapshot (events appended meanwhile are in neither). Iterate the rows to the end
    * or leave the loop early: either releases the snapshot. Undefined for a store never chained.

@@ -11,7 +11,10 @@ function work(calls: string[]): RegionJobWork {
     secrets: { purgeDue: async () => void calls.push("purgeDue") },
     kms: { deleteDueKeys: async () => void calls.push("deleteDueKeys"), rotateDueKeys: async () => void calls.push("rotateDueKeys") },
     replication: { antiEntropy: async () => void calls.push("antiEntropy") },
-    store: { purgeAuditEvents: async (before) => (calls.push(`purgeAuditEvents ${before}`), 0) },
+    store: {
+      purgeAuditEvents: async (before) => (calls.push(`purgeAuditEvents ${before}`), 0),
+      trimAuditEvents: async (maxBytes) => (calls.push(`trimAuditEvents ${maxBytes}`), 0),
+    },
   };
 }
 
@@ -30,4 +33,17 @@ test("every Region purges deleted secrets, deletes and rotates keys, heals repli
 test("audit events kept for ever (retention 0): no retention job", () => {
   const jobs = regionJobs(work([]), { everyMs: 60_000, antiEntropyEveryMs: 300_000, auditRetentionDays: 0 });
   assert.ok(!jobs.some((j) => j.name === "audit-retention"));
+});
+
+test("a size bound trims the trail every pass, and says so once while the trail stays at it", async () => {
+  const told: number[] = [];
+  const trims = [0, 40, 3, 0, 7];
+  const w: RegionJobWork = {
+    ...work([]),
+    store: { purgeAuditEvents: async () => 0, trimAuditEvents: async () => trims.shift()! },
+    onTrailFull: (removed) => void told.push(removed),
+  };
+  const [job] = regionJobs(w, { everyMs: 60_000, antiEntropyEveryMs: 300_000, auditRetentionDays: 0, auditMaxBytes: 1024 }).filter((j) => j.name === "audit-retention");
+  for (let i = 0; i < 5; i++) await job!.run(Date.UTC(2024, 5, 1));
+  assert.deepEqual(told, [40, 7]);
 });

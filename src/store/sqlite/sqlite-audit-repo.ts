@@ -44,6 +44,9 @@ export function makeSqliteAuditRepo(db: Database.Database, { relaxed }: Pick<Dur
     async purgeAuditEvents(before) {
       return w().purge.immediate(before);
     },
+    async trimAuditEvents(maxBytes) {
+      return w().trim.immediate(maxBytes);
+    },
     async appendAuditEvents(events, options) {
       if (events.length === 0) return;
       const { append, appendRelaxed } = w();
@@ -129,19 +132,21 @@ function prepareWriter(db: Database.Database, relaxed: Durability["relaxed"]) {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const head = db.prepare("SELECT head_hash, head_position FROM audit_chain WHERE id = 1");
-  const moveHead = db.prepare("UPDATE audit_chain SET head_hash = ?, head_position = ? WHERE id = 1");
+  const moveHead = db.prepare("UPDATE audit_chain SET head_hash = ?, head_position = ?, doc_bytes = doc_bytes + ? WHERE id = 1");
   // The chain follows the order rows are inserted: each link is computed here, in the transaction.
   const write = db.transaction((events: StoredAuditEvent[]) => {
     const chain = head.get() as Pick<ChainRow, "head_hash" | "head_position">;
     let prev = chain.head_hash;
+    let bytes = 0;
     for (const { time, event } of events) {
       const c = derivedColumns(event);
       const doc = JSON.stringify(event);
       const hash = linkHash(prev, time, doc);
       insert.run(time, c.region, c.event_source, c.event_name, c.principal_arn, c.user_name, c.event_id, c.error_code, doc, prev, hash);
       prev = hash;
+      bytes += Buffer.byteLength(doc);
     }
-    moveHead.run(prev, chain.head_position + events.length);
+    moveHead.run(prev, chain.head_position + events.length, bytes);
   });
   const append = (events: StoredAuditEvent[]) => write.immediate(events);
 
@@ -150,18 +155,40 @@ function prepareWriter(db: Database.Database, relaxed: Durability["relaxed"]) {
   // the last removed event's hash, so the first one kept still verifies.
   const firstKept = db.prepare("SELECT seq FROM audit_events NOT INDEXED WHERE event_time >= ? ORDER BY seq LIMIT 1");
   const lastRemoved = db.prepare("SELECT seq, hash FROM audit_events WHERE seq < ? ORDER BY seq DESC LIMIT 1");
+  const bytesBefore = db.prepare("SELECT coalesce(sum(length(CAST(doc AS BLOB))), 0) AS n FROM audit_events WHERE seq < ?");
   const remove = db.prepare("DELETE FROM audit_events WHERE seq < ?");
-  const moveAnchor = db.prepare("UPDATE audit_chain SET anchor_hash = ?, anchor_position = anchor_position + ? WHERE id = 1");
-  const purge = db.transaction((before: number): number => {
-    const kept = firstKept.get(before) as { seq: number } | undefined;
-    const bound = kept ? kept.seq : Number.MAX_SAFE_INTEGER;
+  const moveAnchor = db.prepare("UPDATE audit_chain SET anchor_hash = ?, anchor_position = anchor_position + ?, doc_bytes = doc_bytes - ? WHERE id = 1");
+  /** removes every event before `bound` (a seq), moving the anchor to the last of them */
+  function removeBefore(bound: number): number {
     const last = lastRemoved.get(bound) as { seq: number; hash: string } | undefined;
     if (!last) return 0;
+    const { n: bytes } = bytesBefore.get(bound) as { n: number };
     const removed = remove.run(bound).changes;
-    moveAnchor.run(last.hash, removed);
+    moveAnchor.run(last.hash, removed, bytes);
     return removed;
+  }
+  const purge = db.transaction((before: number): number => {
+    const kept = firstKept.get(before) as { seq: number } | undefined;
+    return removeBefore(kept ? kept.seq : Number.MAX_SAFE_INTEGER);
   });
-  return { write, append, appendRelaxed: relaxed(append), purge };
+
+  // The size bound: the oldest events go until the rest fit (read oldest first, only as far as needed).
+  const size = db.prepare("SELECT doc_bytes FROM audit_chain WHERE id = 1").pluck();
+  const oldest = db.prepare("SELECT seq, length(CAST(doc AS BLOB)) AS n FROM audit_events ORDER BY seq");
+  const trim = db.transaction((maxBytes: number): number => {
+    let excess = ((size.get() as number | undefined) ?? 0) - maxBytes;
+    if (excess <= 0) return 0;
+    let bound = Number.MAX_SAFE_INTEGER;
+    for (const row of oldest.iterate() as IterableIterator<{ seq: number; n: number }>) {
+      if (excess <= 0) {
+        bound = row.seq;
+        break;
+      }
+      excess -= row.n;
+    }
+    return removeBefore(bound);
+  });
+  return { write, append, appendRelaxed: relaxed(append), purge, trim };
 }
 
 function isChained(db: Database.Database): boolean {
@@ -178,6 +205,14 @@ function isChained(db: Database.Database): boolean {
 export function migrateAuditChain(db: Database.Database): void {
   const columns = (db.pragma("table_info(audit_events)") as { name: string }[]).map((c) => c.name);
   if (!columns.includes("hash")) db.exec("ALTER TABLE audit_events ADD COLUMN prev_hash TEXT; ALTER TABLE audit_events ADD COLUMN hash TEXT;");
+  chain(db);
+  // The trail's size, kept as it changes; counted once for a store made before it was kept.
+  const chainColumns = (db.pragma("table_info(audit_chain)") as { name: string }[]).map((c) => c.name);
+  if (!chainColumns.includes("doc_bytes")) db.exec("ALTER TABLE audit_chain ADD COLUMN doc_bytes INTEGER");
+  db.exec("UPDATE audit_chain SET doc_bytes = (SELECT coalesce(sum(length(CAST(doc AS BLOB))), 0) FROM audit_events) WHERE doc_bytes IS NULL");
+}
+
+function chain(db: Database.Database): void {
   if (db.prepare("SELECT 1 FROM audit_chain WHERE id = 1").get()) return;
   const page = db.prepare("SELECT seq, event_time, doc FROM audit_events WHERE seq > ? ORDER BY seq LIMIT 1000");
   const link = db.prepare("UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?");

@@ -86,7 +86,8 @@ CREATE TABLE IF NOT EXISTS audit_chain (
   anchor_hash TEXT NOT NULL,
   anchor_position INTEGER NOT NULL,
   head_hash TEXT NOT NULL,
-  head_position INTEGER NOT NULL
+  head_position INTEGER NOT NULL,
+  doc_bytes INTEGER
 );
 CREATE TABLE IF NOT EXISTS locks (
   name TEXT PRIMARY KEY,

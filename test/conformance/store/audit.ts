@@ -141,4 +141,22 @@ export function auditConformance(fresh: FreshStore): void {
     assert.deepEqual(after.intact && [after.events, after.pruned], [1, 6]);
     assert.equal(await store.purgeAuditEvents(T0 - 90 * DAY), 0);
   });
+
+  it("a size bound removes the oldest events until the rest fit, across reopening, and what remains verifies", async (t) => {
+    const subject = await fresh(t);
+    const events = [1, 2, 3, 4, 5, 6].map((i) => auditEvent(i));
+    const bytes = (e: (typeof events)[number]) => Buffer.byteLength(JSON.stringify(e.event));
+    await subject.store.appendAuditEvents(events.slice(0, 4));
+    const store = await subject.reopen(); // the size is kept with the chain, not counted in memory
+    await store.appendAuditEvents(events.slice(4));
+    const lastThree = bytes(events[3]!) + bytes(events[4]!) + bytes(events[5]!);
+    assert.equal(await store.trimAuditEvents(lastThree + 10 * 1024), 0, "under the bound: nothing goes");
+    assert.equal(await store.trimAuditEvents(lastThree), 3);
+    assert.deepEqual(ids(await store.queryAuditEvents({})), ["event-6", "event-5", "event-4"]);
+    const v = await verdict(store);
+    assert.deepEqual(v.intact && [v.events, v.pruned], [3, 3]);
+    assert.equal(await store.trimAuditEvents(lastThree - 1), 1, "one byte over: the oldest goes");
+    assert.equal(await store.purgeAuditEvents(T0 + 100 * DAY), 2);
+    assert.equal(await store.trimAuditEvents(1), 0, "an empty trail has nothing to trim");
+  });
 }
