@@ -26,6 +26,7 @@ import { makeStsService } from "../sts/sts-service.js";
 import type { Seal } from "../seal/seal.js";
 import { systemTimers, type Clock, type Timers } from "../util/clock.js";
 import { openRegionNode, type RegionNode } from "./region-node.js";
+import { prepareRestored, reconcileRestored, restoredRegions } from "./after-restore.js";
 
 export interface HostOptions {
   topology: Topology;
@@ -78,6 +79,7 @@ export interface RegionHost {
 
 export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const restoredNames = restoredRegions(opts.dataDir); // a restore cut short is refused before anything is opened
   const rootKey = await opts.seal.loadRootKey();
   refuseOtherRootKey(opts.dataDir, rootKey, opts.seal.description);
   const wanted = allRegions(opts.topology).filter((r) => !opts.regions || opts.regions.includes(r.name));
@@ -188,8 +190,14 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   // workers start only once every Region is open (anti-entropy sends to the others) and the host
   // they ask (isEnabled, whenDurable) exists: started earlier, a delivery at start met it
   // uninitialised ("Cannot access 'host' before initialization", issue 12 item 6).
+  const restored = await prepareRestored(
+    [...nodes.values()].filter((n) => restoredNames.includes(n.info.name)),
+    opts.clock,
+    opts.log,
+  );
   for (const n of nodes.values()) await n.jobs.start();
   for (const n of nodes.values()) n.replication.worker.start();
+  reconcileRestored(opts.dataDir, restored, opts.log);
   return host;
 }
 
@@ -201,6 +209,12 @@ const ROOT_KEY_CHECK_FILE = "root-key.check";
 function rootKeyCheck(rootKey: Buffer): string {
   const key = Buffer.from(hkdfSync("sha256", rootKey, "meridian-data-directory", "root-key-check", 32));
   return createHmac("sha256", key).update("meridian-root-key-check").digest("hex");
+}
+
+/** Whether `rootKey` is the one that sealed the data directory's stores; undefined when no check file says (`meridian restore`). */
+export function matchesRootKeyCheck(dataDir: string, rootKey: Buffer): boolean | undefined {
+  const file = join(dataDir, ROOT_KEY_CHECK_FILE);
+  return existsSync(file) ? sameCheckValue(readFileSync(file, "utf8").trim(), rootKeyCheck(rootKey)) : undefined;
 }
 
 function refuseOtherRootKey(dataDir: string, rootKey: Buffer, source: string): void {
