@@ -17,7 +17,7 @@ const FORMAT = "meridian-backup";
 const VERSION = "1";
 const CHUNK = 4 * 1024 * 1024;
 
-export type EntryRole = "store" | "file";
+type EntryRole = "store" | "file";
 
 export interface ArchiveEntry {
   role: EntryRole;
@@ -154,6 +154,6 @@ export function openArchive(file: string): ArchiveReader {
     };
   } catch (e) {
     db?.close();
-    throw new Error(`${file} cannot be restored: ${(e as Error).message}`);
+    throw new Error(`${file} cannot be restored: ${(e as Error).message}`, { cause: e });
   }
 }

@@ -12,7 +12,7 @@ import { RESTORE_MARKER_FILE } from "../region/restore-marker.js";
 import { SEAL_FILES, SEAL_KINDS } from "../seal/seal-files.js";
 import { createArchive, type ArchiveEntry } from "./backup-archive.js";
 
-export const BACKUP_USAGE = `Usage: meridian backup --out <file> [--data-dir <dir>]
+const BACKUP_USAGE = `Usage: meridian backup --out <file> [--data-dir <dir>]
 
 Copies a data directory into one file, while Meridian serves it or not: every Region's store as it
 was at one moment, and the sealed root key and the other files exactly as they are on disk. Nothing

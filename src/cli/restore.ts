@@ -18,7 +18,7 @@ import { makeSeal, readSealConfig, type SealConfig } from "../seal/make-seal.js"
 import { SEAL_FILES, SEAL_KINDS } from "../seal/seal-files.js";
 import { openArchive, type ArchiveEntry, type ArchiveReader } from "./backup-archive.js";
 
-export const RESTORE_USAGE = `Usage: meridian restore --from <file> [--data-dir <dir>] [--force] [--seal <kind>]
+const RESTORE_USAGE = `Usage: meridian restore --from <file> [--data-dir <dir>] [--force] [--seal <kind>]
 
 Puts a backup made by \`meridian backup\` in a data directory, for the next \`meridian serve\`.
 Refused while a server holds the data directory (stop it first). Before anything is replaced, the
@@ -141,7 +141,7 @@ async function unpack(archive: ArchiveReader, from: string, stage: string) {
     try {
       await checkStoreCopy(copy);
     } catch (err) {
-      throw new Error(`${from} cannot be restored: its copy of Region ${e.name}'s store is not whole: ${(err as Error).message}`);
+      throw new Error(`${from} cannot be restored: its copy of Region ${e.name}'s store is not whole: ${(err as Error).message}`, { cause: err });
     }
   }
   return { stores, files };
@@ -162,7 +162,7 @@ async function checkRootKey(config: SealConfig, archive: ArchiveReader, stage: s
     key = await makeSeal(config, stage, env).loadRootKey();
   } catch (e) {
     const skip = config.kind === "file" ? "" : " (--skip-seal-check restores without unsealing it, when the seal cannot be reached from here)";
-    throw new Error(`the ${config.kind} seal cannot unseal the backup's root key: ${(e as Error).message}${skip}`);
+    throw new Error(`the ${config.kind} seal cannot unseal the backup's root key: ${(e as Error).message}${skip}`, { cause: e });
   }
   try {
     const matches = matchesRootKeyCheck(stage, key);

@@ -15,7 +15,7 @@ import { StoreConflict, type KeyRepo, type ReplicationRepo, type SecretRepo } fr
 import type { Clock } from "../util/clock.js";
 
 /** 2^32 changes to one secret between a backup and its restore: never; 2^21 restores fit in a safe integer. */
-export const RESTORE_REVISION_STEP = 2 ** 32;
+const RESTORE_REVISION_STEP = 2 ** 32;
 
 export interface RestoredPrimaryDeps {
   store: Pick<SecretRepo, "findSecretByArn" | "commitSecret"> & Pick<ReplicationRepo, "trackedReplicas"> & Pick<KeyRepo, "allKeys">;

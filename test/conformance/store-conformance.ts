@@ -14,6 +14,7 @@ import { locksConformance } from "./store/locks.js";
 import { recordsConformance } from "./store/records.js";
 import { auditConformance } from "./store/audit.js";
 import { lifecycleConformance } from "./store/lifecycle.js";
+import { backupConformance, type BackupSubject } from "./store/backup.js";
 
 export interface StoreSubject<P> {
   /** why the suite cannot run here (no database server), or undefined */
@@ -32,6 +33,8 @@ export interface StoreSubject<P> {
    * answer undefined always.
    */
   groupCommit?: boolean;
+  /** `meridian backup` and `meridian restore` through the seam (store-backup.ts) */
+  backup?: BackupSubject<P>;
 }
 
 /** A fresh store for one test, closed and dropped when the test ends. */
@@ -84,5 +87,6 @@ export function storeConformance<P>(name: string, subject: StoreSubject<P>): voi
     describe("keys, identities and meta", () => recordsConformance(fresh));
     describe("audit trail", () => auditConformance(fresh));
     describe("durability, wipe and reopen", () => lifecycleConformance(fresh, options));
+    if (subject.backup) describe("backup and restore", () => backupConformance(subject, subject.backup!));
   });
 }

@@ -114,7 +114,7 @@ function openOrExplain(file: string, options: Database.Options): Database.Databa
   try {
     return new Database(file, { ...options, fileMustExist: true });
   } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`);
+    throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -129,7 +129,7 @@ export async function checkSqliteCopy(file: string): Promise<void> {
     const missing = STORE_TABLES.filter((t) => !tables.has(t));
     if (missing.length > 0) throw new Error(`not a Meridian Region store (no ${missing.join(", ")} table${missing.length > 1 ? "s" : ""})`);
   } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`);
+    throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
   } finally {
     db?.close();
   }

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { storeConformance } from "../../../test/conformance/store-conformance.js";
-import { openAuditReader, openStore } from "../make-store.js";
+import { checkStoreCopy, installStoreCopy, openAuditReader, openStore, snapshotStores } from "../make-store.js";
 
 storeConformance<string>("sqlite", {
   freshPlace: () => mkdtempSync(join(tmpdir(), "meridian-store-")),
@@ -14,4 +14,9 @@ storeConformance<string>("sqlite", {
   openAuditReader: (dataDir) => openAuditReader({ dataDir, region: "us-east-1" }, { kind: "sqlite" }),
   drop: (dataDir) => rmSync(dataDir, { recursive: true, force: true }),
   groupCommit: true,
+  backup: {
+    snapshot: (dataDir) => snapshotStores(dataDir, ["us-east-1"], { kind: "sqlite" }),
+    checkCopy: (file) => checkStoreCopy(file, { kind: "sqlite" }),
+    installCopy: (file, dataDir) => installStoreCopy(file, { dataDir, region: "us-east-1" }, { kind: "sqlite" }),
+  },
 });
