@@ -42,6 +42,7 @@ export async function backup(argv: string[], env: NodeJS.ProcessEnv, write: (tex
   const out = resolve(values.out);
   if (!existsSync(dataDir)) throw new Error(`no data directory at ${dataDir}`);
   if (existsSync(out)) throw new Error(`${out} exists; give a new file name`);
+  if (dirname(out) === dataDir) throw new Error("write the backup outside the data directory (a restore replaces what the directory holds)");
   const regions = await storedRegions(dataDir);
   if (regions.length === 0) throw new Error(`${dataDir} holds no Region store: nothing to back up`);
 

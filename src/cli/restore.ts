@@ -7,13 +7,14 @@
 // between two states of the restore marker (region/restore-marker.ts): a restore cut short is
 // refused at start, and a finished one has the restored Regions reconciled with their peers.
 
-import { closeSync, existsSync, fsyncSync, lstatSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { closeSync, existsSync, fsyncSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { checkStoreCopy, installStoreCopy, isStoreFile, storeKind } from "../store/make-store.js";
 import { DATA_DIR_LOCK_FILE, lockDataDir } from "../region/data-dir-lock.js";
 import { RESTORE_MARKER_FILE, writeRestoreMarker } from "../region/restore-marker.js";
-import { matchesRootKeyCheck } from "../region/region-host.js";
+import { matchesRootKeyCheck, ROOT_KEY_CHECK_FILE } from "../region/region-host.js";
+import { AUTH_MODE_FILE } from "../edge/auth-mode.js";
 import { makeSeal, readSealConfig, type SealConfig } from "../seal/make-seal.js";
 import { SEAL_FILES, SEAL_KINDS } from "../seal/seal-files.js";
 import { openArchive, type ArchiveEntry, type ArchiveReader } from "./backup-archive.js";
@@ -28,8 +29,9 @@ sealed with.
   --from <file>        the backup file
   --data-dir <dir>     the data directory to restore into (MERIDIAN_DATA_DIR, default ./.meridian);
                        made, mode 0700, when absent
-  --force              replace what the data directory holds (refused without it unless it is
-                       empty; refused even with it when it does not look like a data directory)
+  --force              replace the Meridian files the data directory holds (refused without it
+                       unless it is empty; other files are left alone; refused even with it when
+                       it does not look like a Meridian data directory)
   --seal <kind>        the seal the server will start with (MERIDIAN_SEAL and its MERIDIAN_SEAL_*
                        variables, as for serve; default file)
   --skip-seal-check    do not unseal the root key here (its KMS or HSM cannot be reached from this
@@ -65,6 +67,7 @@ export async function restore(argv: string[], env: NodeJS.ProcessEnv, write: (te
   const from = resolve(values.from);
   if (!existsSync(from)) throw new Error(`no backup file at ${from}`);
   const dataDir = resolve(values["data-dir"] ?? env.MERIDIAN_DATA_DIR ?? ".meridian");
+  if (dirname(from) === dataDir) throw new Error(`${from} is inside the data directory it would replace; move it elsewhere first`);
   // A bad seal setting fails here, before the data directory is touched.
   const sealConfig = values["skip-seal-check"] ? undefined : readSealConfig(env, values.seal);
 
@@ -83,7 +86,8 @@ export async function restore(argv: string[], env: NodeJS.ProcessEnv, write: (te
       // Everything checks out: replace. A restore cut short from here is refused at start.
       const marker = { from, takenAt: archive.about.takenAt ?? "unknown", regions: stores.map((e) => e.name) };
       writeRestoreMarker(dataDir, { ...marker, state: "restoring" });
-      for (const f of present) if (f !== RESTORE_MARKER_FILE) rmSync(join(dataDir, f), { force: true });
+      const replaced = present.filter(isMeridians);
+      for (const f of replaced) if (f !== RESTORE_MARKER_FILE) rmSync(join(dataDir, f), { force: true });
       for (const e of files) renameSync(join(stage, e.name), join(dataDir, e.name));
       for (const e of stores) await installStoreCopy(join(stage, copyName(e)), { dataDir, region: e.name });
       syncDirectory(dataDir);
@@ -93,7 +97,8 @@ export async function restore(argv: string[], env: NodeJS.ProcessEnv, write: (te
         `Restored ${from} (taken ${marker.takenAt} from ${archive.about.dataDir ?? "a data directory"}) into ${dataDir}:\n` +
           `  Region stores: ${marker.regions.join(", ")}\n` +
           `  files: ${files.map((e) => e.name).join(", ") || "none"}\n` +
-          (present.length > 0 ? `  replaced: ${present.join(", ")}\n` : "") +
+          (replaced.length > 0 ? `  replaced: ${replaced.join(", ")}\n` : "") +
+          (replaced.length < present.length ? `  left as they were (not Meridian's): ${present.filter((f) => !isMeridians(f)).join(", ")}\n` : "") +
           `  root key: ${keyCheck}\n` +
           "At its next start Meridian reconciles the restored Regions with their replication peers (anti-entropy).\n",
       );
@@ -107,15 +112,18 @@ export async function restore(argv: string[], env: NodeJS.ProcessEnv, write: (te
   }
 }
 
-/** Without --force a restore replaces nothing; with it, only what looks like a Meridian data directory. */
+/** What Meridian writes in a data directory: what a restore replaces. Anything else there is left alone. */
+function isMeridians(name: string): boolean {
+  return isStoreFile(name) || SEAL_KINDS.some((k) => SEAL_FILES[k] === name) || [ROOT_KEY_CHECK_FILE, AUTH_MODE_FILE, RESTORE_MARKER_FILE].includes(name);
+}
+
+/** Without --force a restore replaces nothing; with it, only a Meridian data directory's files. */
 function refuseToReplace(dataDir: string, present: string[], force: boolean): void {
   const shown = present.length > 8 ? `${present.slice(0, 8).join(", ")} and ${present.length - 8} more` : present.join(", ");
   if (!force) {
-    throw new Error(`${dataDir} is not empty (${shown}); a restore would replace all of it: give --force, or restore into an empty directory`);
+    throw new Error(`${dataDir} is not empty (${shown}); a restore would replace what it holds: give --force, or restore into an empty directory`);
   }
-  const directories = present.filter((f) => lstatSync(join(dataDir, f)).isDirectory());
-  const meridians = present.some((f) => isStoreFile(f) || f === RESTORE_MARKER_FILE || SEAL_KINDS.some((k) => SEAL_FILES[k] === f));
-  if (directories.length > 0 || !meridians) {
+  if (!present.some(isMeridians)) {
     throw new Error(`${dataDir} does not look like a Meridian data directory (${shown}); even with --force a restore replaces only one: restore into an empty directory`);
   }
 }

@@ -204,7 +204,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
 // Each Region's store also holds a check value, but opening a SQLite store to read it already
 // changes its files (closing checkpoints the WAL). A check file beside the stores lets a wrong root
 // key be refused before any store is opened, so the data directory stays byte for byte as it was.
-const ROOT_KEY_CHECK_FILE = "root-key.check";
+export const ROOT_KEY_CHECK_FILE = "root-key.check";
 
 function rootKeyCheck(rootKey: Buffer): string {
   const key = Buffer.from(hkdfSync("sha256", rootKey, "meridian-data-directory", "root-key-check", 32));

@@ -172,12 +172,15 @@ test("restore refuses a data directory a server holds, and a non-empty one witho
   writeFileSync(join(dir, "us-east-1.sqlite"), "not what was there"); // so a replacement would show
   const again = await meridianCli(["restore", "--from", backup, "--data-dir", dir]);
   assert.equal(again.code, 2);
-  assert.match(again.stderr, /is not empty \(auth-mode, eu-west-1\.sqlite, restore\.json, root-key\.check, us-east-1\.sqlite, us-west-2\.sqlite\); a restore would replace all of it: give --force/);
+  assert.match(again.stderr, /is not empty \(auth-mode, eu-west-1\.sqlite, restore\.json, root-key\.check, us-east-1\.sqlite, us-west-2\.sqlite\); a restore would replace what it holds: give --force/);
   assert.equal(readFileSync(join(dir, "us-east-1.sqlite"), "utf8"), "not what was there");
 
+  writeFileSync(join(dir, "notes.txt"), "mine");
   const forced = await meridianCli(["restore", "--from", backup, "--data-dir", dir, "--force"]);
   assert.equal(forced.code, 0, forced.stderr);
-  assert.match(forced.stdout, /replaced: auth-mode, eu-west-1\.sqlite, restore\.json, root-key\.check, us-east-1\.sqlite, us-west-2\.sqlite/);
+  assert.match(forced.stdout, /replaced: auth-mode, eu-west-1\.sqlite, restore\.json, root-key\.check, us-east-1\.sqlite, us-west-2\.sqlite\n/);
+  assert.match(forced.stdout, /left as they were \(not Meridian's\): notes\.txt/);
+  assert.equal(readFileSync(join(dir, "notes.txt"), "utf8"), "mine");
   const r = await startMeridian({ dataDir: dir, regions: REGIONS });
   try {
     assert.equal((await r.secrets(PRIMARY).send(new GetSecretValueCommand({ SecretId: "plain-us-east-1" }))).SecretString, "v1");
