@@ -1,7 +1,8 @@
 // `meridian backup`: a data directory in one file (backup-archive.ts), taken while Meridian serves
 // it or not. Every Region's store is copied as it was at one moment (the store seam's snapshot,
 // make-store.ts); the sealed root key and the other files go in exactly as they are on disk. It
-// writes nothing in the data directory, so it needs no more than read access to it.
+// writes nothing in the data directory (it holds the stores' write locks for an instant, so it
+// needs the access a server has to them).
 
 import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";

@@ -267,3 +267,12 @@ test("a restore cut short leaves a directory no server starts on, saying how to 
   assert.equal(finished.code, 0, finished.stderr);
   await (await startMeridian({ dataDir: dir, regions: REGIONS })).stop();
 });
+
+test("backup and restore answer --help, and meridian --help lists them", async () => {
+  for (const command of ["backup", "restore"]) {
+    const run = await meridianCli([command, "--help"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, new RegExp(`^Usage: meridian ${command} `));
+  }
+  assert.match((await meridianCli(["--help"])).stdout, /\n {2}backup {4}.*\n[\s\S]*\n {2}restore {3}/);
+});

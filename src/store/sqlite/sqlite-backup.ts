@@ -98,7 +98,7 @@ async function snapshotAtOneMoment(stores: Opened[], timeoutMs: number): Promise
       }
       return;
     } catch (e) {
-      if ((e as { code?: string }).code !== "SQLITE_BUSY") throw e;
+      if (!String((e as { code?: unknown }).code).startsWith("SQLITE_BUSY")) throw e; // SQLITE_BUSY and its extended codes
       for (const { reader } of stores) if (reader.inTransaction) reader.exec("ROLLBACK");
     } finally {
       for (const gate of held) gate.exec("ROLLBACK");
