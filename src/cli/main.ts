@@ -10,6 +10,8 @@ import { status } from "./status.js";
 import { endpointOf } from "./endpoint.js";
 import { audit, AUDIT_USAGE } from "./audit.js";
 import { accounts } from "./accounts.js";
+import { backup } from "./backup.js";
+import { restore } from "./restore.js";
 import { startWarnings } from "./start-warnings.js";
 import { makeSeal, readSealConfig } from "../seal/make-seal.js";
 import { defaultTopology, findRegion } from "../config/topology.js";
@@ -33,6 +35,11 @@ Commands:
             \`audit verify\` checks each Region's hash chain (exit 1 if an event was edited or removed).
   admin     \`admin reset-key\`: a new admin access key when it is lost, from the data directory and its
             seal, with the server stopped; the old key is revoked (--help for options).
+  backup    Copy a data directory into one file, while Meridian serves it or not: every Region's
+            store as it was at one moment, the sealed root key as it is on disk (--help for options).
+  restore   Put a backup back in a data directory, checked first (refused while a server holds the
+            directory; --force to replace a non-empty one); the next start reconciles the restored
+            Regions with their replication peers.
 
 Options for serve (environment variable in brackets):
   --host <addr>        address to listen on (MERIDIAN_HOST, default 127.0.0.1)
@@ -247,6 +254,12 @@ async function main() {
   if (command === "accounts") return void process.stdout.write(await accounts(rest, process.env));
   if (command === "admin") return void (process.exitCode = await admin(rest, process.env, packageVersion()));
   if (command === "audit") return void (process.exitCode = await audit(rest, process.env, (text) => void process.stdout.write(text)));
+  if (command === "backup" || command === "restore") {
+    process.umask(0o077); // what they write may hold the root key: the owner's alone
+    const write = (text: string) => void process.stdout.write(text);
+    process.exitCode = command === "backup" ? await backup(rest, process.env, write, packageVersion()) : await restore(rest, process.env, write);
+    return;
+  }
   fail(`unknown command '${command}' (try --help)`);
 }
 

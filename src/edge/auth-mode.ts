@@ -9,7 +9,7 @@ import { isIP } from "node:net";
 import { join } from "node:path";
 import type { AuthMode } from "./authenticate.js";
 
-const AUTH_MODE_FILE = "auth-mode";
+export const AUTH_MODE_FILE = "auth-mode";
 
 /**
  * Refuse to open a data directory made in the other mode. A directory made before modes were

@@ -29,6 +29,7 @@ import { systemTimers, type Clock, type Timers } from "../util/clock.js";
 import { openRegionNode, type RegionNode } from "./region-node.js";
 import { StoreFault } from "../store/store-fault.js";
 import { makeRegionOutages, type RegionOutage } from "./region-outages.js";
+import { prepareRestored, reconcileRestored, restoredRegions } from "./after-restore.js";
 
 export interface HostOptions {
   topology: Topology;
@@ -93,6 +94,7 @@ export interface RegionHost {
 
 export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const restoredNames = restoredRegions(opts.dataDir); // a restore cut short is refused before anything is opened
   const rootKey = await opts.seal.loadRootKey();
   refuseOtherRootKey(opts.dataDir, rootKey, opts.seal.description);
   const wanted = allRegions(opts.topology).filter((r) => !opts.regions || opts.regions.includes(r.name));
@@ -226,19 +228,31 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   // workers start only once every Region is open (anti-entropy sends to the others) and the host
   // they ask (isEnabled, whenDurable) exists: started earlier, a delivery at start met it
   // uninitialised ("Cannot access 'host' before initialization", issue 12 item 6).
+  const restored = await prepareRestored(
+    [...nodes.values()].filter((n) => restoredNames.includes(n.info.name)),
+    opts.clock,
+    opts.log,
+  );
   for (const n of nodes.values()) await n.jobs.start();
   for (const n of nodes.values()) n.replication.worker.start();
+  reconcileRestored(opts.dataDir, restored, opts.log);
   return host;
 }
 
 // Each Region's store also holds a check value, but opening a SQLite store to read it already
 // changes its files (closing checkpoints the WAL). A check file beside the stores lets a wrong root
 // key be refused before any store is opened, so the data directory stays byte for byte as it was.
-const ROOT_KEY_CHECK_FILE = "root-key.check";
+export const ROOT_KEY_CHECK_FILE = "root-key.check";
 
 function rootKeyCheck(rootKey: Buffer): string {
   const key = Buffer.from(hkdfSync("sha256", rootKey, "meridian-data-directory", "root-key-check", 32));
   return createHmac("sha256", key).update("meridian-root-key-check").digest("hex");
+}
+
+/** Whether `rootKey` is the one that sealed the data directory's stores; undefined when no check file says (`meridian restore`). */
+export function matchesRootKeyCheck(dataDir: string, rootKey: Buffer): boolean | undefined {
+  const file = join(dataDir, ROOT_KEY_CHECK_FILE);
+  return existsSync(file) ? sameCheckValue(readFileSync(file, "utf8").trim(), rootKeyCheck(rootKey)) : undefined;
 }
 
 function refuseOtherRootKey(dataDir: string, rootKey: Buffer, source: string): void {

@@ -161,9 +161,13 @@ export function makeOutboxWorker(deps: WorkerDeps) {
     const statuses = await store.replicaStatuses(record.arn);
     const previous: ReplicaStatus | undefined = statuses[dest];
     const fresh = previous?.revision === undefined;
-    let outcome: ApplyOutcome = await transport.send(await syncMessage(record, dest, fresh, new Set(previous?.versions ?? [])));
+    const have = new Set(previous?.versions ?? []);
+    let outcome: ApplyOutcome = await transport.send(await syncMessage(record, dest, fresh, have));
     if (outcome.status === "NeedValues") {
-      outcome = await transport.send(await syncMessage(record, dest, fresh, new Set(), outcome.versionIds));
+      // It lacks values it had (restored from a backup, say): send those with the ones the first
+      // message carried, which it needs as well (a version made since).
+      const sent = record.versions.map((v) => v.versionId).filter((id) => !have.has(id));
+      outcome = await transport.send(await syncMessage(record, dest, fresh, new Set(), [...new Set([...sent, ...outcome.versionIds])]));
     }
     // A promoted copy in a Region this secret is only now being replicated to is just a secret that
     // holds the name there.

@@ -1,10 +1,11 @@
 // Choosing the Region store: a map from kind to factory, as make-seal.ts chooses the seal. SQLite
 // is the only kind today; a PostgreSQL store is added by one entry here, and passes the one
 // conformance suite (test/conformance/store-conformance.ts) every store passes. Each kind also
-// says which Regions have a store in a data directory, and opens one to read its audit trail only
-// (`meridian audit`), so nothing outside store/ knows how a kind keeps its data. A store that is
-// damaged or cannot be opened is a StoreFault naming its Region and where it lives; one open is
-// guarded against damage met later (damage-guard.ts).
+// says which Regions have a store in a data directory, opens one to read its audit trail only
+// (`meridian audit`), and copies, checks and installs stores for `meridian backup` and `meridian
+// restore` (store-backup.ts), so nothing outside store/ knows how a kind keeps its data. A store
+// that is damaged or cannot be opened is a StoreFault naming its Region and where it lives; one
+// open is guarded against damage met later (damage-guard.ts).
 
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -15,6 +16,8 @@ import type { AuditReader, RegionStore } from "./store.js";
 import type { Logger } from "../util/logger.js";
 import { StoreFault } from "./store-fault.js";
 import { guardAgainstDamage, type DamageWatch } from "./damage-guard.js";
+import { checkSqliteCopy, installSqliteCopy, isSqliteStoreFile, snapshotSqliteStores } from "./sqlite/sqlite-backup.js";
+import type { StoreSnapshot } from "./store-backup.js";
 
 export type StoreConfig = { kind: "sqlite" };
 type StoreKind = StoreConfig["kind"];
@@ -37,6 +40,14 @@ interface Kind<C> {
   openAuditReader(place: StorePlace, config: C): Promise<AuditReader>;
   /** the Regions with a store in `dataDir`, sorted */
   regions(dataDir: string, config: C): Promise<string[]>;
+  /** the stores of `regions` in `dataDir` as they all are at one moment, beside a server writing them */
+  snapshot(dataDir: string, regions: string[], config: C): Promise<StoreSnapshot>;
+  /** throws, naming the file and the problem, unless `file` is a whole copy of a store */
+  checkCopy(file: string, config: C): Promise<void>;
+  /** make a checked copy (moved, not copied) `place`'s store, replacing the one there */
+  installCopy(file: string, place: StorePlace, config: C): Promise<void>;
+  /** whether a file in a data directory belongs to a Region's store (a backup takes it through snapshot) */
+  isStoreFile(name: string): boolean;
 }
 
 const SQLITE = ".sqlite";
@@ -50,6 +61,10 @@ const kinds: { [K in StoreKind]: Kind<Extract<StoreConfig, { kind: K }>> } = {
     openAuditReader: async (place) => openSqliteAuditReader(sqliteFile(place)),
     regions: async (dataDir) =>
       existsSync(dataDir) ? readdirSync(dataDir).filter((f) => f.endsWith(SQLITE)).map((f) => f.slice(0, -SQLITE.length)).sort() : [],
+    snapshot: (dataDir, regions) => snapshotSqliteStores(new Map(regions.map((r) => [r, join(dataDir, `${r}${SQLITE}`)]))),
+    checkCopy: (file) => checkSqliteCopy(file),
+    installCopy: (file, { dataDir, region }) => installSqliteCopy(file, dataDir, region),
+    isStoreFile: isSqliteStoreFile,
   },
 };
 
@@ -85,4 +100,29 @@ async function faultNamed<T>(watch: DamageWatch, open: () => Promise<T>): Promis
   } catch (e) {
     throw new StoreFault(watch.region, watch.place, watch.isDamage(e), e instanceof Error ? e.message : String(e));
   }
+}
+
+/** The kind of store, as a backup records it (a restore installs only copies of its own kind). */
+export function storeKind(config: StoreConfig = DEFAULT_STORE): StoreKind {
+  return config.kind;
+}
+
+/** The stores of `regions` in `dataDir` as they all are at one moment, for a backup. */
+export function snapshotStores(dataDir: string, regions: string[], config: StoreConfig = DEFAULT_STORE): Promise<StoreSnapshot> {
+  return kindOf(config).snapshot(dataDir, regions, config);
+}
+
+/** Throws, naming the file and the problem, unless `file` is a whole copy of a store (a restore checks before it replaces). */
+export function checkStoreCopy(file: string, config: StoreConfig = DEFAULT_STORE): Promise<void> {
+  return kindOf(config).checkCopy(file, config);
+}
+
+/** Make a checked copy `place`'s store, replacing the one there. */
+export function installStoreCopy(file: string, place: StorePlace, config: StoreConfig = DEFAULT_STORE): Promise<void> {
+  return kindOf(config).installCopy(file, place, config);
+}
+
+/** Whether a file in a data directory belongs to a Region's store. */
+export function isStoreFile(name: string, config: StoreConfig = DEFAULT_STORE): boolean {
+  return kindOf(config).isStoreFile(name);
 }

@@ -16,6 +16,7 @@ import { auditConformance } from "./store/audit.js";
 import { lifecycleConformance } from "./store/lifecycle.js";
 import { callEventsConformance } from "./store/call-events.js";
 import { damageConformance } from "./store/damage.js";
+import { backupConformance, type BackupSubject } from "./store/backup.js";
 
 export interface StoreSubject<P> {
   /** why the suite cannot run here (no database server), or undefined */
@@ -40,6 +41,8 @@ export interface StoreSubject<P> {
    * answer undefined always.
    */
   groupCommit?: boolean;
+  /** `meridian backup` and `meridian restore` through the seam (store-backup.ts) */
+  backup?: BackupSubject<P>;
 }
 
 /** A fresh store for one test, closed and dropped when the test ends. */
@@ -100,5 +103,6 @@ export function storeConformance<P>(name: string, subject: StoreSubject<P>): voi
     describe("durability, wipe and reopen", () => lifecycleConformance(fresh, options));
     describe("a call's audit event commits with its change", () => callEventsConformance(fresh));
     describe("damage", { skip: subject.damage ? undefined : "this store cannot be damaged from outside" }, () => damageConformance(fresh));
+    if (subject.backup) describe("backup and restore", () => backupConformance(subject, subject.backup!));
   });
 }

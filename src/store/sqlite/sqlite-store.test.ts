@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { storeConformance } from "../../../test/conformance/store-conformance.js";
-import { openAuditReader, openStore } from "../make-store.js";
+import { checkStoreCopy, installStoreCopy, openAuditReader, openStore, snapshotStores } from "../make-store.js";
 
 storeConformance<string>("sqlite", {
   freshPlace: () => mkdtempSync(join(tmpdir(), "meridian-store-")),
@@ -16,6 +16,11 @@ storeConformance<string>("sqlite", {
   drop: (dataDir) => rmSync(dataDir, { recursive: true, force: true }),
   damage: (dataDir) => damagePages(join(dataDir, "us-east-1.sqlite")),
   groupCommit: true,
+  backup: {
+    snapshot: (dataDir) => snapshotStores(dataDir, ["us-east-1"], { kind: "sqlite" }),
+    checkCopy: (file) => checkStoreCopy(file, { kind: "sqlite" }),
+    installCopy: (file, dataDir) => installStoreCopy(file, { dataDir, region: "us-east-1" }, { kind: "sqlite" }),
+  },
 });
 
 /**
