@@ -3,14 +3,28 @@
 // the Lambda Invoke API.
 
 import type { RotationFunction } from "../rotation-function.js";
+import { alternatingUsersRotator, singleUserRotator } from "./database-rotator.js";
+import { mariadbEngine, mysqlEngine } from "./mysql-engine.js";
+import { passwordRotator } from "./password-rotator.js";
+import { postgresEngine } from "./postgres-engine.js";
 import type { RotatorSecretsApi } from "./rotator-api.js";
+import { runStep, type RotatorSteps } from "./rotator-steps.js";
 
-type Rotator = (api: RotatorSecretsApi, event: Parameters<RotationFunction["invoke"]>[0]) => Promise<void>;
+/** The generic rotator's name: only a password-like value changes, no database is touched. */
+export const GENERIC_PASSWORD_ROTATOR = "MeridianGenericPasswordRotation";
 
-const rotators = new Map<string, Rotator>();
+const rotators = new Map<string, RotatorSteps>([
+  ["SecretsManagerRDSPostgreSQLRotationSingleUser", singleUserRotator(postgresEngine)],
+  ["SecretsManagerRDSPostgreSQLRotationMultiUser", alternatingUsersRotator(postgresEngine)],
+  ["SecretsManagerRDSMySQLRotationSingleUser", singleUserRotator(mysqlEngine)],
+  ["SecretsManagerRDSMySQLRotationMultiUser", alternatingUsersRotator(mysqlEngine)],
+  ["SecretsManagerRDSMariaDBRotationSingleUser", singleUserRotator(mariadbEngine)],
+  ["SecretsManagerRDSMariaDBRotationMultiUser", alternatingUsersRotator(mariadbEngine)],
+  [GENERIC_PASSWORD_ROTATOR, passwordRotator],
+]);
 
 /** The built-in rotator named `functionName`, bound to `api`; undefined when there is none by that name. */
 export function builtinRotator(functionName: string, api: RotatorSecretsApi): RotationFunction | undefined {
-  const rotator = rotators.get(functionName);
-  return rotator && { invoke: (event) => rotator(api, event) };
+  const steps = rotators.get(functionName);
+  return steps && { invoke: (event) => runStep(steps, api, event) };
 }
