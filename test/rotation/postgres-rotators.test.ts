@@ -92,6 +92,21 @@ describe("PostgreSQL rotators", { skip: postgresMissing }, () => {
     assert.equal(await canLogin(old), false);
   });
 
+  test("single user with a masterarn: a user missing from the database is created by the master, then rotated", async () => {
+    const fresh = { username: "fresh", password: "fresh-pw-1" };
+    const secrets = fakeSecrets();
+    const masterArn = secrets.create("master-single", secretJson(server.superuser, { dbname: "postgres" }));
+    const arn = secrets.create("fresh", secretJson(fresh, { masterarn: masterArn }));
+    assert.equal(await canLogin(fresh), false);
+
+    await rotate(secrets, rotatorFor("SecretsManagerRDSPostgreSQLRotationSingleUser", secrets), arn, "token-1");
+
+    const current = JSON.parse(secrets.valueAt(arn, "AWSCURRENT")!) as Login;
+    assert.equal(current.username, "fresh");
+    assert.equal(await canLogin(current), true);
+    assert.equal(await canLogin(fresh), false);
+  });
+
   test("alternating users: the clone is created with the user's grants, both stay valid, the master is untouched", async () => {
     const app = { username: "alt", password: "alt-pw-1" };
     await createUser(app.username, app.password);

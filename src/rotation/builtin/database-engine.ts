@@ -15,6 +15,8 @@ export interface DbSession {
   setOwnPassword(username: string, password: string): Promise<void>;
   /** As the master: creates `clone` with the grants of `source` when absent, then sets its password. */
   setClonePassword(source: string, clone: string, password: string): Promise<void>;
+  /** Creates `username` able to log into `dbname` with `password` when absent (as the master). */
+  createLoginIfAbsent(username: string, password: string, dbname: string | undefined): Promise<void>;
   /** The templates' permission check: SELECT NOW(). */
   selectNow(): Promise<void>;
   close(): Promise<void>;
@@ -32,6 +34,8 @@ export interface DatabaseEngine {
   excludeCharacters: string;
   /** Whether the master logs into the rotated user's `dbname` rather than its own (PostgreSQL's template). */
   masterUsesUserDatabase: boolean;
+  /** Whether single-user rotation with a `masterarn` first creates a missing user (PostgreSQL's template). */
+  singleUserCreatesMissingUser: boolean;
   /** Logs in; rejects when the database refuses or cannot be reached. */
   connect(credentials: DbCredentials, ssl: boolean): Promise<DbSession>;
 }

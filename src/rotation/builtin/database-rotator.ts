@@ -19,16 +19,19 @@ export function singleUserRotator(engine: DatabaseEngine): RotatorSteps {
       });
       const current = await readDict(engine, api, arn, "AWSCURRENT");
       const pending = await readDict(engine, api, arn, "AWSPENDING", token);
+      if (engine.singleUserCreatesMissingUser && typeof current.masterarn === "string") {
+        await asMaster(engine, api, current, (s) => s.createLoginIfAbsent(current.username, current.password, stringOrUndefined(current.dbname)));
+      }
       const failures: string[] = [];
-      const pendingSession = await login(engine, pending, failures);
+      const pendingSession = await login(engine, pending, failures, "pending");
       if (pendingSession) return pendingSession.close();
       sameUserAndHost(pending, current, "current");
-      let session = await login(engine, current, failures);
+      let session = await login(engine, current, failures, "current");
       if (!session && previous) {
+        sameUserAndHost(pending, previous, "previous valid");
         // AWS's template: the previous version, with the current version's ssl setting
         const { ssl: _ignored, ...rest } = previous;
-        session = await login(engine, { ...rest, ...("ssl" in current && { ssl: current.ssl }) } as SecretDict, failures);
-        sameUserAndHost(pending, previous, "previous valid");
+        session = await login(engine, { ...rest, ...("ssl" in current && { ssl: current.ssl }) } as SecretDict, failures, "previous");
       }
       if (!session) {
         throw new RotationStepError(
@@ -48,7 +51,7 @@ export function alternatingUsersRotator(engine: DatabaseEngine): RotatorSteps {
       const current = await readDict(engine, api, arn, "AWSCURRENT");
       const pending = await readDict(engine, api, arn, "AWSPENDING", token);
       const failures: string[] = [];
-      const pendingSession = await login(engine, pending, failures);
+      const pendingSession = await login(engine, pending, failures, "pending");
       if (pendingSession) return pendingSession.close();
       if (alternateUsername(engine, current.username) !== pending.username) {
         throw new RotationStepError(
@@ -59,28 +62,34 @@ export function alternatingUsersRotator(engine: DatabaseEngine): RotatorSteps {
         throw new RotationStepError(`Attempting to modify user for host ${pending.host} other than current host ${current.host}`);
       }
       // AWS checks the current credentials still work first, against a confused deputy
-      const currentSession = await login(engine, current, failures);
+      const currentSession = await login(engine, current, failures, "current");
       if (!currentSession) {
         throw new RotationStepError(`Unable to log into database using current credentials for secret ${arn} (${failures.join("; ")})`);
       }
       await currentSession.close();
-      if (typeof current.masterarn !== "string") throw new RotationStepError("masterarn key is missing from secret JSON");
-      const master = await readDict(engine, api, current.masterarn, "AWSCURRENT");
-      if (engine.masterUsesUserDatabase) master.dbname = current.dbname;
-      if (master.host !== current.host) {
-        throw new RotationStepError(`Current database host ${current.host} is not the same host as master ${master.host}`);
-      }
-      const masterSession = await login(engine, master, failures);
-      if (!masterSession) {
-        throw new RotationStepError(
-          `Unable to log into database using credentials in master secret ${current.masterarn} (${failures.join("; ")})`,
-        );
-      }
-      await withSession(masterSession, (s) => s.setClonePassword(current.username, pending.username, pending.password));
+      await asMaster(engine, api, current, (s) => s.setClonePassword(current.username, pending.username, pending.password));
     },
     testSecret: (api, arn, token) => testPending(engine, api, arn, token),
   };
 }
+
+/** Runs `work` logged in as the master user of `current.masterarn`, which must be on the same host. */
+async function asMaster(engine: DatabaseEngine, api: RotatorSecretsApi, current: SecretDict, work: (s: DbSession) => Promise<void>): Promise<void> {
+  if (typeof current.masterarn !== "string") throw new RotationStepError("masterarn key is missing from secret JSON");
+  const master = await readDict(engine, api, current.masterarn, "AWSCURRENT");
+  if (engine.masterUsesUserDatabase) master.dbname = current.dbname;
+  if (master.host !== current.host) {
+    throw new RotationStepError(`Current database host ${current.host} is not the same host as master ${master.host}`);
+  }
+  const failures: string[] = [];
+  const session = await login(engine, master, failures, "master");
+  if (!session) {
+    throw new RotationStepError(`Unable to log into database using credentials in master secret ${current.masterarn} (${failures.join("; ")})`);
+  }
+  await withSession(session, work);
+}
+
+const stringOrUndefined = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 
 /** createSecret: a new password (and, alternating, the other user) under the token, unless one is there already. */
 async function createPending(
@@ -109,7 +118,7 @@ async function createPending(
 
 async function testPending(engine: DatabaseEngine, api: RotatorSecretsApi, arn: string, token: string): Promise<void> {
   const failures: string[] = [];
-  const session = await login(engine, await readDict(engine, api, arn, "AWSPENDING", token), failures);
+  const session = await login(engine, await readDict(engine, api, arn, "AWSPENDING", token), failures, "pending");
   if (!session) {
     throw new RotationStepError(`Unable to log into database with pending secret of secret ARN ${arn} (${failures.join("; ")})`);
   }
@@ -152,15 +161,15 @@ async function readDict(engine: DatabaseEngine, api: RotatorSecretsApi, arn: str
 
 /**
  * Logs in as the dict says, as the templates do: with TLS, falling back to a plain connection
- * unless the secret's `ssl` says which. Undefined when refused; why goes into `failures`.
+ * unless the secret's `ssl` says which. Undefined when refused; why (named `which`) goes into `failures`.
  */
-async function login(engine: DatabaseEngine, dict: SecretDict, failures: string[]): Promise<DbSession | undefined> {
+async function login(engine: DatabaseEngine, dict: SecretDict, failures: string[], which: string): Promise<DbSession | undefined> {
   const credentials: DbCredentials = {
     host: dict.host,
     port: dict.port === undefined ? engine.defaultPort : Number(dict.port),
     username: dict.username,
     password: dict.password,
-    ...(typeof dict.dbname === "string" && { dbname: dict.dbname }),
+    ...(stringOrUndefined(dict.dbname) !== undefined && { dbname: stringOrUndefined(dict.dbname) }),
   };
   const { useSsl, fallBack } = sslConfig(dict.ssl);
   const attempts = fallBack ? [useSsl, false] : [useSsl];
@@ -168,7 +177,7 @@ async function login(engine: DatabaseEngine, dict: SecretDict, failures: string[
     try {
       return await engine.connect(credentials, ssl);
     } catch (e) {
-      failures.push(`as ${dict.username}${ssl ? " over TLS" : ""}: ${e instanceof Error ? e.message : String(e)}`);
+      failures.push(`${which} as ${dict.username}${ssl ? " over TLS" : ""}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
   return undefined;

@@ -14,6 +14,7 @@ function mysqlFamilyEngine(name: Flavour, engines: readonly string[], maxUsernam
     maxUsernameLength,
     excludeCharacters: "/@\"'\\",
     masterUsesUserDatabase: false,
+    singleUserCreatesMissingUser: false,
     async connect(credentials: DbCredentials, ssl: boolean) {
       const connection = await mysql.createConnection({
         host: credentials.host,
@@ -37,10 +38,11 @@ function session(connection: mysql.Connection, flavour: Flavour): DbSession {
   const q = (value: string) => connection.escape(value);
   const run = async (sql: string) => (await connection.query(sql))[0];
   const rows = async (sql: string) => (await run(sql)) as mysql.RowDataPacket[];
-  // MySQL 8 took PASSWORD() away; before it (and MariaDB) SET PASSWORD wants it
+  // MySQL 8 took PASSWORD() away; before it (and in MariaDB) SET PASSWORD wants it
   const passwordValue = async (password: string) => {
     const [row] = await rows("SELECT VERSION() AS v");
-    return String(row?.v).startsWith("8") ? q(password) : `PASSWORD(${q(password)})`;
+    const version = String(row?.v);
+    return !version.includes("MariaDB") && parseInt(version, 10) >= 8 ? q(password) : `PASSWORD(${q(password)})`;
   };
   return {
     async setOwnPassword(username, password) {
@@ -64,6 +66,14 @@ function session(connection: mysql.Connection, flavour: Flavour): DbSession {
         if (flavour === "MySQL") await run(`SET PASSWORD FOR ${q(clone)} = ${await passwordValue(password)}`);
       } catch (e) {
         throw statementFailed(`Setting the password of ${clone}`, e);
+      }
+    },
+    async createLoginIfAbsent(username, password, dbname) {
+      try {
+        await run(`CREATE USER IF NOT EXISTS ${q(username)} IDENTIFIED BY ${q(password)}`);
+        if (dbname !== undefined) await run(`GRANT USAGE ON ${connection.escapeId(dbname)}.* TO ${q(username)}`);
+      } catch (e) {
+        throw statementFailed(`Creating user ${username}`, e);
       }
     },
     async selectNow() {

@@ -11,6 +11,7 @@ export const postgresEngine: DatabaseEngine = {
   maxUsernameLength: 63,
   excludeCharacters: ":/@\"'\\",
   masterUsesUserDatabase: true,
+  singleUserCreatesMissingUser: true,
   async connect(credentials, ssl) {
     const client = new pg.Client({
       host: credentials.host,
@@ -51,6 +52,20 @@ function session(client: pg.Client): DbSession {
       } catch (e) {
         await client.query("ROLLBACK").catch(() => undefined);
         throw statementFailed(`Setting the password of ${clone}`, e);
+      }
+    },
+    async createLoginIfAbsent(username, password, dbname) {
+      try {
+        const exists = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [username]);
+        if (exists.rowCount !== 0) return;
+        await client.query("BEGIN");
+        await client.query(`CREATE ROLE ${ident(username)} WITH LOGIN PASSWORD ${literal(password)}`);
+        // the template's default, to revoke or widen afterwards
+        await client.query(`GRANT CONNECT ON DATABASE ${ident(dbname ?? "postgres")} TO ${ident(username)}`);
+        await client.query("COMMIT");
+      } catch (e) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw statementFailed(`Creating user ${username}`, e);
       }
     },
     async selectNow() {
