@@ -113,6 +113,21 @@ describe("MariaDB and MySQL rotators, over MariaDB", { skip: mariadbMissing }, (
     });
   }
 
+  test("alternating users with a quote and a backslash in the name: escaped, not injected", async () => {
+    const app = { username: "o'h\\ra", password: "it's \\ old" };
+    await createUser(app);
+    const secrets = fakeSecrets();
+    const masterArn = secrets.create("quote-master", secretJson("mariadb", server.master, { dbname: undefined }));
+    const arn = secrets.create("quote", secretJson("mariadb", app, { masterarn: masterArn }));
+
+    await rotate(secrets, rotatorFor("SecretsManagerRDSMariaDBRotationMultiUser", secrets), arn, "token-1");
+
+    const clone = JSON.parse(secrets.valueAt(arn, "AWSCURRENT")!) as Login;
+    assert.equal(clone.username, "o'h\\ra_clone");
+    assert.equal(await canLogin(clone), true);
+    assert.equal(await canLogin(app), true);
+  });
+
   test("a setSecret that failed while MariaDB was away resumes with the same pending password", async () => {
     const old = { username: "resume", password: "resume-pw-1" };
     await createUser(old);
