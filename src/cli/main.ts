@@ -60,6 +60,10 @@ Options for serve (environment variable in brackets):
   --audit-retention-days <n>
                        how long audit events are kept (MERIDIAN_AUDIT_RETENTION_DAYS, default 90,
                        CloudTrail's event history; 0 keeps them for ever)
+  --lambda-endpoint <url>
+                       the AWS Lambda API that runs rotation functions other than the built-in
+                       rotators (MERIDIAN_LAMBDA_ENDPOINT; signed with MERIDIAN_LAMBDA_ACCESS_KEY_ID
+                       and MERIDIAN_LAMBDA_SECRET_ACCESS_KEY)
   -h, --help           show this help (every command takes --help)
   -v, --version        print Meridian's version
 
@@ -115,6 +119,7 @@ async function serve(argv: string[]) {
       "tls-cert": { type: "string" },
       "tls-key": { type: "string" },
       "tls-ca": { type: "string" },
+      "lambda-endpoint": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -164,6 +169,7 @@ async function serve(argv: string[]) {
     peerSecret,
     auditRetentionDays,
     permissiveOnNetwork,
+    lambdaEndpoint: values["lambda-endpoint"],
   });
   for (const line of startWarnings({ host, tls: tls.tls !== undefined, sealWarning: seal.warning })) process.stderr.write(line + "\n");
   writeStdout(

@@ -29,6 +29,7 @@ import { systemTimers, type Clock, type Timers } from "../util/clock.js";
 import { openRegionNode, type RegionNode } from "./region-node.js";
 import { StoreFault } from "../store/store-fault.js";
 import { makeRegionOutages, type RegionOutage } from "./region-outages.js";
+import type { LambdaSettings } from "../rotation/lambda-invoke.js";
 
 export interface HostOptions {
   topology: Topology;
@@ -51,6 +52,8 @@ export interface HostOptions {
   regionOptInDelayMs?: number;
   /** how long audit events are kept, in days; 90 (CloudTrail's event history) when absent, 0 for ever */
   auditRetentionDays?: number;
+  /** where each hosted Region invokes rotation functions that are not built in (issue 13) */
+  lambda?: LambdaSettings;
 }
 
 /** Anti-entropy runs once every this many periods of the other jobs (every fifth minute by default). */
@@ -119,6 +122,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     isEnabled: (accountId: string, region: string) => host.isEnabled(accountId, region),
     whenDurable: () => host.whenDurable(),
     onStoreFault: takeOut,
+    lambda: opts.lambda,
   };
   try {
     for (const info of wanted) {
