@@ -34,7 +34,7 @@ before(async () => {
   clock = manualClock(START);
   // the function calls Meridian with a client of its own, signed at the test's clock too
   const lambdaClient = { current: undefined as SecretsManagerClient | undefined };
-  lambda = await startTestLambda(new Proxy({} as SecretsManagerClient, { get: (_t, p) => Reflect.get(lambdaClient.current!, p) }));
+  lambda = await startTestLambda(() => lambdaClient.current!);
   m = await startMeridian({ auth: "permissive", clock, timers: clock, regions: ["us-east-1"], env: { MERIDIAN_LAMBDA_ENDPOINT: lambda.url } });
   sm = signAtClock(m.secrets("us-east-1"), clock);
   lambdaClient.current = signAtClock(m.secrets("us-east-1"), clock);

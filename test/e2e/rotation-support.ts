@@ -31,11 +31,13 @@ export interface TestLambda {
   close(): Promise<void>;
 }
 
-export async function startTestLambda(sm: SecretsManagerClient): Promise<TestLambda> {
+/** `clientFor` gives the function a client of the Region a secret lives in (from its ARN). */
+export async function startTestLambda(clientFor: (region: string) => SecretsManagerClient): Promise<TestLambda> {
   const state: TestLambda = { url: "", invocations: [], close: async () => undefined };
 
   async function runStep(event: { SecretId: string; ClientRequestToken: string; Step: string }) {
     const { SecretId: arn, ClientRequestToken: token, Step: step } = event;
+    const sm = clientFor(arn.split(":")[3]);
     const meta = await sm.send(new DescribeSecretCommand({ SecretId: arn }));
     if (!meta.RotationEnabled) throw new Error(`Secret ${arn} is not enabled for rotation`);
     const stages = meta.VersionIdsToStages?.[token];
