@@ -22,6 +22,7 @@ import { makeJobRunner, type JobRunner } from "./jobs/job-runner.js";
 import { regionJobs, type RegionJobSettings } from "./jobs/region-jobs.js";
 import { makeRotationEngine, type RotationEngine } from "../rotation/rotation-engine.js";
 import type { LambdaSettings } from "../rotation/lambda-invoke.js";
+import type { SecretRecord } from "../contract/secret-types.js";
 
 export interface RegionNode {
   info: RegionInfo;
@@ -106,7 +107,10 @@ async function wireRegion(info: RegionInfo, store: RegionStore, wrapper: RegionW
   const keys = makeKeyService({ store, region: info.name, partition: info.partition, wrapper, clock });
   const replication = await openRegionReplication({ region: info.name, store, keys, wrapper, ...env });
   // the engine calls the secrets service's operations, and RotateSecret starts the engine
-  const starter = { start: (arn: string, token: string) => rotation.start(arn, token) };
+  const starter = {
+    start: (arn: string, token: string) => rotation.start(arn, token),
+    canInvoke: (lambdaArn: string, secret: SecretRecord) => rotation.canInvoke(lambdaArn, secret),
+  };
   const secrets = makeSecretsService({ store, keys, clock, replication: replication.forSecrets, rotation: starter });
   const rotation = makeRotationEngine({
     region: info.name,

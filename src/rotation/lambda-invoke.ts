@@ -2,7 +2,9 @@
 // Interface Emulator): POST {endpoint}/2015-03-31/functions/{name}/invocations with the event as
 // the body, SigV4-signed for service `lambda`. A function error is the X-Amz-Function-Error header.
 
-import { signJsonPost, type SigningCredentials } from "../util/sign-request.js";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { HttpRequest } from "@smithy/protocol-http";
+import { Sha256, signJsonPost, type SigningCredentials } from "../util/sign-request.js";
 import { RotationStepError, type RotationEvent, type RotationFunction } from "./rotation-function.js";
 
 export interface LambdaSettings {
@@ -35,6 +37,31 @@ export function lambdaFunction(settings: LambdaSettings, name: string, region: s
       if (functionError) throw new RotationStepError(`function ${name} failed (${functionError}): ${errorMessage(text)}`);
     },
   };
+}
+
+/**
+ * Whether the endpoint has function `name` (Lambda's GetFunction): false only when it says it has
+ * not (404); an endpoint that cannot be asked is left to fail the rotation with its own reason.
+ */
+export async function functionExists(settings: LambdaSettings, name: string, region: string): Promise<boolean> {
+  const url = new URL(`2015-03-31/functions/${encodeURIComponent(name)}`, withSlash(settings.endpoint));
+  try {
+    const request = new HttpRequest({
+      method: "GET",
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      path: url.pathname,
+      headers: { host: url.host },
+    });
+    const signer = new SignatureV4({ credentials: settings.credentials, region, service: "lambda", sha256: Sha256 });
+    const { headers } = await signer.sign(request);
+    const res = await fetch(url, { headers: headers as Record<string, string>, signal: AbortSignal.timeout(10_000) });
+    await res.arrayBuffer();
+    return res.status !== 404;
+  } catch {
+    return true;
+  }
 }
 
 const withSlash = (endpoint: string) => (endpoint.endsWith("/") ? endpoint : `${endpoint}/`);

@@ -13,7 +13,7 @@ import type { Clock } from "../util/clock.js";
 import type { Logger } from "../util/logger.js";
 import { builtinRotator } from "./builtin/builtin-rotators.js";
 import { parseFunctionArn } from "./function-arn.js";
-import { lambdaFunction, type LambdaSettings } from "./lambda-invoke.js";
+import { functionExists, lambdaFunction, type LambdaSettings } from "./lambda-invoke.js";
 import { rotationEvent, type RotationEventName } from "./rotation-audit.js";
 import { RotationStepError, type RotationFunction, type RotationStep } from "./rotation-function.js";
 import { rotatorSecretsApi } from "./rotator-secrets-api.js";
@@ -110,6 +110,16 @@ export function makeRotationEngine(deps: RotationEngineDeps) {
   }
 
   return {
+    /**
+     * Whether `lambdaArn` names a function Meridian can invoke: a built-in rotator, or one the Lambda
+     * endpoint has. RotateSecret refuses any other, as AWS refuses a function it cannot invoke.
+     */
+    async canInvoke(lambdaArn: string, secret: { arn: string; accountId: string; region: string }): Promise<boolean> {
+      const arn = parseFunctionArn(lambdaArn);
+      if (!arn) return false;
+      if (builtinRotator(arn.name, rotatorSecretsApi(deps.operations, serviceContext(secret)))) return true;
+      return deps.lambda !== undefined && (await functionExists(deps.lambda, arn.name, arn.region));
+    },
     /** RotateSecret opened a rotation: run it in the background, as AWS does. */
     start(arn: string, token: string): void {
       void run(arn, token);

@@ -29,6 +29,8 @@ export interface SecretsDeps {
 interface RotationStarter {
   /** run the rotation of `arn` whose AWSPENDING version is `token`, in the background */
   start(arn: string, token: string): void;
+  /** whether the function can be invoked for `secret` (built in, or known to the Lambda endpoint) */
+  canInvoke(lambdaArn: string, secret: SecretRecord): Promise<boolean>;
 }
 
 export interface SecretsReplication {

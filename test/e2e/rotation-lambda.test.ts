@@ -173,15 +173,27 @@ test("scheduled rotation: once per window on the clock, a missed stretch rotates
   assert.ok(moved > before, "a manual change counts as a rotation for AutomaticallyAfterDays");
 });
 
-test("a function the Lambda endpoint does not know fails the rotation with the reason", async () => {
+test("RotateSecret refuses a function the Lambda endpoint does not have, as AWS does", async () => {
+  const { name } = await secretWithValue();
+  await rejects(
+    sm.send(new RotateSecretCommand({ SecretId: name, RotationLambdaARN: "arn:aws:lambda:us-east-1:111111111111:function:missing-function", RotationRules: { AutomaticallyAfterDays: 1 } })),
+    "AccessDeniedException",
+    "Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.",
+  );
+  const d = await describe(name);
+  assert.equal(d.RotationEnabled, undefined);
+  assert.equal(d.RotationRules, undefined);
+});
+
+test("a function that cannot be invoked fails the rotation with the reason, and AWSPENDING stays", async () => {
   const { name } = await secretWithValue();
   const token = randomUUID();
   await sm.send(
-    new RotateSecretCommand({ SecretId: name, RotationLambdaARN: "arn:aws:lambda:us-east-1:111111111111:function:missing-function", ClientRequestToken: token }),
+    new RotateSecretCommand({ SecretId: name, RotationLambdaARN: "arn:aws:lambda:us-east-1:111111111111:function:vanishing-function", ClientRequestToken: token }),
   );
   await engine().idle();
   const events = await m.server.host.node("us-east-1")!.store.queryAuditEvents({ eventName: "RotationFailed" });
   const mine = events.find((e) => (e.event.serviceEventDetails as { versionId?: string }).versionId === token);
-  assert.match(String((mine?.event.serviceEventDetails as { reason?: string }).reason), /createSecret failed: Lambda function missing-function was not found/);
+  assert.match(String((mine?.event.serviceEventDetails as { reason?: string }).reason), /createSecret failed: Lambda function vanishing-function was not found/);
   assert.deepEqual((await describe(name)).VersionIdsToStages?.[token], ["AWSPENDING"]);
 });

@@ -67,7 +67,14 @@ export async function startTestLambda(clientFor: (region: string) => SecretsMana
     req.on("end", () => {
       const m = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(req.url ?? "");
       const service = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(req.headers.authorization ?? "")?.[1];
-      if (req.method !== "POST" || !m || m[1] === "missing-function") {
+      const fn = /^\/2015-03-31\/functions\/([^/]+)$/.exec(req.url ?? "");
+      if (req.method === "GET" && fn) {
+        // GetFunction: every function exists but "missing-function" ("vanishing-function" is gone when invoked)
+        const known = fn[1] !== "missing-function";
+        res.writeHead(known ? 200 : 404, { "content-type": "application/json" }).end(JSON.stringify(known ? { Configuration: { FunctionName: fn[1] } } : { Type: "User", message: "Function not found" }));
+        return;
+      }
+      if (req.method !== "POST" || !m || m[1] === "missing-function" || m[1] === "vanishing-function") {
         res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ Type: "User", message: "Function not found" }));
         return;
       }

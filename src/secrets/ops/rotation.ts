@@ -32,7 +32,7 @@ export function rotationOps(core: SecretsCore): OperationTable<SM.SecretsManager
     const out = await core.update(ctx, input.SecretId, async (current) => {
       const lambdaArn = input.RotationLambdaARN ?? current.rotation?.lambdaArn;
       if (!lambdaArn) throw invalidRequest("No Lambda rotation function ARN is associated with this secret.");
-      if (!parseFunctionArn(lambdaArn)) {
+      if (!parseFunctionArn(lambdaArn) || (core.rotation && !(await core.rotation.canInvoke(lambdaArn, current)))) {
         throw new ServiceError(
           "AccessDeniedException",
           "Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.",
