@@ -145,7 +145,7 @@ async function wireRegion(info: RegionInfo, store: RegionStore, wrapper: RegionW
     },
     async close() {
       await jobs.close();
-      await rotation.idle();
+      await rotation.stop();
       await replication.worker.stop();
       await store.close();
     },

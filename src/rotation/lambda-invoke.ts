@@ -17,8 +17,8 @@ export interface LambdaSettings {
 
 const DEFAULT_TIMEOUT_MS = 15 * 60_000;
 
-/** The function `name` in `region` (the Region its requests are signed for). */
-export function lambdaFunction(settings: LambdaSettings, name: string, region: string): RotationFunction {
+/** The function `name` in `region` (the Region its requests are signed for); `stop` abandons a call under way. */
+export function lambdaFunction(settings: LambdaSettings, name: string, region: string, stop?: AbortSignal): RotationFunction {
   return {
     async invoke(event: RotationEvent) {
       const url = new URL(`2015-03-31/functions/${encodeURIComponent(name)}/invocations`, withSlash(settings.endpoint));
@@ -26,7 +26,7 @@ export function lambdaFunction(settings: LambdaSettings, name: string, region: s
       const headers = await signJsonPost(url, body, { region, service: "lambda" }, settings.credentials);
       let res: Response;
       try {
-        res = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(settings.timeoutMs ?? DEFAULT_TIMEOUT_MS) });
+        res = await fetch(url, { method: "POST", headers, body, signal: withStop(AbortSignal.timeout(settings.timeoutMs ?? DEFAULT_TIMEOUT_MS), stop) });
       } catch (e) {
         throw new RotationStepError(`the Lambda endpoint ${settings.endpoint} could not be reached: ${causeOf(e)}`);
       }
@@ -63,6 +63,8 @@ export async function functionExists(settings: LambdaSettings, name: string, reg
     return true;
   }
 }
+
+const withStop = (timeout: AbortSignal, stop: AbortSignal | undefined) => (stop ? AbortSignal.any([timeout, stop]) : timeout);
 
 const withSlash = (endpoint: string) => (endpoint.endsWith("/") ? endpoint : `${endpoint}/`);
 

@@ -50,6 +50,8 @@ export function makeRotationEngine(deps: RotationEngineDeps) {
   const { secrets, clock, log } = deps;
   /** rotations running in this process, by secret ARN: one at a time per secret */
   const running = new Map<string, Promise<void>>();
+  // at shutdown, calls to Lambda under way are abandoned: their rotations fail and resume next window
+  const stopping = new AbortController();
 
   function functionFor(record: SecretRecord, lambdaArn: string): RotationFunction {
     const arn = parseFunctionArn(lambdaArn);
@@ -61,7 +63,7 @@ export function makeRotationEngine(deps: RotationEngineDeps) {
         `function ${arn.name} is not a built-in rotator and no Lambda endpoint is configured for Region ${deps.region} (--lambda-endpoint or MERIDIAN_LAMBDA_ENDPOINT)`,
       );
     }
-    return lambdaFunction(deps.lambda, arn.name, arn.region);
+    return lambdaFunction(deps.lambda, arn.name, arn.region, stopping.signal);
   }
 
   async function audit(name: RotationEventName, record: SecretRecord, token: string, reason?: string) {
@@ -73,6 +75,7 @@ export function makeRotationEngine(deps: RotationEngineDeps) {
   }
 
   async function rotate(arn: string, token?: string): Promise<void> {
+    if (stopping.signal.aborted) return;
     const record = await secrets.secret(arn);
     const lambdaArn = record?.rotation?.lambdaArn;
     if (!record || !lambdaArn || record.deletedDate !== undefined) return;
@@ -109,6 +112,10 @@ export function makeRotationEngine(deps: RotationEngineDeps) {
     return work;
   }
 
+  async function idle(): Promise<void> {
+    while (running.size > 0) await Promise.all(running.values());
+  }
+
   return {
     /**
      * Whether `lambdaArn` names a function Meridian can invoke: a built-in rotator, or one the Lambda
@@ -128,9 +135,12 @@ export function makeRotationEngine(deps: RotationEngineDeps) {
     async runDue(now: number): Promise<void> {
       for (const record of await secrets.due(await deps.accounts(), now)) await run(record.arn);
     },
-    /** rotations this process has under way, settled (tests, shutdown) */
-    async idle(): Promise<void> {
-      while (running.size > 0) await Promise.all(running.values());
+    /** rotations this process has under way, settled (tests) */
+    idle,
+    /** shutdown: abandon calls to Lambda under way, wait for the rotations to record how they ended */
+    async stop(): Promise<void> {
+      stopping.abort();
+      await idle();
     },
   };
 }
