@@ -16,6 +16,7 @@ import { makeAuditTrail } from "./audit/audit-trail.js";
 import { checkDataDirMode, checkPermissiveHost } from "./edge/auth-mode.js";
 import { lockDataDir, type DataDirLock } from "./region/data-dir-lock.js";
 import { StoreFault } from "./store/store-fault.js";
+import type { LambdaSettings } from "./rotation/lambda-invoke.js";
 
 export interface ServerOptions {
   host: string;
@@ -44,6 +45,11 @@ export interface ServerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** PEM certificates https:// peers' certificates must chain to; Node's trust store when absent */
   peerCa?: string | Buffer;
+  /**
+   * the AWS Lambda API that runs rotation functions which are not built in (real Lambda, LocalStack,
+   * the Runtime Interface Emulator); MERIDIAN_LAMBDA_ENDPOINT in env when absent
+   */
+  lambdaEndpoint?: string;
 }
 
 export interface RunningServer {
@@ -99,6 +105,7 @@ async function serve(opts: ServerOptions, lock: DataDirLock, { clock, log, env, 
     regions: opts.regions,
     auditRetentionDays: opts.auditRetentionDays,
     auditMaxBytes: opts.auditMaxBytes,
+    lambda: lambdaSettings(opts.lambdaEndpoint ?? (env.MERIDIAN_LAMBDA_ENDPOINT || undefined), env),
   });
   authMode.record();
   // Every authenticated call, in every Region, is recorded in that Region's store. A Region taken
@@ -165,4 +172,17 @@ async function serve(opts: ServerOptions, lock: DataDirLock, { clock, log, env, 
       return closing;
     },
   };
+}
+
+/**
+ * How rotation functions are invoked: the endpoint, and the credentials Invoke is signed with
+ * (MERIDIAN_LAMBDA_ACCESS_KEY_ID/SECRET_ACCESS_KEY, else AWS_ACCESS_KEY_ID/SECRET_ACCESS_KEY, else
+ * LocalStack's "test", which an emulator accepts).
+ */
+function lambdaSettings(endpoint: string | undefined, env: NodeJS.ProcessEnv): LambdaSettings | undefined {
+  if (!endpoint) return undefined;
+  const accessKeyId = env.MERIDIAN_LAMBDA_ACCESS_KEY_ID || env.AWS_ACCESS_KEY_ID || "test";
+  const secretAccessKey = env.MERIDIAN_LAMBDA_SECRET_ACCESS_KEY || env.AWS_SECRET_ACCESS_KEY || "test";
+  const sessionToken = env.MERIDIAN_LAMBDA_ACCESS_KEY_ID ? env.MERIDIAN_LAMBDA_SESSION_TOKEN : env.AWS_SESSION_TOKEN;
+  return { endpoint, credentials: { accessKeyId, secretAccessKey, sessionToken: sessionToken || undefined } };
 }

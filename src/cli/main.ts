@@ -69,6 +69,10 @@ Options for serve (environment variable in brackets):
                        CloudTrail's event history; 0 keeps them for ever)
   --audit-max-mib <n>  the most each Region's audit trail may hold, in MiB of events; the oldest go
                        first (MERIDIAN_AUDIT_MAX_MIB, default 1024; 0: no bound but retention)
+  --lambda-endpoint <url>
+                       the AWS Lambda API that runs rotation functions other than the built-in
+                       rotators (MERIDIAN_LAMBDA_ENDPOINT; signed with MERIDIAN_LAMBDA_ACCESS_KEY_ID
+                       and MERIDIAN_LAMBDA_SECRET_ACCESS_KEY)
   -h, --help           show this help (every command takes --help)
   -v, --version        print Meridian's version
 
@@ -125,6 +129,7 @@ async function serve(argv: string[]) {
       "tls-cert": { type: "string" },
       "tls-key": { type: "string" },
       "tls-ca": { type: "string" },
+      "lambda-endpoint": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -178,6 +183,7 @@ async function serve(argv: string[]) {
     auditRetentionDays,
     auditMaxBytes: auditMaxMib * 1024 * 1024,
     permissiveOnNetwork,
+    lambdaEndpoint: values["lambda-endpoint"],
   });
   for (const line of startWarnings({ host, tls: tls.tls !== undefined, sealWarning: seal.warning })) process.stderr.write(line + "\n");
   writeStdout(

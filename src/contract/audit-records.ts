@@ -41,7 +41,10 @@ export interface CloudTrailEvent {
   requestID: string;
   eventID: string;
   readOnly: boolean;
-  eventType: "AwsApiCall";
+  /** AwsServiceEvent: work the service did on its own (a scheduled rotation), no API call behind it */
+  eventType: "AwsApiCall" | "AwsServiceEvent";
+  /** an AwsServiceEvent's details (a rotation's secret, version and outcome) */
+  serviceEventDetails?: Record<string, unknown>;
   managementEvent: true;
   recipientAccountId: string;
   eventCategory: "Management";

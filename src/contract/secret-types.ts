@@ -24,7 +24,12 @@ export interface RotationSettings {
   scheduleExpression?: string;
   duration?: string;
   lastRotatedDate?: number;
+  /** when the next rotation window opens (what DescribeSecret shows) */
   nextRotationDate?: number;
+  /** the moment inside that window the scheduler starts the rotation (chosen at random, issue 13) */
+  rotateAt?: number;
+  /** why the last attempt failed; cleared by a rotation that succeeds */
+  lastFailure?: string;
 }
 
 export interface ReplicaRegion {

@@ -30,6 +30,7 @@ import { openRegionNode, type RegionNode } from "./region-node.js";
 import { StoreFault } from "../store/store-fault.js";
 import { makeRegionOutages, type RegionOutage } from "./region-outages.js";
 import { prepareRestored, reconcileRestored, restoredRegions } from "./after-restore.js";
+import type { LambdaSettings } from "../rotation/lambda-invoke.js";
 
 export interface HostOptions {
   topology: Topology;
@@ -54,6 +55,8 @@ export interface HostOptions {
   auditRetentionDays?: number;
   /** the most a Region's audit trail may hold (bytes of events), oldest removed first; 1 GiB when absent, 0 no bound */
   auditMaxBytes?: number;
+  /** where each hosted Region invokes rotation functions that are not built in (issue 13) */
+  lambda?: LambdaSettings;
 }
 
 /** Anti-entropy runs once every this many periods of the other jobs (every fifth minute by default). */
@@ -129,6 +132,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     isEnabled: (accountId: string, region: string) => host.isEnabled(accountId, region),
     whenDurable: () => host.whenDurable(),
     onStoreFault: takeOut,
+    lambda: opts.lambda,
   };
   try {
     for (const info of wanted) {

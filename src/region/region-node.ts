@@ -20,6 +20,9 @@ import type { ReplicationTransport } from "../replication/transport.js";
 import { openRegionReplication, type RegionReplication, type RegionReplicationDeps } from "../replication/region-replication.js";
 import { makeJobRunner, type JobRunner } from "./jobs/job-runner.js";
 import { regionJobs, type RegionJobSettings } from "./jobs/region-jobs.js";
+import { makeRotationEngine, type RotationEngine } from "../rotation/rotation-engine.js";
+import type { LambdaSettings } from "../rotation/lambda-invoke.js";
+import type { SecretRecord } from "../contract/secret-types.js";
 
 export interface RegionNode {
   info: RegionInfo;
@@ -33,6 +36,8 @@ export interface RegionNode {
   replication: RegionReplication;
   /** the Region's background jobs: registered here, started by the host once every Region is open */
   jobs: JobRunner;
+  /** secret rotation: the four-step protocol and its scheduler (a job on `jobs`) */
+  rotation: RotationEngine;
   /** forget every secret and key (permissive-mode reset) */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -53,6 +58,8 @@ export interface RegionEnvironment {
   /** where identities sent by a partition's home Region are applied (the host's directory) */
   applyIdentity?: RegionReplicationDeps["applyIdentity"];
   whenDurable: RegionReplicationDeps["whenDurable"];
+  /** where rotation functions that are not built in are invoked (issue 13); absent: none configured */
+  lambda?: LambdaSettings;
   /** the Region's store met damage while serving: called once, to take the Region out of service */
   onStoreFault?(info: RegionInfo, fault: StoreFault): void;
 }
@@ -99,13 +106,28 @@ async function wireRegion(info: RegionInfo, store: RegionStore, wrapper: RegionW
   const { clock } = env;
   const keys = makeKeyService({ store, region: info.name, partition: info.partition, wrapper, clock });
   const replication = await openRegionReplication({ region: info.name, store, keys, wrapper, ...env });
-  const secrets = makeSecretsService({ store, keys, clock, replication: replication.forSecrets });
+  // the engine calls the secrets service's operations, and RotateSecret starts the engine
+  const starter = {
+    start: (arn: string, token: string) => rotation.start(arn, token),
+    canInvoke: (lambdaArn: string, secret: SecretRecord) => rotation.canInvoke(lambdaArn, secret),
+  };
+  const secrets = makeSecretsService({ store, keys, clock, replication: replication.forSecrets, rotation: starter });
+  const rotation = makeRotationEngine({
+    region: info.name,
+    secrets: secrets.rotation,
+    operations: secrets.operations,
+    lambda: env.lambda,
+    accounts: async () => new Set((await store.allKeys()).map((k) => k.accountId)),
+    appendAuditEvents: (events) => store.appendAuditEvents(events),
+    clock,
+    log: env.log,
+  });
   const kms = makeKmsService({ keys, store, clock, keyReplication: replication.forKeys });
   const unreadable = makeUnreadablePolicyLog(env.log);
   const jobs = makeJobRunner({ region: info.name, store, clock, timers: env.timers, log: env.log });
   const onTrailFull = (removed: number) =>
     env.log.info("the audit trail is at its size bound: the oldest events are removed as new ones come (--audit-max-mib)", { region: info.name, removed });
-  for (const job of regionJobs({ secrets, kms, replication, store, onTrailFull }, env.jobSettings)) jobs.add(job);
+  for (const job of regionJobs({ secrets, kms, replication, store, rotation, onTrailFull }, env.jobSettings)) jobs.add(job);
   return {
     info,
     store,
@@ -118,12 +140,14 @@ async function wireRegion(info: RegionInfo, store: RegionStore, wrapper: RegionW
     },
     replication,
     jobs,
+    rotation,
     async reset() {
       await store.wipe();
       keys.clearCaches();
     },
     async close() {
       await jobs.close();
+      await rotation.stop();
       await replication.worker.stop();
       await store.close();
     },

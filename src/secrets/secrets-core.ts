@@ -20,6 +20,17 @@ export interface SecretsDeps {
   newVersionId?: () => string;
   /** the replication side of this Region; absent where nothing replicates (unit tests) */
   replication?: SecretsReplication;
+  /** starts a rotation RotateSecret opened (the rotation engine, issue 13); absent: none runs */
+  rotation?: RotationStarter;
+  /** where in its window a scheduled rotation starts: [0, 1), Math.random by default */
+  random?: () => number;
+}
+
+interface RotationStarter {
+  /** run the rotation of `arn` whose AWSPENDING version is `token`, in the background */
+  start(arn: string, token: string): void;
+  /** whether the function can be invoked for `secret` (built in, or known to the Lambda endpoint) */
+  canInvoke(lambdaArn: string, secret: SecretRecord): Promise<boolean>;
 }
 
 export interface SecretsReplication {
@@ -140,7 +151,13 @@ export function makeSecretsCore(deps: SecretsDeps) {
 
   const newVersionId = deps.newVersionId ?? randomUUID;
 
-  return { store, keys, clock, lookup, update, commit, requestValue, seal, open, checkKey, newVersionId, replication: deps.replication };
+  const random = deps.random ?? Math.random;
+
+  return {
+    store, keys, clock, lookup, update, commit, requestValue, seal, open, checkKey, newVersionId, random,
+    replication: deps.replication,
+    rotation: deps.rotation,
+  };
 }
 
 export type SecretsCore = ReturnType<typeof makeSecretsCore>;

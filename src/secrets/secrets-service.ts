@@ -1,5 +1,4 @@
 // The Secrets Manager service of one Region: its operation table, built from the op groups in ops/.
-// Every operation but rotation's (RotateSecret, CancelRotateSecret: issue 13).
 
 import type { OperationTable } from "../contract/call-context.js";
 import type { GetRandomPasswordResponse, SecretsManagerOperations } from "../generated/secretsmanager-api.js";
@@ -12,6 +11,7 @@ import { tagOps } from "./ops/tags.js";
 import { policyOps } from "./ops/policy.js";
 import { replicationOps } from "./ops/replication.js";
 import { generateRandomPassword } from "./random-password.js";
+import { rotationHooks, rotationOps } from "./ops/rotation.js";
 
 export function makeSecretsService(deps: SecretsDeps) {
   const core = makeSecretsCore(deps);
@@ -23,7 +23,8 @@ export function makeSecretsService(deps: SecretsDeps) {
     ...tagOps(core),
     ...policyOps(core),
     ...replicationOps(core),
+    ...rotationOps(core),
     GetRandomPassword: async (_ctx, input): Promise<GetRandomPasswordResponse> => ({ RandomPassword: generateRandomPassword(input) }),
   };
-  return { operations, purgeDue: () => purgeDueSecrets(core) };
+  return { operations, purgeDue: () => purgeDueSecrets(core), rotation: rotationHooks(core) };
 }

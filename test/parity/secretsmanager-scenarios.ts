@@ -13,6 +13,7 @@ import {
   PutResourcePolicyCommand,
   PutSecretValueCommand,
   RestoreSecretCommand,
+  RotateSecretCommand,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateSecretCommand,
@@ -22,7 +23,19 @@ import { shortUid } from "./scenario.js";
 import { createSecret, current, forceDelete, listAll, secretName, utf8, versions, type Replay, type ScenarioEntry } from "./sm-calls.js";
 import { versionStageScenarios } from "./version-stage-scenarios.js";
 
-const ROTATION = "RotateSecret and its Lambda belong to the rotation issue; not replayed yet";
+const ROTATION = "needs a Lambda function deployed next to AWS (LocalStack's test deploys one); the Lambda-Invoke-API rotation is covered by test/e2e/rotation-lambda.test.ts";
+
+/** RotateSecret with a function Secrets Manager cannot invoke, or none: refused, nothing recorded. */
+function rotateWithout(errorKey: string, functionArn: (secretArn: string) => string | undefined): Replay {
+  return async (s) => {
+    const name = secretName();
+    const created = await s.match("create_secret", s.sm.send(new CreateSecretCommand({ Name: name, SecretString: "init" })));
+    s.mask.secretIdArn(created, 0);
+    const arn = functionArn(created.ARN!);
+    await s.match(errorKey, s.sm.send(new RotateSecretCommand({ SecretId: name, RotationLambdaARN: arn, RotationRules: arn ? { AutomaticallyAfterDays: 1 } : undefined })));
+    await s.match("describe_secret", s.sm.send(new DescribeSecretCommand({ SecretId: name })));
+  };
+}
 
 /** test_create_and_update_secret: create, read by name, ARN and partial ARN, put, update by ARN. */
 function createAndUpdate(name: string, partialArnFinds = true): Replay {
@@ -111,7 +124,7 @@ const updateSecretDescription: Replay = async (s) => {
 };
 
 /** test_no_client_request_token: a plain HTTP client that sends no ClientRequestToken. */
-const noClientRequestToken = (operation: "CreateSecret" | "UpdateSecret" | "PutSecretValue"): Replay => async (s) => {
+const noClientRequestToken = (operation: "CreateSecret" | "UpdateSecret" | "PutSecretValue" | "RotateSecret"): Replay => async (s) => {
   const name = shortUid();
   const body: Record<string, string> = { SecretString: "thisisthesecret", Description: "My secret string" };
   if (operation === "CreateSecret") body.Name = name;
@@ -201,15 +214,21 @@ export const scenarios: Record<string, ScenarioEntry> = {
   "TestSecretsManager::test_no_client_request_token[CreateSecret]": noClientRequestToken("CreateSecret"),
   "TestSecretsManager::test_no_client_request_token[UpdateSecret]": noClientRequestToken("UpdateSecret"),
   "TestSecretsManager::test_no_client_request_token[PutSecretValue]": noClientRequestToken("PutSecretValue"),
-  "TestSecretsManager::test_no_client_request_token[RotateSecret]": { skip: ROTATION },
+  "TestSecretsManager::test_no_client_request_token[RotateSecret]": noClientRequestToken("RotateSecret"),
 
   "TestSecretsManager::test_create_secret_version_from_empty_secret": createSecretVersionFromEmptySecret,
 
   "TestSecretsManager::test_rotate_secret_with_lambda_success[True]": { skip: ROTATION },
   "TestSecretsManager::test_rotate_secret_with_lambda_success[None]": { skip: ROTATION },
   "TestSecretsManager::test_rotate_secret_multiple_times_with_lambda_success": { skip: ROTATION },
-  "TestSecretsManager::test_rotate_secret_invalid_lambda_arn": { skip: ROTATION },
-  "TestSecretsManager::test_first_rotate_secret_with_missing_lambda_arn": { skip: ROTATION },
+  "TestSecretsManager::test_rotate_secret_invalid_lambda_arn": rotateWithout(
+    "rotate_secret_invalid_arn_exc",
+    (secretArn) => {
+      const [, partition, , region, account] = secretArn.split(":");
+      return `arn:${partition}:lambda:${region}:${account}:function:rotate_secret_invalid_lambda_arn`;
+    },
+  ),
+  "TestSecretsManager::test_first_rotate_secret_with_missing_lambda_arn": rotateWithout("rotate_secret_no_arn_exc", () => undefined),
 
   "TestSecretsManager::test_resource_policy": async (s) => {
     const name = secretName();

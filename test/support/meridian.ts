@@ -35,7 +35,7 @@ export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 export async function startMeridian(
-  opts: { auth?: AuthMode; clock?: Clock; timers?: Timers; dataDir?: string; regions?: string[] } = {},
+  opts: { auth?: AuthMode; clock?: Clock; timers?: Timers; dataDir?: string; regions?: string[]; env?: Record<string, string> } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "meridian-test-"));
   const logs: string[] = [];
@@ -48,7 +48,7 @@ export async function startMeridian(
     clock: opts.clock,
     timers: opts.timers,
     regions: opts.regions,
-    env: testEnv(),
+    env: testEnv(opts.env),
     log: makeLogger((line) => logs.push(line)),
   });
   const clients: SecretsManagerClient[] = [];

@@ -15,19 +15,20 @@ function work(calls: string[]): RegionJobWork {
       purgeAuditEvents: async (before) => (calls.push(`purgeAuditEvents ${before}`), 0),
       trimAuditEvents: async (maxBytes) => (calls.push(`trimAuditEvents ${maxBytes}`), 0),
     },
+    rotation: { runDue: async (now) => void calls.push(`rotateSecrets ${now}`) },
   };
 }
 
-test("every Region purges deleted secrets, deletes and rotates keys, heals replicas and drops old audit events", async () => {
+test("every Region purges deleted secrets, deletes and rotates keys, rotates secrets, heals replicas and drops old audit events", async () => {
   const calls: string[] = [];
   const jobs = regionJobs(work(calls), { everyMs: 60_000, antiEntropyEveryMs: 300_000, auditRetentionDays: 90 });
   assert.deepEqual(
     jobs.map((j) => [j.name, j.everyMs]),
-    [["purge-deleted-secrets", 60_000], ["kms-key-deletion", 60_000], ["kms-key-rotation", 60_000], ["anti-entropy", 300_000], ["audit-retention", 60_000]],
+    [["purge-deleted-secrets", 60_000], ["kms-key-deletion", 60_000], ["kms-key-rotation", 60_000], ["secret-rotation", 60_000], ["anti-entropy", 300_000], ["audit-retention", 60_000]],
   );
   const now = Date.UTC(2024, 5, 1);
   for (const job of jobs) await job.run(now);
-  assert.deepEqual(calls, ["purgeDue", "deleteDueKeys", "rotateDueKeys", "antiEntropy", `purgeAuditEvents ${now - 90 * DAY}`]);
+  assert.deepEqual(calls, ["purgeDue", "deleteDueKeys", "rotateDueKeys", `rotateSecrets ${now}`, "antiEntropy", `purgeAuditEvents ${now - 90 * DAY}`]);
 });
 
 test("audit events kept for ever (retention 0): no retention job", () => {

@@ -1,6 +1,7 @@
 // The background jobs every Region runs (DESIGN §7), each on the Region's job runner: the purge of
 // secrets whose recovery window ended, KMS key deletion and rotation, replication's anti-entropy
-// pass, and audit retention (by age, and by size: the trail's cost is bounded, issue 12 item 9). More register on the node's runner (secret rotation, issue 13).
+// pass, audit retention (by age, and by size: the trail's cost is bounded, issue 12 item 9), and
+// secret rotation (issue 13).
 
 import { days } from "../../util/clock.js";
 import type { AuditRepo } from "../../store/store.js";
@@ -24,6 +25,7 @@ export interface RegionJobWork {
   store: Pick<AuditRepo, "purgeAuditEvents" | "trimAuditEvents">;
   /** told when the trail reaches its size bound (once, until a pass finds it under the bound again) */
   onTrailFull?(removed: number): void;
+  rotation: { runDue(now: number): Promise<void> };
 }
 
 export function regionJobs(work: RegionJobWork, settings: RegionJobSettings): Job[] {
@@ -32,6 +34,8 @@ export function regionJobs(work: RegionJobWork, settings: RegionJobSettings): Jo
     { name: "purge-deleted-secrets", everyMs, run: async () => void (await work.secrets.purgeDue()) },
     { name: "kms-key-deletion", everyMs, run: () => work.kms.deleteDueKeys() },
     { name: "kms-key-rotation", everyMs, run: () => work.kms.rotateDueKeys() },
+    // starts each rotation whose moment in its window has come; a long rotation holds the lock
+    { name: "secret-rotation", everyMs, run: (now) => work.rotation.runDue(now), lockMs: 60 * 60_000 },
     { name: "anti-entropy", everyMs: settings.antiEntropyEveryMs, run: () => work.replication.antiEntropy() },
   ];
   const retention = settings.auditRetentionDays;

@@ -12,6 +12,7 @@ import { CURRENT, PENDING, PREVIOUS } from "../labels.js";
 import { invalidName, missingToken, nameScheduledForDeletion, secretExists } from "../secret-errors.js";
 import { checkTags, storedTag } from "./tags.js";
 import { writeVersion } from "./write-version.js";
+import { afterManualChange } from "./rotation.js";
 import { addReplicaRegions, replicationStatus } from "./replication.js";
 import { secretArn } from "../../util/arn.js";
 
@@ -99,7 +100,7 @@ export function valueOps(core: SecretsCore): OperationTable<SM.SecretsManagerOpe
     return core.update(ctx, input.SecretId, async (record) => {
       const change = await writeVersion(core, ctx, record, token, value, stages);
       const out: SM.PutSecretValueResponse = { ARN: record.arn, Name: record.name, VersionId: change.result.versionId, VersionStages: change.result.stages };
-      return { ...change, result: out };
+      return change.record ? { ...change, record: afterManualChange(core, record, change.record), result: out } : { result: out };
     });
   }
 
@@ -124,7 +125,7 @@ export function valueOps(core: SecretsCore): OperationTable<SM.SecretsManagerOpe
       if (!value || !token) return { record, putValues: rekeyed.putValues, result };
       const change = await writeVersion(core, ctx, record, token, value, [CURRENT]);
       return {
-        record: change.record ?? record,
+        record: afterManualChange(core, current, change.record ?? record),
         putValues: [...rekeyed.putValues, ...(change.putValues ?? [])],
         deleteValues: change.deleteValues,
         result: { ...result, VersionId: change.result.versionId },

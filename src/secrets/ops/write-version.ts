@@ -5,7 +5,7 @@ import type { CallContext } from "../../contract/call-context.js";
 import type { SecretRecord } from "../../contract/secret-types.js";
 import type { SecretValue } from "../envelope.js";
 import { sameValue, type Change, type NoChange, type SecretsCore } from "../secrets-core.js";
-import { addVersion, labelCount, MAX_LABELS, MAX_VERSIONS, MIN_DROP_AGE_MS, pruneVersions } from "../labels.js";
+import { addVersion, labelCount, moveLabel, MAX_LABELS, MAX_VERSIONS, MIN_DROP_AGE_MS, pruneVersions } from "../labels.js";
 import { tooManyLabels, tooManyVersions, versionExists } from "../secret-errors.js";
 
 export interface WrittenVersion {
@@ -22,12 +22,21 @@ export async function writeVersion(
   stages: string[],
 ): Promise<Change<WrittenVersion> | NoChange<WrittenVersion>> {
   const existing = record.versions.find((v) => v.versionId === versionId);
+  const now = core.clock.now();
   if (existing) {
     const stored = await core.open(ctx, record, versionId);
-    if (!stored || !sameValue(stored, value)) throw versionExists(versionId, record.arn);
-    return { result: { versionId, stages: existing.stages } };
+    if (stored) {
+      if (!sameValue(stored, value)) throw versionExists(versionId, record.arn);
+      return { result: { versionId, stages: existing.stages } };
+    }
+    // the version a rotation opened (AWSPENDING, no value yet): its function's createSecret fills it
+    const { sealed, keyArn } = await core.seal(ctx, record, versionId, value);
+    let versions = record.versions.map((v) => (v.versionId === versionId ? { ...v, kmsKeyId: record.kmsKeyId ? keyArn : undefined } : v));
+    for (const stage of stages) versions = moveLabel(versions, stage, versionId);
+    if (labelCount(versions) > MAX_LABELS) throw tooManyLabels();
+    const stagesNow = versions.find((v) => v.versionId === versionId)!.stages;
+    return { record: { ...record, versions, lastChangedDate: now }, putValues: [sealed], result: { versionId, stages: stagesNow } };
   }
-  const now = core.clock.now();
   const { sealed, keyArn } = await core.seal(ctx, record, versionId, value);
   const added = addVersion(record.versions, { versionId, stages: [], createdDate: now, kmsKeyId: record.kmsKeyId ? keyArn : undefined }, stages);
   if (labelCount(added) > MAX_LABELS) throw tooManyLabels();
