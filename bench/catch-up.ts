@@ -7,25 +7,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer } from "node:net";
-import { call, startMeridian } from "./bench-support.js";
+import { call, startMeridian, freePort } from "./bench-support.js";
 
 const OUTAGE_S = Number(process.env.BENCH_OUTAGE_S ?? 60);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECRETS = 10;
 const PEER = { MERIDIAN_PEER_SECRET: "bench-peer-secret" };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
 
 async function outboxDepth(primary: string): Promise<number> {
   const text = await (await fetch(`${primary}/metrics`)).text();

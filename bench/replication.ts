@@ -5,8 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer } from "node:net";
-import { call, percentile, startMeridian } from "./bench-support.js";
+import { call, percentile, startMeridian, freePort } from "./bench-support.js";
 
 const RATE = Number(process.env.BENCH_WRITE_RATE ?? 200);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
@@ -79,17 +78,6 @@ async function steadyLag(endpoints: Endpoints) {
   const achieved = total / ((performance.now() - start) / 1000);
   const server = await serverLag(primary);
   return { lags, errors, achieved, server };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
 }
 
 async function threeProcesses(root: string) {

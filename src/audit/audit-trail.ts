@@ -88,8 +88,7 @@ export function makeAuditTrail(deps: AuditTrailDeps): AuditSink {
   const stored = (call: AuditedCall): StoredAuditEvent => ({ time: call.time, event: toCloudTrailEvent(call, newEventId()) });
 
   return {
-    pending(call) {
-      const { region, service, operation } = call();
+    pending({ region, service, operation }, call) {
       if (isReadOnly(service, operation)) return undefined;
       // The reads recorded before the change are written before it, in its transaction: the trail
       // stays in the order calls were made (retention removes only its oldest end).

@@ -37,7 +37,7 @@ export interface AuditSink {
    * durable write of the call commits it (store/call-events.ts), built then from `call()`.
    * Undefined for a read-only call. A call whose event was not taken is `record`ed as before.
    */
-  pending(call: () => AuditedCall): PendingCallEvent | undefined;
+  pending(head: Pick<AuditedCall, "region" | "service" | "operation">, call: () => AuditedCall): PendingCallEvent | undefined;
   /**
    * Record one call. Resolves once the event is durable in the Region's store for a call that
    * changes something; a read-only call's event may be written moments later (batched).

@@ -109,7 +109,7 @@ export function makeDispatcher(deps: DispatcherDeps) {
     });
     // taken by the call's first durable write, with the answer declared by then (declareAnswer)
     let pending: PendingCallEvent | undefined = undefined;
-    pending = deps.audit?.pending(() => call({ output: pending?.answer }));
+    pending = deps.audit?.pending({ region: d.region, service: d.service.signingName, operation: d.operation }, () => call({ output: pending?.answer }));
     try {
       d.validate();
       await authorizeCall(d.operation, d.input);

@@ -2,9 +2,7 @@
 // Interface Emulator): POST {endpoint}/2015-03-31/functions/{name}/invocations with the event as
 // the body, SigV4-signed for service `lambda`. A function error is the X-Amz-Function-Error header.
 
-import { SignatureV4 } from "@smithy/signature-v4";
-import { HttpRequest } from "@smithy/protocol-http";
-import { Sha256, signJsonPost, type SigningCredentials } from "../util/sign-request.js";
+import { signJsonPost, signRequest, type SigningCredentials } from "../util/sign-request.js";
 import { RotationStepError, type RotationEvent, type RotationFunction } from "./rotation-function.js";
 
 export interface LambdaSettings {
@@ -46,17 +44,8 @@ export function lambdaFunction(settings: LambdaSettings, name: string, region: s
 export async function functionExists(settings: LambdaSettings, name: string, region: string): Promise<boolean> {
   const url = new URL(`2015-03-31/functions/${encodeURIComponent(name)}`, withSlash(settings.endpoint));
   try {
-    const request = new HttpRequest({
-      method: "GET",
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port ? Number(url.port) : undefined,
-      path: url.pathname,
-      headers: { host: url.host },
-    });
-    const signer = new SignatureV4({ credentials: settings.credentials, region, service: "lambda", sha256: Sha256 });
-    const { headers } = await signer.sign(request);
-    const res = await fetch(url, { headers: headers as Record<string, string>, signal: AbortSignal.timeout(10_000) });
+    const headers = await signRequest("GET", url, { region, service: "lambda" }, settings.credentials);
+    const res = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
     await res.arrayBuffer();
     return res.status !== 404;
   } catch {

@@ -25,16 +25,29 @@ export interface SigningCredentials {
   sessionToken?: string;
 }
 
+type Scope = { region: string; service: string };
+
 /** Headers for a signed POST of the JSON `body` to `url`, for `service` in `region`. */
-export async function signJsonPost(url: URL, body: string, scope: { region: string; service: string }, credentials: SigningCredentials): Promise<Record<string, string>> {
+export function signJsonPost(url: URL, body: string, scope: Scope, credentials: SigningCredentials): Promise<Record<string, string>> {
+  return signRequest("POST", url, scope, credentials, { headers: { "content-type": "application/json" }, body });
+}
+
+/** Headers for a signed request to `url` (a GET has no body), for `service` in `region`. */
+export async function signRequest(
+  method: string,
+  url: URL,
+  scope: Scope,
+  credentials: SigningCredentials,
+  content: { headers?: Record<string, string>; body?: string } = {},
+): Promise<Record<string, string>> {
   const request = new HttpRequest({
-    method: "POST",
+    method,
     protocol: url.protocol,
     hostname: url.hostname,
     port: url.port ? Number(url.port) : undefined,
     path: url.pathname,
-    headers: { host: url.host, "content-type": "application/json" },
-    body,
+    headers: { host: url.host, ...content.headers },
+    body: content.body,
   });
   const signer = new SignatureV4({ credentials, region: scope.region, service: scope.service, sha256: Sha256 });
   return (await signer.sign(request)).headers as Record<string, string>;

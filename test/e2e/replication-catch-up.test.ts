@@ -7,56 +7,17 @@
 // would have put the next attempt at least 12.8 s away.
 
 import { test, after, before } from "node:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { ChildProcess } from "node:child_process";
-import { SecretsManagerClient, CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
-import { ADMIN, spawnMeridian, waitForExit } from "../support/meridian.js";
-import { freePort } from "../support/multiprocess.js";
+import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
+import { regionProcesses } from "../support/multiprocess.js";
 import { waitFor } from "../support/wait-for.js";
 
 const PRIMARY = "us-east-1";
 const REPLICA = "eu-west-1";
-type Region = typeof PRIMARY | typeof REPLICA;
-const root = mkdtempSync(join(tmpdir(), "meridian-catch-up-"));
-const ports = {} as Record<Region, number>;
-const procs = {} as Record<Region, ChildProcess | undefined>;
-const clients: SecretsManagerClient[] = [];
+const cluster = regionProcesses([PRIMARY, REPLICA], { peerSecret: "catch-up-test-peer-secret", prefix: "meridian-catch-up-" });
+const { ports, client } = cluster;
 
-function client(region: Region) {
-  const c = new SecretsManagerClient({ endpoint: `http://127.0.0.1:${ports[region]}`, region, credentials: ADMIN, maxAttempts: 1 });
-  clients.push(c);
-  return c;
-}
-
-async function start(region: Region) {
-  const p = spawnMeridian(join(root, region), ["--topology", join(root, "topology.json"), "--region", region, "--port", String(ports[region])], {
-    MERIDIAN_PEER_SECRET: "catch-up-test-peer-secret",
-  });
-  procs[region] = p.child;
-  await p.url;
-}
-
-before(async () => {
-  for (const r of [PRIMARY, REPLICA] as const) ports[r] = await freePort();
-  writeFileSync(
-    join(root, "topology.json"),
-    JSON.stringify({
-      partitions: [{ name: "aws", homeRegion: PRIMARY, regions: ([PRIMARY, REPLICA] as const).map((r) => ({ name: r, endpoint: `http://127.0.0.1:${ports[r]}` })) }],
-    }),
-  );
-  await Promise.all([start(PRIMARY), start(REPLICA)]);
-});
-
-after(async () => {
-  for (const c of clients) c.destroy();
-  for (const r of [PRIMARY, REPLICA] as const) {
-    procs[r]?.kill("SIGKILL");
-    if (procs[r]) await waitForExit(procs[r]);
-  }
-  rmSync(root, { recursive: true, force: true });
-});
+before(() => cluster.startAll());
+after(() => cluster.stopAll());
 
 /** How often the primary has tried to reach the replica and got no answer: deliveries and probes. */
 async function failedContacts(): Promise<number> {
@@ -77,13 +38,12 @@ test("a replica process restarted after an outage catches up within seconds, not
   await primary.send(new CreateSecretCommand({ Name: "app/catch-up", SecretString: "v0", AddReplicaRegions: [{ Region: REPLICA }] }));
   await waitFor(async () => (await status()) === "InSync", { what: "the first replication", timeoutMs: 30_000 });
 
-  procs[REPLICA]!.kill("SIGKILL");
-  await waitForExit(procs[REPLICA]!);
+  await cluster.kill(REPLICA);
   for (let i = 1; i <= 10; i++) await primary.send(new PutSecretValueCommand({ SecretId: "app/catch-up", SecretString: `v${i}` }));
   // Long enough for a growing backoff to reach 25.6 s (±50 %); a probe reaches it in seven seconds.
   await waitFor(async () => (await failedContacts()) >= 7, { what: "seven failed attempts to reach the replica", timeoutMs: 120_000, intervalMs: 100 });
 
-  await start(REPLICA);
+  await cluster.start(REPLICA);
   // Bounded well below what the backoff would leave (at least 12.8 s after the seventh failure),
   // well above a probe interval plus a delivery.
   await waitFor(async () => (await value().catch(() => undefined)) === "v10", { what: "the replica to catch up", timeoutMs: 8_000, intervalMs: 50 });

@@ -5,64 +5,20 @@
 
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { ChildProcess } from "node:child_process";
 import {
-  SecretsManagerClient, CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand,
+  CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand,
   StopReplicationToReplicaCommand,
 } from "@aws-sdk/client-secrets-manager";
-import { ADMIN, spawnMeridian, waitForExit } from "../support/meridian.js";
-import { eventually, freePort } from "../support/multiprocess.js";
+import { eventually, regionProcesses } from "../support/multiprocess.js";
 
 const REGIONS = ["us-east-1", "eu-west-1", "us-west-2"] as const;
 type Region = (typeof REGIONS)[number];
-const PEER_SECRET = "multi-process-test-peer-secret";
+const cluster = regionProcesses(REGIONS, { peerSecret: "multi-process-test-peer-secret", prefix: "meridian-multi-" });
+const { client, kill } = cluster;
+const start = (region: Region) => cluster.start(region);
 
-const root = mkdtempSync(join(tmpdir(), "meridian-multi-"));
-const ports = {} as Record<Region, number>;
-const procs = {} as Record<Region, ChildProcess | undefined>;
-const clients: SecretsManagerClient[] = [];
-
-function client(region: Region) {
-  const c = new SecretsManagerClient({ endpoint: `http://127.0.0.1:${ports[region]}`, region, credentials: ADMIN, maxAttempts: 1 });
-  clients.push(c);
-  return c;
-}
-
-async function start(region: Region) {
-  const topology = join(root, "topology.json");
-  const p = spawnMeridian(join(root, region), ["--topology", topology, "--region", region, "--port", String(ports[region])], {
-    MERIDIAN_PEER_SECRET: PEER_SECRET,
-  });
-  procs[region] = p.child;
-  await p.url;
-}
-
-async function kill(region: Region) {
-  const child = procs[region]!;
-  child.kill("SIGKILL");
-  await waitForExit(child);
-  procs[region] = undefined;
-}
-
-before(async () => {
-  for (const r of REGIONS) ports[r] = await freePort();
-  writeFileSync(
-    join(root, "topology.json"),
-    JSON.stringify({
-      partitions: [{ name: "aws", homeRegion: "us-east-1", regions: REGIONS.map((r) => ({ name: r, endpoint: `http://127.0.0.1:${ports[r]}` })) }],
-    }),
-  );
-  await Promise.all(REGIONS.map(start));
-});
-
-after(async () => {
-  for (const c of clients) c.destroy();
-  for (const r of REGIONS) if (procs[r]) await kill(r);
-  rmSync(root, { recursive: true, force: true });
-});
+before(() => cluster.startAll());
+after(() => cluster.stopAll());
 
 const value = async (region: Region) => (await client(region).send(new GetSecretValueCommand({ SecretId: "app/db" }))).SecretString;
 
