@@ -131,7 +131,10 @@ export function createEdgeServer(opts: EdgeOptions): Server {
     const requestId = randomUUID();
     const inspected = inspect(req, requestId);
     const route = routes.find((r) => r.matches(inspected))!; // AWS JSON takes whatever is left
-    route.handle(inspected, tools(req)).then(
+    // Identities another process sharing the stores changed are read again before any key is checked.
+    const current = opts.host.identity.ensureCurrent();
+    const handled = current ? current.then(() => route.handle(inspected, tools(req))) : route.handle(inspected, tools(req));
+    handled.then(
       (answer) => reply(res, requestId, answer),
       (e: unknown) => {
         // A client that hung up has no one to answer, and its leaving is no fault of the server's.

@@ -4,7 +4,7 @@
 // from the current state and stored in one transaction before memory is updated.
 
 import { randomBytes, randomInt } from "node:crypto";
-import type { IdentityRepo } from "../store/store.js";
+import type { IdentityRepo, RegionStore } from "../store/store.js";
 import { declareAnswer } from "../store/call-events.js";
 import type { RegionWrapper } from "../kms/root-key.js";
 import type { Clock } from "../util/clock.js";
@@ -20,7 +20,7 @@ import { rootArn } from "../util/arn.js";
 type KeyUseListener = (accessKeyId: string, lastUsed: { date: number; region: string; service: string }) => void;
 export interface PartitionStore {
   partition: string;
-  store: IdentityRepo;
+  store: IdentityRepo & Pick<RegionStore, "generations">;
   wrapper: RegionWrapper;
 }
 
@@ -69,18 +69,48 @@ function makePartitionDirectory(home: PartitionStore, clock: Clock) {
   const listeners: (() => void)[] = [];
   const useListeners: KeyUseListener[] = [];
 
+  /** the identities generation the copy in memory was read at (store.ts `generations`) */
+  let loadedAt: number | undefined;
+  let reloading: Promise<void> | undefined;
+
+  /** Read every identity from the store, then replace the copy in memory at once (no await between). */
   async function load() {
+    const generation = (await store.generations()).identities;
+    const storedEntities = await store.listIamEntities();
+    const storedKeys = await store.listAccessKeys();
     entities.clear();
     byId.clear();
     keys.clear();
     callerPolicies.clear();
     principalCache.clear();
-    for (const e of await store.listIamEntities()) putEntity(e);
-    for (const stored of await store.listAccessKeys()) {
+    for (const e of storedEntities) putEntity(e);
+    for (const stored of storedKeys) {
       const k = bindLegacyKey(stored, (accountId, name) => get(accountId, "user", name));
       const secretAccessKey = wrapper.unwrap(k.wrappedSecret, accessKeyWrapContext(k.accessKeyId)).toString("utf8");
       keys.set(k.accessKeyId, { record: k, secretAccessKey });
     }
+    loadedAt = generation;
+  }
+
+  /**
+   * Undefined when the copy in memory is current; else the copy is read again, after the changes
+   * under way here, and the promise resolves once it is. Another process sharing the store (a
+   * worker, a node) changed an identity: keys and policies are decided on the new copy only.
+   */
+  function ensureCurrent(): Promise<void> | undefined {
+    const generations = store.generations();
+    if (generations instanceof Promise) return generations.then((g) => reloadUnless(g.identities));
+    return reloadUnless(generations.identities);
+  }
+
+  function reloadUnless(generation: number): Promise<void> | undefined {
+    if (generation === loadedAt) return undefined;
+    if (!reloading) {
+      const run = queue.then(load);
+      queue = run.catch(() => undefined);
+      reloading = run.finally(() => (reloading = undefined));
+    }
+    return reloading;
   }
 
   function putEntity(e: IamEntity) {
@@ -194,6 +224,7 @@ function makePartitionDirectory(home: PartitionStore, clock: Clock) {
   return {
     partition,
     load,
+    ensureCurrent,
     get,
     list,
     change,
@@ -262,6 +293,15 @@ export function makeIdentityDirectory(homes: PartitionStore[], clock: Clock) {
     all: () => [...partitions.values()],
     async load() {
       for (const p of partitions.values()) await p.load();
+    },
+    /** undefined when every partition's copy is current; else resolves once each is (PartitionDirectory.ensureCurrent) */
+    ensureCurrent(): Promise<void> | undefined {
+      let pending: Promise<void>[] | undefined;
+      for (const p of partitions.values()) {
+        const reload = p.ensureCurrent();
+        if (reload) (pending ??= []).push(reload);
+      }
+      return pending && Promise.all(pending).then(() => undefined);
     },
     /**
      * Make sure the default account exists with its admin key in every partition this process owns

@@ -9,7 +9,7 @@ import type { Clock } from "../util/clock.js";
 import { days } from "../util/clock.js";
 import { kmsArn, parseArn } from "../util/arn.js";
 import { asSideEffect } from "../store/call-events.js";
-import type { KeyRepo } from "../store/store.js";
+import type { KeyRepo, RegionStore } from "../store/store.js";
 import type { RegionWrapper } from "./root-key.js";
 import type { KeyMaterial, KeyRecord } from "../contract/kms-types.js";
 import { canonicalContext, decodeCiphertext, encodeCiphertext } from "./ciphertext.js";
@@ -20,7 +20,8 @@ import {
 import { secretsManagerKeyPolicy } from "./key-policies.js";
 
 export interface KeyServiceDeps {
-  store: KeyRepo;
+  /** the Region's keys, and the change counters that say when another process changed one */
+  store: KeyRepo & Pick<RegionStore, "generations">;
   region: string;
   partition: string;
   wrapper: RegionWrapper;
@@ -51,7 +52,14 @@ export function makeKeyService({ store, region, partition, wrapper, clock }: Key
   const aliasArn = (accountId: string, alias: string) => kmsArn(partition, region, accountId, alias);
   const materialContext = materialWrapContext;
 
+  /** the generation of keys the cache holds: another process's change empties it (issue 14) */
+  let cachedAt: number | undefined;
   async function getKey(arn: string): Promise<KeyRecord | undefined> {
+    const generation = (await store.generations()).keys;
+    if (generation !== cachedAt) {
+      keyCache.clear();
+      cachedAt = generation;
+    }
     let key = keyCache.get(arn);
     if (!key) {
       key = await store.getKey(arn);

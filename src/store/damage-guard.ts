@@ -31,19 +31,21 @@ export function guardAgainstDamage<S extends RegionStore | AuditReader>(store: S
     return fault;
   };
   const guard =
-    (call: (...args: unknown[]) => Promise<unknown>) =>
-    (...args: unknown[]): Promise<unknown> => {
+    (call: (...args: unknown[]) => unknown) =>
+    (...args: unknown[]): unknown => {
       if (fault) return Promise.reject(fault);
       try {
-        return call(...args).catch((e: unknown) => Promise.reject(seen(e)));
+        // generations() may answer at once (store.ts); it stays synchronous through the guard
+        const result = call(...args);
+        return result instanceof Promise ? result.catch((e: unknown) => Promise.reject(seen(e))) : result;
       } catch (e) {
         return Promise.reject(seen(e));
       }
     };
   const guarded: Record<string, unknown> = {};
   for (const [name, member] of Object.entries(store)) {
-    // Every member but those above is an asynchronous call (store.ts).
-    const call = member as (...args: unknown[]) => Promise<unknown>;
+    // Every member but those above is an asynchronous call (store.ts), or generations().
+    const call = member as (...args: unknown[]) => unknown;
     guarded[name] = typeof member === "function" && !UNGUARDED.has(name) ? guard((...args) => call.apply(store, args)) : member;
   }
   return guarded as S;

@@ -241,7 +241,23 @@ export interface LockRepo {
   releaseLock(name: string, owner: string): Promise<void>;
 }
 
+/**
+ * Counters of changes by kind of record (issue 14): each moves whenever a secret (its record, a
+ * value, its last-accessed day), a KMS key or alias, or an identity (IAM entity or access key) is
+ * changed, by whichever process or node writes the store. A cache in front of the store holds what
+ * it read at one generation and serves it only while the generation is the same, so no read is
+ * stale once another worker or node acknowledged a write. A counter may also move for this store's
+ * own changes (a cache is told of those by whoever made them); numbers only grow.
+ */
+export interface Generations {
+  secrets: number;
+  keys: number;
+  identities: number;
+}
+
 export interface RegionStore extends SecretRepo, KeyRepo, IdentityRepo, MetaRepo, ReplicationRepo, AuditRepo, LockRepo {
+  /** the change counters now; SQLite answers without I/O while no other connection has committed */
+  generations(): Generations | Promise<Generations>;
   /**
    * Resolves once every change committed so far is on disk; undefined when it already is. Commits
    * may return before the disk has them (a group of them is synced at once): whoever reports a

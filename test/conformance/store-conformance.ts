@@ -16,6 +16,7 @@ import { auditConformance } from "./store/audit.js";
 import { lifecycleConformance } from "./store/lifecycle.js";
 import { callEventsConformance } from "./store/call-events.js";
 import { damageConformance } from "./store/damage.js";
+import { sharingConformance } from "./store/sharing.js";
 import { backupConformance, type BackupSubject } from "./store/backup.js";
 
 export interface StoreSubject<P> {
@@ -52,6 +53,8 @@ export interface StoreUnderTest {
   reopen(): Promise<RegionStore>;
   /** an audit reader on the same place, closed when the test ends */
   auditReader(): Promise<AuditReader>;
+  /** a second store open on the same place at once, as another worker or node has; closed when the test ends */
+  sharing(): Promise<RegionStore>;
   /** damage the place's data (StoreSubject.damage), the store open or not */
   damage(): Promise<void>;
 }
@@ -67,8 +70,10 @@ export function storeConformance<P>(name: string, subject: StoreSubject<P>): voi
     const place = await subject.freshPlace();
     let store: RegionStore | undefined = await subject.open(place);
     const readers: AuditReader[] = [];
+    const others: RegionStore[] = [];
     t.after(async () => {
       for (const r of readers) await r.close();
+      for (const o of others) await o.close();
       await store?.close();
       await subject.drop(place);
     });
@@ -84,6 +89,11 @@ export function storeConformance<P>(name: string, subject: StoreSubject<P>): voi
       },
       async damage() {
         await subject.damage!(place);
+      },
+      async sharing() {
+        const other = await subject.open(place);
+        others.push(other);
+        return other;
       },
       async auditReader() {
         const reader = await subject.openAuditReader(place);
@@ -102,6 +112,7 @@ export function storeConformance<P>(name: string, subject: StoreSubject<P>): voi
     describe("audit trail", () => auditConformance(fresh));
     describe("durability, wipe and reopen", () => lifecycleConformance(fresh, options));
     describe("a call's audit event commits with its change", () => callEventsConformance(fresh));
+    describe("stores sharing one place: change counters and caches", () => sharingConformance(fresh));
     describe("damage", { skip: subject.damage ? undefined : "this store cannot be damaged from outside" }, () => damageConformance(fresh));
     if (subject.backup) describe("backup and restore", () => backupConformance(subject, subject.backup!));
   });

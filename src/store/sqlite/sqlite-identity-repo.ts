@@ -5,9 +5,11 @@ import type Database from "better-sqlite3";
 import type { AccessKeyRecord, IamEntity } from "../../contract/identity-types.js";
 import type { IdentityRepo } from "../store.js";
 import { decodeDoc, encodeDoc } from "../json-codec.js";
+import type { GenerationCounters } from "./sqlite-generations.js";
 import type { Durability } from "./sqlite-durability.js";
 
-export function makeSqliteIdentityRepo(db: Database.Database, { relaxed }: Pick<Durability, "relaxed">): IdentityRepo {
+export function makeSqliteIdentityRepo(db: Database.Database, { relaxed }: Pick<Durability, "relaxed">, generations: GenerationCounters): IdentityRepo {
+  const changed = () => generations.bump("identities");
   const getAccessKey = db.prepare("SELECT doc FROM access_keys WHERE access_key_id = ?");
   const listAccessKeys = db.prepare("SELECT doc FROM access_keys ORDER BY access_key_id");
   const putAccessKey = db.prepare("INSERT OR REPLACE INTO access_keys (access_key_id, doc) VALUES (?, ?)");
@@ -21,6 +23,16 @@ export function makeSqliteIdentityRepo(db: Database.Database, { relaxed }: Pick<
   const applyChanges = db.transaction((put: IamEntity[], del: Pick<IamEntity, "accountId" | "kind" | "name">[]) => {
     for (const e of del) deleteEntity.run(e.accountId, e.kind, e.name);
     for (const e of put) putEntity.run(e.accountId, e.kind, e.name, encodeDoc(e));
+    changed();
+  });
+  // a key's last use is not an identity change: the caches of other processes may keep theirs
+  const writeKey = db.transaction((id: string, doc: string) => {
+    putAccessKey.run(id, doc);
+    changed();
+  });
+  const removeKey = db.transaction((id: string) => {
+    deleteAccessKey.run(id);
+    changed();
   });
 
   return {
@@ -32,10 +44,10 @@ export function makeSqliteIdentityRepo(db: Database.Database, { relaxed }: Pick<
       return (listAccessKeys.all() as { doc: string }[]).map((r) => decodeDoc<AccessKeyRecord>(r.doc));
     },
     async putAccessKey(key) {
-      putAccessKey.run(key.accessKeyId, encodeDoc(key));
+      writeKey(key.accessKeyId, encodeDoc(key));
     },
     async deleteAccessKey(id) {
-      deleteAccessKey.run(id);
+      removeKey(id);
     },
     async recordAccessKeyUse(id, lastUsed) {
       noteUse(JSON.stringify(lastUsed), id);

@@ -3,9 +3,11 @@
 import type Database from "better-sqlite3";
 import type { AliasRecord, KeyRecord } from "../../contract/kms-types.js";
 import type { KeyRepo } from "../store.js";
+import type { GenerationCounters } from "./sqlite-generations.js";
 import { decodeDoc, encodeDoc } from "../json-codec.js";
 
-export function makeSqliteKeyRepo(db: Database.Database): KeyRepo {
+export function makeSqliteKeyRepo(db: Database.Database, generations: GenerationCounters): KeyRepo {
+  const changed = () => generations.bump("keys");
   const getKey = db.prepare("SELECT doc FROM kms_keys WHERE arn = ?");
   const listKeys = db.prepare("SELECT doc FROM kms_keys WHERE account_id = ? ORDER BY arn");
   const putKey = db.prepare("INSERT OR REPLACE INTO kms_keys (arn, account_id, doc) VALUES (?, ?, ?)");
@@ -24,7 +26,14 @@ export function makeSqliteKeyRepo(db: Database.Database): KeyRepo {
       if (decodeDoc<AliasRecord>(row.doc).targetKeyId === record.keyId) deleteAlias.run(record.accountId, row.alias_name);
     }
     deleteKeyRow.run(arn);
+    changed();
   });
+  const write = <A extends unknown[]>(statement: { run(...a: A): unknown }) =>
+    db.transaction((...a: A) => {
+      statement.run(...a);
+      changed();
+    });
+  const [writeKey, writeAlias, removeAlias] = [write(putKey), write(putAlias), write(deleteAlias)];
   const docs = <T>(rows: unknown[]) => (rows as { doc: string }[]).map((r) => decodeDoc<T>(r.doc));
 
   return {
@@ -36,7 +45,7 @@ export function makeSqliteKeyRepo(db: Database.Database): KeyRepo {
       return docs<KeyRecord>(listKeys.all(accountId));
     },
     async putKey(key) {
-      putKey.run(key.arn, key.accountId, encodeDoc(key));
+      writeKey(key.arn, key.accountId, encodeDoc(key));
     },
     async deleteKey(arn) {
       deleteKey(arn);
@@ -52,10 +61,10 @@ export function makeSqliteKeyRepo(db: Database.Database): KeyRepo {
       return docs<AliasRecord>(listAliases.all(accountId));
     },
     async putAlias(alias) {
-      putAlias.run(alias.accountId, alias.aliasName, encodeDoc(alias));
+      writeAlias(alias.accountId, alias.aliasName, encodeDoc(alias));
     },
     async deleteAlias(accountId, aliasName) {
-      deleteAlias.run(accountId, aliasName);
+      removeAlias(accountId, aliasName);
     },
   };
 }

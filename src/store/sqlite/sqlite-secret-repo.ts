@@ -5,6 +5,7 @@ import type { SealedValue, SecretRecord } from "../../contract/secret-types.js";
 import { StoreConflict, type SecretCommit, type SecretPageQuery, type SecretRepo } from "../store.js";
 import { decodeDoc, encodeDoc } from "../json-codec.js";
 import { UPSERT_OUTBOX } from "./sqlite-replication-repo.js";
+import type { GenerationCounters } from "./sqlite-generations.js";
 import type { Durability } from "./sqlite-durability.js";
 
 interface SecretRow {
@@ -32,8 +33,9 @@ function docOf(record: SecretRecord): string {
 }
 
 /**
- * Decoded records are cached by ARN and by account+name: this process is the only writer of its
- * SQLite file, so every change passes through commit, touch or purge, which drop the entries.
+ * Decoded records are cached by ARN and by account+name. This connection's changes pass through
+ * commit, touch or purge, which drop the entries; another's (a worker process sharing the file)
+ * move the secrets generation, and the caches are emptied before they answer again.
  * The caches hold what the file holds: metadata and ciphertext, never a plaintext value.
  */
 const MAX_CACHED = 10_000;
@@ -91,9 +93,14 @@ function makeValueCache() {
   };
 }
 
-export function makeSqliteSecretRepo(db: Database.Database, { relaxed }: Pick<Durability, "relaxed">): SecretRepo & { clearCache(): void } {
+export function makeSqliteSecretRepo(
+  db: Database.Database,
+  { relaxed }: Pick<Durability, "relaxed">,
+  generations: GenerationCounters,
+): SecretRepo & { clearCache(): void } {
   const records = makeRecordCache();
   const values = makeValueCache();
+  let cachedAt = generations.current().secrets;
   const cache = {
     ...records,
     forget(arn: string) {
@@ -104,7 +111,16 @@ export function makeSqliteSecretRepo(db: Database.Database, { relaxed }: Pick<Du
       records.clear();
       values.clear();
     },
+    /** empty the caches if another connection changed a secret since they were filled */
+    check() {
+      const now = generations.current().secrets;
+      if (now !== cachedAt) {
+        cache.clear();
+        cachedAt = now;
+      }
+    },
   };
+  const changed = () => generations.bump("secrets");
   const byName = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE account_id = ? AND name = ?");
   const byArn = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE arn = ?");
   const all = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE account_id = ?");
@@ -148,6 +164,7 @@ export function makeSqliteSecretRepo(db: Database.Database, { relaxed }: Pick<Du
   const commit = db.transaction((c: SecretCommit) => {
     const r = c.record;
     cache.forget(r.arn);
+    changed();
     const doc = docOf(r);
     if (c.expectedRevision === 0) {
       try {
@@ -173,20 +190,24 @@ export function makeSqliteSecretRepo(db: Database.Database, { relaxed }: Pick<Du
     access[SECRET_KEY] = day;
     access[versionId] = day;
     setAccess.run(JSON.stringify(access), arn);
+    changed();
   }));
 
   const purge = db.transaction((arn: string, revision: number | null) => {
     cache.forget(arn);
     if (deleteSecret.run(arn, revision, revision).changes === 0) return false;
     deleteValues.run(arn);
+    changed();
     return true;
   });
 
   return {
     async findSecretByName(accountId, name) {
+      cache.check();
       return cache.byName(accountId, name) ?? cache.remember(toRecord(byName.get(accountId, name) as SecretRow | undefined));
     },
     async findSecretByArn(arn) {
+      cache.check();
       return cache.byArn(arn) ?? cache.remember(toRecord(byArn.get(arn) as SecretRow | undefined));
     },
     clearCache: () => cache.clear(),
@@ -207,6 +228,7 @@ export function makeSqliteSecretRepo(db: Database.Database, { relaxed }: Pick<Du
       return (pageStatement(q).all(accountId, q.limit, q.offset) as SecretRow[]).map((row) => toRecord(row)!);
     },
     async getValue(arn, versionId): Promise<SealedValue | undefined> {
+      cache.check();
       const cached = values.get(arn, versionId);
       if (cached) return cached;
       const row = getValue.get(arn, versionId) as

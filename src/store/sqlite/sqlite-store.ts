@@ -8,6 +8,7 @@ import { basename } from "node:path";
 import Database from "better-sqlite3";
 import type { RegionStore, StoredAuditEvent } from "../store.js";
 import { schema, resettableTables } from "./sqlite-schema.js";
+import { generationsSchema, makeGenerations } from "./sqlite-generations.js";
 import { makeSqliteSecretRepo } from "./sqlite-secret-repo.js";
 import { makeSqliteKeyRepo } from "./sqlite-key-repo.js";
 import { makeSqliteReplicationRepo } from "./sqlite-replication-repo.js";
@@ -38,6 +39,7 @@ export function openSqliteStore(file: string, region = basename(file).replace(/\
     // Damage is found here, naming the file (make-store.ts), not by the first request to read it.
     quickCheck(db);
     db.exec(schema);
+    db.exec(generationsSchema);
     migrate(db);
   } catch (e) {
     db.close();
@@ -59,17 +61,19 @@ export function openSqliteStore(file: string, region = basename(file).replace(/\
     for (const t of resettableTables) db.prepare(`DELETE FROM ${t}`).run();
   });
 
-  const { clearCache, ...secretRepo } = makeSqliteSecretRepo(db, durability);
+  const generations = makeGenerations(db);
+  const { clearCache, ...secretRepo } = makeSqliteSecretRepo(db, durability, generations);
   const { insertInTransaction, ...auditRepo } = makeSqliteAuditRepo(db, durability);
   insertEvents = insertInTransaction;
   return {
     ...secretRepo,
-    ...makeSqliteKeyRepo(db),
+    ...makeSqliteKeyRepo(db, generations),
     ...makeSqliteReplicationRepo(db, durability),
-    ...makeSqliteIdentityRepo(db, durability),
+    ...makeSqliteIdentityRepo(db, durability, generations),
     ...auditRepo,
     ...makeSqliteLockRepo(db, durability),
     whenDurable: () => durability.whenDurable(),
+    generations: () => generations.current(),
     metrics: metrics.registry,
     async getMeta(key) {
       return (getMeta.get(key) as { value: string } | undefined)?.value;
@@ -82,6 +86,7 @@ export function openSqliteStore(file: string, region = basename(file).replace(/\
     },
     async wipe() {
       wipe();
+      for (const kind of ["secrets", "keys"] as const) generations.bump(kind);
       clearCache();
     },
     async close() {

@@ -1,0 +1,44 @@
+// The store's change counters (store.ts `generations`) in SQLite: one row per kind of record,
+// moved by every transaction that changes a record of that kind, whichever process or connection
+// writes. `PRAGMA data_version` (no I/O: it reads the connection's own view of the WAL index) says
+// whether another connection committed anything since the last look; only then are the counters
+// read again. This connection's own changes are not looked for: the caches in front of it were
+// told of them by the code that made them.
+
+import type Database from "better-sqlite3";
+import type { Generations } from "../store.js";
+
+const GENERATION_KINDS = ["secrets", "keys", "identities"] as const;
+type Kind = (typeof GENERATION_KINDS)[number];
+
+export const generationsSchema = `
+CREATE TABLE IF NOT EXISTS generations (kind TEXT PRIMARY KEY, n INTEGER NOT NULL);
+${GENERATION_KINDS.map((k) => `INSERT OR IGNORE INTO generations (kind, n) VALUES ('${k}', 0);`).join("\n")}
+`;
+
+export interface GenerationCounters {
+  /** move `kind`'s counter: call inside the transaction that changes such a record */
+  bump(kind: Kind): void;
+  current(): Generations;
+}
+
+export function makeGenerations(db: Database.Database): GenerationCounters {
+  const dataVersion = db.prepare("PRAGMA data_version").pluck();
+  const read = db.prepare("SELECT kind, n FROM generations");
+  const bumps = new Map(GENERATION_KINDS.map((k) => [k, db.prepare("UPDATE generations SET n = n + 1 WHERE kind = ?")]));
+  let seenVersion: number | undefined;
+  let last: Generations = { secrets: 0, keys: 0, identities: 0 };
+  return {
+    bump: (kind) => void bumps.get(kind)!.run(kind),
+    current() {
+      const version = dataVersion.get() as number;
+      if (version !== seenVersion) {
+        const next = { ...last };
+        for (const row of read.all() as { kind: Kind; n: number }[]) if (row.kind in next) next[row.kind] = row.n;
+        last = next;
+        seenVersion = version;
+      }
+      return last;
+    },
+  };
+}
