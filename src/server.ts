@@ -2,6 +2,7 @@
 // end-to-end tests both start Meridian through here.
 
 import type { AddressInfo } from "node:net";
+import { rmSync } from "node:fs";
 import { defaultTopology, findRegion, type Topology } from "./config/topology.js";
 import { makeHttpTransport } from "./replication/http-transport.js";
 import { openRegionHost, type RegionHost } from "./region/region-host.js";
@@ -17,6 +18,7 @@ import { checkDataDirMode, checkPermissiveHost } from "./edge/auth-mode.js";
 import { lockDataDir, type DataDirLock } from "./region/data-dir-lock.js";
 import { StoreFault } from "./store/store-fault.js";
 import type { LambdaSettings } from "./rotation/lambda-invoke.js";
+import type { WriterLink } from "./edge/forward.js";
 
 export interface ServerOptions {
   host: string;
@@ -50,6 +52,14 @@ export interface ServerOptions {
    * the Runtime Interface Emulator); MERIDIAN_LAMBDA_ENDPOINT in env when absent
    */
   lambdaEndpoint?: string;
+  /**
+   * One of several processes serving the same stores (`--workers`, issue 14). `writer`: the one
+   * process that changes them, listening on `socketPath` (not the port) for what the workers pass
+   * on; its admin key is made by bootstrapAdmin() once the workers hold the port. `worker`: answers
+   * read-only calls itself and passes everything else to the writer; it runs no background work
+   * and takes no lock (the writer holds the data directory's).
+   */
+  role?: { kind: "writer"; socketPath: string } | { kind: "worker"; writer: WriterLink };
 }
 
 export interface RunningServer {
@@ -58,8 +68,12 @@ export interface RunningServer {
   host: RegionHost;
   /** the bootstrap admin key when it was created by this start (shown once) */
   createdAdminKey?: { accessKeyId: string; secretAccessKey: string; fromEnv: boolean };
+  /** a writer's: make the admin key once its workers hold the port (shown once; undefined when it existed) */
+  bootstrapAdmin(): Promise<AdminKey>;
   close(): Promise<void>;
 }
+
+type AdminKey = RunningServer["createdAdminKey"];
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
@@ -67,7 +81,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const env = opts.env ?? process.env;
   const topology = opts.topology ?? defaultTopology;
   checkPermissiveHost(opts.auth, opts.host, opts.permissiveOnNetwork === true);
-  const lock = lockDataDir(opts.dataDir);
+  const lock = opts.role?.kind === "worker" ? { release() {} } : lockDataDir(opts.dataDir);
   try {
     return await serve(opts, lock, { clock, log, env, topology });
   } catch (e) {
@@ -83,7 +97,9 @@ interface Basics {
   topology: Topology;
 }
 
-async function serve(opts: ServerOptions, lock: DataDirLock, { clock, log, env, topology }: Basics): Promise<RunningServer> {
+async function serve(opts: ServerOptions, lock: Pick<DataDirLock, "release">, { clock, log, env, topology }: Basics): Promise<RunningServer> {
+  const worker = opts.role?.kind === "worker" ? opts.role.writer : undefined;
+  const socketPath = opts.role?.kind === "writer" ? opts.role.socketPath : undefined;
   const authMode = checkDataDirMode(opts.dataDir, opts.auth);
   const remoteTransport = opts.peerSecret
     ? makeHttpTransport({
@@ -106,8 +122,9 @@ async function serve(opts: ServerOptions, lock: DataDirLock, { clock, log, env, 
     auditRetentionDays: opts.auditRetentionDays,
     auditMaxBytes: opts.auditMaxBytes,
     lambda: lambdaSettings(opts.lambdaEndpoint ?? (env.MERIDIAN_LAMBDA_ENDPOINT || undefined), env),
+    readOnly: worker !== undefined,
   });
-  authMode.record();
+  if (!worker) authMode.record();
   // Every authenticated call, in every Region, is recorded in that Region's store. A Region taken
   // out of service answers its calls under way with its fault, which its log line already told.
   const audit = makeAuditTrail({
@@ -130,34 +147,42 @@ async function serve(opts: ServerOptions, lock: DataDirLock, { clock, log, env, 
     now: () => clock.now(),
     log,
     peerSecret: opts.peerSecret,
-    tls: opts.tls,
+    tls: socketPath ? undefined : opts.tls,
+    writer: worker,
+    trustForwarded: socketPath !== undefined,
   });
   try {
+    if (socketPath) rmSync(socketPath, { force: true }); // a crashed writer's (the data directory is locked)
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(opts.port, opts.host, () => resolve());
+      if (socketPath) server.listen(socketPath, () => resolve());
+      else server.listen(opts.port, opts.host, () => resolve());
     });
   } catch (e) {
     await host.close();
     throw e;
   }
   // The admin key is made only once the port is ours: a start that fails before it could print
-  // the key (the port taken) must not keep a key nobody was shown (issue 12 item 5).
-  let createdAdminKey: RunningServer["createdAdminKey"];
-  try {
-    createdAdminKey = await host.identity.bootstrapAdmin(opts.accountId, env);
-  } catch (e) {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await host.close();
-    throw e;
-  }
-  const port = (server.address() as AddressInfo).port;
+  // the key (the port taken) must not keep a key nobody was shown (issue 12 item 5). A writer's
+  // workers hold the port: it is made when they do (bootstrapAdmin below).
+  const bootstrapAdmin = async (): Promise<AdminKey> => {
+    try {
+      return await host.identity.bootstrapAdmin(opts.accountId, env);
+    } catch (e) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await host.close();
+      throw e;
+    }
+  };
+  const createdAdminKey = opts.role ? undefined : await bootstrapAdmin();
+  const port = socketPath ? opts.port : (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
     url: `${opts.tls ? "https" : "http"}://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${port}`,
     port,
     host,
     createdAdminKey,
+    bootstrapAdmin,
     close() {
       closing ??= (async () => {
         // Stop accepting, let in-flight requests finish, then close the stores.

@@ -18,6 +18,8 @@ export interface StartFacts {
   created?: { accessKeyId: string; secretAccessKey: string; fromEnv: boolean };
   /** partitions whose identities are a copy of another process's, with the home Region serving them */
   followed: { partition: string; home: string }[];
+  /** processes serving the port (--workers); one when absent */
+  workers?: number;
 }
 
 /** The export lines of an admin key, and the reminder that it is shown once. */
@@ -37,6 +39,7 @@ export function bannerText(f: StartFacts): string {
   const lines = [
     `Meridian is listening on ${f.url}`,
     `Data directory: ${f.dataDir}`,
+    ...(f.workers && f.workers > 1 ? [`Processes: ${f.workers} workers answering reads, and one writing every change`] : []),
     `Root key: ${f.rootKey}`,
     `Account: ${f.accountId}`,
     `Regions: ${f.regions.filter((r) => !r.optIn).map((r) => r.name).join(", ")}`,

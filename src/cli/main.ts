@@ -5,7 +5,9 @@ import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createSecureContext } from "node:tls";
-import { startServer } from "../server.js";
+import { availableParallelism } from "node:os";
+import { startServer, type ServerOptions } from "../server.js";
+import { runPrimary, runWorker, workerOf, type Started } from "./serve-workers.js";
 import { status } from "./status.js";
 import { endpointOf } from "./endpoint.js";
 import { audit, AUDIT_USAGE } from "./audit.js";
@@ -64,6 +66,9 @@ Options for serve (environment variable in brackets):
   --tls-key <file>     the certificate's PEM private key (MERIDIAN_TLS_KEY)
   --tls-ca <file>      PEM CA certificates that the certificates of https:// peers in the topology
                        must chain to (MERIDIAN_TLS_CA; default: Node's CA store and NODE_EXTRA_CA_CERTS)
+  --workers <n>        processes serving the port (MERIDIAN_WORKERS, default: one per core); each
+                       answers reads itself, and one more process writes every change; 1: a
+                       single process does both
   --audit-retention-days <n>
                        how long audit events are kept (MERIDIAN_AUDIT_RETENTION_DAYS, default 90,
                        CloudTrail's event history; 0 keeps them for ever)
@@ -130,6 +135,7 @@ async function serve(argv: string[]) {
       "tls-key": { type: "string" },
       "tls-ca": { type: "string" },
       "lambda-endpoint": { type: "string" },
+      workers: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -169,7 +175,10 @@ async function serve(argv: string[]) {
 
   process.umask(0o077); // every file under the data directory is the owner's alone
   const host = values.host ?? env.MERIDIAN_HOST ?? "127.0.0.1";
-  const server = await startServer({
+  const workersText = values.workers ?? env.MERIDIAN_WORKERS ?? String(availableParallelism());
+  const workers = Number(workersText);
+  if (!/^\d{1,3}$/.test(workersText) || workers < 1) fail("--workers must be a whole number from 1 (one process) to 999");
+  const options: ServerOptions = {
     ...tls,
     host,
     port,
@@ -184,21 +193,34 @@ async function serve(argv: string[]) {
     auditMaxBytes: auditMaxMib * 1024 * 1024,
     permissiveOnNetwork,
     lambdaEndpoint: values["lambda-endpoint"],
-  });
+  };
+  const writerSocket = workerOf(env);
+  if (writerSocket !== undefined) return runWorker(options, writerSocket);
+  let started: Started;
+  let close: () => Promise<void>;
+  if (workers > 1) {
+    const primary = await runPrimary(options, workers, (line) => process.stderr.write(`${line}\n`));
+    ({ started, stop: close } = primary);
+  } else {
+    const server = await startServer(options);
+    started = { url: server.url, created: server.createdAdminKey, host: server.host };
+    close = () => server.close();
+  }
   for (const line of startWarnings({ host, tls: tls.tls !== undefined, sealWarning: seal.warning })) process.stderr.write(line + "\n");
   writeStdout(
     bannerText({
-      url: server.url,
+      url: started.url,
       dataDir,
       rootKey: seal.description,
       auth,
       accountId,
-      regions: [...server.host.nodes.values()].map((n) => n.info),
-      created: server.createdAdminKey,
-      followed: followedPartitions(server.host),
+      regions: [...started.host.nodes.values()].map((n) => n.info),
+      created: started.created,
+      followed: followedPartitions(started.host),
+      workers,
     }),
   );
-  const out = [...server.host.outages.keys()];
+  const out = [...started.host.outages.keys()];
   if (out.length > 0) process.stderr.write(`!!! Out of service, their store damaged or unopenable (see the log above): ${out.join(", ")}\n`);
 
   let stopping = false;
@@ -206,8 +228,8 @@ async function serve(argv: string[]) {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal}: finishing in-flight requests and closing the stores…\n`);
-    setTimeout(() => process.exit(1), 10_000).unref();
-    server.close().then(() => process.exit(0), () => process.exit(1));
+    setTimeout(() => process.exit(1), 15_000).unref();
+    close().then(() => process.exit(0), () => process.exit(1));
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));

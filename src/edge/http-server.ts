@@ -27,6 +27,7 @@ import { peerRoute } from "./peer-routes.js";
 import { operatorAccountsRoute } from "./operator-accounts.js";
 import { queryRoute, restJsonRoute } from "./global-routes.js";
 import { awsJsonRoute } from "./aws-json-route.js";
+import { answeredLocally, forwardedFacts, makeForwarder, type WriterLink } from "./forward.js";
 
 export interface EdgeOptions {
   host: RegionHost;
@@ -45,6 +46,10 @@ export interface EdgeOptions {
   limits?: AdmissionLimits;
   /** PEM certificate chain and private key: the server speaks HTTPS only */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** a worker process: only read-only calls are answered here, the rest go to the writer (forward.ts) */
+  writer?: WriterLink;
+  /** the writer's own socket: the client facts workers pass on are believed */
+  trustForwarded?: boolean;
 }
 
 /** The routes, in the order they are tried: the operator's first (none reads a body it does not need), AWS JSON last. */
@@ -61,7 +66,7 @@ function routesOf(opts: EdgeOptions, api: ApiDeps): Route[] {
   ];
 }
 
-function inspect(req: IncomingMessage, requestId: string): Inspected {
+function inspect(req: IncomingMessage, requestId: string, trustForwarded: boolean): Inspected {
   const [path = "/", query = ""] = (req.url ?? "/").split("?", 2);
   const method = req.method ?? "";
   return {
@@ -73,7 +78,7 @@ function inspect(req: IncomingMessage, requestId: string): Inspected {
     head: { method, path, query, headers: req.headersDistinct },
     contentType: String(req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase(),
     target: String(req.headers["x-amz-target"] ?? ""),
-    facts: requestFacts(req, requestId),
+    facts: { ...requestFacts(req, requestId), ...(trustForwarded ? forwardedFacts(req) : undefined) },
   };
 }
 
@@ -84,6 +89,7 @@ export function createEdgeServer(opts: EdgeOptions): Server {
     dispatch: makeDispatcher({ host: opts.host, audit: opts.audit, now: opts.now }),
   };
   const routes = routesOf(opts, api);
+  const forward = opts.writer && makeForwarder(opts.writer, opts.log);
 
   function send(res: ServerResponse, requestId: string, answer: Answer) {
     res.writeHead(answer.status, {
@@ -129,7 +135,8 @@ export function createEdgeServer(opts: EdgeOptions): Server {
 
   const server = serverFor(opts.tls, (req, res) => {
     const requestId = randomUUID();
-    const inspected = inspect(req, requestId);
+    const inspected = inspect(req, requestId, opts.trustForwarded === true);
+    if (forward && !answeredLocally(opts.services, inspected)) return forward(inspected, res);
     const route = routes.find((r) => r.matches(inspected))!; // AWS JSON takes whatever is left
     // Identities another process sharing the stores changed are read again before any key is checked.
     const current = opts.host.identity.ensureCurrent();

@@ -57,6 +57,11 @@ export interface HostOptions {
   auditMaxBytes?: number;
   /** where each hosted Region invokes rotation functions that are not built in (issue 13) */
   lambda?: LambdaSettings;
+  /**
+   * a worker process beside the writer (issue 14): it reads the stores and answers read-only calls,
+   * and starts no background work (jobs, outbox, opt-in transitions) and records nothing at start
+   */
+  readOnly?: boolean;
 }
 
 /** Anti-entropy runs once every this many periods of the other jobs (every fifth minute by default). */
@@ -149,7 +154,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     for (const n of nodes.values()) await n.close();
     throw e;
   }
-  recordRootKey(opts.dataDir, rootKey);
+  if (!opts.readOnly) recordRootKey(opts.dataDir, rootKey);
   const sessions = new Map(
     opts.topology.partitions.map((p) => [p.name, makeSessionTokens(Buffer.from(hkdfSync("sha256", rootKey, p.name, "meridian-sts-session-tokens", 32)))]),
   );
@@ -189,7 +194,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     followedHome: (partition) => (identity.partition(partition)?.isFollower() ? partitionOf(opts.topology, partition).homeRegion : undefined),
     onChange: (partition) => sync.changed(partition),
   });
-  await optIns.resume();
+  if (!opts.readOnly) await optIns.resume();
   const account = makeAccountService({ optIns });
   const [iam, sts] = [makeIamService({ identity, clock: opts.clock }), makeStsService({ identity, sessions, clock: opts.clock })];
 
@@ -232,6 +237,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   // workers start only once every Region is open (anti-entropy sends to the others) and the host
   // they ask (isEnabled, whenDurable) exists: started earlier, a delivery at start met it
   // uninitialised ("Cannot access 'host' before initialization", issue 12 item 6).
+  if (opts.readOnly) return host;
   const restored = await prepareRestored(
     [...nodes.values()].filter((n) => restoredNames.includes(n.info.name)),
     opts.clock,

@@ -1,0 +1,71 @@
+// A worker process's edge (issue 14 item 1): the read-only calls of the AWS JSON services
+// (GetSecretValue, DescribeSecret, Decrypt, ListSecrets …) are answered here, by this worker alone;
+// everything else — every change, IAM, STS, Account, the operator's and peers' routes — is passed
+// as it came to the Region's one writer, the primary process, over a socket only its owner can
+// open, and its answer passed back as it is. So each Region keeps one writer (group commit,
+// outbox, the ordered changes of identities and keys), and reads use every core.
+
+import { Agent, request, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Logger } from "../util/logger.js";
+import { isReadOnly } from "../audit/cloudtrail-event.js";
+import { operationOf, type JsonService } from "./aws-json.js";
+import type { HttpFacts, Inspected } from "./route.js";
+
+/** Where a worker sends what it does not answer itself. */
+export interface WriterLink {
+  socketPath: string;
+}
+
+/** The facts of the client's connection, which the writer cannot see (it sees the worker's socket). */
+export const FORWARDED_HEADER = "x-meridian-forwarded";
+
+/** A read-only operation of a JSON service, which any worker answers from the shared stores. */
+export function answeredLocally(services: readonly JsonService[], r: Inspected): boolean {
+  if (r.method !== "POST" || r.target === "") return false;
+  for (const s of services) {
+    const operation = operationOf(s, r.target);
+    if (operation !== undefined) return Object.hasOwn(s.model.operations, operation) && isReadOnly(s.signingName, operation);
+  }
+  return false;
+}
+
+/** Headers about one connection, not the message: each hop sets its own. */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te", "trailer"]);
+const endToEnd = (headers: IncomingMessage["headers"]) => Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name)));
+
+export function makeForwarder(link: WriterLink, log: Logger) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  return function forward(r: Inspected, res: ServerResponse): void {
+    const facts: Omit<HttpFacts, "requestId" | "userAgent"> = { sourceIp: r.facts.sourceIp, secureTransport: r.facts.secureTransport };
+    const upstream = request(
+      { socketPath: link.socketPath, agent, method: r.method, path: r.req.url, headers: { ...endToEnd(r.req.headers), [FORWARDED_HEADER]: JSON.stringify(facts) } },
+      (answer: IncomingMessage) => {
+        res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
+        answer.pipe(res);
+      },
+    );
+    upstream.on("error", (e) => {
+      // The writer is gone (stopping, or dead and about to take this worker with it).
+      log.error("the writer process did not answer a forwarded request", { requestId: r.requestId, error: e.message });
+      if (!res.headersSent) res.writeHead(503, { "content-length": 0, connection: "close", "x-amzn-requestid": r.requestId });
+      res.end();
+    });
+    r.req.on("aborted", () => upstream.destroy());
+    r.req.pipe(upstream);
+  };
+}
+
+/**
+ * The client's facts a worker passed on, trusted only on the writer's own socket (a Unix socket
+ * has no remote address; a TCP client's header is ignored).
+ */
+export function forwardedFacts(req: IncomingMessage): Pick<HttpFacts, "sourceIp" | "secureTransport"> | undefined {
+  const header = req.headers[FORWARDED_HEADER];
+  if (typeof header !== "string" || req.socket.remoteAddress !== undefined) return undefined;
+  try {
+    const facts = JSON.parse(header) as { sourceIp?: unknown; secureTransport?: unknown };
+    return { sourceIp: String(facts.sourceIp ?? ""), secureTransport: facts.secureTransport === true };
+  } catch {
+    return undefined;
+  }
+}
