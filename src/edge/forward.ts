@@ -33,14 +33,15 @@ export function answeredLocally(services: readonly JsonService[], r: Inspected):
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te", "trailer"]);
 const endToEnd = (headers: IncomingMessage["headers"]) => Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name)));
 
-export function makeForwarder(link: WriterLink, log: Logger) {
+/** `closing`: this worker is stopping, so an answered connection is closed rather than kept alive. */
+export function makeForwarder(link: WriterLink, log: Logger, closing: () => boolean) {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   return function forward(r: Inspected, res: ServerResponse): void {
     const facts: Omit<HttpFacts, "requestId" | "userAgent"> = { sourceIp: r.facts.sourceIp, secureTransport: r.facts.secureTransport };
     const upstream = request(
       { socketPath: link.socketPath, agent, method: r.method, path: r.req.url, headers: { ...endToEnd(r.req.headers), [FORWARDED_HEADER]: JSON.stringify(facts) } },
       (answer: IncomingMessage) => {
-        res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
+        res.writeHead(answer.statusCode ?? 502, { ...endToEnd(answer.headers), ...(closing() ? { connection: "close" } : {}) });
         answer.pipe(res);
       },
     );

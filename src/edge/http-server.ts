@@ -89,7 +89,7 @@ export function createEdgeServer(opts: EdgeOptions): Server {
     dispatch: makeDispatcher({ host: opts.host, audit: opts.audit, now: opts.now }),
   };
   const routes = routesOf(opts, api);
-  const forward = opts.writer && makeForwarder(opts.writer, opts.log);
+  const forward = opts.writer && makeForwarder(opts.writer, opts.log, () => !server.listening);
 
   function send(res: ServerResponse, requestId: string, answer: Answer) {
     res.writeHead(answer.status, {

@@ -29,6 +29,11 @@ export interface IdentitySyncDeps {
   debounceMs?: number;
   /** how often a Region behind is offered the copy again; 2 s by default */
   retryMs?: number;
+  /**
+   * a worker beside the writer (issue 14): it sends no copies of the partitions owned here (only the
+   * writer, which makes every change, sends them, under its own epoch), only its keys' use notes
+   */
+  readOnly?: boolean;
   /** the accounts' opt-in statuses: read where the partition is owned, replaced where it is followed */
   optIns?: {
     statuses(partition: string): Promise<Record<string, string>>;
@@ -114,14 +119,14 @@ export function makeIdentitySync(deps: IdentitySyncDeps) {
     changedAt.set(partition, changedAt.get(partition)! + 1);
     schedule(partition);
   }
-  const retry = setInterval(() => void pushAll(), deps.retryMs ?? 2_000);
-  retry.unref();
+  const retry = deps.readOnly ? undefined : setInterval(() => void pushAll(), deps.retryMs ?? 2_000);
+  retry?.unref();
 
   /** Send the whole copy to every Region of the partition another process hosts and that lacks it. */
   async function push(partition: string): Promise<void> {
     const dir = directory.partition(partition);
     const home = homeOf(partition);
-    if (!dir || !home || !owns(partition)) return;
+    if (!dir || !home || !owns(partition) || deps.readOnly) return;
     // The count first, then the copy: a change made after it is sent again under a higher count.
     const seq = changedAt.get(partition) ?? 0;
     const { entities, keys } = dir.snapshot();

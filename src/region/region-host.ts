@@ -174,6 +174,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
   await identity.load();
   // Opt-in statuses are the accounts' data too: they travel with the identities.
   const sync = makeIdentitySync({
+    readOnly: opts.readOnly,
     topology: opts.topology,
     directory: identity,
     transport,
