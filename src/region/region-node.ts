@@ -110,6 +110,8 @@ async function wireRegion(info: RegionInfo, store: RegionStore, wrapper: RegionW
   const starter = {
     start: (arn: string, token: string) => rotation.start(arn, token),
     canInvoke: (lambdaArn: string, secret: SecretRecord) => rotation.canInvoke(lambdaArn, secret),
+    test: (arn: string, token: string) => rotation.test(arn, token),
+    abandoned: (secret: SecretRecord) => rotation.abandoned(secret),
   };
   const secrets = makeSecretsService({ store, keys, clock, replication: replication.forSecrets, rotation: starter });
   const rotation = makeRotationEngine({
