@@ -119,7 +119,8 @@ async function wireRegion(info: RegionInfo, store: RegionStore, wrapper: RegionW
     secrets: secrets.rotation,
     operations: secrets.operations,
     lambda: env.lambda,
-    accounts: async () => new Set((await store.allKeys()).map((k) => k.accountId)),
+    // every account with a secret here, keys or not (a secret without a value has no data key)
+    accounts: () => store.secretAccounts(),
     appendAuditEvents: (events) => store.appendAuditEvents(events),
     clock,
     log: env.log,

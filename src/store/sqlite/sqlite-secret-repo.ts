@@ -108,6 +108,8 @@ export function makeSqliteSecretRepo(db: Database.Database, { relaxed }: Pick<Du
   const byName = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE account_id = ? AND name = ?");
   const byArn = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE arn = ?");
   const all = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE account_id = ?");
+  // secrets_by_name (account_id, name) covers it: one index walk, no table read
+  const accounts = db.prepare("SELECT DISTINCT account_id FROM secrets ORDER BY account_id");
   // One statement per order: created date or name, ascending or descending, with or without
   // the secrets scheduled for deletion. Ties: name, then ARN, ascending (as sortSecrets).
   const pages = new Map<string, Database.Statement>();
@@ -230,6 +232,9 @@ export function makeSqliteSecretRepo(db: Database.Database, { relaxed }: Pick<Du
     },
     async secretsDueForPurge(now) {
       return (due.all(now) as SecretRow[]).map((row) => toRecord(row)!);
+    },
+    async secretAccounts() {
+      return (accounts.all() as { account_id: string }[]).map((row) => row.account_id);
     },
   };
 }
