@@ -62,7 +62,7 @@ export function makeRotationEngine(deps: RotationEngineDeps) {
     if (builtin) return builtin;
     if (!deps.lambda) {
       return failing(
-        `function ${arn.name} is not a built-in rotator and no Lambda endpoint is configured for Region ${deps.region} (--lambda-endpoint or MERIDIAN_LAMBDA_ENDPOINT)`,
+        `function ${arn.name} is not a built-in rotator and no Lambda endpoint is configured for Region ${deps.region} (--lambda-endpoint, MERIDIAN_LAMBDA_ENDPOINT, or the Region's lambdaEndpoint in the topology file)`,
       );
     }
     return lambdaFunction(deps.lambda, arn.name, arn.region, stopping.signal);
