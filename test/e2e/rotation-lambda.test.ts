@@ -106,6 +106,7 @@ test("RotateSecret validates as AWS does", async () => {
   await rejects(
     sm.send(new RotateSecretCommand({ SecretId: name, RotationLambdaARN: FUNCTION_ARN, RotationRules: { AutomaticallyAfterDays: 1, ScheduleExpression: "rate(1 days)" } })),
     "InvalidParameterException",
+    "You cannot specify both rotation frequency and schedule expression together.", // AWS's words (seen in terraform-provider-aws#33329)
   );
   await rejects(sm.send(new RotateSecretCommand({ SecretId: `absent-${randomUUID()}`, RotationLambdaARN: FUNCTION_ARN })), "ResourceNotFoundException");
   const d = await describe(name);
