@@ -14,6 +14,7 @@ import {
   ListSecretsCommand,
   PutSecretValueCommand,
   RotateSecretCommand,
+  UpdateSecretCommand,
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { startMeridian, type TestServer } from "../support/meridian.js";
@@ -231,6 +232,19 @@ test("a manual new version abandons the rotation in progress: AWSPENDING comes o
   // a manual change with no rotation in progress abandons nothing
   await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: "again by hand" }));
   assert.equal((await auditEvents("RotationAbandoned", arn)).length, 1);
+
+  // UpdateSecret with a new value abandons a rotation in progress too
+  const third = randomUUID();
+  lambda.failStep = "testSecret";
+  await sm.send(new RotateSecretCommand({ SecretId: name, ClientRequestToken: third }));
+  await engine().idle();
+  lambda.failStep = undefined;
+  assert.deepEqual((await describe(name)).VersionIdsToStages?.[third], ["AWSPENDING"]);
+  const updated = await sm.send(new UpdateSecretCommand({ SecretId: name, SecretString: "updated by hand" }));
+  const after = (await describe(name)).VersionIdsToStages!;
+  assert.deepEqual(after[updated.VersionId!], ["AWSCURRENT"]);
+  assert.equal(after[third], undefined);
+  assert.equal((await auditEvents("RotationAbandoned", arn)).length, 2);
 });
 
 test("RotateImmediately false tests the configuration with testSecret alone, on an AWSPENDING copy that is removed afterwards", async () => {
