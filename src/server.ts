@@ -200,12 +200,12 @@ async function serve(opts: ServerOptions, lock: Pick<DataDirLock, "release">, { 
 }
 
 /**
- * How rotation functions are invoked: the endpoint, and the credentials Invoke is signed with
- * (MERIDIAN_LAMBDA_ACCESS_KEY_ID/SECRET_ACCESS_KEY, else AWS_ACCESS_KEY_ID/SECRET_ACCESS_KEY, else
- * LocalStack's "test", which an emulator accepts).
+ * How rotation functions are invoked: the endpoint for every Region (a Region's lambdaEndpoint in
+ * the topology wins), and the credentials Invoke is signed with (MERIDIAN_LAMBDA_ACCESS_KEY_ID/
+ * SECRET_ACCESS_KEY, else AWS_ACCESS_KEY_ID/SECRET_ACCESS_KEY, else LocalStack's "test", which an
+ * emulator accepts).
  */
-function lambdaSettings(endpoint: string | undefined, env: NodeJS.ProcessEnv): LambdaSettings | undefined {
-  if (!endpoint) return undefined;
+function lambdaSettings(endpoint: string | undefined, env: NodeJS.ProcessEnv): Omit<LambdaSettings, "endpoint"> & { endpoint?: string } {
   const accessKeyId = env.MERIDIAN_LAMBDA_ACCESS_KEY_ID || env.AWS_ACCESS_KEY_ID || "test";
   const secretAccessKey = env.MERIDIAN_LAMBDA_SECRET_ACCESS_KEY || env.AWS_SECRET_ACCESS_KEY || "test";
   const sessionToken = env.MERIDIAN_LAMBDA_ACCESS_KEY_ID ? env.MERIDIAN_LAMBDA_SESSION_TOKEN : env.AWS_SESSION_TOKEN;

@@ -6,7 +6,10 @@
 //       regions:
 //         - { name: us-east-1, endpoint: "https://meridian-use1.internal:4566" }
 //         - { name: af-south-1, optIn: true, endpoint: "https://meridian-afs1.internal:4566" }
+//         - { name: eu-west-1, endpoint: "https://meridian-euw1.internal:4566", lambdaEndpoint: "https://lambda.eu-west-1.amazonaws.com" }
 //
+// `lambdaEndpoint` (optional) is where that Region invokes rotation functions that are not built
+// in; it wins over `--lambda-endpoint` / MERIDIAN_LAMBDA_ENDPOINT, which serve the other Regions.
 // An https:// endpoint's certificate is verified against `meridian serve --tls-ca` (http:// is
 // accepted for a private network or a test, and sends peer requests in clear).
 // Every problem is reported with where it is, as one line.
@@ -21,6 +24,19 @@ const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 function fail(file: string, where: string, what: string): never {
   throw new TopologyError(`${file}: ${where}: ${what}`);
+}
+
+/** An optional member that must be an http(s) URL when given. */
+function httpUrl(value: unknown, file: string, where: string): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    if (typeof value !== "string") throw new Error();
+    const url = new URL(value);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
+  } catch {
+    fail(file, where, `"${String(value)}" is not an http(s) URL`);
+  }
+  return value;
 }
 
 export function loadTopologyFile(file: string): Topology {
@@ -44,22 +60,15 @@ function parseTopology(doc: unknown, file = "topology"): Topology {
     const partitionName = p.name as string;
     if (!Array.isArray(p.regions) || p.regions.length === 0) fail(file, `${where}.regions`, "a non-empty list is required");
     const regions: RegionInfo[] = (p.regions as unknown[]).map((item: unknown, j: number) => {
-      const r = (item ?? {}) as { name?: unknown; endpoint?: unknown; optIn?: unknown };
+      const r = (item ?? {}) as { name?: unknown; endpoint?: unknown; optIn?: unknown; lambdaEndpoint?: unknown };
       const at = `${where}.regions[${j}]`;
       if (typeof r.name !== "string" || !REGION_NAME.test(r.name)) fail(file, at, `"${String(r.name)}" is not a Region name`);
       const name = r.name as string;
       if (seen.has(name)) fail(file, at, `Region ${name} appears twice`);
       seen.add(name);
-      if (r.endpoint !== undefined) {
-        try {
-          if (typeof r.endpoint !== "string") throw new Error();
-          const url = new URL(r.endpoint);
-          if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
-        } catch {
-          fail(file, `${at}.endpoint`, `"${String(r.endpoint)}" is not an http(s) URL`);
-        }
-      }
-      return { name, partition: partitionName, optIn: r.optIn === true, endpoint: r.endpoint as string | undefined };
+      const endpoint = httpUrl(r.endpoint, file, `${at}.endpoint`);
+      const lambdaEndpoint = httpUrl(r.lambdaEndpoint, file, `${at}.lambdaEndpoint`);
+      return { name, partition: partitionName, optIn: r.optIn === true, endpoint, ...(lambdaEndpoint ? { lambdaEndpoint } : {}) };
     });
     const homeRegion = p.homeRegion ?? regions[0]!.name;
     if (typeof homeRegion !== "string" || !regions.some((r) => r.name === homeRegion)) {

@@ -7,6 +7,8 @@ export interface RegionInfo {
   optIn: boolean;
   /** base URL of the Region's endpoint in a distributed deployment */
   endpoint?: string;
+  /** the AWS Lambda API this Region invokes rotation functions at; wins over --lambda-endpoint (issue 13) */
+  lambdaEndpoint?: string;
 }
 
 export interface PartitionInfo {

@@ -43,8 +43,10 @@ export interface CloudTrailEvent {
   readOnly: boolean;
   /** AwsServiceEvent: work the service did on its own (a scheduled rotation), no API call behind it */
   eventType: "AwsApiCall" | "AwsServiceEvent";
-  /** an AwsServiceEvent's details (a rotation's secret, version and outcome) */
+  /** an AwsServiceEvent's details, for the services that give them there */
   serviceEventDetails?: Record<string, unknown>;
+  /** what else the service records of the event (a rotation's secret: {"SecretId": arn}) */
+  additionalEventData?: Record<string, unknown>;
   managementEvent: true;
   recipientAccountId: string;
   eventCategory: "Management";

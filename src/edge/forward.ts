@@ -17,7 +17,7 @@ export interface WriterLink {
 }
 
 /** The facts of the client's connection, which the writer cannot see (it sees the worker's socket). */
-export const FORWARDED_HEADER = "x-meridian-forwarded";
+const FORWARDED_HEADER = "x-meridian-forwarded";
 
 /** A read-only operation of a JSON service, which any worker answers from the shared stores. */
 export function answeredLocally(services: readonly JsonService[], r: Inspected): boolean {

@@ -6,7 +6,7 @@ import { createHmac, hkdfSync } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { sameCheckValue } from "../kms/root-key.js";
-import { allRegions, findRegion, partitionOf, type Topology } from "../config/topology.js";
+import { allRegions, findRegion, partitionOf, type RegionInfo, type Topology } from "../config/topology.js";
 import { identityPlaces } from "../config/identity-home.js";
 import { makeInProcessTransport } from "../replication/in-process-transport.js";
 import type { ReplicationTransport } from "../replication/transport.js";
@@ -55,8 +55,12 @@ export interface HostOptions {
   auditRetentionDays?: number;
   /** the most a Region's audit trail may hold (bytes of events), oldest removed first; 1 GiB when absent, 0 no bound */
   auditMaxBytes?: number;
-  /** where each hosted Region invokes rotation functions that are not built in (issue 13) */
-  lambda?: LambdaSettings;
+  /**
+   * where the hosted Regions invoke rotation functions that are not built in (issue 13): the
+   * endpoint for every Region (--lambda-endpoint), unless the topology gives one for the Region
+   * (lambdaEndpoint), and the credentials Invoke is signed with
+   */
+  lambda?: Omit<LambdaSettings, "endpoint"> & { endpoint?: string };
   /**
    * a worker process beside the writer (issue 14): it reads the stores and answers read-only calls,
    * and starts no background work (jobs, outbox, opt-in transitions) and records nothing at start
@@ -137,12 +141,14 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     isEnabled: (accountId: string, region: string) => host.isEnabled(accountId, region),
     whenDurable: () => host.whenDurable(),
     onStoreFault: takeOut,
-    lambda: opts.lambda,
   };
+  const lambdaEndpointOf = (info: RegionInfo) => info.lambdaEndpoint ?? opts.lambda?.endpoint;
   try {
     for (const info of wanted) {
       try {
-        nodes.set(info.name, await openRegionNode(info, opts.dataDir, rootKey, environment));
+        const lambdaEndpoint = lambdaEndpointOf(info);
+        const lambda = opts.lambda && lambdaEndpoint ? { ...opts.lambda, endpoint: lambdaEndpoint } : undefined;
+        nodes.set(info.name, await openRegionNode(info, opts.dataDir, rootKey, { ...environment, lambda }));
       } catch (e) {
         if (!(e instanceof StoreFault)) throw e;
         takeOut(info, e);

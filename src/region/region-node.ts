@@ -110,6 +110,8 @@ async function wireRegion(info: RegionInfo, store: RegionStore, wrapper: RegionW
   const starter = {
     start: (arn: string, token: string) => rotation.start(arn, token),
     canInvoke: (lambdaArn: string, secret: SecretRecord) => rotation.canInvoke(lambdaArn, secret),
+    test: (arn: string, token: string) => rotation.test(arn, token),
+    abandoned: (secret: SecretRecord) => rotation.abandoned(secret),
   };
   const secrets = makeSecretsService({ store, keys, clock, replication: replication.forSecrets, rotation: starter });
   const rotation = makeRotationEngine({
@@ -117,7 +119,8 @@ async function wireRegion(info: RegionInfo, store: RegionStore, wrapper: RegionW
     secrets: secrets.rotation,
     operations: secrets.operations,
     lambda: env.lambda,
-    accounts: async () => new Set((await store.allKeys()).map((k) => k.accountId)),
+    // every account with a secret here, keys or not (a secret without a value has no data key)
+    accounts: () => store.secretAccounts(),
     appendAuditEvents: (events) => store.appendAuditEvents(events),
     clock,
     log: env.log,

@@ -1,20 +1,20 @@
-// A rotation's start, success and failure as CloudTrail records them: AwsServiceEvents by
-// secretsmanager.amazonaws.com (no request behind them), with the secret and version in
-// serviceEventDetails and, for a failure, why.
+// A rotation's start, success, failure and abandonment, and a failed test of the rotation
+// configuration, as CloudTrail records them: AwsServiceEvents by secretsmanager.amazonaws.com (no
+// request behind them) naming the secret in additionalEventData.SecretId, which is what EventBridge
+// rules written for AWS match on; a failure says why in errorMessage.
 
 import { randomUUID } from "node:crypto";
 import type { StoredAuditEvent } from "../store/store.js";
 
-export type RotationEventName = "RotationStarted" | "RotationSucceeded" | "RotationFailed" | "RotationAbandoned";
+export type RotationEventName = "RotationStarted" | "RotationSucceeded" | "RotationFailed" | "RotationAbandoned" | "TestRotationFailed";
 
 const SERVICE = "secretsmanager.amazonaws.com";
 
 export function rotationEvent(
   name: RotationEventName,
   secret: { arn: string; accountId: string; region: string },
-  versionId: string,
   time: number,
-  reason?: string,
+  errorMessage?: string,
 ): StoredAuditEvent {
   return {
     time,
@@ -27,9 +27,10 @@ export function rotationEvent(
       awsRegion: secret.region,
       sourceIPAddress: SERVICE,
       userAgent: SERVICE,
+      ...(errorMessage === undefined ? {} : { errorMessage }),
       requestParameters: null,
       responseElements: null,
-      serviceEventDetails: { secretId: secret.arn, versionId, ...(reason === undefined ? {} : { reason }) },
+      additionalEventData: { SecretId: secret.arn },
       requestID: randomUUID(),
       eventID: randomUUID(),
       readOnly: false,

@@ -28,6 +28,8 @@ interface RotatedSecrets {
   succeeded(arn: string, token: string): Promise<string | undefined>;
   failed(arn: string, reason: string): Promise<void>;
   due(accountIds: Iterable<string>, now: number): Promise<SecretRecord[]>;
+  openTest(arn: string, token: string): Promise<boolean>;
+  closeTest(arn: string, token: string): Promise<void>;
 }
 
 export interface RotationEngineDeps {
@@ -60,15 +62,15 @@ export function makeRotationEngine(deps: RotationEngineDeps) {
     if (builtin) return builtin;
     if (!deps.lambda) {
       return failing(
-        `function ${arn.name} is not a built-in rotator and no Lambda endpoint is configured for Region ${deps.region} (--lambda-endpoint or MERIDIAN_LAMBDA_ENDPOINT)`,
+        `function ${arn.name} is not a built-in rotator and no Lambda endpoint is configured for Region ${deps.region} (--lambda-endpoint, MERIDIAN_LAMBDA_ENDPOINT, or the Region's lambdaEndpoint in the topology file)`,
       );
     }
     return lambdaFunction(deps.lambda, arn.name, arn.region, stopping.signal);
   }
 
-  async function audit(name: RotationEventName, record: SecretRecord, token: string, reason?: string) {
+  async function audit(name: RotationEventName, record: SecretRecord, reason?: string) {
     try {
-      await deps.appendAuditEvents([rotationEvent(name, record, token, clock.now(), reason)]);
+      await deps.appendAuditEvents([rotationEvent(name, record, clock.now(), reason)]);
     } catch (e) {
       log.error("rotation audit event not written", { region: deps.region, event: name, error: (e as Error).message });
     }
@@ -80,7 +82,7 @@ export function makeRotationEngine(deps: RotationEngineDeps) {
     const lambdaArn = record?.rotation?.lambdaArn;
     if (!record || !lambdaArn || record.deletedDate !== undefined) return;
     const versionId = await secrets.begin(arn, token);
-    await audit("RotationStarted", record, versionId);
+    await audit("RotationStarted", record);
     let reason: string | undefined;
     const fn = functionFor(record, lambdaArn);
     for (const step of STEPS) {
@@ -93,23 +95,46 @@ export function makeRotationEngine(deps: RotationEngineDeps) {
     }
     reason ??= await secrets.succeeded(arn, versionId);
     if (reason === undefined) {
-      await audit("RotationSucceeded", record, versionId);
+      await audit("RotationSucceeded", record);
       return;
     }
     log.info("rotation failed", { region: deps.region, secret: arn, reason });
     await secrets.failed(arn, reason);
-    await audit("RotationFailed", record, versionId, reason);
+    await audit("RotationFailed", record, reason);
   }
 
-  /** Rotate `arn` unless this process is rotating it already; resolves when that rotation ends. */
-  function run(arn: string, token?: string): Promise<void> {
+  /**
+   * RotateSecret with RotateImmediately false: as AWS documents, the configuration is tested by
+   * running the function's testSecret step alone on an AWSPENDING version made for the test (a copy
+   * of AWSCURRENT, named by the request's token), which is removed afterwards. A failed test is a
+   * TestRotationFailed event; rotation stays on its schedule.
+   */
+  async function testRotation(arn: string, token: string): Promise<void> {
+    const record = await secrets.secret(arn);
+    const lambdaArn = record?.rotation?.lambdaArn;
+    if (stopping.signal.aborted || !record || !lambdaArn || !(await secrets.openTest(arn, token))) return;
+    let reason: string | undefined;
+    try {
+      await functionFor(record, lambdaArn).invoke({ SecretId: arn, ClientRequestToken: token, Step: "testSecret" });
+    } catch (e) {
+      reason = `testSecret failed: ${(e as Error).message}`;
+    } finally {
+      await secrets.closeTest(arn, token);
+    }
+    if (reason === undefined) return;
+    log.info("rotation test failed", { region: deps.region, secret: arn, reason });
+    await audit("TestRotationFailed", record, reason);
+  }
+
+  /** `work` for `arn` unless this process has work under way on it already; resolves when that ends. */
+  function run(arn: string, token?: string, work: (arn: string, token?: string) => Promise<void> = rotate): Promise<void> {
     const busy = running.get(arn);
     if (busy) return busy;
-    const work = rotate(arn, token)
+    const done = work(arn, token)
       .catch((e: unknown) => log.error("rotation could not run", { region: deps.region, secret: arn, error: (e as Error).message }))
       .finally(() => running.delete(arn));
-    running.set(arn, work);
-    return work;
+    running.set(arn, done);
+    return done;
   }
 
   async function idle(): Promise<void> {
@@ -130,6 +155,17 @@ export function makeRotationEngine(deps: RotationEngineDeps) {
     /** RotateSecret opened a rotation: run it in the background, as AWS does. */
     start(arn: string, token: string): void {
       void run(arn, token);
+    },
+    /** RotateSecret set rotation up without rotating: test the configuration in the background. */
+    test(arn: string, token: string): void {
+      void run(arn, token, (a) => testRotation(a, token));
+    },
+    /**
+     * A manual new version of the secret took AWSPENDING off the version a rotation was working on
+     * (secrets/ops/rotation.ts): CloudTrail hears of it as RotationAbandoned.
+     */
+    abandoned(secret: SecretRecord): Promise<void> {
+      return audit("RotationAbandoned", secret);
     },
     /** The scheduler's pass (a job on the Region's runner): every rotation due by `now`, one after another. */
     async runDue(now: number): Promise<void> {

@@ -18,6 +18,7 @@ import type { KeyService } from "../kms/key-service.js";
 import type { KeyRecord } from "../contract/kms-types.js";
 import { namedKeyArn } from "../kms/kms-access.js";
 import type { SecretsManagerOperations } from "../generated/secretsmanager-api.js";
+import { parseFunctionArn } from "../rotation/function-arn.js";
 
 /** Operations on no particular secret: decided on "*". */
 const ON_NO_SECRET = new Set(["ListSecrets", "GetRandomPassword", "BatchGetSecretValue"]);
@@ -128,6 +129,19 @@ function viaSecretsManager(ctx: CallContext, action: string, key: KeyRecord, sec
   };
 }
 
+/**
+ * RotateSecret also needs lambda:InvokeFunction on the rotation function, as AWS documents: the
+ * function the request names, else the one the secret has. A denial is the usual access-denied
+ * answer naming that action and function. An ARN that names no function is left to the operation
+ * (AWS's "cannot invoke" refusal).
+ */
+function invokeRotationFunction(operation: string, input: Input, record: SecretRecord | undefined): AccessRequest[] {
+  if (operation !== "RotateSecret") return [];
+  const lambdaArn = input.RotationLambdaARN ?? record?.rotation?.lambdaArn;
+  const fn = lambdaArn === undefined ? undefined : parseFunctionArn(lambdaArn);
+  return fn ? [{ action: "lambda:InvokeFunction", resource: lambdaArn!, resourceAccount: fn.accountId }] : [];
+}
+
 export function describeSecretsAccess(
   store: Pick<SecretRepo, "findSecretByArn" | "findSecretByName">,
   keys: Pick<KeyService, "resolveKey" | "keyArn" | "aliasArn">,
@@ -166,7 +180,7 @@ export function describeSecretsAccess(
     // denial is worded on what the caller named, as it would be were there no such secret.
     const named: AccessRequest = { action, ...namedResource(ctx, secretId), conditions };
     if (!record) return [named, ...(await keyUse(ctx, operation, input, undefined))];
-    return [secretAccessRequest(action, record, conditions, named), ...(await keyUse(ctx, operation, input, record))];
+    return [secretAccessRequest(action, record, conditions, named), ...(await keyUse(ctx, operation, input, record)), ...invokeRotationFunction(operation, input, record)];
   });
 }
 

@@ -31,6 +31,10 @@ interface RotationStarter {
   start(arn: string, token: string): void;
   /** whether the function can be invoked for `secret` (built in, or known to the Lambda endpoint) */
   canInvoke(lambdaArn: string, secret: SecretRecord): Promise<boolean>;
+  /** test the rotation configuration of `arn` (its function's testSecret step), in the background */
+  test(arn: string, token: string): void;
+  /** a manual change abandoned the rotation in progress on `secret`: record it */
+  abandoned(secret: SecretRecord): Promise<void>;
 }
 
 export interface SecretsReplication {

@@ -83,6 +83,8 @@ export interface SecretRepo {
   /** remove the secret and every value it had; with a revision, only if the secret is still at it */
   purgeSecret(arn: string, expectedRevision?: number): Promise<boolean>;
   secretsDueForPurge(now: number): Promise<SecretRecord[]>;
+  /** every account that has at least one secret here, deleted or not, in ascending order (secret rotation's scheduler) */
+  secretAccounts(): Promise<string[]>;
 }
 
 export interface KeyRepo {

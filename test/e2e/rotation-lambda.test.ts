@@ -14,6 +14,7 @@ import {
   ListSecretsCommand,
   PutSecretValueCommand,
   RotateSecretCommand,
+  UpdateSecretCommand,
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { startMeridian, type TestServer } from "../support/meridian.js";
@@ -106,6 +107,7 @@ test("RotateSecret validates as AWS does", async () => {
   await rejects(
     sm.send(new RotateSecretCommand({ SecretId: name, RotationLambdaARN: FUNCTION_ARN, RotationRules: { AutomaticallyAfterDays: 1, ScheduleExpression: "rate(1 days)" } })),
     "InvalidParameterException",
+    "You cannot specify both rotation frequency and schedule expression together.", // AWS's words (seen in terraform-provider-aws#33329)
   );
   await rejects(sm.send(new RotateSecretCommand({ SecretId: `absent-${randomUUID()}`, RotationLambdaARN: FUNCTION_ARN })), "ResourceNotFoundException");
   const d = await describe(name);
@@ -131,9 +133,9 @@ test("a failing step leaves AWSPENDING; a second RotateSecret is refused; the ne
     "A previous rotation isn't complete. That rotation will be reattempted.",
   );
   const events = await m.server.host.node("us-east-1")!.store.queryAuditEvents({ eventName: "RotationFailed" });
-  const event = events.find((e) => (e.event.serviceEventDetails as { secretId?: string }).secretId === failed.ARN);
+  const event = events.find((e) => e.event.additionalEventData?.SecretId === failed.ARN);
   assert.equal(event?.event.eventType, "AwsServiceEvent");
-  assert.match(String((event?.event.serviceEventDetails as { reason?: string }).reason), /testSecret failed: .*told to fail/);
+  assert.match(String(event?.event.errorMessage), /testSecret failed: .*told to fail/);
 
   lambda.failStep = undefined;
   lambda.invocations.length = 0;
@@ -186,14 +188,92 @@ test("RotateSecret refuses a function the Lambda endpoint does not have, as AWS 
 });
 
 test("a function that cannot be invoked fails the rotation with the reason, and AWSPENDING stays", async () => {
-  const { name } = await secretWithValue();
+  const { name, arn } = await secretWithValue();
   const token = randomUUID();
   await sm.send(
     new RotateSecretCommand({ SecretId: name, RotationLambdaARN: "arn:aws:lambda:us-east-1:111111111111:function:vanishing-function", ClientRequestToken: token }),
   );
   await engine().idle();
   const events = await m.server.host.node("us-east-1")!.store.queryAuditEvents({ eventName: "RotationFailed" });
-  const mine = events.find((e) => (e.event.serviceEventDetails as { versionId?: string }).versionId === token);
-  assert.match(String((mine?.event.serviceEventDetails as { reason?: string }).reason), /createSecret failed: Lambda function vanishing-function was not found/);
+  const mine = events.find((e) => e.event.additionalEventData?.SecretId === arn);
+  assert.match(String(mine?.event.errorMessage), /createSecret failed: Lambda function vanishing-function was not found/);
   assert.deepEqual((await describe(name)).VersionIdsToStages?.[token], ["AWSPENDING"]);
+});
+
+const auditEvents = async (eventName: string, arn: string) =>
+  (await m.server.host.node("us-east-1")!.store.queryAuditEvents({ eventName })).filter((e) => e.event.additionalEventData?.SecretId === arn);
+
+test("a manual new version abandons the rotation in progress: AWSPENDING comes off, RotationAbandoned is recorded, a new rotation may start", async () => {
+  const { name, arn } = await secretWithValue();
+  const token = randomUUID();
+  lambda.failStep = "setSecret";
+  await sm.send(new RotateSecretCommand({ SecretId: name, RotationLambdaARN: FUNCTION_ARN, RotationRules: { AutomaticallyAfterDays: 30 }, ClientRequestToken: token }));
+  await engine().idle();
+  lambda.failStep = undefined;
+  assert.deepEqual((await describe(name)).VersionIdsToStages?.[token], ["AWSPENDING"]);
+  assert.equal((await auditEvents("RotationAbandoned", arn)).length, 0);
+
+  const manual = await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: "set by hand" }));
+  const stages = (await describe(name)).VersionIdsToStages!;
+  assert.deepEqual(stages[manual.VersionId!], ["AWSCURRENT"]);
+  assert.equal(stages[token], undefined, "the abandoned version keeps no label");
+  assert.ok(!Object.values(stages).some((s) => s.includes("AWSPENDING")));
+  const [abandoned, ...more] = await auditEvents("RotationAbandoned", arn);
+  assert.equal(more.length, 0);
+  assert.equal(abandoned.event.eventType, "AwsServiceEvent");
+  assert.equal(abandoned.event.eventSource, "secretsmanager.amazonaws.com");
+  assert.equal(abandoned.event.userIdentity.invokedBy, "secretsmanager.amazonaws.com");
+
+  // nothing in progress now: a new rotation starts and completes
+  const next = randomUUID();
+  await sm.send(new RotateSecretCommand({ SecretId: name, ClientRequestToken: next }));
+  await engine().idle();
+  assert.equal((await sm.send(new GetSecretValueCommand({ SecretId: name }))).VersionId, next);
+  // a manual change with no rotation in progress abandons nothing
+  await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: "again by hand" }));
+  assert.equal((await auditEvents("RotationAbandoned", arn)).length, 1);
+
+  // UpdateSecret with a new value abandons a rotation in progress too
+  const third = randomUUID();
+  lambda.failStep = "testSecret";
+  await sm.send(new RotateSecretCommand({ SecretId: name, ClientRequestToken: third }));
+  await engine().idle();
+  lambda.failStep = undefined;
+  assert.deepEqual((await describe(name)).VersionIdsToStages?.[third], ["AWSPENDING"]);
+  const updated = await sm.send(new UpdateSecretCommand({ SecretId: name, SecretString: "updated by hand" }));
+  const after = (await describe(name)).VersionIdsToStages!;
+  assert.deepEqual(after[updated.VersionId!], ["AWSCURRENT"]);
+  assert.equal(after[third], undefined);
+  assert.equal((await auditEvents("RotationAbandoned", arn)).length, 2);
+});
+
+test("RotateImmediately false tests the configuration with testSecret alone, on an AWSPENDING copy that is removed afterwards", async () => {
+  const { name, arn, first } = await secretWithValue();
+  const token = randomUUID();
+  lambda.invocations.length = 0;
+  const out = await sm.send(
+    new RotateSecretCommand({ SecretId: name, RotationLambdaARN: FUNCTION_ARN, RotationRules: { AutomaticallyAfterDays: 5 }, RotateImmediately: false, ClientRequestToken: token }),
+  );
+  assert.equal(out.VersionId, undefined);
+  await engine().idle();
+  assert.deepEqual(stepsOf(lambda, arn), [`testSecret ${token}`]);
+  const d = await describe(name);
+  assert.deepEqual(d.VersionIdsToStages, { [first]: ["AWSCURRENT"] }, "the test's version is gone");
+  assert.equal(d.RotationEnabled, true);
+  assert.equal(d.LastRotatedDate, undefined);
+  assert.equal((await sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString, "first");
+  assert.equal((await auditEvents("TestRotationFailed", arn)).length, 0);
+
+  // a function whose testSecret fails: TestRotationFailed, rotation stays on its schedule
+  const failing = await secretWithValue();
+  lambda.failStep = "testSecret";
+  await sm.send(new RotateSecretCommand({ SecretId: failing.name, RotationLambdaARN: FUNCTION_ARN, RotationRules: { AutomaticallyAfterDays: 5 }, RotateImmediately: false }));
+  await engine().idle();
+  lambda.failStep = undefined;
+  const [failed] = await auditEvents("TestRotationFailed", failing.arn);
+  assert.match(String(failed?.event.errorMessage), /testSecret failed: .*told to fail/);
+  const after = await describe(failing.name);
+  assert.deepEqual(after.VersionIdsToStages, { [failing.first]: ["AWSCURRENT"] });
+  assert.equal(after.RotationEnabled, true);
+  assert.ok(after.NextRotationDate);
 });

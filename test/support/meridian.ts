@@ -11,6 +11,7 @@ import { startServer, type RunningServer } from "../../src/server.js";
 import type { AuthMode } from "../../src/edge/authenticate.js";
 import type { Clock, Timers } from "../../src/util/clock.js";
 import { makeLogger } from "../../src/util/logger.js";
+import type { Topology } from "../../src/config/topology.js";
 
 export const ADMIN = { accessKeyId: "AKIAMERIDIANTESTADMN", secretAccessKey: "meridian-test-secret-access-key-0123456789" };
 export const ROOT_KEY = Buffer.alloc(32, 7).toString("base64");
@@ -35,7 +36,7 @@ export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 export async function startMeridian(
-  opts: { auth?: AuthMode; clock?: Clock; timers?: Timers; dataDir?: string; regions?: string[]; env?: Record<string, string> } = {},
+  opts: { auth?: AuthMode; clock?: Clock; timers?: Timers; dataDir?: string; regions?: string[]; env?: Record<string, string>; topology?: Topology } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "meridian-test-"));
   const logs: string[] = [];
@@ -48,6 +49,7 @@ export async function startMeridian(
     clock: opts.clock,
     timers: opts.timers,
     regions: opts.regions,
+    topology: opts.topology,
     env: testEnv(opts.env),
     log: makeLogger((line) => logs.push(line)),
   });

@@ -10,7 +10,7 @@ import type * as SM from "../../generated/secretsmanager-api.js";
 import { parseFunctionArn } from "../../rotation/function-arn.js";
 import { serviceContext } from "../../rotation/service-context.js";
 import { parseSchedule, planNext, rulesOf, type RotationRules } from "../../rotation/schedule.js";
-import { addVersion, CURRENT, PENDING } from "../labels.js";
+import { addVersion, CURRENT, PENDING, removeLabel } from "../labels.js";
 import { isReplica, type SecretsCore } from "../secrets-core.js";
 
 /** The version a rotation is working on: AWSPENDING on a version that is not (yet) AWSCURRENT. */
@@ -65,6 +65,7 @@ export function rotationOps(core: SecretsCore): OperationTable<SM.SecretsManager
       return { record: { ...current, rotation, versions, lastChangedDate: now }, result };
     });
     if (start) core.rotation?.start(out.ARN!, token);
+    else core.rotation?.test(out.ARN!, token);
     return out;
   }
 
@@ -83,15 +84,22 @@ export function rotationOps(core: SecretsCore): OperationTable<SM.SecretsManager
 }
 
 /**
- * A manual PutSecretValue or UpdateSecret that makes a new AWSCURRENT counts as a rotation for
- * AutomaticallyAfterDays, as AWS documents: the next window is counted from now.
+ * A manual PutSecretValue or UpdateSecret whose new version `versionId` took AWSCURRENT:
+ * - it abandons a rotation in progress, as AWS does: AWSPENDING comes off the version the rotation
+ *   was working on, so the next rotation can start, and CloudTrail hears of it (RotationAbandoned);
+ * - it counts as a rotation for AutomaticallyAfterDays, as AWS documents: the next window is
+ *   counted from now.
+ * `abandoned` says whether a rotation was abandoned (the caller has the engine record it once committed).
  */
-export function afterManualChange(core: SecretsCore, before: SecretRecord, after: SecretRecord): SecretRecord {
-  const r = after.rotation;
-  if (!r?.enabled || r.automaticallyAfterDays === undefined) return after;
+export function afterManualChange(core: SecretsCore, before: SecretRecord, after: SecretRecord, versionId: string): { record: SecretRecord; abandoned: boolean } {
   const currentOf = (rec: SecretRecord) => rec.versions.find((v) => v.stages.includes(CURRENT))?.versionId;
-  if (currentOf(before) === currentOf(after)) return after;
-  return { ...after, rotation: { ...r, ...planNext(rulesOf(r), core.clock.now(), core.random()) } };
+  if (currentOf(after) !== versionId || currentOf(before) === versionId) return { record: after, abandoned: false };
+  let record = after;
+  const pending = rotationInProgress(after);
+  if (pending && pending.versionId !== versionId) record = { ...record, versions: removeLabel(record.versions, PENDING, pending.versionId) };
+  const r = record.rotation;
+  if (r?.enabled && r.automaticallyAfterDays !== undefined) record = { ...record, rotation: { ...r, ...planNext(rulesOf(r), core.clock.now(), core.random()) } };
+  return { record, abandoned: record.versions !== after.versions };
 }
 
 /** What the rotation engine needs of the secrets it rotates (wired by the Region). */
@@ -147,6 +155,42 @@ export function rotationHooks(core: SecretsCore) {
         if (!r) return { result: undefined };
         const rotation: RotationSettings = { ...r, lastFailure: reason, ...(r.enabled ? planNext(rulesOf(r), core.clock.now(), core.random()) : {}) };
         return { record: { ...current, rotation }, result: undefined };
+      }, { answers: false });
+    },
+
+    /**
+     * A test of the rotation configuration (RotateSecret with RotateImmediately false): a version
+     * named `token` holding AWSCURRENT's value, labeled AWSPENDING. False, and nothing changed,
+     * when a rotation is in progress, the token is taken, or there is no AWSCURRENT to copy.
+     */
+    async openTest(arn: string, token: string): Promise<boolean> {
+      const record = await find(arn);
+      const ctx = serviceContext(record);
+      return core.update(ctx, arn, async (current) => {
+        const source = current.versions.find((v) => v.stages.includes(CURRENT));
+        if (rotationInProgress(current) || !source || current.versions.some((v) => v.versionId === token)) return { result: false };
+        const value = await core.open(ctx, current, source.versionId);
+        if (!value) return { result: false };
+        const { sealed, keyArn } = await core.seal(ctx, current, token, value);
+        const now = core.clock.now();
+        const versions = addVersion(current.versions, { versionId: token, stages: [], createdDate: now, kmsKeyId: current.kmsKeyId ? keyArn : undefined }, [PENDING]);
+        return { record: { ...current, versions, lastChangedDate: now }, putValues: [sealed], result: true };
+      }, { answers: false });
+    },
+
+    /** The test is over: its version goes (only AWSPENDING comes off, should it have been given another label meanwhile). */
+    async closeTest(arn: string, token: string): Promise<void> {
+      const record = await core.store.findSecretByArn(arn);
+      if (!record) return;
+      await core.update(serviceContext(record), arn, async (current) => {
+        const version = current.versions.find((v) => v.versionId === token);
+        if (!version) return { result: undefined };
+        const now = core.clock.now();
+        if (version.stages.some((s) => s !== PENDING)) {
+          return { record: { ...current, versions: removeLabel(current.versions, PENDING, token), lastChangedDate: now }, result: undefined };
+        }
+        const versions = current.versions.filter((v) => v.versionId !== token);
+        return { record: { ...current, versions, lastChangedDate: now }, deleteValues: [token], result: undefined };
       }, { answers: false });
     },
 

@@ -97,11 +97,18 @@ export function valueOps(core: SecretsCore): OperationTable<SM.SecretsManagerOpe
     const token = input.ClientRequestToken;
     if (!token) throw missingToken();
     const stages = input.VersionStages ?? [CURRENT];
-    return core.update(ctx, input.SecretId, async (record) => {
+    let abandoned: SecretRecord | undefined;
+    const out = await core.update(ctx, input.SecretId, async (record) => {
       const change = await writeVersion(core, ctx, record, token, value, stages);
-      const out: SM.PutSecretValueResponse = { ARN: record.arn, Name: record.name, VersionId: change.result.versionId, VersionStages: change.result.stages };
-      return change.record ? { ...change, record: afterManualChange(core, record, change.record), result: out } : { result: out };
+      const manual = change.record && afterManualChange(core, record, change.record, token);
+      abandoned = manual?.abandoned ? record : undefined;
+      const result: SM.PutSecretValueResponse = {
+        ARN: record.arn, Name: record.name, VersionId: change.result.versionId, VersionStages: change.result.stages,
+      };
+      return manual ? { ...change, record: manual.record, result } : { result };
     });
+    if (abandoned) await core.rotation?.abandoned(abandoned);
+    return out;
   }
 
   async function updateSecret(ctx: CallContext, input: SM.UpdateSecretRequest): Promise<SM.UpdateSecretResponse> {
@@ -109,7 +116,9 @@ export function valueOps(core: SecretsCore): OperationTable<SM.SecretsManagerOpe
     const token = input.ClientRequestToken;
     if (value && !token) throw missingToken();
     if (input.KmsKeyId) await core.checkKey(ctx, input.KmsKeyId);
-    return core.update(ctx, input.SecretId, async (current) => {
+    let abandoned: SecretRecord | undefined;
+    const out = await core.update(ctx, input.SecretId, async (current) => {
+      abandoned = undefined;
       let record: SecretRecord = {
         ...current,
         description: input.Description ?? current.description,
@@ -124,13 +133,17 @@ export function valueOps(core: SecretsCore): OperationTable<SM.SecretsManagerOpe
       const result: SM.UpdateSecretResponse = { ARN: record.arn, Name: record.name };
       if (!value || !token) return { record, putValues: rekeyed.putValues, result };
       const change = await writeVersion(core, ctx, record, token, value, [CURRENT]);
+      const manual = afterManualChange(core, current, change.record ?? record, token);
+      abandoned = manual.abandoned ? current : undefined;
       return {
-        record: afterManualChange(core, current, change.record ?? record),
+        record: manual.record,
         putValues: [...rekeyed.putValues, ...(change.putValues ?? [])],
         deleteValues: change.deleteValues,
         result: { ...result, VersionId: change.result.versionId },
       };
     });
+    if (abandoned) await core.rotation?.abandoned(abandoned);
+    return out;
   }
 
   /**

@@ -124,6 +124,8 @@ export function makeSqliteSecretRepo(
   const byName = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE account_id = ? AND name = ?");
   const byArn = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE arn = ?");
   const all = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE account_id = ?");
+  // secrets_by_name (account_id, name) covers it: one index walk, no table read
+  const accounts = db.prepare("SELECT DISTINCT account_id FROM secrets ORDER BY account_id");
   // One statement per order: created date or name, ascending or descending, with or without
   // the secrets scheduled for deletion. Ties: name, then ARN, ascending (as sortSecrets).
   const pages = new Map<string, Database.Statement>();
@@ -252,6 +254,9 @@ export function makeSqliteSecretRepo(
     },
     async secretsDueForPurge(now) {
       return (due.all(now) as SecretRow[]).map((row) => toRecord(row)!);
+    },
+    async secretAccounts() {
+      return (accounts.all() as { account_id: string }[]).map((row) => row.account_id);
     },
   };
 }

@@ -200,4 +200,17 @@ export function secretsConformance(fresh: FreshStore): void {
     await store.commitSecret({ record: secret("later", { revision: 2 }), expectedRevision: 1 });
     assert.deepEqual(await due(T0 + 3 * DAY), ["due", "due-too"]);
   });
+
+  it("lists every account that has a secret, once each and in order, a deleted secret's too", async (t) => {
+    const { store } = await fresh(t);
+    assert.deepEqual(await store.secretAccounts(), []);
+    await store.commitSecret({ record: secret("b", { accountId: OTHER_ACCOUNT }), expectedRevision: 0 });
+    await store.commitSecret({ record: secret("a"), expectedRevision: 0 });
+    await store.commitSecret({ record: secret("c"), expectedRevision: 0 });
+    assert.deepEqual(await store.secretAccounts(), [ACCOUNT, OTHER_ACCOUNT].sort());
+    await store.commitSecret({ record: secret("b", { accountId: OTHER_ACCOUNT, revision: 2, deletedDate: T0, purgeDate: T0 + DAY }), expectedRevision: 1 });
+    assert.deepEqual(await store.secretAccounts(), [ACCOUNT, OTHER_ACCOUNT].sort(), "a secret scheduled for deletion still counts");
+    assert.equal(await store.purgeSecret(secret("b", { accountId: OTHER_ACCOUNT }).arn), true);
+    assert.deepEqual(await store.secretAccounts(), [ACCOUNT], "an account whose last secret is gone is not listed");
+  });
 }
