@@ -10,7 +10,7 @@ import { describe, it } from "node:test";
 import pg from "pg";
 import { storeConformance } from "../../../test/conformance/store-conformance.js";
 import { openAuditReader, openStore, parseStoreConfig } from "../make-store.js";
-import { openPostgresStore, type PostgresRegionStore } from "./postgres-store.js";
+import { openPostgresStore } from "./postgres-store.js";
 import type { GenerationKind } from "./postgres-generations.js";
 
 const URL_ = process.env.MERIDIAN_TEST_POSTGRES_URL;
@@ -58,12 +58,12 @@ describe("PostgreSQL store: several nodes", { skip }, () => {
     const schema = freshSchema();
     t.after(() => dropSchema(schema));
     const a = await openPostgresStore({ url: URL_!, schema, region: REGION });
-    const b: PostgresRegionStore = await openPostgresStore({ url: URL_!, schema, region: REGION });
+    const b = await openPostgresStore({ url: URL_!, schema, region: REGION });
     t.after(async () => {
       await a.close();
       await b.close();
     });
-    const heard = new Promise<GenerationKind>((resolve) => b.onChange((kind) => kind === "identities" && resolve(kind)));
+    const heard = new Promise<GenerationKind>((resolve) => b.onChange!((kind) => kind === "identities" && resolve(kind)));
     // the listener connects in the background: keep changing until it hears (it must, within the test's time)
     let done = false;
     void heard.then(() => (done = true));

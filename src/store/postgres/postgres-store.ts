@@ -9,7 +9,7 @@ import { makeLogger, type Logger } from "../../util/logger.js";
 import { makeSyncMetrics } from "../store-metrics.js";
 import { makePostgresDb, poolFor, quoteIdent } from "./postgres-db.js";
 import { migrate, resettableTables } from "./postgres-schema.js";
-import { bump, listenForChanges, makeGenerationReader, type GenerationKind } from "./postgres-generations.js";
+import { bump, listenForChanges, makeGenerationReader } from "./postgres-generations.js";
 import { makePostgresSecretRepo } from "./postgres-secret-repo.js";
 import { makePostgresKeyRepo } from "./postgres-key-repo.js";
 import { makePostgresIdentityRepo } from "./postgres-identity-repo.js";
@@ -26,10 +26,7 @@ export interface PostgresPlace {
   poolSize?: number;
 }
 
-/** A RegionStore with one more member: hear of another node's changes as they commit (LISTEN/NOTIFY). */
-export type PostgresRegionStore = RegionStore & { onChange(listener: (kind: GenerationKind) => void): void };
-
-export async function openPostgresStore({ url, schema, region, log = makeLogger(), poolSize }: PostgresPlace): Promise<PostgresRegionStore> {
+export async function openPostgresStore({ url, schema, region, log = makeLogger(), poolSize }: PostgresPlace): Promise<RegionStore> {
   let reported = false;
   const onError = (e: Error) => {
     // once: a database restarting drops every idle connection at once
