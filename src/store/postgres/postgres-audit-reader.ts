@@ -4,12 +4,13 @@
 
 import type { AuditReader } from "../store.js";
 import { GENESIS } from "../../contract/audit-chain.js";
-import { makePostgresDb, poolFor } from "./postgres-db.js";
+import { makePostgresDb } from "./postgres-db.js";
+import { sharedPool } from "./postgres-pool.js";
 import { makePostgresAuditRepo } from "./postgres-audit-repo.js";
 import { schemaExists } from "./postgres-schema.js";
 
 export async function openPostgresAuditReader(url: string, schema: string, region: string): Promise<AuditReader> {
-  const pool = poolFor(url, schema, () => undefined, 2);
+  const pool = sharedPool(url, () => undefined);
   try {
     const exists = await schemaExists(pool, schema);
     const repo = makePostgresAuditRepo(makePostgresDb(pool, schema, region));
@@ -19,12 +20,10 @@ export async function openPostgresAuditReader(url: string, schema: string, regio
         if (exists) return repo.readAuditChain();
         return { state: { anchorHash: GENESIS, anchorPosition: 0, headHash: GENESIS, headPosition: 0 }, rows: (async function* () {})() };
       },
-      async close() {
-        if (!pool.ended) await pool.end(); // closing twice is harmless, as SQLite's close is
-      },
+      close: () => pool.release(), // closing twice is harmless, as SQLite's close is
     };
   } catch (e) {
-    await pool.end().catch(() => undefined);
+    await pool.release().catch(() => undefined);
     throw e;
   }
 }

@@ -113,8 +113,8 @@ export function makePostgresAuditRepo(db: PostgresDb): AuditRepo {
  * agree while nodes go on appending, and the rows come a page at a time. Leaving the loop early, or
  * reading to the end, ends the snapshot and gives the connection back.
  */
-async function readChain(db: Pick<PostgresDb, "pool">): Promise<AuditChain | undefined> {
-  const client = await db.pool.connect();
+async function readChain(db: Pick<PostgresDb, "checkout">): Promise<AuditChain | undefined> {
+  const client = await db.checkout();
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const { rows } = await client.query<ChainRow>("SELECT anchor_hash, anchor_position, head_hash, head_position FROM audit_chain WHERE id = 1");

@@ -5,10 +5,11 @@
 // Bookkeeping (`relaxed`) commits with synchronous_commit off: no response waits for its WAL flush,
 // and it carries no event.
 
-import pg from "pg";
+import type pg from "pg";
 import { pendingEventFor } from "../call-events.js";
 import { StoreUnavailable, type StoredAuditEvent } from "../store.js";
 import { isDiskFull } from "./postgres-errors.js";
+import type { SharedPool } from "./postgres-pool.js";
 
 type Param = string | number | boolean | Buffer | null;
 
@@ -25,8 +26,9 @@ interface WriteOptions {
 }
 
 export interface PostgresDb extends Queryable {
-  readonly pool: pg.Pool;
   readonly schema: string;
+  /** a connection on the Region's schema, for what runs several statements on one (a snapshot read) */
+  checkout(): Promise<pg.PoolClient>;
   write<T>(body: (tx: Queryable) => Promise<T>, options?: WriteOptions): Promise<T>;
   /** a read of several statements from one snapshot (REPEATABLE READ, read-only) */
   snapshot<T>(body: (tx: Queryable) => Promise<T>): Promise<T>;
@@ -37,34 +39,7 @@ export interface PostgresDb extends Queryable {
   close(): Promise<void>;
 }
 
-// bigint (COUNT, BIGINT columns) as a JavaScript number: every value kept is an epoch ms or a counter
-const INT8 = 20;
-const types = {
-  getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    oid === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format ?? "text")) as typeof pg.types.getTypeParser,
-};
-
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/**
- * A pool on the Region's schema. An idle connection that drops (the database restarting) is
- * reported to `onError` and replaced on next use, rather than taking the process down.
- */
-export function poolFor(url: string, schema: string | undefined, onError: (e: Error) => void, max = 10): pg.Pool {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max,
-    types,
-    // every connection reads and writes the Region's schema alone
-    ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
-  });
-  pool.on("error", onError);
-  return pool;
-}
-
-function runner(client: pg.Pool | pg.PoolClient, onChange?: () => void): Queryable {
+function runner(client: pg.PoolClient, onChange?: () => void): Queryable {
   return {
     async rows<R>(sql: string, params: Param[] = []) {
       return (await client.query(sql, params)).rows as R[];
@@ -88,18 +63,39 @@ async function rollback(client: pg.PoolClient, error: unknown): Promise<unknown>
   return error;
 }
 
-export function makePostgresDb(pool: pg.Pool, schema: string, region: string): PostgresDb {
+/** Statements in autocommit, each on a connection checked out for it. */
+function autocommit(checkout: () => Promise<pg.PoolClient>): Queryable {
+  const once = async <T>(f: (q: Queryable) => Promise<T>): Promise<T> => {
+    const client = await checkout();
+    try {
+      const result = await f(runner(client));
+      client.release();
+      return result;
+    } catch (e) {
+      // a statement's own error leaves the connection usable; a lost connection is dropped
+      client.release((e as { code?: unknown }).code === undefined);
+      throw e;
+    }
+  };
+  return {
+    rows: (sql, params) => once((q) => q.rows(sql, params)),
+    run: (sql, params) => once((q) => q.run(sql, params)),
+  };
+}
+
+export function makePostgresDb(pool: SharedPool, schema: string, region: string): PostgresDb {
+  const checkout = () => pool.checkout(schema);
   let appendEvents: ((tx: Queryable, events: StoredAuditEvent[]) => Promise<void>) | undefined;
   const db: PostgresDb = {
-    pool,
     schema,
-    ...runner(pool),
+    checkout,
+    ...autocommit(checkout),
     carryEventsWith(append) {
       appendEvents = append;
     },
     async write(body, options = {}) {
       const pending = options.relaxed ? undefined : pendingEventFor(region);
-      const client = await pool.connect();
+      const client = await checkout();
       let changed = false;
       let took = false;
       try {
@@ -132,7 +128,7 @@ export function makePostgresDb(pool: pg.Pool, schema: string, region: string): P
       }
     },
     async snapshot(body) {
-      const client = await pool.connect();
+      const client = await checkout();
       try {
         await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
         const result = await body(runner(client));
@@ -144,7 +140,7 @@ export function makePostgresDb(pool: pg.Pool, schema: string, region: string): P
         client.release();
       }
     },
-    close: () => pool.end(),
+    close: () => pool.release(),
   };
   return db;
 }

@@ -61,49 +61,99 @@ export interface ChangeListener {
   close(): Promise<void>;
 }
 
+const KINDS: GenerationKind[] = ["secrets", "keys", "identities"];
+
 /**
- * LISTEN on the schema's channel on a connection of its own. A lost connection is reopened after a
- * pause (the counters keep reads right meanwhile); listeners are then told every kind may have moved.
+ * One LISTEN connection per database per process, on the channel of each schema someone listens
+ * to. A lost connection is reopened after a pause (the counters keep reads right meanwhile), and
+ * every listener is then told every kind may have moved.
  */
-export function listenForChanges(config: pg.ClientConfig, schema: string, onError: (e: Error) => void): ChangeListener {
-  const listeners: ((kind: GenerationKind) => void)[] = [];
-  const tell = (kind: GenerationKind) => {
-    for (const l of listeners) l(kind);
-  };
+interface Hub {
+  subscribe(schema: string, tell: (kind: GenerationKind) => void): () => Promise<void>;
+}
+
+const hubs = new Map<string, Hub>();
+
+function hubFor(url: string, onError: (e: Error) => void): Hub {
+  const found = hubs.get(url);
+  if (found) return found;
+  const bySchema = new Map<string, Set<(kind: GenerationKind) => void>>();
   let client: pg.Client | undefined;
-  let closed = false;
+  let connecting: Promise<void> | undefined;
   let retry: NodeJS.Timeout | undefined;
-  const connect = async () => {
-    const c = new pg.Client(config);
-    c.on("error", (e) => {
-      onError(e);
-      if (client === c) client = undefined;
-      void c.end().catch(() => undefined);
-      if (!closed) retry = setTimeout(() => void connect(), 1000).unref();
-    });
-    c.on("notification", (n) => {
-      if (n.payload === "secrets" || n.payload === "keys" || n.payload === "identities") tell(n.payload);
-    });
-    try {
-      await c.connect();
-      await c.query(`LISTEN "${channelOf(schema)}"`);
-      if (closed) return void (await c.end());
-      const reconnected = client === undefined && retry !== undefined;
-      client = c;
-      if (reconnected) for (const kind of ["secrets", "keys", "identities"] as const) tell(kind);
-    } catch (e) {
-      onError(e as Error);
-      void c.end().catch(() => undefined);
-      if (!closed) retry = setTimeout(() => void connect(), 1000).unref();
+  const tellAll = () => {
+    for (const listeners of bySchema.values()) for (const l of listeners) for (const k of KINDS) l(k);
+  };
+  const lost = (c: pg.Client, e: Error) => {
+    onError(e);
+    if (client === c) client = undefined;
+    void c.end().catch(() => undefined);
+    if (bySchema.size > 0 && !retry) {
+      retry = setTimeout(() => {
+        retry = undefined;
+        void connect().then(tellAll, () => undefined);
+      }, 1000).unref();
     }
   };
-  void connect();
+  const connect = (): Promise<void> =>
+    (connecting ??= (async () => {
+      const c = new pg.Client({ connectionString: url });
+      c.on("error", (e) => lost(c, e));
+      c.on("notification", (n) => {
+        const schema = [...bySchema.keys()].find((s) => channelOf(s) === n.channel);
+        const kind = n.payload as GenerationKind;
+        if (schema && KINDS.includes(kind)) for (const l of bySchema.get(schema)!) l(kind);
+      });
+      try {
+        await c.connect();
+        for (const schema of bySchema.keys()) await c.query(`LISTEN "${channelOf(schema)}"`);
+        client = c;
+      } catch (e) {
+        lost(c, e as Error);
+        throw e;
+      } finally {
+        connecting = undefined;
+      }
+    })());
+  const hub: Hub = {
+    subscribe(schema, tell) {
+      let listeners = bySchema.get(schema);
+      if (!listeners) {
+        listeners = new Set();
+        bySchema.set(schema, listeners);
+        if (client) void client.query(`LISTEN "${channelOf(schema)}"`).catch((e: Error) => lost(client!, e));
+        else void connect().catch(() => undefined);
+      }
+      listeners.add(tell);
+      return async () => {
+        listeners.delete(tell);
+        if (listeners.size > 0) return;
+        bySchema.delete(schema);
+        if (bySchema.size > 0) {
+          await client?.query(`UNLISTEN "${channelOf(schema)}"`).catch(() => undefined);
+          return;
+        }
+        hubs.delete(url);
+        if (retry) clearTimeout(retry);
+        await connecting?.catch(() => undefined);
+        const c = client;
+        client = undefined;
+        await c?.end().catch(() => undefined);
+      };
+    },
+  };
+  hubs.set(url, hub);
+  return hub;
+}
+
+/** Hear of the changes committed to `schema` by any node, through the process's LISTEN connection. */
+export function listenForChanges(url: string, schema: string, onError: (e: Error) => void): ChangeListener {
+  const listeners: ((kind: GenerationKind) => void)[] = [];
+  const unsubscribe = hubFor(url, onError).subscribe(schema, (kind) => {
+    for (const l of listeners) l(kind);
+  });
   return {
     onChange: (listener) => void listeners.push(listener),
-    async close() {
-      closed = true;
-      if (retry) clearTimeout(retry);
-      await client?.end().catch(() => undefined);
-    },
+    close: () => unsubscribe(),
   };
 }

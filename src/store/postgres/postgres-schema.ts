@@ -6,7 +6,7 @@
 // one migrates and the others find it done.
 
 import pg from "pg";
-import { quoteIdent } from "./postgres-db.js";
+import { quoteIdent, type SharedPool } from "./postgres-pool.js";
 
 /** The schema a Region's store lives in, unless the configuration names one. */
 export function schemaFor(region: string): string {
@@ -104,8 +104,8 @@ export const resettableTables = ["secrets", "secret_values", "kms_keys", "kms_al
  * Create the schema and bring it to the newest migration, under an advisory lock on the schema's
  * name (held by this session only while it migrates), so nodes starting at once migrate once.
  */
-export async function migrate(pool: pg.Pool, schema: string): Promise<void> {
-  const client = await pool.connect();
+export async function migrate(pool: SharedPool, schema: string): Promise<void> {
+  const client = await pool.checkout(schema);
   const s = quoteIdent(schema);
   try {
     await client.query("SELECT pg_advisory_lock(hashtext($1))", [`meridian:${schema}`]);
@@ -134,9 +134,14 @@ export async function migrate(pool: pg.Pool, schema: string): Promise<void> {
 }
 
 /** Does the schema exist (a reader creates nothing)? */
-export async function schemaExists(pool: pg.Pool, schema: string): Promise<boolean> {
-  const { rows } = await pool.query("SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'audit_chain'", [schema]);
-  return rows.length > 0;
+export async function schemaExists(pool: SharedPool, schema: string): Promise<boolean> {
+  const client = await pool.checkout(schema);
+  try {
+    const { rows } = await client.query("SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'audit_chain'", [schema]);
+    return rows.length > 0;
+  } finally {
+    client.release();
+  }
 }
 
 /** The Regions with a schema in the database of `url`, sorted (`meridian audit` without --region). */

@@ -7,7 +7,8 @@
 import type { RegionStore } from "../store.js";
 import { makeLogger, type Logger } from "../../util/logger.js";
 import { makeSyncMetrics } from "../store-metrics.js";
-import { makePostgresDb, poolFor, quoteIdent } from "./postgres-db.js";
+import { makePostgresDb } from "./postgres-db.js";
+import { quoteIdent, sharedPool } from "./postgres-pool.js";
 import { migrate, resettableTables } from "./postgres-schema.js";
 import { bump, listenForChanges, makeGenerationReader } from "./postgres-generations.js";
 import { makePostgresSecretRepo } from "./postgres-secret-repo.js";
@@ -22,22 +23,20 @@ export interface PostgresPlace {
   schema: string;
   region: string;
   log?: Logger;
-  /** connections in the pool; 10 when absent */
-  poolSize?: number;
 }
 
-export async function openPostgresStore({ url, schema, region, log = makeLogger(), poolSize }: PostgresPlace): Promise<RegionStore> {
+export async function openPostgresStore({ url, schema, region, log = makeLogger() }: PostgresPlace): Promise<RegionStore> {
   let reported = false;
   const onError = (e: Error) => {
     // once: a database restarting drops every idle connection at once
     if (!reported) log.error("a connection to the Region's PostgreSQL store was lost; the next call opens another", { region, error: e.message });
     reported = true;
   };
-  const pool = poolFor(url, schema, onError, poolSize);
+  const pool = sharedPool(url, onError);
   try {
     await migrate(pool, schema);
   } catch (e) {
-    await pool.end().catch(() => undefined);
+    await pool.release().catch(() => undefined);
     throw e;
   }
   const db = makePostgresDb(pool, schema, region);
@@ -45,7 +44,7 @@ export async function openPostgresStore({ url, schema, region, log = makeLogger(
   db.onCommit = metrics.recordSync;
   db.carryEventsWith(appendToChain);
   const generations = makeGenerationReader(db);
-  const changes = listenForChanges({ connectionString: url }, schema, onError);
+  const changes = listenForChanges(url, schema, onError);
   const s = quoteIdent(schema);
 
   return {
