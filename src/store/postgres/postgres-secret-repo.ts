@@ -1,6 +1,8 @@
-// Secrets and their sealed values in a Region's PostgreSQL store. Nothing is cached here: every
-// read asks the database, so a read on one node sees what another node acknowledged. A commit's
-// outbox rows and the secrets generation move in the change's own transaction.
+// Secrets and their sealed values in a Region's PostgreSQL store. A commit's outbox rows and the
+// secrets generation move in the change's own transaction. Records and values read by ARN or name
+// are cached (metadata and ciphertext only) and served only after the secrets generation, read
+// from the database after the call began, says nothing changed since they were read: a read on one
+// node sees what another node acknowledged, and concurrent calls share one generation read.
 
 import type { SealedValue, SecretRecord } from "../../contract/secret-types.js";
 import { StoreConflict, type SecretPageQuery, type SecretRepo } from "../store.js";
@@ -9,6 +11,7 @@ import type { PostgresDb } from "./postgres-db.js";
 import { UPSERT_OUTBOX } from "./postgres-replication-repo.js";
 import { bump } from "./postgres-generations.js";
 import { isUniqueViolation } from "./postgres-errors.js";
+import type { GenerationReader } from "./postgres-generations.js";
 
 interface SecretRow {
   doc: string;
@@ -41,12 +44,73 @@ function pageSql(q: SecretPageQuery): string {
   return `SELECT ${COLUMNS} FROM secrets WHERE account_id = $1${live} ORDER BY ${orderBy} LIMIT $2 OFFSET $3`;
 }
 
-export function makePostgresSecretRepo(db: PostgresDb): SecretRepo {
+const MAX_CACHED = 10_000;
+
+/**
+ * What was read at one secrets generation. `epoch` moves whenever the cache is emptied: a read that
+ * checked the generation before a clear and finishes after it keeps its answer out of the cache.
+ */
+function makeCache(generations: GenerationReader) {
+  const byArn = new Map<string, SecretRecord | undefined>();
+  const arnByName = new Map<string, string>();
+  const values = new Map<string, SealedValue>();
+  let cachedAt: number | undefined;
+  let epoch = 0;
+  const nameKey = (accountId: string, name: string) => `${accountId}\u0000${name}`;
+  const valueKey = (arn: string, versionId: string) => `${arn}\u0000${versionId}`;
+  const clear = () => {
+    byArn.clear();
+    arnByName.clear();
+    values.clear();
+    epoch++;
+  };
+  return {
+    /** check the generation (read after this call began), emptying the cache if it moved; the epoch to remember under */
+    async check(): Promise<number> {
+      const now = (await generations.current()).secrets;
+      if (now !== cachedAt) {
+        clear();
+        cachedAt = now;
+      }
+      return epoch;
+    },
+    byName(accountId: string, name: string) {
+      const arn = arnByName.get(nameKey(accountId, name));
+      return arn === undefined ? undefined : byArn.get(arn);
+    },
+    byArn: (arn: string) => byArn.get(arn),
+    value: (arn: string, versionId: string) => values.get(valueKey(arn, versionId)),
+    remember(at: number, record: SecretRecord | undefined) {
+      if (!record || at !== epoch) return record;
+      if (byArn.size >= MAX_CACHED) clear();
+      byArn.set(record.arn, record);
+      arnByName.set(nameKey(record.accountId, record.name), record.arn);
+      return record;
+    },
+    rememberValue(at: number, arn: string, value: SealedValue | undefined) {
+      if (!value || at !== epoch) return value;
+      if (values.size >= MAX_CACHED) clear();
+      values.set(valueKey(arn, value.versionId), value);
+      return value;
+    },
+    /** this node is changing a secret: reads under way keep what they read out of the cache */
+    forget: clear,
+  };
+}
+
+export function makePostgresSecretRepo(db: PostgresDb, generations: GenerationReader): SecretRepo {
   const records = async (sql: string, params: (string | number)[]) => (await db.rows<SecretRow>(sql, params)).map(toRecord);
   const one = async (sql: string, params: string[]) => (await records(sql, params))[0];
+  const cache = makeCache(generations);
   return {
-    findSecretByName: (accountId, name) => one(`SELECT ${COLUMNS} FROM secrets WHERE account_id = $1 AND name = $2`, [accountId, name]),
-    findSecretByArn: (arn) => one(`SELECT ${COLUMNS} FROM secrets WHERE arn = $1`, [arn]),
+    async findSecretByName(accountId, name) {
+      const at = await cache.check();
+      return cache.byName(accountId, name) ?? cache.remember(at, await one(`SELECT ${COLUMNS} FROM secrets WHERE account_id = $1 AND name = $2`, [accountId, name]));
+    },
+    async findSecretByArn(arn) {
+      const at = await cache.check();
+      return cache.byArn(arn) ?? cache.remember(at, await one(`SELECT ${COLUMNS} FROM secrets WHERE arn = $1`, [arn]));
+    },
     listSecrets: (accountId) => records(`SELECT ${COLUMNS} FROM secrets WHERE account_id = $1`, [accountId]),
     listSecretsPage: (accountId, q) => records(pageSql(q), [accountId, q.limit, q.offset]),
     async listSecretsByNamePrefix(accountId, prefixes) {
@@ -59,14 +123,18 @@ export function makePostgresSecretRepo(db: PostgresDb): SecretRepo {
       return [...found.values()];
     },
     async getValue(arn, versionId): Promise<SealedValue | undefined> {
+      const at = await cache.check();
+      const cached = cache.value(arn, versionId);
+      if (cached) return cached;
       const [row] = await db.rows<{ kind: "string" | "binary"; wrapped_key: Buffer; iv: Buffer; ciphertext: Buffer }>(
         "SELECT kind, wrapped_key, iv, ciphertext FROM secret_values WHERE arn = $1 AND version_id = $2",
         [arn, versionId],
       );
-      return row && { versionId, kind: row.kind, wrappedKey: row.wrapped_key, iv: row.iv, ciphertext: row.ciphertext };
+      return cache.rememberValue(at, arn, row && { versionId, kind: row.kind, wrappedKey: row.wrapped_key, iv: row.iv, ciphertext: row.ciphertext });
     },
     async commitSecret(c) {
       const r = c.record;
+      cache.forget();
       await db.write(async (tx) => {
         const doc = docOf(r);
         if (c.expectedRevision === 0) {
@@ -99,6 +167,7 @@ export function makePostgresSecretRepo(db: PostgresDb): SecretRepo {
       });
     },
     async touchAccessed(arn, versionId, day) {
+      cache.forget();
       try {
         await db.write(
           async (tx) => {
@@ -117,6 +186,7 @@ export function makePostgresSecretRepo(db: PostgresDb): SecretRepo {
       }
     },
     purgeSecret(arn, expectedRevision) {
+      cache.forget();
       return db.write(async (tx) => {
         const n = await tx.run("DELETE FROM secrets WHERE arn = $1 AND ($2::bigint IS NULL OR revision = $2::bigint)", [arn, expectedRevision ?? null]);
         if (n === 0) return false;

@@ -48,7 +48,7 @@ export async function openPostgresStore({ url, schema, region, log = makeLogger(
   const s = quoteIdent(schema);
 
   return {
-    ...makePostgresSecretRepo(db),
+    ...makePostgresSecretRepo(db, generations),
     ...makePostgresKeyRepo(db),
     ...makePostgresIdentityRepo(db),
     ...makePostgresReplicationRepo(db),
