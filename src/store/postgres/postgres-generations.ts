@@ -9,7 +9,7 @@
 
 import pg from "pg";
 import type { Generations } from "../store.js";
-import type { Queryable } from "./postgres-db.js";
+import type { PostgresDb, Queryable } from "./postgres-db.js";
 
 export type GenerationKind = keyof Generations;
 
@@ -26,33 +26,29 @@ export interface GenerationReader {
   current(): Promise<Generations>;
 }
 
-export function makeGenerationReader(db: Queryable): GenerationReader {
-  let running: Promise<Generations> | undefined;
-  let next: Promise<Generations> | undefined;
+/**
+ * Reads of the counters, shared: a caller joins a read that has not been sent yet (it waits for a
+ * connection), never one already sent, which might have missed a commit acknowledged before the
+ * caller asked. Several reads may be under way at once.
+ */
+export function makeGenerationReader(db: Pick<PostgresDb, "checkout">): GenerationReader {
+  let unsent: Promise<Generations> | undefined;
   const read = async (): Promise<Generations> => {
-    const g: Generations = { secrets: 0, keys: 0, identities: 0 };
-    for (const row of await db.rows<{ kind: GenerationKind; n: number }>("SELECT kind, n FROM generations")) if (row.kind in g) g[row.kind] = row.n;
-    return g;
-  };
-  const start = () => {
-    const p = read();
-    running = p;
-    void p.then(
-      () => running === p && (running = undefined),
-      () => running === p && (running = undefined),
-    );
-    return p;
+    const client = await db.checkout();
+    unsent = undefined; // sent from here on: later callers start another read
+    try {
+      const g: Generations = { secrets: 0, keys: 0, identities: 0 };
+      const { rows } = await client.query<{ kind: GenerationKind; n: number }>("SELECT kind, n FROM generations");
+      for (const row of rows) if (row.kind in g) g[row.kind] = row.n;
+      client.release();
+      return g;
+    } catch (e) {
+      client.release(true);
+      throw e;
+    }
   };
   return {
-    current() {
-      if (!running) return start();
-      // a read under way may have started before this caller's question: join the one after it
-      next ??= running.then(
-        () => ((next = undefined), start()),
-        () => ((next = undefined), start()),
-      );
-      return next;
-    },
+    current: () => (unsent ??= read()),
   };
 }
 
