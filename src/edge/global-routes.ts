@@ -29,6 +29,7 @@ export function restJsonRoute(services: readonly RestJsonService[], deps: ApiDep
   const routeOf = makeRestRouter(services);
   return {
     name: "rest-json",
+    headFirst: true,
     matches: (r) => routeOf(r.path) !== undefined,
     async handle(r, tools) {
       let region: string | undefined;
@@ -54,6 +55,7 @@ export function restJsonRoute(services: readonly RestJsonService[], deps: ApiDep
 export function queryRoute(services: readonly QueryService[], deps: ApiDeps): Route {
   return {
     name: "query",
+    headFirst: true,
     matches: (r) => isQueryRequest(r.method, r.req.headers["content-type"], r.req.headers["x-amz-target"] as string | undefined),
     async handle(r, tools) {
       let region: string | undefined;
