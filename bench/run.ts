@@ -1,4 +1,4 @@
-// `npm run bench [-- get-secret-value|kms|replication|rss|policy|catch-up|audit-growth]`: the figures BENCHMARKS.md keeps.
+// `npm run bench [-- get-secret-value|kms|replication|rss|policy|catch-up|audit-growth|postgres]`: the figures BENCHMARKS.md keeps.
 //   get-secret-value: GetSecretValue throughput and p50/p99 with 50 connections against one Region,
 //                     and a bare node:http server answering a same-sized body in the same run.
 //   kms:              Encrypt, Decrypt, GenerateDataKey; GetSecretValue under a customer key vs the default key.
@@ -7,6 +7,7 @@
 //   policy:           GetSecretValue as the admin vs as a user with a ten-statement conditional policy.
 //   catch-up:         a replica process down 60 s, then restarted: how long until it has caught up.
 //   audit-growth:     bytes per audit event of a read, and the WAL's peak under load.
+//   postgres:         CreateSecret on SQLite vs PostgreSQL; GetSecretValue on one and two PostgreSQL nodes.
 // Servers run as child processes on 127.0.0.1; every load stops by itself.
 
 import { readFileSync } from "node:fs";
@@ -19,6 +20,7 @@ import { replicationBench } from "./replication.js";
 import { policyBench } from "./policy.js";
 import { catchUpBench } from "./catch-up.js";
 import { auditGrowthBench } from "./audit-growth.js";
+import { postgresBench } from "./postgres.js";
 
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
@@ -175,6 +177,7 @@ const benches: Record<string, () => Promise<void>> = {
   policy: policyBench,
   "catch-up": catchUpBench,
   "audit-growth": auditGrowthBench,
+  postgres: postgresBench,
 };
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 for (const name of chosen.length ? chosen : Object.keys(benches)) {

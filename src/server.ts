@@ -19,6 +19,7 @@ import { lockDataDir, type DataDirLock } from "./region/data-dir-lock.js";
 import { StoreFault } from "./store/store-fault.js";
 import type { LambdaSettings } from "./rotation/lambda-invoke.js";
 import type { WriterLink } from "./edge/forward.js";
+import type { StoreConfig } from "./store/make-store.js";
 
 export interface ServerOptions {
   host: string;
@@ -52,6 +53,8 @@ export interface ServerOptions {
    * the Runtime Interface Emulator); MERIDIAN_LAMBDA_ENDPOINT in env when absent
    */
   lambdaEndpoint?: string;
+  /** every Region's store unless its topology entry names one (issue 14); SQLite in the data directory when absent */
+  store?: StoreConfig;
   /**
    * One of several processes serving the same stores (`--workers`, issue 14). `writer`: the one
    * process that changes them, listening on `socketPath` (not the port) for what the workers pass
@@ -123,6 +126,7 @@ async function serve(opts: ServerOptions, lock: Pick<DataDirLock, "release">, { 
     auditMaxBytes: opts.auditMaxBytes,
     lambda: lambdaSettings(opts.lambdaEndpoint ?? (env.MERIDIAN_LAMBDA_ENDPOINT || undefined), env),
     readOnly: worker !== undefined,
+    store: opts.store,
   });
   if (!worker) authMode.record();
   // Every authenticated call, in every Region, is recorded in that Region's store. A Region taken

@@ -20,22 +20,24 @@ rebuild a chain, but not one ending in a head recorded before the rewrite.
 Options:
   --data-dir <dir>   the data directory of the stores (MERIDIAN_DATA_DIR, default ./.meridian)
   --region <names>   only these Regions, comma-separated (default: every Region with a store)
+  --store <store>    the Regions' store when not SQLite files in the data directory: a PostgreSQL
+                     connection string, as meridian serve --store (MERIDIAN_STORE)
 `;
 
 /** Runs `meridian audit verify`; returns the exit code (0 when every chain is intact). */
 export async function verifyAudit(argv: string[], env: NodeJS.ProcessEnv, write: (text: string) => void): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { "data-dir": { type: "string" }, region: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: { "data-dir": { type: "string" }, region: { type: "string" }, store: { type: "string" }, help: { type: "boolean", short: "h" } },
   });
   if (values.help) return write(AUDIT_VERIFY_USAGE), 0;
-  const { dataDir, wanted } = await regionsToRead(values["data-dir"], values.region, env);
-  if (wanted.length === 0) throw new Error(`no Region store in ${dataDir}`);
+  const { dataDir, wanted, store } = await regionsToRead(values["data-dir"], values.region, env, values.store);
+  if (wanted.length === 0) throw new Error(`no Region store in ${store.kind === "sqlite" ? dataDir : "the PostgreSQL database of --store"}`);
 
   const width = Math.max(...wanted.map((r) => r.length));
   let broken = 0;
   for (const region of wanted) {
-    const reader = await openAuditReader({ dataDir, region });
+    const reader = await openAuditReader({ dataDir, region }, store);
     try {
       const line = await verifyRegion(reader, region);
       if (!line.ok) broken++;

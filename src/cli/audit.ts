@@ -12,6 +12,8 @@ import { regionsToRead } from "./audit-regions.js";
 export const AUDIT_USAGE = `Options for audit (newest event first; \`meridian audit verify --help\` for the hash chain check):
   --data-dir <dir>     the data directory of the stores (MERIDIAN_DATA_DIR, default ./.meridian)
   --region <names>     only these Regions, comma-separated (default: every Region with a store)
+  --store <store>      the Regions' store when not SQLite files in the data directory: a PostgreSQL
+                       connection string, as meridian serve --store (MERIDIAN_STORE)
   --since <time>       events at or after this time (ISO 8601, e.g. 2026-11-28T17:00:00Z)
   --until <time>       events at or before this time
   --user <text>        events of callers whose ARN or user name contains the text
@@ -36,6 +38,7 @@ async function list(argv: string[], env: NodeJS.ProcessEnv, write: (text: string
     options: {
       "data-dir": { type: "string" },
       region: { type: "string" },
+      store: { type: "string" },
       since: { type: "string" },
       until: { type: "string" },
       user: { type: "string" },
@@ -55,10 +58,10 @@ async function list(argv: string[], env: NodeJS.ProcessEnv, write: (text: string
   if (values.limit !== undefined && !/^[1-9]\d*$/.test(values.limit)) throw new Error(`--limit must be a positive number, not '${values.limit}'`);
   const limit = values.limit !== undefined ? Number(values.limit) : values.json ? Infinity : TABLE_LIMIT;
 
-  const { dataDir, wanted } = await regionsToRead(values["data-dir"], values.region, env);
+  const { dataDir, wanted, store } = await regionsToRead(values["data-dir"], values.region, env, values.store);
   const readers: AuditReader[] = [];
   try {
-    for (const region of wanted) readers.push(await openAuditReader({ dataDir, region }));
+    for (const region of wanted) readers.push(await openAuditReader({ dataDir, region }, store));
     const events = newestFirst(readers, query, limit);
     if (values.json) {
       for await (const event of events) write(JSON.stringify(event) + "\n");

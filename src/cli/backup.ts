@@ -7,7 +7,7 @@
 import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { isStoreFile, snapshotStores, storeKind, storedRegions } from "../store/make-store.js";
+import { isStoreFile, parseStoreConfig, snapshotStores, storeKind, storedRegions } from "../store/make-store.js";
 import { DATA_DIR_LOCK_FILE } from "../region/data-dir-lock.js";
 import { RESTORE_MARKER_FILE } from "../region/restore-marker.js";
 import { SEAL_FILES, SEAL_KINDS } from "../seal/seal-files.js";
@@ -20,6 +20,8 @@ was at one moment, and the sealed root key and the other files exactly as they a
 in the data directory is changed. \`meridian restore\` puts it back.
   --out <file>         the backup file to write (mode 0600); it must not exist yet
   --data-dir <dir>     the data directory (MERIDIAN_DATA_DIR, default ./.meridian)
+  --store <store>      the store meridian serve uses (MERIDIAN_STORE): a PostgreSQL store is refused,
+                       it is backed up with pg_dump
 
 With the file seal (the default) the backup holds the root key in the clear: whoever reads it can
 decrypt every secret in it. Keep it as you keep the data directory.
@@ -32,11 +34,15 @@ const NOT_DATA = new Set([DATA_DIR_LOCK_FILE, RESTORE_MARKER_FILE]);
 export async function backup(argv: string[], env: NodeJS.ProcessEnv, write: (text: string) => void, version: string): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { out: { type: "string" }, "data-dir": { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: { out: { type: "string" }, "data-dir": { type: "string" }, store: { type: "string" }, help: { type: "boolean", short: "h" } },
   });
   if (values.help) {
     write(BACKUP_USAGE);
     return 0;
+  }
+  // A PostgreSQL store is the database's to back up: a data directory holds only the node's own files.
+  if (parseStoreConfig(values.store ?? env.MERIDIAN_STORE).kind === "postgres") {
+    throw new Error("the Regions' store is PostgreSQL: back it up with pg_dump (or the database's own backups); meridian backup copies SQLite data directories only");
   }
   if (!values.out) throw new Error("backup needs --out <file> (try --help)");
   const dataDir = resolve(values["data-dir"] ?? env.MERIDIAN_DATA_DIR ?? ".meridian");

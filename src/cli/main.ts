@@ -22,11 +22,13 @@ import type { AuthMode } from "../edge/authenticate.js";
 import type { RegionHost } from "../region/region-host.js";
 import { bannerText, writeStdout } from "./banner.js";
 import { admin } from "./admin.js";
+import { parseStoreConfig, type StoreConfig } from "../store/make-store.js";
 
 const HELP = `Usage: meridian <command> [options]
 
 Commands:
-  serve     Start Meridian: every Region of the built-in topology, one SQLite store per Region.
+  serve     Start Meridian: every Region of the built-in topology, one SQLite store per Region
+            (or a PostgreSQL schema per Region, shared by several nodes: --store).
   status    Regions out of service, replication lag and outbox depth of a running Meridian
             (--endpoint <url>, else MERIDIAN_ENDPOINT, else AWS_ENDPOINT_URL, else http://127.0.0.1:4566).
   accounts  \`accounts create\`: a new account in a running Meridian, its root credentials printed once;
@@ -59,6 +61,10 @@ Options for serve (environment variable in brackets):
                        kms (a key in AWS KMS or another Meridian) or pkcs11 (a key in an HSM token)
   --topology <file>    a topology file (YAML or JSON) naming partitions, Regions and each Region's
                        endpoint (MERIDIAN_TOPOLOGY); the built-in topology when absent
+  --store <store>      sqlite (default: a file per Region in the data directory) or a PostgreSQL
+                       connection string postgres://user@host:5432/db (MERIDIAN_STORE): a schema per
+                       Region, which several nodes of the Region share; a Region's store: in the
+                       topology file wins
   --region <names>     host only these Regions, comma-separated (MERIDIAN_REGIONS); the others are
                        reached at their topology endpoints, replication peers signing with the shared
                        MERIDIAN_PEER_SECRET
@@ -136,6 +142,7 @@ async function serve(argv: string[]) {
       "tls-ca": { type: "string" },
       "lambda-endpoint": { type: "string" },
       workers: { type: "string" },
+      store: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -157,6 +164,12 @@ async function serve(argv: string[]) {
     if (topologyFile) topology = loadTopologyFile(resolve(topologyFile));
   } catch (e) {
     fail((e as Error).message);
+  }
+  let store: StoreConfig = { kind: "sqlite" };
+  try {
+    store = parseStoreConfig(values.store ?? env.MERIDIAN_STORE);
+  } catch (e) {
+    fail(`--store: ${(e as Error).message}`);
   }
   const regionList = values.region ?? env.MERIDIAN_REGIONS;
   const regions = regionList?.split(",").map((r) => r.trim()).filter(Boolean);
@@ -193,6 +206,7 @@ async function serve(argv: string[]) {
     auditMaxBytes: auditMaxMib * 1024 * 1024,
     permissiveOnNetwork,
     lambdaEndpoint: values["lambda-endpoint"],
+    store,
   };
   const writerSocket = workerOf(env);
   if (writerSocket !== undefined) return runWorker(options, writerSocket);

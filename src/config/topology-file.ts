@@ -7,7 +7,10 @@
 //         - { name: us-east-1, endpoint: "https://meridian-use1.internal:4566" }
 //         - { name: af-south-1, optIn: true, endpoint: "https://meridian-afs1.internal:4566" }
 //         - { name: eu-west-1, endpoint: "https://meridian-euw1.internal:4566", lambdaEndpoint: "https://lambda.eu-west-1.amazonaws.com" }
+//         - { name: eu-central-1, store: "postgres://meridian@db.internal:5432/meridian" }
 //
+// `store` (optional) is the Region's store, `sqlite` or a PostgreSQL connection string; it wins
+// over `meridian serve --store` / MERIDIAN_STORE for that Region (issue 14).
 // `lambdaEndpoint` (optional) is where that Region invokes rotation functions that are not built
 // in; it wins over `--lambda-endpoint` / MERIDIAN_LAMBDA_ENDPOINT, which serve the other Regions.
 // An https:// endpoint's certificate is verified against `meridian serve --tls-ca` (http:// is
@@ -60,7 +63,7 @@ function parseTopology(doc: unknown, file = "topology"): Topology {
     const partitionName = p.name as string;
     if (!Array.isArray(p.regions) || p.regions.length === 0) fail(file, `${where}.regions`, "a non-empty list is required");
     const regions: RegionInfo[] = (p.regions as unknown[]).map((item: unknown, j: number) => {
-      const r = (item ?? {}) as { name?: unknown; endpoint?: unknown; optIn?: unknown; lambdaEndpoint?: unknown };
+      const r = (item ?? {}) as { name?: unknown; endpoint?: unknown; optIn?: unknown; lambdaEndpoint?: unknown; store?: unknown };
       const at = `${where}.regions[${j}]`;
       if (typeof r.name !== "string" || !REGION_NAME.test(r.name)) fail(file, at, `"${String(r.name)}" is not a Region name`);
       const name = r.name as string;
@@ -68,7 +71,11 @@ function parseTopology(doc: unknown, file = "topology"): Topology {
       seen.add(name);
       const endpoint = httpUrl(r.endpoint, file, `${at}.endpoint`);
       const lambdaEndpoint = httpUrl(r.lambdaEndpoint, file, `${at}.lambdaEndpoint`);
-      return { name, partition: partitionName, optIn: r.optIn === true, endpoint, ...(lambdaEndpoint ? { lambdaEndpoint } : {}) };
+      if (r.store !== undefined && (typeof r.store !== "string" || !/^(sqlite|postgres(ql)?:\/\/\S+)$/.test(r.store))) {
+        fail(file, `${at}.store`, "is sqlite or a postgres:// connection string");
+      }
+      const store = r.store as string | undefined;
+      return { name, partition: partitionName, optIn: r.optIn === true, endpoint, ...(lambdaEndpoint ? { lambdaEndpoint } : {}), ...(store ? { store } : {}) };
     });
     const homeRegion = p.homeRegion ?? regions[0]!.name;
     if (typeof homeRegion !== "string" || !regions.some((r) => r.name === homeRegion)) {

@@ -9,6 +9,8 @@ export interface RegionInfo {
   endpoint?: string;
   /** the AWS Lambda API this Region invokes rotation functions at; wins over --lambda-endpoint (issue 13) */
   lambdaEndpoint?: string;
+  /** the Region's store: `sqlite` or a PostgreSQL connection string; wins over --store (issue 14) */
+  store?: string;
 }
 
 export interface PartitionInfo {

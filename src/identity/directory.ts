@@ -20,7 +20,7 @@ import { rootArn } from "../util/arn.js";
 type KeyUseListener = (accessKeyId: string, lastUsed: { date: number; region: string; service: string }) => void;
 export interface PartitionStore {
   partition: string;
-  store: IdentityRepo & Pick<RegionStore, "generations">;
+  store: IdentityRepo & Pick<RegionStore, "generations" | "onChange">;
   wrapper: RegionWrapper;
 }
 
@@ -220,6 +220,12 @@ function makePartitionDirectory(home: PartitionStore, clock: Clock) {
       };
     }, { from: "home" });
   }
+
+  // A store shared with other nodes announces their changes: read the new copy now, before a request
+  // needs it (the generation check in ensureCurrent still decides what a request is answered from).
+  store.onChange?.((kind) => {
+    if (kind === "identities" && loadedAt !== undefined) void ensureCurrent()?.catch(() => undefined);
+  });
 
   return {
     partition,

@@ -28,6 +28,7 @@ import type { Seal } from "../seal/seal.js";
 import { systemTimers, type Clock, type Timers } from "../util/clock.js";
 import { openRegionNode, type RegionNode } from "./region-node.js";
 import { StoreFault } from "../store/store-fault.js";
+import type { StoreConfig } from "../store/make-store.js";
 import { makeRegionOutages, type RegionOutage } from "./region-outages.js";
 import { prepareRestored, reconcileRestored, restoredRegions } from "./after-restore.js";
 import type { LambdaSettings } from "../rotation/lambda-invoke.js";
@@ -66,6 +67,8 @@ export interface HostOptions {
    * and starts no background work (jobs, outbox, opt-in transitions) and records nothing at start
    */
   readOnly?: boolean;
+  /** the store of every hosted Region whose topology entry names none; SQLite in the data directory when absent */
+  store?: StoreConfig;
 }
 
 /** Anti-entropy runs once every this many periods of the other jobs (every fifth minute by default). */
@@ -136,6 +139,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
       identitySync ? identitySync.apply(m, key) : { status: "Failed", message: "identities not loaded yet" },
     clock: opts.clock,
     log: opts.log,
+    storeConfig: opts.store,
     transport,
     partitionOf: (region: string) => findRegion(opts.topology, region)?.partition,
     isEnabled: (accountId: string, region: string) => host.isEnabled(accountId, region),

@@ -2,7 +2,7 @@
 // background jobs (jobs/region-jobs.ts). A Region never reads another Region's store.
 
 import type { RegionInfo } from "../config/topology.js";
-import { openStore } from "../store/make-store.js";
+import { openStore, parseStoreConfig, type StoreConfig } from "../store/make-store.js";
 import type { RegionStore } from "../store/store.js";
 import type { StoreFault } from "../store/store-fault.js";
 import { makeRegionWrapper, sameCheckValue, type RegionWrapper } from "../kms/root-key.js";
@@ -60,6 +60,8 @@ export interface RegionEnvironment {
   whenDurable: RegionReplicationDeps["whenDurable"];
   /** where rotation functions that are not built in are invoked (issue 13); absent: none configured */
   lambda?: LambdaSettings;
+  /** the store of every Region whose topology entry names none (`--store`); SQLite in the data directory when absent */
+  storeConfig?: StoreConfig;
   /** the Region's store met damage while serving: called once, to take the Region out of service */
   onStoreFault?(info: RegionInfo, fault: StoreFault): void;
 }
@@ -73,9 +75,9 @@ export async function openSealedStore(
   region: string,
   dataDir: string,
   rootKey: Buffer,
-  opts: { log?: Logger; onFault?: (fault: StoreFault) => void } = {},
+  opts: { log?: Logger; onFault?: (fault: StoreFault) => void; store?: StoreConfig } = {},
 ): Promise<{ store: RegionStore; wrapper: RegionWrapper }> {
-  const store = await openStore({ dataDir, region, log: opts.log }, undefined, opts.onFault);
+  const store = await openStore({ dataDir, region, log: opts.log }, opts.store, opts.onFault);
   try {
     const wrapper = makeRegionWrapper(rootKey, region);
     const check = await store.getMeta(ROOT_CHECK);
@@ -93,7 +95,11 @@ export async function openSealedStore(
 }
 
 export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey: Buffer, env: RegionEnvironment): Promise<RegionNode> {
-  const { store, wrapper } = await openSealedStore(info.name, dataDir, rootKey, { log: env.log, onFault: (fault) => env.onStoreFault?.(info, fault) });
+  const { store, wrapper } = await openSealedStore(info.name, dataDir, rootKey, {
+    log: env.log,
+    onFault: (fault) => env.onStoreFault?.(info, fault),
+    store: info.store ? parseStoreConfig(info.store) : env.storeConfig,
+  });
   try {
     return await wireRegion(info, store, wrapper, env);
   } catch (e) {

@@ -1,6 +1,7 @@
 // Choosing the Region store: a map from kind to factory, as make-seal.ts chooses the seal. SQLite
-// is the only kind today; a PostgreSQL store is added by one entry here, and passes the one
-// conformance suite (test/conformance/store-conformance.ts) every store passes. Each kind also
+// (a file per Region in the data directory) or PostgreSQL (a schema per Region in the database of
+// a connection string, shared by several nodes); both pass the one conformance suite
+// (test/conformance/store-conformance.ts). Each kind also
 // says which Regions have a store in a data directory, opens one to read its audit trail only
 // (`meridian audit`), and copies, checks and installs stores for `meridian backup` and `meridian
 // restore` (store-backup.ts), so nothing outside store/ knows how a kind keeps its data. A store
@@ -18,8 +19,15 @@ import { StoreFault } from "./store-fault.js";
 import { guardAgainstDamage, type DamageWatch } from "./damage-guard.js";
 import { checkSqliteCopy, installSqliteCopy, isSqliteStoreFile, snapshotSqliteStores } from "./sqlite/sqlite-backup.js";
 import type { StoreSnapshot } from "./store-backup.js";
+import { openPostgresStore } from "./postgres/postgres-store.js";
+import { openPostgresAuditReader } from "./postgres/postgres-audit-reader.js";
+import { isPostgresDamage } from "./postgres/postgres-errors.js";
+import { postgresRegions, schemaFor } from "./postgres/postgres-schema.js";
 
-export type StoreConfig = { kind: "sqlite" };
+export type StoreConfig =
+  | { kind: "sqlite" }
+  /** `schema` names the Region's schema; `meridian_<region>` when absent (one schema per Region) */
+  | { kind: "postgres"; url: string; schema?: string };
 type StoreKind = StoreConfig["kind"];
 
 /** Where a Region's store lives: the node's data directory and the Region it belongs to. */
@@ -52,6 +60,19 @@ interface Kind<C> {
 
 const SQLITE = ".sqlite";
 const sqliteFile = ({ dataDir, region }: StorePlace) => join(dataDir, `${region}${SQLITE}`);
+const pgSchema = (place: StorePlace, config: { schema?: string }) => config.schema ?? schemaFor(place.region);
+/** The connection string without its password, as errors and logs may show it. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "a PostgreSQL connection string that is not a URL";
+  }
+}
+const DEFAULT_STORE: StoreConfig = { kind: "sqlite" };
+const NO_BACKUP = "this is a PostgreSQL store: back it up with pg_dump (or your PostgreSQL's own backups), not meridian backup";
 const kinds: { [K in StoreKind]: Kind<Extract<StoreConfig, { kind: K }>> } = {
   // one file per Region in the data directory (DESIGN §7)
   sqlite: {
@@ -66,9 +87,38 @@ const kinds: { [K in StoreKind]: Kind<Extract<StoreConfig, { kind: K }>> } = {
     installCopy: (file, { dataDir, region }) => installSqliteCopy(file, dataDir, region),
     isStoreFile: isSqliteStoreFile,
   },
+  // a schema per Region in the database of a connection string, shared by the Region's nodes
+  postgres: {
+    open: (place, config) => openPostgresStore({ url: config.url, schema: pgSchema(place, config), region: place.region, log: place.log }),
+    where: (place, config) => `schema ${pgSchema(place, config)} of ${redactUrl(config.url)}`,
+    isDamage: isPostgresDamage,
+    openAuditReader: (place, config) => openPostgresAuditReader(config.url, pgSchema(place, config), place.region),
+    regions: (_dataDir, config) => postgresRegions(config.url),
+    snapshot: () => Promise.reject(new Error(NO_BACKUP)),
+    checkCopy: () => Promise.reject(new Error(NO_BACKUP)),
+    installCopy: () => Promise.reject(new Error(NO_BACKUP)),
+    isStoreFile: () => false,
+  },
 };
 
-const DEFAULT_STORE: StoreConfig = { kind: "sqlite" };
+/**
+ * The store from `--store` / MERIDIAN_STORE or a topology file's `store:`: `sqlite` (the default),
+ * or a PostgreSQL connection string (postgres:// or postgresql://). Throws a one-line message.
+ */
+export function parseStoreConfig(text: string | undefined): StoreConfig {
+  const value = text?.trim();
+  if (!value || value === "sqlite") return DEFAULT_STORE;
+  if (/^postgres(ql)?:\/\//.test(value)) {
+    try {
+      new URL(value);
+    } catch {
+      throw new Error(`the store '${redactUrl(value)}' is not a valid PostgreSQL connection string`);
+    }
+    return { kind: "postgres", url: value };
+  }
+  throw new Error(`a store is 'sqlite' or a postgres:// connection string, not '${value.split(":")[0]}…'`);
+}
+
 const kindOf = (config: StoreConfig) => kinds[config.kind] as Kind<StoreConfig>;
 
 /**

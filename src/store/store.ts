@@ -261,6 +261,11 @@ export interface RegionStore extends SecretRepo, KeyRepo, IdentityRepo, MetaRepo
   /** the change counters now; SQLite answers without I/O while no other connection has committed */
   generations(): Generations | Promise<Generations>;
   /**
+   * Hear of changes other nodes commit, as they commit (PostgreSQL's LISTEN/NOTIFY), so caches can
+   * refresh before a request needs them; optional, and never what decides: generations() does.
+   */
+  onChange?(listener: (kind: keyof Generations) => void): void;
+  /**
    * Resolves once every change committed so far is on disk; undefined when it already is. Commits
    * may return before the disk has them (a group of them is synced at once): whoever reports a
    * change to a client or a peer waits for this first. Bookkeeping (replica statuses, read-only
