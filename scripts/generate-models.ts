@@ -14,6 +14,7 @@ const SERVICES: ReadonlyArray<{ service: string; prefix: string; file: string }>
   { service: "account", prefix: "Account", file: "account-2021-02-01.json" },
   { service: "iam", prefix: "Iam", file: "iam-2010-05-08.json" },
   { service: "sts", prefix: "Sts", file: "sts-2011-06-15.json" },
+  { service: "cloudformation", prefix: "CloudFormation", file: "cloudformation-2010-05-15.json" },
 ];
 
 function ref(r: BotocoreRef): MemberRef {
