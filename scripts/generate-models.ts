@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import type { MemberRef, OperationDescriptor, ServiceMetadata, ShapeDescriptor } from "../src/contract/model-types.js";
 import type { BotocoreModel, BotocoreOperation, BotocoreRef, BotocoreShape } from "./botocore.js";
 import { renderApi } from "./generate-api.js";
+import { renderResourceSchemas } from "./generate-resource-schemas.js";
 
 const SERVICES: ReadonlyArray<{ service: string; prefix: string; file: string }> = [
   { service: "secretsmanager", prefix: "SecretsManager", file: "secretsmanager-2017-10-17.json" },
@@ -128,6 +129,9 @@ function main(): void {
     }
     if (!check) console.log(`wrote src/generated/${service}-{model,api}.ts: ${Object.keys(model.operations).length} operations, ${Object.keys(model.shapes).length} shapes`);
   }
+  const schemas: [string, string] = [join(outDir, "cloudformation-resource-schemas.ts"), renderResourceSchemas(join(modelsDir, "cloudformation-resource-schemas"))];
+  if (!check) writeFileSync(...schemas);
+  else if (!existsSync(schemas[0]) || readFileSync(schemas[0], "utf8") !== schemas[1]) stale.push(schemas[0]);
   if (stale.length) {
     console.error(`generated files differ from the models; run \`npm run generate\` and commit:\n  ${stale.join("\n  ")}`);
     process.exitCode = 1;
