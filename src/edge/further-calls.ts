@@ -16,20 +16,20 @@ import { validateQueryInput } from "./aws-query.js";
 /** How AWS's CloudTrail names calls a service made on a caller's behalf. */
 const INVOKED_BY = "cloudformation.amazonaws.com";
 
-export type FurtherCall = (service: string, operation: string, input: Record<string, unknown>) => Promise<object>;
+export type FurtherCall = (service: string, operation: string, input: Record<string, unknown>, region?: string) => Promise<object>;
 
 /**
  * The caller's further calls from `region`: a regional service's run in that Region, a global
  * one's (IAM) in the partition's home Region, as the caller's own calls would.
  */
 export function furtherCalls(host: RegionHost, dispatch: (d: Dispatch) => Promise<object>, caller: Caller, facts: HttpFacts, region: string): FurtherCall {
-  return async (signingName, operation, input) => {
+  return async (signingName, operation, input, inRegion = region) => {
     const json = jsonServices.find((s) => s.signingName === signingName);
     const query = queryServices.find((s) => s.signingName === signingName);
     const model = (json ?? query)?.model;
     if (!model || !Object.hasOwn(model.operations, operation)) throw new Error(`no operation ${signingName}:${operation}`);
     const global = query !== undefined && !query.regional;
-    const runIn = global ? host.homeRegionOf(caller.node.info.partition) : region;
+    const runIn = global ? host.homeRegionOf(caller.node.info.partition) : inRegion;
     const node = host.node(runIn);
     if (!node) throw host.outages.get(runIn)?.fault ?? new ServiceError("ServiceUnavailable", `Region ${runIn} is not in service.`, 503);
     const table = global ? host.globalServices[signingName] : node.services[signingName];
