@@ -3,6 +3,7 @@
 // UpdateSecret, tags and replication calls; Ref and Id give the ARN. Deleting removes the replicas
 // first (a primary with replicas cannot be deleted), then the secret without a recovery window.
 
+import { randomUUID } from "node:crypto";
 import { asList, asString, difference, ignoringMissing, same, type Props, type ResourceContext, type ResourceHandler } from "./resource-types.js";
 
 interface Replica {
@@ -35,6 +36,7 @@ export const secretHandler: ResourceHandler = {
     const name = asString(props.Name) ?? ctx.generatedName(256, "logical");
     const out = await ctx.invoke("secretsmanager", "CreateSecret", {
       Name: name,
+      ClientRequestToken: randomUUID(),
       SecretString: await value(ctx, props),
       ...(props.Description !== undefined ? { Description: props.Description } : {}),
       ...(props.KmsKeyId !== undefined ? { KmsKeyId: props.KmsKeyId } : {}),
@@ -51,7 +53,7 @@ export const secretHandler: ResourceHandler = {
         SecretId,
         Description: asString(props.Description) ?? "",
         ...(props.KmsKeyId !== undefined ? { KmsKeyId: props.KmsKeyId } : {}),
-        ...(valueChanged ? { SecretString: await value(ctx, props) } : {}),
+        ...(valueChanged ? { SecretString: await value(ctx, props), ClientRequestToken: randomUUID() } : {}),
       });
     }
     const t = difference(tags(old.props), tags(props));
