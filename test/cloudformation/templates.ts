@@ -28,6 +28,14 @@ Resources:
     Properties:
       PrimaryKeyArn: !Ref PrimaryKeyArn
       Description: replica of the team key
+      KeyPolicy:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: !Sub "arn:\${AWS::Partition}:iam::\${AWS::AccountId}:root"
+            Action: kms:*
+            Resource: "*"
 Outputs:
   ReplicaKeyArn:
     Value: !GetAtt ReplicaKey.Arn

@@ -24,7 +24,7 @@ export interface Evaluation {
   ctx: EvalContext;
 }
 
-export function pseudoParameters(p: StackPlace): Record<string, unknown> {
+function pseudoParameters(p: StackPlace): Record<string, unknown> {
   return {
     "AWS::AccountId": p.accountId,
     "AWS::Region": p.region,

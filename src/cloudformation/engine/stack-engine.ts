@@ -11,7 +11,7 @@ import { hasDynamicReference, resolveDynamicReferences } from "../template/dynam
 import { evaluate } from "../template/intrinsics.js";
 import type { Template } from "../template/template-types.js";
 import { resourceTypes } from "../resources/resource-registry.js";
-import type { Invoke, ResourceContext, ResourceState } from "../resources/resource-types.js";
+import type { Invoke, ResourceContext } from "../resources/resource-types.js";
 import { same } from "../resources/resource-types.js";
 import { resourceSchemas } from "../../generated/cloudformation-resource-schemas.js";
 import { runGraph, reversed } from "./run-graph.js";
@@ -29,7 +29,7 @@ export interface EngineDeps {
 }
 
 /** The reason a failed call gives, as CloudFormation words a handler's failure. */
-export function reasonOf(e: unknown): string {
+function reasonOf(e: unknown): string {
   const err = e as { code?: string; message?: string };
   if (err.code) return `Resource handler returned message: "${err.message ?? ""}" (HandlerErrorCode: ${handlerCode(err.code)})`;
   return err.message ?? String(e);

@@ -46,7 +46,7 @@ export function stackParameters(template: Template, given: GivenParameter[] | un
   return resolveParameters(template, given ?? [], previous);
 }
 
-export const STACK_NAME = /^[a-zA-Z][-a-zA-Z0-9]*$/;
+const STACK_NAME = /^[a-zA-Z][-a-zA-Z0-9]*$/;
 
 export function checkStackName(name: string): void {
   if (!STACK_NAME.test(name) || name.length > 128) {

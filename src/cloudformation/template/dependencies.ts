@@ -6,7 +6,7 @@ import { formatError } from "./template-errors.js";
 import { intrinsicOf, subVariables } from "./intrinsics.js";
 import type { Template } from "./template-types.js";
 
-export const PSEUDO_PARAMETERS = ["AWS::AccountId", "AWS::Region", "AWS::StackName", "AWS::StackId", "AWS::Partition", "AWS::URLSuffix", "AWS::NoValue", "AWS::NotificationARNs"];
+const PSEUDO_PARAMETERS = ["AWS::AccountId", "AWS::Region", "AWS::StackName", "AWS::StackId", "AWS::Partition", "AWS::URLSuffix", "AWS::NoValue", "AWS::NotificationARNs"];
 
 /** Every name a value refers to (resources or parameters), in the order met. */
 export function referencedNames(value: unknown, out = new Set<string>()): Set<string> {

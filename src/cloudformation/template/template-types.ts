@@ -14,7 +14,7 @@ export interface ParameterDecl {
   ConstraintDescription?: string;
 }
 
-export interface ResourceDecl {
+interface ResourceDecl {
   Type: string;
   Properties?: Record<string, unknown>;
   DependsOn?: string | string[];
@@ -24,7 +24,7 @@ export interface ResourceDecl {
   Metadata?: unknown;
 }
 
-export interface OutputDecl {
+interface OutputDecl {
   Value: unknown;
   Description?: unknown;
   Condition?: string;
