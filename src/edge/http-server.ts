@@ -27,6 +27,7 @@ import { peerRoute } from "./peer-routes.js";
 import { operatorAccountsRoute } from "./operator-accounts.js";
 import { queryRoute, restJsonRoute } from "./global-routes.js";
 import { awsJsonRoute } from "./aws-json-route.js";
+import { consoleRoute } from "./console-route.js";
 import { answeredLocally, forwardedFacts, makeForwarder, type WriterLink } from "./forward.js";
 
 export interface EdgeOptions {
@@ -60,6 +61,7 @@ function routesOf(opts: EdgeOptions, api: ApiDeps): Route[] {
     resetRoute(opts.host, opts.auth),
     peerRoute(opts.host, opts.peerSecret, opts.now, opts.log),
     operatorAccountsRoute(api, opts.defaultAccountId),
+    consoleRoute(opts.host, { now: opts.now }),
     restJsonRoute(opts.restServices ?? restJsonServices, api),
     queryRoute(queryServices, api),
     awsJsonRoute(opts.services, api),

@@ -35,7 +35,7 @@ export interface Inspected {
 
 export interface Answer {
   status: number;
-  body: string;
+  body: string | Buffer;
   /** null: no Content-Type (AWS's front end refusals) */
   contentType: string | null;
   headers?: Record<string, string>;
