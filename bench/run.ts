@@ -11,6 +11,7 @@
 // Servers run as child processes on 127.0.0.1; every load stops by itself.
 
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { signJson } from "./signed-request.js";
@@ -28,8 +29,9 @@ function load(url: string, headers: Record<string, string>, body: string): Promi
   return autocannon({ url, method: "POST", headers, body, connections: CONNECTIONS, duration: DURATION_S });
 }
 
-async function getSecretValueBench() {
-  const meridian = await startMeridian();
+/** One `meridian serve` shape under GetSecretValue load: its result and the CPU its processes used per request. */
+async function getSecretValueRun(args: string[]) {
+  const meridian = await startMeridian(args);
   try {
     await call(meridian.url, "CreateSecret", {
       Name: "bench/db-credentials",
@@ -40,28 +42,44 @@ async function getSecretValueBench() {
     const sample = await call(meridian.url, "GetSecretValue", input);
     const signed = await signJson(meridian.url, "us-east-1", ADMIN, "secretsmanager.GetSecretValue", input);
     await load(meridian.url, signed.headers, signed.body); // warm-up, not counted
-    const cpuBefore = cpuMsOf(meridian.child.pid!);
-    const m = await load(meridian.url, signed.headers, signed.body);
+    const cpuBefore = treeCpuMs(meridian.child.pid!);
+    const result = await load(meridian.url, signed.headers, signed.body);
     // CPU time per request: unlike requests/s, it holds when the load generator (or anything
-    // else) competes for the machine's two cores.
-    const cpuPerRequestUs = ((cpuMsOf(meridian.child.pid!) - cpuBefore) * 1000) / m.requests.total;
-    const bare = await startChild([join(benchDir, "bare-server.js")], { BARE_BODY: sample });
-    let b: autocannon.Result;
-    try {
-      await load(bare.url, signed.headers, signed.body);
-      b = await load(bare.url, signed.headers, signed.body);
-    } finally {
-      bare.child.kill("SIGTERM");
-    }
-    console.log(`\nGetSecretValue, ${CONNECTIONS} connections, ${DURATION_S} s, response ${sample.length} bytes`);
-    console.log("| server | requests/s | p50 ms | p99 ms | errors |\n| --- | --- | --- | --- | --- |");
-    console.log(row("Meridian (us-east-1)", m));
-    console.log(row("bare node:http", b));
-    console.log(`ratio Meridian / bare: ${(m.requests.average / b.requests.average).toFixed(2)}`);
-    console.log(`Meridian CPU per request: ${cpuPerRequestUs.toFixed(0)} µs (${m.requests.total} requests)`);
+    // else) competes for the machine's cores.
+    const cpuPerRequestUs = ((treeCpuMs(meridian.child.pid!) - cpuBefore) * 1000) / result.requests.total;
+    return { result, cpuPerRequestUs, sample, signed };
   } finally {
     await meridian.stop();
   }
+}
+
+/**
+ * GetSecretValue against `meridian serve` as one process and with its default worker processes
+ * (one per core), and a bare node:http server answering the same bytes, in the same run.
+ */
+async function getSecretValueBench() {
+  const one = await getSecretValueRun(["--workers", "1"]);
+  const workers = await getSecretValueRun([]);
+  const bare = await startChild([join(benchDir, "bare-server.js")], { BARE_BODY: one.sample });
+  let b: autocannon.Result;
+  try {
+    await load(bare.url, one.signed.headers, one.signed.body);
+    b = await load(bare.url, one.signed.headers, one.signed.body);
+  } finally {
+    bare.child.kill("SIGTERM");
+  }
+  console.log(`\nGetSecretValue, ${CONNECTIONS} connections, ${DURATION_S} s, response ${one.sample.length} bytes, ${availableParallelism()} cores`);
+  console.log("| server | requests/s | p50 ms | p99 ms | errors | CPU µs/request |\n| --- | --- | --- | --- | --- | --- |");
+  console.log(`${row("Meridian, one process (--workers 1)", one.result)} ${one.cpuPerRequestUs.toFixed(0)} |`);
+  console.log(`${row(`Meridian, default (${availableParallelism()} workers + writer)`, workers.result)} ${workers.cpuPerRequestUs.toFixed(0)} |`);
+  console.log(`${row("bare node:http, one process", b)} |`);
+  console.log(`ratio to bare: one process ${(one.result.requests.average / b.requests.average).toFixed(2)}, workers ${(workers.result.requests.average / b.requests.average).toFixed(2)}`);
+}
+
+/** CPU time of a process and its children (a primary and its workers). */
+function treeCpuMs(pid: number): number {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  return cpuMsOf(pid) + children.reduce((sum, child) => sum + cpuMsOf(child), 0);
 }
 
 /** User + system CPU time a process has used, from /proc (clock ticks of 10 ms). */

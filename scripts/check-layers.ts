@@ -20,7 +20,7 @@ export const LAYERS: ReadonlyArray<{ name: string; folders: readonly string[] }>
   { name: "store", folders: ["store"] },
   {
     name: "capabilities",
-    folders: ["secrets", "kms", "identity", "iam", "sts", "account", "audit", "replication", "authz", "seal", "rotation"],
+    folders: ["secrets", "kms", "identity", "iam", "sts", "account", "audit", "replication", "authz", "seal", "rotation", "cloudformation", "signin"],
   },
   { name: "region", folders: ["region"] },
   { name: "edge", folders: ["edge"] },

@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import type { MemberRef, OperationDescriptor, ServiceMetadata, ShapeDescriptor } from "../src/contract/model-types.js";
 import type { BotocoreModel, BotocoreOperation, BotocoreRef, BotocoreShape } from "./botocore.js";
 import { renderApi } from "./generate-api.js";
+import { renderResourceSchemas } from "./generate-resource-schemas.js";
 
 const SERVICES: ReadonlyArray<{ service: string; prefix: string; file: string }> = [
   { service: "secretsmanager", prefix: "SecretsManager", file: "secretsmanager-2017-10-17.json" },
@@ -14,6 +15,7 @@ const SERVICES: ReadonlyArray<{ service: string; prefix: string; file: string }>
   { service: "account", prefix: "Account", file: "account-2021-02-01.json" },
   { service: "iam", prefix: "Iam", file: "iam-2010-05-08.json" },
   { service: "sts", prefix: "Sts", file: "sts-2011-06-15.json" },
+  { service: "cloudformation", prefix: "CloudFormation", file: "cloudformation-2010-05-15.json" },
 ];
 
 function ref(r: BotocoreRef): MemberRef {
@@ -127,6 +129,9 @@ function main(): void {
     }
     if (!check) console.log(`wrote src/generated/${service}-{model,api}.ts: ${Object.keys(model.operations).length} operations, ${Object.keys(model.shapes).length} shapes`);
   }
+  const schemas: [string, string] = [join(outDir, "cloudformation-resource-schemas.ts"), renderResourceSchemas(join(modelsDir, "cloudformation-resource-schemas"))];
+  if (!check) writeFileSync(...schemas);
+  else if (!existsSync(schemas[0]) || readFileSync(schemas[0], "utf8") !== schemas[1]) stale.push(schemas[0]);
   if (stale.length) {
     console.error(`generated files differ from the models; run \`npm run generate\` and commit:\n  ${stale.join("\n  ")}`);
     process.exitCode = 1;

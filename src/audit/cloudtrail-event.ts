@@ -19,6 +19,10 @@ const ALWAYS_HIDDEN = new Set([
   "Password",
   "NewPassword",
   "OldPassword",
+  // CloudFormation: a parameter may be NoEcho, and a template may hold a literal SecretString
+  "ParameterValue",
+  "ResolvedValue",
+  "TemplateBody",
 ]);
 
 export function toCloudTrailEvent(call: AuditedCall, eventId: string): CloudTrailEvent {

@@ -58,6 +58,10 @@ export async function runPrimary(options: ServerOptions, count: number, log: (li
     await writer.close();
     rmSync(socketDir, { recursive: true, force: true });
   };
+  // Each worker accepts from the shared listening socket itself, rather than the primary accepting
+  // and handing connections over: a connection handed to a worker that is killed before taking it
+  // would stay open in the primary, unanswered, for ever; a worker's own connections end with it.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   cluster.setupPrimary({ exec: process.argv[1]!, args: process.argv.slice(2) });
   const fork = () => cluster.fork({ [WRITER_SOCKET_ENV]: socketPath });
   let port: number;

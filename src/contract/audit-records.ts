@@ -42,7 +42,7 @@ export interface CloudTrailEvent {
   eventID: string;
   readOnly: boolean;
   /** AwsServiceEvent: work the service did on its own (a scheduled rotation), no API call behind it */
-  eventType: "AwsApiCall" | "AwsServiceEvent";
+  eventType: "AwsApiCall" | "AwsServiceEvent" | "AwsConsoleSignIn";
   /** an AwsServiceEvent's details, for the services that give them there */
   serviceEventDetails?: Record<string, unknown>;
   /** what else the service records of the event (a rotation's secret: {"SecretId": arn}) */

@@ -22,6 +22,14 @@ export interface CallContext {
    * then refuse, not go ahead.
    */
   authorizeAs?(operation: string, input: Record<string, unknown>): Promise<void>;
+  /**
+   * Make a further call as the caller, to any service's operation (`signingName`, e.g. "kms"), in
+   * this call's Region or `region` (a global service's in its home Region): validated, authorized and audited
+   * as were the caller to make it, resolving to its output or throwing its ServiceError.
+   * CloudFormation creates a stack's resources so (DESIGN §10). The seam stays valid after the
+   * call that lent it returned (a stack is created in the background). Absent in unit tests.
+   */
+  invoke?(signingName: string, operation: string, input: Record<string, unknown>, region?: string): Promise<object>;
 }
 
 /**

@@ -48,6 +48,42 @@ export interface IamUser extends IamPrincipalEntity {
   /** names of the groups the user is in */
   groups: string[];
   permissionsBoundary?: string;
+  /** the user's console password (IAM's login profile); absent: the user cannot sign in */
+  loginProfile?: LoginProfileRecord;
+  /** console sessions signed out before they expired (sign-out, src/signin/) */
+  signedOut?: SignedOutSession[];
+}
+
+/** A console password: only its scrypt hash is kept (src/iam/password/). */
+export interface LoginProfileRecord {
+  passwordHash: string;
+  createDate: number;
+  /** when the password was last set (the policy's MaxPasswordAge counts from here) */
+  passwordSetDate: number;
+  passwordResetRequired: boolean;
+  /** earlier passwords' hashes, newest first, as many as the password policy's PasswordReusePrevention */
+  previousHashes?: string[];
+}
+
+/** A session ended by sign-out: its access key id (ASIA…), kept until it would have expired. */
+export interface SignedOutSession {
+  accessKeyId: string;
+  expiration: number;
+}
+
+/** An account's password policy (IAM's PasswordPolicy), every member set. */
+export interface PasswordPolicyRecord {
+  MinimumPasswordLength: number;
+  RequireSymbols: boolean;
+  RequireNumbers: boolean;
+  RequireUppercaseCharacters: boolean;
+  RequireLowercaseCharacters: boolean;
+  AllowUsersToChangePassword: boolean;
+  /** days; 0: passwords do not expire */
+  MaxPasswordAge: number;
+  /** how many earlier passwords may not be used again; 0: any */
+  PasswordReusePrevention: number;
+  HardExpiry: boolean;
 }
 
 export interface IamGroup extends IamPrincipalEntity {
@@ -96,6 +132,10 @@ export interface IamAccount {
   name: string;
   createDate: number;
   alias?: string;
+  /** the account's password policy; absent: IAM's default rules */
+  passwordPolicy?: PasswordPolicyRecord;
+  /** the root user's console sessions signed out before they expired */
+  signedOut?: SignedOutSession[];
 }
 
 export type IamEntity = IamUser | IamGroup | IamRole | IamManagedPolicy | IamAccount;

@@ -17,6 +17,7 @@ export function awsJsonRoute(services: readonly JsonService[], deps: ApiDeps): R
   const serviceOf = (target: string) => services.find((s) => operationOf(s, target) !== undefined);
   return {
     name: "AWS JSON 1.1",
+    headFirst: true,
     matches: () => true,
     async handle(r, tools) {
       if (r.method !== "POST") throw cannotAuthorize();

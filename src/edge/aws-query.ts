@@ -1,4 +1,4 @@
-// The AWS query protocol (DESIGN §8; IAM and STS): `POST /` with a form-urlencoded body naming the
+// The AWS query protocol (DESIGN §8; IAM, STS and CloudFormation): `POST /` with a form-urlencoded body naming the
 // Action, the Version and the input members (`UserName=bob`, lists as `Tags.member.1.Key`, maps as
 // `Attributes.entry.1.key`), an XML document back (aws-query-xml.ts). The input is read into the
 // model's shapes, validated like the JSON services' (the code is IAM's ValidationError), and run
@@ -18,8 +18,13 @@ const QUERY_CONTENT_TYPE = "application/x-www-form-urlencoded";
 
 export interface QueryService {
   model: ServiceModel;
-  /** SigV4 service name: "iam" or "sts" */
+  /** SigV4 service name: "iam", "sts" or "cloudformation" */
   signingName: string;
+  /**
+   * a regional service (CloudFormation: a stack lives in one Region) runs in the Region of the
+   * credential scope; a global one (IAM, STS) in the partition's home Region
+   */
+  regional?: boolean;
 }
 
 /** An error of a query request, with the service whose namespace its XML carries. */
@@ -205,11 +210,11 @@ export interface QueryDeps {
   begin(): void;
   readBody(): Promise<Buffer>;
   /** the signature over the body, for the service the Action belongs to */
-  authenticate(signingName: string): Promise<Caller>;
-  /** the operation table of a global service, by signing name */
-  operations(signingName: string): AnyOperationTable | undefined;
+  authenticate(service: QueryService): Promise<Caller>;
+  /** the operation table of the service (a global one's, or the caller's Region's) */
+  operations(service: QueryService, caller: Caller): AnyOperationTable | undefined;
   /** runs the call: validation, authorization, the operation, the audit trail */
-  dispatch(d: Pick<Dispatch, "service" | "operation" | "caller" | "input" | "validate" | "handler">): Promise<object>;
+  dispatch(d: Pick<Dispatch, "service" | "operation" | "caller" | "input" | "validate" | "handler">, service: QueryService): Promise<object>;
 }
 
 /** The service a request is for: the one that has its Action, else the one it is signed for. */
@@ -247,7 +252,7 @@ export async function answerQuery(req: QueryRequest, deps: QueryDeps): Promise<s
 
   let caller: Caller | undefined;
   try {
-    caller = await deps.authenticate(service.signingName);
+    caller = await deps.authenticate(service);
   } catch (e) {
     authFailure(e);
   }
@@ -256,7 +261,7 @@ export async function answerQuery(req: QueryRequest, deps: QueryDeps): Promise<s
   if (!Object.hasOwn(model.operations, action!) || (version !== undefined && version !== model.metadata.apiVersion)) {
     fail(new ServiceError("InvalidAction", `Could not find operation ${action} for version ${version ?? "NO_VERSION_SPECIFIED"}`));
   }
-  const operations = deps.operations(service.signingName);
+  const operations = deps.operations(service, caller!);
   const handler = operations && Object.hasOwn(operations, action!) ? operations[action!] : undefined;
   if (!handler) fail(new ServiceError("NotImplemented", `Meridian does not implement ${model.metadata.serviceId} ${action}.`, 501));
 
@@ -273,7 +278,7 @@ export async function answerQuery(req: QueryRequest, deps: QueryDeps): Promise<s
         if (spec.input) validateQueryInput(model, spec.input, input);
       },
       handler: handler!,
-    });
+    }, service);
     return renderQueryResponse(model, action!, output, req.requestId);
   } catch (e) {
     if (e instanceof ServiceError) fail(e);

@@ -9,7 +9,7 @@ import { Agent, request, type IncomingMessage, type ServerResponse } from "node:
 import type { Logger } from "../util/logger.js";
 import { isReadOnly } from "../audit/cloudtrail-event.js";
 import { operationOf, type JsonService } from "./aws-json.js";
-import type { HttpFacts, Inspected } from "./route.js";
+import { MAX_BODY_BYTES, type HttpFacts, type Inspected } from "./route.js";
 
 /** Where a worker sends what it does not answer itself. */
 export interface WriterLink {
@@ -41,11 +41,20 @@ export function makeForwarder(link: WriterLink, log: Logger, closing: () => bool
     const upstream = request(
       { socketPath: link.socketPath, agent, method: r.method, path: r.req.url, headers: { ...endToEnd(r.req.headers), [FORWARDED_HEADER]: JSON.stringify(facts) } },
       (answer: IncomingMessage) => {
-        res.writeHead(answer.statusCode ?? 502, { ...endToEnd(answer.headers), ...(closing() ? { connection: "close" } : {}) });
+        answered = true;
+        // Answered before the whole body came (refused, too large): the rest is the client's to
+        // finish sending, as the writer would have it, not the writer's to receive.
+        const early = !r.req.complete;
+        if (early) r.req.unpipe(upstream);
+        res.writeHead(answer.statusCode ?? 502, { ...endToEnd(answer.headers), ...(closing() || early ? { connection: "close" } : {}) });
         answer.pipe(res);
+        if (early) dropRest(r.req);
       },
     );
+    let answered = false;
     upstream.on("error", (e) => {
+      // An answer already on its way stands; the writer closing on the rest of an early-answered body is no fault.
+      if (answered) return;
       // The writer is gone (stopping, or dead and about to take this worker with it).
       log.error("the writer process did not answer a forwarded request", { requestId: r.requestId, error: e.message });
       if (!res.headersSent) res.writeHead(503, { "content-length": 0, connection: "close", "x-amzn-requestid": r.requestId });
@@ -54,6 +63,16 @@ export function makeForwarder(link: WriterLink, log: Logger, closing: () => bool
     r.req.on("aborted", () => upstream.destroy());
     r.req.pipe(upstream);
   };
+}
+
+/** What a client still sends after its answer is read and dropped, up to a request's limit; past it the connection is cut. */
+function dropRest(req: IncomingMessage): void {
+  let dropped = 0;
+  req.on("data", (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > MAX_BODY_BYTES) req.socket.destroy();
+  });
+  req.resume();
 }
 
 /**

@@ -1,7 +1,8 @@
 // The global services' protocols, answered from the partition's home Region: rest-json (the
 // Account API, routed by path) and the query protocol (IAM, STS: a form POST naming its Action,
 // which is in the body, so the head is checked against the service it is signed for, the body
-// read, then the Action's service).
+// read, then the Action's service). CloudFormation speaks the query protocol too, but is regional:
+// its calls run in the Region of the credential scope, as the JSON services' do.
 
 import { asServiceError } from "./internal-error.js";
 import { REST_JSON_CONTENT_TYPE, answerRestJson, makeRestRouter, restJsonInternalError, serializeRestJsonError, type RestJsonService } from "./rest-json.js";
@@ -29,6 +30,7 @@ export function restJsonRoute(services: readonly RestJsonService[], deps: ApiDep
   const routeOf = makeRestRouter(services);
   return {
     name: "rest-json",
+    headFirst: true,
     matches: (r) => routeOf(r.path) !== undefined,
     async handle(r, tools) {
       let region: string | undefined;
@@ -54,6 +56,7 @@ export function restJsonRoute(services: readonly RestJsonService[], deps: ApiDep
 export function queryRoute(services: readonly QueryService[], deps: ApiDeps): Route {
   return {
     name: "query",
+    headFirst: true,
     matches: (r) => isQueryRequest(r.method, r.req.headers["content-type"], r.req.headers["x-amz-target"] as string | undefined),
     async handle(r, tools) {
       let region: string | undefined;
@@ -63,9 +66,14 @@ export function queryRoute(services: readonly QueryService[], deps: ApiDeps): Ro
         services,
         begin: () => void (pending = deps.authenticator.begin(r.head)),
         readBody: async () => (body = await tools.readBody(MAX_BODY_BYTES)),
-        authenticate: (signingName) => pending!.finish(body, signingName, { global: true }),
-        operations: (signingName) => deps.host.globalServices[signingName],
-        dispatch: globalDispatch(deps, r, (home) => (region = home)),
+        authenticate: (service) => pending!.finish(body, service.signingName, { global: !service.regional }),
+        operations: (service, caller) => (service.regional ? caller.node.services : deps.host.globalServices)[service.signingName],
+        dispatch: (d, service) => {
+          if (!service.regional) return globalDispatch(deps, r, (home) => (region = home))(d);
+          const node = d.caller.node;
+          region = node.info.name;
+          return deps.dispatch({ ...d, access: node.access[service.signingName], region, ...r.facts });
+        },
       });
       return { status: 200, body: answer, contentType: XML_CONTENT_TYPE, durable: durableIn(deps, region) };
     },

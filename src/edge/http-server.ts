@@ -21,12 +21,13 @@ import { BodyTooLarge, DEFAULT_LIMITS, makeAdmission, type AdmissionLimits } fro
 import type { RegionHost } from "../region/region-host.js";
 import type { Logger } from "../util/logger.js";
 import { isClientAbort } from "./client-abort.js";
-import { MAX_BODY_BYTES, RawRefusal, requestFacts, type Answer, type ApiDeps, type Inspected, type Route } from "./route.js";
+import { MAX_BODY_BYTES, PassToWriter, RawRefusal, requestFacts, type Answer, type ApiDeps, type Inspected, type Route } from "./route.js";
 import { healthRoute, metricsRoute, resetRoute } from "./operator-routes.js";
 import { peerRoute } from "./peer-routes.js";
 import { operatorAccountsRoute } from "./operator-accounts.js";
 import { queryRoute, restJsonRoute } from "./global-routes.js";
 import { awsJsonRoute } from "./aws-json-route.js";
+import { consoleRoute } from "./console-route.js";
 import { answeredLocally, forwardedFacts, makeForwarder, type WriterLink } from "./forward.js";
 
 export interface EdgeOptions {
@@ -60,6 +61,7 @@ function routesOf(opts: EdgeOptions, api: ApiDeps): Route[] {
     resetRoute(opts.host, opts.auth),
     peerRoute(opts.host, opts.peerSecret, opts.now, opts.log),
     operatorAccountsRoute(api, opts.defaultAccountId),
+    consoleRoute(opts.host, { now: opts.now }),
     restJsonRoute(opts.restServices ?? restJsonServices, api),
     queryRoute(queryServices, api),
     awsJsonRoute(opts.services, api),
@@ -136,14 +138,19 @@ export function createEdgeServer(opts: EdgeOptions): Server {
   const server = serverFor(opts.tls, (req, res) => {
     const requestId = randomUUID();
     const inspected = inspect(req, requestId, opts.trustForwarded === true);
-    if (forward && !answeredLocally(opts.services, inspected)) return forward(inspected, res);
     const route = routes.find((r) => r.matches(inspected))!; // AWS JSON takes whatever is left
+    // A worker answers read-only calls; of the rest, it refuses itself what the route refuses on the
+    // head, so an unauthenticated body is never streamed to the writer, and passes the others on.
+    const passed = forward && !answeredLocally(opts.services, inspected);
+    if (passed && !route.headFirst) return forward(inspected, res);
+    const routeTools = passed ? { readBody: () => Promise.reject(new PassToWriter()) } : tools(req);
     // Identities another process sharing the stores changed are read again before any key is checked.
     const current = opts.host.identity.ensureCurrent();
-    const handled = current ? current.then(() => route.handle(inspected, tools(req))) : route.handle(inspected, tools(req));
+    const handled = current ? current.then(() => route.handle(inspected, routeTools)) : route.handle(inspected, routeTools);
     handled.then(
       (answer) => reply(res, requestId, answer),
       (e: unknown) => {
+        if (e instanceof PassToWriter && forward) return forward(inspected, res);
         // A client that hung up has no one to answer, and its leaving is no fault of the server's.
         if (res.headersSent || isClientAbort(req, e)) return res.destroy();
         if (e instanceof RawRefusal) return reply(res, requestId, { status: e.status, body: e.body, contentType: null });

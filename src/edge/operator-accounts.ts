@@ -119,6 +119,7 @@ function listAccounts(deps: OperatorAccountsDeps, partition: string) {
 export function operatorAccountsRoute(deps: ApiDeps, operatorAccountId: string): Route {
   return {
     name: "operator accounts",
+    headFirst: true,
     matches: (r) => r.path === OPERATOR_ACCOUNTS_PATH,
     async handle(r, tools) {
       const answer = await answerOperatorAccounts(r.head, {

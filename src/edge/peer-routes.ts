@@ -47,6 +47,7 @@ export function peerRoute(host: RegionHost, peerSecret: string | undefined, now:
   const wrongSecret = makeReportOnce();
   return {
     name: "replication peers",
+    headFirst: true,
     matches: (r) => r.method === "POST" && isPeerPath(r.path),
     async handle(r, tools) {
       if (!peerSecret) throw new ServiceError("AccessDeniedException", "This Meridian has no replication peers configured.", 403);

@@ -35,7 +35,7 @@ export interface Inspected {
 
 export interface Answer {
   status: number;
-  body: string;
+  body: string | Buffer;
   /** null: no Content-Type (AWS's front end refusals) */
   contentType: string | null;
   headers?: Record<string, string>;
@@ -56,7 +56,16 @@ export interface Route {
   handle(r: Inspected, tools: RouteTools): Promise<Answer>;
   /** the route's own answer to a failure; `error` is not a ServiceError for an internal one */
   failure(error: unknown, r: Inspected): Answer;
+  /**
+   * The route refuses what it can on the request's head (signature's form, scope, clock, key) before
+   * it reads the body, and neither reads nor changes anything before: a worker process runs it up to
+   * the body, answers a refusal itself, and passes what got through to the writer (forward.ts).
+   */
+  headFirst?: true;
 }
+
+/** Thrown by a worker's readBody: the request's head passed the route's checks; the writer answers it. */
+export class PassToWriter extends Error {}
 
 /** An answer given as it is, whatever the route's protocol: AWS's front end's bare refusals. */
 export class RawRefusal extends Error {

@@ -25,7 +25,7 @@ const BOUNDARY_KEYED = new Set(
 );
 
 /** Account-wide lists: they name no resource. */
-const UNSCOPED = new Set(["ListUsers", "ListRoles", "ListGroups", "ListPolicies", "GetAccountSummary", "ListAccountAliases"]);
+const UNSCOPED = new Set(["ListUsers", "ListRoles", "ListGroups", "ListPolicies", "GetAccountSummary", "ListAccountAliases", "GetAccountPasswordPolicy", "UpdateAccountPasswordPolicy", "DeleteAccountPasswordPolicy"]);
 
 /** The members naming what a call acts on, as text in every IAM input that has them. */
 const NAMING = ["UserName", "GroupName", "RoleName", "PolicyArn", "PolicyName", "AccessKeyId", "Path", "PermissionsBoundary"] as const;

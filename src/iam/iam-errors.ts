@@ -9,9 +9,9 @@ const Title = { user: "User", group: "Group", role: "Role" } as const;
 
 /** The model's codes, and the two common errors of the query APIs that IAM answers with but does not model. */
 type IamCode = IamErrorCode | "ValidationError" | "AccessDenied";
-const iamError = (code: IamCode, status: number) => (message: string) => new ServiceError(code, message, status);
+export const iamError = (code: IamCode, status: number) => (message: string) => new ServiceError(code, message, status);
 
-const noSuchEntity = iamError("NoSuchEntity", 404);
+export const noSuchEntity = iamError("NoSuchEntity", 404);
 export const entityAlreadyExists = iamError("EntityAlreadyExists", 409);
 export const deleteConflict = iamError("DeleteConflict", 409);
 export const limitExceeded = iamError("LimitExceeded", 409);

@@ -15,6 +15,8 @@ import { inlinePolicyOperations } from "./ops/inline.js";
 import { attachedPolicyOperations } from "./ops/attach.js";
 import { entityTagOperations } from "./ops/tags.js";
 import { boundaryOperations } from "./ops/boundaries.js";
+import { loginProfileOperations } from "./ops/login-profiles.js";
+import { passwordPolicyOperations } from "./ops/password-policy.js";
 
 export function makeIamService(deps: IamDeps) {
   const operations: OperationTable<IamOperations> = {
@@ -27,6 +29,8 @@ export function makeIamService(deps: IamDeps) {
     ...attachedPolicyOperations(deps),
     ...entityTagOperations(deps),
     ...boundaryOperations(deps),
+    ...loginProfileOperations(deps),
+    ...passwordPolicyOperations(deps),
   };
   return { operations, access: makeIamAccess(deps) };
 }

@@ -165,6 +165,14 @@ function makePartitionDirectory(home: PartitionStore, clock: Clock) {
     return run;
   }
 
+  /** Whether the session was ended by a console sign-out (its issuer, user or root, keeps the list). */
+  function signedOut(claims: SessionClaims): boolean {
+    const { issuer, principal } = claims;
+    const owner = principal.type === "Root" ? get(principal.account, "account", principal.account) : byId.get(issuer.principalId);
+    const list = owner && "signedOut" in owner ? owner.signedOut : undefined;
+    return list?.some((s) => s.accessKeyId === claims.accessKeyId) ?? false;
+  }
+
   /** A new active access key of the account's root user (its secret is wrapped when stored). */
   function rootKeyRecord(accountId: string, accessKeyId: string): AccessKeyRecord {
     return { accessKeyId, accountId, principalArn: rootArn(partition, accountId), wrappedSecret: Buffer.alloc(0), status: "Active", createdDate: clock.now() };
@@ -250,7 +258,7 @@ function makePartitionDirectory(home: PartitionStore, clock: Clock) {
     keyFor,
     principalOfKey,
     /** whom a session acts as now, found by its principal's unique id; undefined once that principal is gone */
-    sessionPrincipal: (claims: SessionClaims): RequestPrincipal | undefined => principalOfSession(lookup, claims),
+    sessionPrincipal: (claims: SessionClaims): RequestPrincipal | undefined => (signedOut(claims) ? undefined : principalOfSession(lookup, claims)),
     /** a user's or role's identity-based policies and its permissions boundary */
     policiesOf: callerPolicies.policiesOf,
     /** the session policies sealed into a session */

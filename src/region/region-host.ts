@@ -254,6 +254,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     opts.clock,
     opts.log,
   );
+  for (const n of nodes.values()) await n.recoverStacks();
   for (const n of nodes.values()) await n.jobs.start();
   for (const n of nodes.values()) n.replication.worker.start();
   reconcileRestored(opts.dataDir, restored, opts.log);

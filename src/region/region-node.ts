@@ -23,6 +23,8 @@ import { regionJobs, type RegionJobSettings } from "./jobs/region-jobs.js";
 import { makeRotationEngine, type RotationEngine } from "../rotation/rotation-engine.js";
 import type { LambdaSettings } from "../rotation/lambda-invoke.js";
 import type { SecretRecord } from "../contract/secret-types.js";
+import { makeCloudFormationService } from "../cloudformation/cloudformation-service.js";
+import { describeCloudFormationAccess } from "../cloudformation/cloudformation-access.js";
 
 export interface RegionNode {
   info: RegionInfo;
@@ -38,6 +40,8 @@ export interface RegionNode {
   jobs: JobRunner;
   /** secret rotation: the four-step protocol and its scheduler (a job on `jobs`) */
   rotation: RotationEngine;
+  /** stacks a stopped process left in progress are marked failed (the writer calls it once at start) */
+  recoverStacks(): Promise<number>;
   /** forget every secret and key (permissive-mode reset) */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -132,6 +136,7 @@ async function wireRegion(info: RegionInfo, store: RegionStore, wrapper: RegionW
     log: env.log,
   });
   const kms = makeKmsService({ keys, store, clock, keyReplication: replication.forKeys });
+  const cloudformation = makeCloudFormationService({ store, sealer: wrapper, region: info.name, partition: info.partition, now: () => clock.now(), log: env.log });
   const unreadable = makeUnreadablePolicyLog(env.log);
   const jobs = makeJobRunner({ region: info.name, store, clock, timers: env.timers, log: env.log });
   const onTrailFull = (removed: number) =>
@@ -142,11 +147,13 @@ async function wireRegion(info: RegionInfo, store: RegionStore, wrapper: RegionW
     store,
     wrapper,
     keys,
-    services: { secretsmanager: secrets.operations, kms: kms.operations },
+    services: { secretsmanager: secrets.operations, kms: kms.operations, cloudformation: cloudformation.operations },
     access: {
       secretsmanager: reportingUnreadablePolicies(describeSecretsAccess(store, keys), unreadable),
       kms: reportingUnreadablePolicies(describeKmsAccess(keys), unreadable),
+      cloudformation: describeCloudFormationAccess,
     },
+    recoverStacks: () => cloudformation.recoverInterrupted(),
     replication,
     jobs,
     rotation,

@@ -243,6 +243,26 @@ export interface LockRepo {
   releaseLock(name: string, owner: string): Promise<void>;
 }
 
+/** A JSON document a capability keeps by (kind, account, key): CloudFormation's stacks, change sets, exports. */
+export interface StoredDocument {
+  kind: string;
+  accountId: string;
+  key: string;
+  doc: unknown;
+}
+
+/**
+ * Documents of capabilities that need no table of their own. The store never looks inside a
+ * document; anything secret in one is sealed by its owner first.
+ */
+export interface DocumentRepo {
+  getDocument(kind: string, accountId: string, key: string): Promise<unknown>;
+  /** a kind's documents in (account, key) order; every account's when `accountId` is absent */
+  listDocuments(kind: string, accountId?: string): Promise<StoredDocument[]>;
+  /** write `put` and delete `remove` in one transaction */
+  writeDocuments(put: StoredDocument[], remove?: Omit<StoredDocument, "doc">[]): Promise<void>;
+}
+
 /**
  * Counters of changes by kind of record (issue 14): each moves whenever a secret (its record, a
  * value, its last-accessed day), a KMS key or alias, or an identity (IAM entity or access key) is
@@ -257,7 +277,7 @@ export interface Generations {
   identities: number;
 }
 
-export interface RegionStore extends SecretRepo, KeyRepo, IdentityRepo, MetaRepo, ReplicationRepo, AuditRepo, LockRepo {
+export interface RegionStore extends SecretRepo, KeyRepo, IdentityRepo, MetaRepo, ReplicationRepo, AuditRepo, LockRepo, DocumentRepo {
   /** the change counters now; SQLite answers without I/O while no other connection has committed */
   generations(): Generations | Promise<Generations>;
   /**

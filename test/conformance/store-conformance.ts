@@ -11,6 +11,7 @@ import { secretsConformance } from "./store/secrets.js";
 import { outboxConformance } from "./store/outbox.js";
 import { outboxLeaseConformance } from "./store/outbox-lease.js";
 import { locksConformance } from "./store/locks.js";
+import { documentsConformance } from "./store/documents.js";
 import { recordsConformance } from "./store/records.js";
 import { auditConformance } from "./store/audit.js";
 import { lifecycleConformance } from "./store/lifecycle.js";
@@ -109,6 +110,7 @@ export function storeConformance<P>(name: string, subject: StoreSubject<P>): voi
     describe("outbox leases", () => outboxLeaseConformance(fresh));
     describe("locks for background jobs", () => locksConformance(fresh));
     describe("keys, identities and meta", () => recordsConformance(fresh));
+    describe("documents", () => documentsConformance(fresh));
     describe("audit trail", () => auditConformance(fresh));
     describe("durability, wipe and reopen", () => lifecycleConformance(fresh, options));
     describe("a call's audit event commits with its change", () => callEventsConformance(fresh));

@@ -77,9 +77,9 @@ test("an unknown Action, a wrong Version, no Action, an operation Meridian does 
   const none = await query("Version=2010-05-08");
   assert.equal(none.status, 400);
   assert.match(none.text, /<Code>MissingAction<\/Code>/);
-  const later = await query("Action=CreateLoginProfile&Version=2010-05-08&UserName=twice&Password=x");
+  const later = await query("Action=CreateInstanceProfile&Version=2010-05-08&InstanceProfileName=ec2");
   assert.equal(later.status, 501);
-  assert.match(later.text, /<Type>Receiver<\/Type><Code>NotImplemented<\/Code><Message>Meridian does not implement IAM CreateLoginProfile.<\/Message>/);
+  assert.match(later.text, /<Type>Receiver<\/Type><Code>NotImplemented<\/Code><Message>Meridian does not implement IAM CreateInstanceProfile.<\/Message>/);
 });
 
 test("SigV4 failures as IAM and STS give them: InvalidClientTokenId, SignatureDoesNotMatch, MissingAuthenticationToken (403)", async () => {

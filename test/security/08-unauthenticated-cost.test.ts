@@ -29,9 +29,20 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** The server's processes: the primary and its workers (meridian serve runs one per core). */
+function serverPids(): number[] {
+  const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+  return [child.pid!, ...children.map(Number)];
+}
+
+/** Summed over the server's processes (for VmHWM, an upper bound of their joint peak). */
 function kib(field: "VmRSS" | "VmHWM"): number {
-  const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-  return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)![1]);
+  let total = 0;
+  for (const pid of serverPids()) {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    total += Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)![1]);
+  }
+  return total;
 }
 
 /** POST `size` bytes to `path` with `headers`, written in 1 MiB pieces; resolves with the status (0: connection dropped). */

@@ -76,6 +76,7 @@ export function userOperations(deps: IamDeps): OperationTable<IamOperations> {
       const dir = directoryOf(deps, ctx);
       return dir.change(() => {
         const user = requireEntity(dir, ctx.accountId, "user", input.UserName);
+        if (user.loginProfile) throw deleteConflict("Cannot delete entity, must delete login profile first.");
         if (dir.accessKeys(ctx.accountId, user.name).length > 0) throw deleteConflict("Cannot delete entity, must delete access keys first.");
         if (Object.keys(user.inlinePolicies).length > 0) throw deleteConflict("Cannot delete entity, must delete policies first.");
         if (user.attachedPolicies.length > 0) throw deleteConflict("Cannot delete entity, must detach all policies first.");

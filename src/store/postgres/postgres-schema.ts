@@ -95,10 +95,14 @@ CREATE TABLE meta (key ${T} PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE generations (kind TEXT PRIMARY KEY, n BIGINT NOT NULL);
 INSERT INTO generations VALUES ('secrets', 0), ('keys', 0), ('identities', 0);
 `,
+  // 2: capabilities' documents (CloudFormation's stacks, change sets, exports), as sqlite-schema.ts's
+  `
+CREATE TABLE documents (kind ${T} NOT NULL, account_id ${T} NOT NULL, key ${T} NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (kind, account_id, key));
+`,
 ];
 
 /** tables a permissive-mode reset empties (as sqlite-schema.ts's: meta, identities and the audit trail stay) */
-export const resettableTables = ["secrets", "secret_values", "kms_keys", "kms_aliases", "outbox", "replica_status"];
+export const resettableTables = ["secrets", "secret_values", "kms_keys", "kms_aliases", "outbox", "replica_status", "documents"];
 
 /**
  * Create the schema and bring it to the newest migration, under an advisory lock on the schema's

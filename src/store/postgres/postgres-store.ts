@@ -17,6 +17,7 @@ import { makePostgresIdentityRepo } from "./postgres-identity-repo.js";
 import { makePostgresReplicationRepo } from "./postgres-replication-repo.js";
 import { appendToChain, makePostgresAuditRepo } from "./postgres-audit-repo.js";
 import { makePostgresLockRepo } from "./postgres-lock-repo.js";
+import { makePostgresDocumentRepo } from "./postgres-document-repo.js";
 
 export interface PostgresPlace {
   url: string;
@@ -54,6 +55,7 @@ export async function openPostgresStore({ url, schema, region, log = makeLogger(
     ...makePostgresReplicationRepo(db),
     ...makePostgresAuditRepo(db),
     ...makePostgresLockRepo(db),
+    ...makePostgresDocumentRepo(db),
     generations: () => generations.current(),
     onChange: (listener) => changes.onChange(listener),
     whenDurable: () => undefined,

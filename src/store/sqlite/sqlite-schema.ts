@@ -94,6 +94,13 @@ CREATE TABLE IF NOT EXISTS locks (
   owner TEXT NOT NULL,
   lease_until INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS documents (
+  kind TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (kind, account_id, key)
+);
 CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -102,5 +109,6 @@ CREATE TABLE IF NOT EXISTS meta (
 
 /** tables a permissive-mode reset empties; the root key check value and access keys survive, and so
  *  does the audit trail (audit_events and its hash chain, audit_chain): a reset is itself a change
- *  to account for, not a way to erase the record of what was done before it */
-export const resettableTables = ["secrets", "secret_values", "kms_keys", "kms_aliases", "outbox", "replica_status"];
+ *  to account for, not a way to erase the record of what was done before it; documents (stacks)
+ *  go with the secrets and keys they describe */
+export const resettableTables = ["secrets", "secret_values", "kms_keys", "kms_aliases", "outbox", "replica_status", "documents"];

@@ -14,6 +14,7 @@ import { makeSqliteKeyRepo } from "./sqlite-key-repo.js";
 import { makeSqliteReplicationRepo } from "./sqlite-replication-repo.js";
 import { makeSqliteIdentityRepo } from "./sqlite-identity-repo.js";
 import { makeSqliteLockRepo } from "./sqlite-lock-repo.js";
+import { makeSqliteDocumentRepo } from "./sqlite-document-repo.js";
 import { makeSqliteAuditRepo, migrateAuditChain } from "./sqlite-audit-repo.js";
 import { makeGroupCommit, syncFileAt } from "./sqlite-durability.js";
 import { checkpointInBackground } from "./checkpointer.js";
@@ -72,6 +73,7 @@ export function openSqliteStore(file: string, region = basename(file).replace(/\
     ...makeSqliteIdentityRepo(db, durability, generations),
     ...auditRepo,
     ...makeSqliteLockRepo(db, durability),
+    ...makeSqliteDocumentRepo(db),
     whenDurable: () => durability.whenDurable(),
     generations: () => generations.current(),
     metrics: metrics.registry,
