@@ -53,6 +53,16 @@ describe("CloudFormation stacks", () => {
     assert.equal(value.username, "app");
     assert.match(value.password, /^[A-Za-z0-9]{24}$/);
     assert.match((await sm.send(new GetResourcePolicyCommand({ SecretId: secretArn }))).ResourcePolicy!, /DeleteResourcePolicy/);
+    // made by the deployer's own calls: the audit trail shows CreateSecret as theirs, invoked by CloudFormation
+    const audit = await m.server.host.node("us-east-1")!.store.queryAuditEvents({ eventName: "CreateSecret" });
+    const created = audit.find((e) => e.event.responseElements?.arn === secretArn || JSON.stringify(e.event.responseElements ?? {}).includes(secretArn))!;
+    assert.ok(created, "a CreateSecret event for the stack's secret");
+    const stackCall = (await m.server.host.node("us-east-1")!.store.queryAuditEvents({ eventName: "CreateStack" }))[0]!;
+    assert.equal(stackCall.event.eventSource, "cloudformation.amazonaws.com");
+    assert.ok(stackCall.event.userIdentity.arn);
+    assert.equal(created.event.userIdentity.arn, stackCall.event.userIdentity.arn, "the deployer's identity");
+    assert.equal(created.event.sourceIPAddress, "cloudformation.amazonaws.com");
+    assert.equal(JSON.stringify(created.event).includes(value.password), false, "the generated value is not in the event");
 
     // a description changes in place: same ARN
     await east.send(new UpdateStackCommand({ StackName: "app", TemplateBody: appSecret("second"), Parameters: params, Capabilities: ["CAPABILITY_IAM"] }));
