@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { CreateStackCommand, DeleteStackCommand, DescribeStackResourcesCommand, ListExportsCommand, UpdateStackCommand } from "@aws-sdk/client-cloudformation";
+import { CreateChangeSetCommand, CreateStackCommand, DeleteStackCommand, DescribeChangeSetCommand, DescribeStacksCommand, ListChangeSetsCommand, DescribeStackResourcesCommand, ListExportsCommand, UpdateStackCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeSecretCommand, GetSecretValueCommand, GetResourcePolicyCommand } from "@aws-sdk/client-secrets-manager";
 import { startMeridian, type TestServer } from "../support/meridian.js";
 import { cfnClient, eventsOf, outputOf, settled } from "../cloudformation/cfn-support.js";
@@ -94,5 +94,19 @@ describe("CloudFormation stacks", () => {
     await assert.rejects(sm.send(new DescribeSecretCommand({ SecretId: newArn })), { name: "ResourceNotFoundException" });
     const resources = await west.send(new DescribeStackResourcesCommand({ StackName: "team-keys-replica" }));
     assert.equal(resources.StackResources?.[0]?.ResourceStatus, "CREATE_COMPLETE");
+  });
+
+  it("keeps a stack whose CREATE change set is not executed in REVIEW_IN_PROGRESS, and deletes it with its change sets", async () => {
+    const cfn = cfnClient(m.url, "us-east-1");
+    await cfn.send(new CreateChangeSetCommand({ StackName: "reviewed", ChangeSetName: "first", ChangeSetType: "CREATE", TemplateBody: PRIMARY_KEY }));
+    const cs = await cfn.send(new DescribeChangeSetCommand({ StackName: "reviewed", ChangeSetName: "first" }));
+    assert.equal(cs.Status, "CREATE_COMPLETE");
+    assert.deepEqual(cs.Changes?.map((c) => [c.ResourceChange?.Action, c.ResourceChange?.LogicalResourceId, c.ResourceChange?.ResourceType]), [["Add", "PrimaryKey", "AWS::KMS::Key"]]);
+    const stack = (await cfn.send(new DescribeStacksCommand({ StackName: "reviewed" }))).Stacks![0]!;
+    assert.equal(stack.StackStatus, "REVIEW_IN_PROGRESS");
+    assert.deepEqual(stack.Parameters, []);
+    await cfn.send(new DeleteStackCommand({ StackName: "reviewed" }));
+    await assert.rejects(settled(cfn, "reviewed"), { name: "ValidationError", message: "Stack with id reviewed does not exist" });
+    await assert.rejects(cfn.send(new ListChangeSetsCommand({ StackName: "reviewed" })), { name: "ValidationError" });
   });
 });

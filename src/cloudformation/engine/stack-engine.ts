@@ -322,14 +322,21 @@ export function makeStackEngine(deps: EngineDeps) {
     await setStatus(stack, "UPDATE_ROLLBACK_COMPLETE");
   }
 
+  /** a deleted stack's change sets go with it */
+  async function deleteChangeSetsOf(stack: Stack): Promise<void> {
+    for (const cs of await repo.changeSets(stack.accountId)) if (cs.StackId === stack.StackId) await repo.deleteChangeSet(cs);
+  }
+
   async function remove(stack: Stack, invoke: Invoke): Promise<void> {
-    const template = parseTemplate(stack.templateBody);
+    // a stack in REVIEW_IN_PROGRESS (a CREATE change set never executed) has no template
+    const template = stack.templateBody ? parseTemplate(stack.templateBody) : undefined;
     const importers = await importersOf(stack);
     for (const [name, users] of importers) {
       return setStatus(stack, "DELETE_FAILED", `Delete canceled. Cannot delete export ${name} as it is in use by ${users.join(", ")}.`);
     }
     await setStatus(stack, "DELETE_IN_PROGRESS");
     const failed = await deleteResources(stack, template, Object.values(stack.resources), invoke, { track: true, retain: (r) => policyOf(template, r.logicalId, "DeletionPolicy") === "Retain" });
+    await deleteChangeSetsOf(stack);
     if (failed.length) return setStatus(stack, "DELETE_FAILED", `The following resource(s) failed to delete: [${failed.join(", ")}]. `);
     stack.outputs = [];
     stack.imports = [];
