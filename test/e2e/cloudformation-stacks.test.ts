@@ -96,6 +96,24 @@ describe("CloudFormation stacks", () => {
     assert.equal(resources.StackResources?.[0]?.ResourceStatus, "CREATE_COMPLETE");
   });
 
+  it("deletes what an update removes, but keeps what DeletionPolicy Retain keeps", async () => {
+    const cfn = cfnClient(m.url, "us-east-1");
+    const two = `Resources:\n  Dropped:\n    Type: AWS::SecretsManager::Secret\n  Kept:\n    Type: AWS::SecretsManager::Secret\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n`;
+    await cfn.send(new CreateStackCommand({ StackName: "shrinking", TemplateBody: two }));
+    await settled(cfn, "shrinking");
+    const resources = (await cfn.send(new DescribeStackResourcesCommand({ StackName: "shrinking" }))).StackResources!;
+    const arn = (id: string) => resources.find((r) => r.LogicalResourceId === id)!.PhysicalResourceId!;
+    await cfn.send(new UpdateStackCommand({ StackName: "shrinking", TemplateBody: `Resources:\n  Handle:\n    Type: AWS::CloudFormation::WaitConditionHandle\n` }));
+    const s = await settled(cfn, "shrinking");
+    assert.equal(s.StackStatus, "UPDATE_COMPLETE", s.StackStatusReason);
+    const sm = m.secrets("us-east-1");
+    await assert.rejects(sm.send(new DescribeSecretCommand({ SecretId: arn("Dropped") })), { name: "ResourceNotFoundException" });
+    assert.equal((await sm.send(new DescribeSecretCommand({ SecretId: arn("Kept") }))).ARN, arn("Kept"));
+    const after = (await cfn.send(new DescribeStackResourcesCommand({ StackName: "shrinking" }))).StackResources!;
+    assert.deepEqual(after.map((r) => r.LogicalResourceId), ["Handle"]);
+    assert.ok((await eventsOf(cfn, "shrinking")).some((e) => e.LogicalResourceId === "Kept" && e.ResourceStatus === "DELETE_SKIPPED"));
+  });
+
   it("keeps a stack whose CREATE change set is not executed in REVIEW_IN_PROGRESS, and deletes it with its change sets", async () => {
     const cfn = cfnClient(m.url, "us-east-1");
     await cfn.send(new CreateChangeSetCommand({ StackName: "reviewed", ChangeSetName: "first", ChangeSetType: "CREATE", TemplateBody: PRIMARY_KEY }));
