@@ -30,6 +30,11 @@ export interface CallContext {
    * call that lent it returned (a stack is created in the background). Absent in unit tests.
    */
   invoke?(signingName: string, operation: string, input: Record<string, unknown>, region?: string): Promise<object>;
+  /**
+   * `invoke` as a service role (CloudFormation's RoleARN) instead of the caller: refused unless the
+   * caller may iam:PassRole it and its trust policy lets the service assume it.
+   */
+  invokeAsRole?(roleArn: string): Promise<NonNullable<CallContext["invoke"]>>;
 }
 
 /**

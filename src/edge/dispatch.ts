@@ -14,7 +14,7 @@ import type { AuditedCall, AuditSink } from "../audit/audit-types.js";
 import { withPendingEvent, type PendingCallEvent } from "../store/call-events.js";
 import type { RegionHost } from "../region/region-host.js";
 import type { CallerPolicies } from "../contract/policy-types.js";
-import { furtherCalls } from "./further-calls.js";
+import { furtherCalls, roleSessionCaller } from "./further-calls.js";
 
 export interface DispatchedService {
   signingName: string;
@@ -76,6 +76,11 @@ export function makeDispatcher(deps: DispatcherDeps) {
       temporary: caller.session !== undefined,
       authorizeAs: (operation, input) => authorizeCall(operation, input, true),
       invoke: furtherCalls(deps.host, dispatch, caller, d, d.region),
+      async invokeAsRole(roleArn) {
+        const resourceAccount = roleArn.split(":")[4] ?? caller.accountId;
+        authorize(caller.principal, callerPolicies(), [{ action: "iam:PassRole", resource: roleArn, resourceAccount }], facts, d.service.denied);
+        return furtherCalls(deps.host, dispatch, await roleSessionCaller(deps.host, caller, roleArn, facts, d.requestId), d, d.region);
+      },
     };
     /** The call (or a further one it makes on the caller's behalf) as the service describes it, decided. */
     async function authorizeCall(operation: string, input: unknown, further = false): Promise<void> {

@@ -12,6 +12,12 @@ import type { RegionHost } from "../region/region-host.js";
 import { jsonServices, queryServices } from "./services.js";
 import { validateInput } from "./validate.js";
 import { validateQueryInput } from "./aws-query.js";
+import { roleOfArn } from "../sts/sts-access.js";
+import { decide, type RequestFacts } from "../authz/authorize.js";
+import { assumedRoleArn } from "../util/arn.js";
+import type { RequestPrincipal } from "../contract/policy-types.js";
+import type { SessionClaims } from "../identity/sessions.js";
+import { newAccessKeyId } from "../identity/directory.js";
 
 /** How AWS's CloudTrail names calls a service made on a caller's behalf. */
 const INVOKED_BY = "cloudformation.amazonaws.com";
@@ -55,4 +61,44 @@ export function furtherCalls(host: RegionHost, dispatch: (d: Dispatch) => Promis
       secureTransport: facts.secureTransport,
     });
   };
+}
+
+/** The session name CloudFormation's role sessions carry. */
+const ROLE_SESSION = "AWSCloudFormation";
+const ROLE_SESSION_MS = 3600_000;
+
+/**
+ * The caller for calls made as a stack's service role (RoleARN): its trust policy must let
+ * CloudFormation assume it (the deployer's iam:PassRole is decided by the dispatch); the session
+ * is the role's, as the policies and the audit trail see it. Nothing is issued: no token leaves.
+ */
+export async function roleSessionCaller(host: RegionHost, caller: Caller, roleArn: string, facts: RequestFacts, requestId: string): Promise<Caller> {
+  const partition = caller.node.info.partition;
+  const invalid = () => new ServiceError("ValidationError", `Role ${roleArn} is invalid or cannot be assumed`, 400);
+  const role = roleOfArn(host.identity, partition, roleArn);
+  const describe = host.globalAccess.sts;
+  if (!role || !describe) throw invalid();
+  const service: RequestPrincipal = { arn: INVOKED_BY, account: "", type: "Service" };
+  const ctx = { accountId: caller.accountId, region: facts.requestedRegion, partition, requestId, principalArn: INVOKED_BY, principal: service };
+  for (const request of await describe(ctx, "AssumeRole", { RoleArn: roleArn, RoleSessionName: ROLE_SESSION })) {
+    if (decide(service, { identityPolicies: [] }, request, facts).decision !== "Allow") throw invalid();
+  }
+  const principal: RequestPrincipal = {
+    arn: assumedRoleArn(partition, role.accountId, role.name, ROLE_SESSION),
+    account: role.accountId,
+    type: "AssumedRole",
+    roleArn: role.arn,
+    userId: `${role.id}:${ROLE_SESSION}`,
+    tags: Object.fromEntries(role.tags.map((t) => [t.Key, t.Value])),
+  };
+  const accessKeyId = newAccessKeyId("ASIA");
+  const session: SessionClaims = {
+    accessKeyId,
+    secretAccessKey: "",
+    expiration: facts.now + ROLE_SESSION_MS,
+    createdAt: facts.now,
+    principal,
+    issuer: { arn: role.arn, type: "Role", principalId: role.id },
+  };
+  return { accountId: role.accountId, principal, accessKeyId, session, node: caller.node, service: caller.service };
 }

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { CreateStackCommand, DescribeStacksCommand, GetTemplateCommand } from "@aws-sdk/client-cloudformation";
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from "@aws-sdk/client-iam";
+import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, GetUserCommand, IAMClient, PutRolePolicyCommand, PutUserPolicyCommand } from "@aws-sdk/client-iam";
 import { DescribeSecretCommand, GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { ADMIN, startMeridian, type TestServer } from "../support/meridian.js";
 import { cfnClient, eventsOf, outputOf, settled } from "../cloudformation/cfn-support.js";
@@ -49,11 +49,21 @@ describe("CloudFormation failures and secrets", () => {
       new PutUserPolicyCommand({
         UserName: "deployer",
         PolicyName: "stacks-and-secrets",
-        PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["cloudformation:*", "secretsmanager:*"], Resource: "*" }] }),
+        PolicyDocument: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Action: ["cloudformation:*", "secretsmanager:*"], Resource: "*" },
+            { Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::111111111111:role/cfn-*" },
+          ],
+        }),
       }),
     );
     const key = (await iam.send(new CreateAccessKeyCommand({ UserName: "deployer" }))).AccessKey!;
-    iam.destroy();
+    const trusting = (service: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] });
+    await iam.send(new CreateRoleCommand({ RoleName: "cfn-iam-admin", AssumeRolePolicyDocument: trusting("cloudformation.amazonaws.com") }));
+    await iam.send(new PutRolePolicyCommand({ RoleName: "cfn-iam-admin", PolicyName: "iam", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iam:*", Resource: "*" }] }) }));
+    await iam.send(new CreateRoleCommand({ RoleName: "cfn-lambda-only", AssumeRolePolicyDocument: trusting("lambda.amazonaws.com") }));
+    await iam.send(new CreateRoleCommand({ RoleName: "other-admin", AssumeRolePolicyDocument: trusting("cloudformation.amazonaws.com") }));
     const cfn = cfnClient(m.url, "us-east-1", { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! });
     await cfn.send(new CreateStackCommand({ StackName: "iam-denied", TemplateBody: USER_TEMPLATE, Capabilities: ["CAPABILITY_IAM"] }));
     const s = await settled(cfn, "iam-denied");
@@ -64,6 +74,21 @@ describe("CloudFormation failures and secrets", () => {
       failed.ResourceStatusReason!,
       /^Resource handler returned message: "User: arn:aws:iam::111111111111:user\/deployer is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::111111111111:user\/operators\/iam-denied-Operator-[A-Z0-9]{13} .*" \(HandlerErrorCode: AccessDenied\)$/,
     );
+
+    // a service role it may pass, which trusts CloudFormation, makes the user: the role's permissions, not the deployer's
+    const create = (StackName: string, RoleARN: string) => cfn.send(new CreateStackCommand({ StackName, TemplateBody: USER_TEMPLATE, Capabilities: ["CAPABILITY_IAM"], RoleARN }));
+    await assert.rejects(create("not-passed", "arn:aws:iam::111111111111:role/other-admin"), {
+      name: "AccessDenied",
+      message: /^User: arn:aws:iam::111111111111:user\/deployer is not authorized to perform: iam:PassRole on resource: arn:aws:iam::111111111111:role\/other-admin/,
+    });
+    await assert.rejects(create("not-trusted", "arn:aws:iam::111111111111:role/cfn-lambda-only"), { name: "ValidationError", message: "Role arn:aws:iam::111111111111:role/cfn-lambda-only is invalid or cannot be assumed" });
+    await create("with-role", "arn:aws:iam::111111111111:role/cfn-iam-admin");
+    const withRole = await settled(cfn, "with-role");
+    assert.equal(withRole.StackStatus, "CREATE_COMPLETE", withRole.StackStatusReason);
+    assert.equal(withRole.RoleARN, "arn:aws:iam::111111111111:role/cfn-iam-admin");
+    const made = (await eventsOf(cfn, "with-role")).find((e) => e.LogicalResourceId === "Operator" && e.ResourceStatus === "CREATE_COMPLETE")!;
+    assert.equal((await iam.send(new GetUserCommand({ UserName: made.PhysicalResourceId! }))).User?.Path, "/operators/");
+    iam.destroy();
   });
 
   it("resolves a dynamic reference at deploy time and keeps NoEcho values, resolved values and literal SecretStrings out of responses and the store", async () => {

@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { CreateStackCommand, DeleteStackCommand, DescribeStackResourcesCommand, ListExportsCommand, UpdateStackCommand } from "@aws-sdk/client-cloudformation";
+import { CreateChangeSetCommand, CreateStackCommand, DeleteStackCommand, DescribeChangeSetCommand, DescribeStacksCommand, ListChangeSetsCommand, DescribeStackResourcesCommand, ListExportsCommand, UpdateStackCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeSecretCommand, GetSecretValueCommand, GetResourcePolicyCommand } from "@aws-sdk/client-secrets-manager";
 import { startMeridian, type TestServer } from "../support/meridian.js";
 import { cfnClient, eventsOf, outputOf, settled } from "../cloudformation/cfn-support.js";
@@ -53,6 +53,16 @@ describe("CloudFormation stacks", () => {
     assert.equal(value.username, "app");
     assert.match(value.password, /^[A-Za-z0-9]{24}$/);
     assert.match((await sm.send(new GetResourcePolicyCommand({ SecretId: secretArn }))).ResourcePolicy!, /DeleteResourcePolicy/);
+    // made by the deployer's own calls: the audit trail shows CreateSecret as theirs, invoked by CloudFormation
+    const audit = await m.server.host.node("us-east-1")!.store.queryAuditEvents({ eventName: "CreateSecret" });
+    const created = audit.find((e) => e.event.responseElements?.arn === secretArn || JSON.stringify(e.event.responseElements ?? {}).includes(secretArn))!;
+    assert.ok(created, "a CreateSecret event for the stack's secret");
+    const stackCall = (await m.server.host.node("us-east-1")!.store.queryAuditEvents({ eventName: "CreateStack" }))[0]!;
+    assert.equal(stackCall.event.eventSource, "cloudformation.amazonaws.com");
+    assert.ok(stackCall.event.userIdentity.arn);
+    assert.equal(created.event.userIdentity.arn, stackCall.event.userIdentity.arn, "the deployer's identity");
+    assert.equal(created.event.sourceIPAddress, "cloudformation.amazonaws.com");
+    assert.equal(JSON.stringify(created.event).includes(value.password), false, "the generated value is not in the event");
 
     // a description changes in place: same ARN
     await east.send(new UpdateStackCommand({ StackName: "app", TemplateBody: appSecret("second"), Parameters: params, Capabilities: ["CAPABILITY_IAM"] }));
@@ -84,5 +94,37 @@ describe("CloudFormation stacks", () => {
     await assert.rejects(sm.send(new DescribeSecretCommand({ SecretId: newArn })), { name: "ResourceNotFoundException" });
     const resources = await west.send(new DescribeStackResourcesCommand({ StackName: "team-keys-replica" }));
     assert.equal(resources.StackResources?.[0]?.ResourceStatus, "CREATE_COMPLETE");
+  });
+
+  it("deletes what an update removes, but keeps what DeletionPolicy Retain keeps", async () => {
+    const cfn = cfnClient(m.url, "us-east-1");
+    const two = `Resources:\n  Dropped:\n    Type: AWS::SecretsManager::Secret\n  Kept:\n    Type: AWS::SecretsManager::Secret\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n`;
+    await cfn.send(new CreateStackCommand({ StackName: "shrinking", TemplateBody: two }));
+    await settled(cfn, "shrinking");
+    const resources = (await cfn.send(new DescribeStackResourcesCommand({ StackName: "shrinking" }))).StackResources!;
+    const arn = (id: string) => resources.find((r) => r.LogicalResourceId === id)!.PhysicalResourceId!;
+    await cfn.send(new UpdateStackCommand({ StackName: "shrinking", TemplateBody: `Resources:\n  Handle:\n    Type: AWS::CloudFormation::WaitConditionHandle\n` }));
+    const s = await settled(cfn, "shrinking");
+    assert.equal(s.StackStatus, "UPDATE_COMPLETE", s.StackStatusReason);
+    const sm = m.secrets("us-east-1");
+    await assert.rejects(sm.send(new DescribeSecretCommand({ SecretId: arn("Dropped") })), { name: "ResourceNotFoundException" });
+    assert.equal((await sm.send(new DescribeSecretCommand({ SecretId: arn("Kept") }))).ARN, arn("Kept"));
+    const after = (await cfn.send(new DescribeStackResourcesCommand({ StackName: "shrinking" }))).StackResources!;
+    assert.deepEqual(after.map((r) => r.LogicalResourceId), ["Handle"]);
+    assert.ok((await eventsOf(cfn, "shrinking")).some((e) => e.LogicalResourceId === "Kept" && e.ResourceStatus === "DELETE_SKIPPED"));
+  });
+
+  it("keeps a stack whose CREATE change set is not executed in REVIEW_IN_PROGRESS, and deletes it with its change sets", async () => {
+    const cfn = cfnClient(m.url, "us-east-1");
+    await cfn.send(new CreateChangeSetCommand({ StackName: "reviewed", ChangeSetName: "first", ChangeSetType: "CREATE", TemplateBody: PRIMARY_KEY }));
+    const cs = await cfn.send(new DescribeChangeSetCommand({ StackName: "reviewed", ChangeSetName: "first" }));
+    assert.equal(cs.Status, "CREATE_COMPLETE");
+    assert.deepEqual(cs.Changes?.map((c) => [c.ResourceChange?.Action, c.ResourceChange?.LogicalResourceId, c.ResourceChange?.ResourceType]), [["Add", "PrimaryKey", "AWS::KMS::Key"]]);
+    const stack = (await cfn.send(new DescribeStacksCommand({ StackName: "reviewed" }))).Stacks![0]!;
+    assert.equal(stack.StackStatus, "REVIEW_IN_PROGRESS");
+    assert.deepEqual(stack.Parameters, []);
+    await cfn.send(new DeleteStackCommand({ StackName: "reviewed" }));
+    await assert.rejects(settled(cfn, "reviewed"), { name: "ValidationError", message: "Stack with id reviewed does not exist" });
+    await assert.rejects(cfn.send(new ListChangeSetsCommand({ StackName: "reviewed" })), { name: "ValidationError" });
   });
 });

@@ -44,6 +44,13 @@ function handlerCode(code: string): string {
   return "GeneralServiceException";
 }
 
+/** Properties with their dynamic references resolved, read as the deployer; only ever in memory. */
+async function withReferencesResolved(props: Record<string, unknown>, invoke: Invoke): Promise<Record<string, unknown>> {
+  if (!hasDynamicReference(props)) return props;
+  const read = (input: Record<string, unknown>) => invoke("secretsmanager", "GetSecretValue", input) as Promise<{ SecretString?: string }>;
+  return (await resolveDynamicReferences(props, read)) as Record<string, unknown>;
+}
+
 export function makeStackEngine(deps: EngineDeps) {
   const { repo } = deps;
   // one writer per stack at a time: events are appended read-modify-write
@@ -119,19 +126,18 @@ export function makeStackEngine(deps: EngineDeps) {
    * Make or change the template's resources: `previous` holds the resources as they were (empty
    * for a create). Throws the first failure after recording it; what it did stays in `stack`.
    */
-  async function apply(stack: Stack, template: Template, invoke: Invoke, verb: "CREATE" | "UPDATE", replaced: Map<string, StackResource>): Promise<void> {
+  async function apply(stack: Stack, template: Template, invoke: Invoke, verb: "CREATE" | "UPDATE", replaced: Map<string, StackResource>): Promise<Set<string>> {
     const exports = await exportsOf(stack.accountId);
     const ev = stackEvaluation(template, stack.parameters, place(stack), (id) => stack.resources[id]?.state, (name) => exports.get(name)?.value);
     const graph = dependencyGraph(template, ev.active);
-    const readSecret = (input: Record<string, unknown>) => invoke("secretsmanager", "GetSecretValue", input) as Promise<{ SecretString?: string }>;
     const result = await runGraph(graph, async (id) => {
       const decl = template.Resources[id]!;
       const handler = resourceTypes[decl.Type]!;
       const props = evaluatedProps(template, id, ev);
-      const resolved = hasDynamicReference(props) ? ((await resolveDynamicReferences(props, readSecret)) as Record<string, unknown>) : props;
       const old = stack.resources[id];
-      const ctx = resourceContext(stack, id, invoke);
       if (old?.state && old.type === decl.Type && same(old.props, props)) return; // unchanged
+      const resolved = await withReferencesResolved(props, invoke);
+      const ctx = resourceContext(stack, id, invoke);
       const replace = !old?.state || old.type !== decl.Type || !handler.update || needsReplacement(decl.Type, old.props, props);
       const r: StackResource = { logicalId: id, type: decl.Type, status: "", props, lastUpdated: deps.now() };
       if (replace) {
@@ -154,7 +160,7 @@ export function makeStackEngine(deps: EngineDeps) {
       stack.resources[id] = r;
       await resourceStatus(stack, r, "UPDATE_IN_PROGRESS");
       try {
-        const oldResolved = hasDynamicReference(old.props) ? ((await resolveDynamicReferences(old.props, readSecret)) as Record<string, unknown>) : old.props;
+        const oldResolved = await withReferencesResolved(old.props, invoke);
         r.state = await handler.update!(ctx, resolved, { props: oldResolved, state: old.state! });
       } catch (e) {
         stack.resources[id] = { ...old, status: "UPDATE_FAILED" };
@@ -170,6 +176,7 @@ export function makeStackEngine(deps: EngineDeps) {
       if (taken && taken.stack.StackId !== stack.StackId) throw new Error(`Export with name ${o.ExportName} is already exported by stack ${taken.stack.StackName}`);
     }
     stack.imports = importsOf(template, ev);
+    return ev.active;
   }
 
   function outputsOf(template: Template, ev: ReturnType<typeof stackEvaluation>, stack: Stack): StackOutput[] {
@@ -233,7 +240,7 @@ export function makeStackEngine(deps: EngineDeps) {
       const shown = { ...r };
       await resourceStatus(stack, shown, "DELETE_IN_PROGRESS");
       try {
-        const props = hasDynamicReference(r.props) ? ((await resolveDynamicReferences(r.props, (input) => invoke("secretsmanager", "GetSecretValue", input) as Promise<{ SecretString?: string }>)) as Record<string, unknown>) : r.props;
+        const props = await withReferencesResolved(r.props, invoke);
         await resourceTypes[r.type]!.delete(resourceContext(stack, id, invoke), props, r.state);
       } catch (e) {
         failed.push(id);
@@ -271,8 +278,9 @@ export function makeStackEngine(deps: EngineDeps) {
     stack.templateBody = next.templateBody;
     stack.parameters = next.parameters;
     const replaced = new Map<string, StackResource>();
+    let active: Set<string>;
     try {
-      await apply(stack, template, invoke, "UPDATE", replaced);
+      active = await apply(stack, template, invoke, "UPDATE", replaced);
       const importers = await importersOf(before);
       for (const o of before.outputs) {
         const users = o.ExportName ? importers.get(o.ExportName) : undefined;
@@ -286,8 +294,8 @@ export function makeStackEngine(deps: EngineDeps) {
       return;
     }
     await setStatus(stack, "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS");
-    const removed = Object.values(before.resources).filter((r) => !Object.hasOwn(stack.resources, r.logicalId) || !stack.resources[r.logicalId]!.state || !template.Resources[r.logicalId]);
-    const gone = removed.filter((r) => !stack.resources[r.logicalId] || !template.Resources[r.logicalId]);
+    // resources the new template no longer has, or whose Condition no longer holds
+    const gone = Object.values(before.resources).filter((r) => !active.has(r.logicalId));
     for (const r of gone) delete stack.resources[r.logicalId];
     // replaced resources go with UpdateReplacePolicy, removed ones with DeletionPolicy
     await deleteResources(stack, undefined, [...replaced.values()], invoke, { track: false, retain: (r) => policyOf(oldTemplate, r.logicalId, "UpdateReplacePolicy") === "Retain" });
@@ -304,7 +312,7 @@ export function makeStackEngine(deps: EngineDeps) {
       const old = before.resources[r.logicalId]!;
       await resourceStatus(stack, r, "UPDATE_IN_PROGRESS");
       try {
-        await resourceTypes[r.type]!.update!(resourceContext(stack, r.logicalId, invoke), old.props, { props: r.props, state: r.state! });
+        await resourceTypes[r.type]!.update!(resourceContext(stack, r.logicalId, invoke), await withReferencesResolved(old.props, invoke), { props: await withReferencesResolved(r.props, invoke), state: r.state! });
         await resourceStatus(stack, { ...old }, "UPDATE_COMPLETE");
       } catch (e) {
         failed = true;
@@ -322,14 +330,21 @@ export function makeStackEngine(deps: EngineDeps) {
     await setStatus(stack, "UPDATE_ROLLBACK_COMPLETE");
   }
 
+  /** a deleted stack's change sets go with it */
+  async function deleteChangeSetsOf(stack: Stack): Promise<void> {
+    for (const cs of await repo.changeSets(stack.accountId)) if (cs.StackId === stack.StackId) await repo.deleteChangeSet(cs);
+  }
+
   async function remove(stack: Stack, invoke: Invoke): Promise<void> {
-    const template = parseTemplate(stack.templateBody);
+    // a stack in REVIEW_IN_PROGRESS (a CREATE change set never executed) has no template
+    const template = stack.templateBody ? parseTemplate(stack.templateBody) : undefined;
     const importers = await importersOf(stack);
     for (const [name, users] of importers) {
       return setStatus(stack, "DELETE_FAILED", `Delete canceled. Cannot delete export ${name} as it is in use by ${users.join(", ")}.`);
     }
     await setStatus(stack, "DELETE_IN_PROGRESS");
     const failed = await deleteResources(stack, template, Object.values(stack.resources), invoke, { track: true, retain: (r) => policyOf(template, r.logicalId, "DeletionPolicy") === "Retain" });
+    await deleteChangeSetsOf(stack);
     if (failed.length) return setStatus(stack, "DELETE_FAILED", `The following resource(s) failed to delete: [${failed.join(", ")}]. `);
     stack.outputs = [];
     stack.imports = [];

@@ -131,7 +131,7 @@ export function changeSetOperations(deps: CloudFormationDeps): OperationTable<Cl
       const stack = await repo.findStack(ctx.accountId, cs.StackId);
       if (!stack) throw notFound(cs.StackName);
       refuseBusy(stack);
-      const invoke = invokeOf(ctx);
+      const invoke = await invokeOf(ctx, cs.RoleARN ?? stack.RoleARN);
       cs.ExecutionStatus = "EXECUTE_COMPLETE";
       await repo.putChangeSet(cs);
       stack.Capabilities = cs.Capabilities;

@@ -7,6 +7,7 @@ import { parseTemplate } from "../template/parse-template.js";
 import type { Stack, StackEvent, StackResource } from "../engine/stack-types.js";
 
 export function renderParameters(templateBody: string, values: Record<string, string>): Api.Parameter[] {
+  if (!templateBody) return []; // a stack in REVIEW_IN_PROGRESS has no template yet
   const template = parseTemplate(templateBody);
   return Object.entries(values).map(([k, v]) => ({ ParameterKey: k, ParameterValue: isNoEcho(template.Parameters[k]) ? MASK : v }));
 }

@@ -16,8 +16,9 @@ import type { Invoke } from "../resources/resource-types.js";
 
 export const notFound = (name: string) => validationError(`Stack with id ${name} does not exist`);
 
-export function invokeOf(ctx: CallContext): Invoke {
-  const invoke = ctx.invoke;
+/** The stack's calls: as its service role when it has one (RoleARN), else as the caller. */
+export async function invokeOf(ctx: CallContext, roleArn: string | undefined): Promise<Invoke> {
+  const invoke = roleArn === undefined ? ctx.invoke : await ctx.invokeAsRole?.(roleArn);
   // without the seam nothing could decide the stack's calls: refuse rather than act unchecked
   if (!invoke) throw new ServiceError("InternalFailure", "no further-call seam", 500);
   return (service, operation, input, region) => invoke(service, operation, input, region) as Promise<Record<string, unknown>>;
@@ -51,7 +52,7 @@ export function stackOperations(deps: CloudFormationDeps): OperationTable<CloudF
         ...(template.Description !== undefined ? { Description: template.Description } : {}),
         ...(input.RoleARN !== undefined ? { RoleARN: input.RoleARN } : {}),
       });
-      const invoke = invokeOf(ctx);
+      const invoke = await invokeOf(ctx, stack.RoleARN);
       await engine.begin(stack, "CREATE_IN_PROGRESS");
       engine.start("create", stack, () => engine.create(stack, invoke));
       return { StackId: stack.StackId };
@@ -68,7 +69,8 @@ export function stackOperations(deps: CloudFormationDeps): OperationTable<CloudF
       if (input.Capabilities) stack.Capabilities = input.Capabilities;
       if (input.Tags) stack.Tags = input.Tags;
       if (template.Description !== undefined) stack.Description = template.Description;
-      const invoke = invokeOf(ctx);
+      const invoke = await invokeOf(ctx, input.RoleARN ?? stack.RoleARN);
+      if (input.RoleARN !== undefined) stack.RoleARN = input.RoleARN;
       await engine.begin(stack, "UPDATE_IN_PROGRESS");
       engine.start("update", stack, () => engine.update(stack, { templateBody: body!, parameters }, invoke));
       return { StackId: stack.StackId };
@@ -79,7 +81,7 @@ export function stackOperations(deps: CloudFormationDeps): OperationTable<CloudF
       if (!stack || stack.StackStatus === "DELETE_COMPLETE" || stack.StackStatus === "DELETE_IN_PROGRESS") return {};
       if (stack.EnableTerminationProtection) throw validationError(`Stack [${stack.StackName}] cannot be deleted while TerminationProtection is enabled`);
       refuseBusy(stack, "deleted");
-      const invoke = invokeOf(ctx);
+      const invoke = await invokeOf(ctx, input.RoleARN ?? stack.RoleARN);
       engine.start("delete", stack, () => engine.remove(stack, invoke));
       return {};
     },

@@ -34,8 +34,8 @@ function readBody(body: string): unknown {
   if (body.trimStart().startsWith("{")) {
     try {
       return JSON.parse(body);
-    } catch (e) {
-      throw formatError(`JSON not well-formed. (${e instanceof Error ? e.message : String(e)})`);
+    } catch {
+      throw formatError("JSON not well-formed.");
     }
   }
   try {
