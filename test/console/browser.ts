@@ -1,15 +1,14 @@
 // What the console's browser tests share: Debian's chromium driven by playwright-core (never a
-// browser download), axe-core run on a page (default rules, best practices included), and
+// browser download), axe-core (its own script, injected) run on a page (default rules, best practices included), and
 // screenshots for docs/console/ when MERIDIAN_CONSOLE_SCREENSHOTS names a directory.
 
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
+import axe from "axe-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
-const AXE = fileURLToPath(new URL("../../../node_modules/axe-core/axe.min.js", import.meta.url));
 
 /** Why the browser tests cannot run here, or undefined. */
 export const browserMissing = (): string | undefined => (existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed (apt-get install chromium)`);
@@ -25,7 +24,7 @@ interface AxeResult {
 
 /** axe-core's default rules (best practices included) on the page as it is now: no violation. */
 export async function assertAccessible(page: Page, what: string): Promise<void> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: axe.source });
   const result = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<AxeResult> } }).axe;
     const r = await axe.run(document, { resultTypes: ["violations"] });

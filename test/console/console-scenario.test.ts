@@ -72,6 +72,7 @@ test("sign in as an IAM user with a tag-based policy", { skip }, async () => {
   // Only the blue secret would be listed… there is none yet; the red one is listed (ListSecrets is allowed) but not readable.
   await page.getByRole("link", { name: "red/other-team" }).waitFor();
   await assertAccessible(page, "the secrets list");
+  await screenshot(page, "secrets");
   // The browser keeps session credentials in this tab only, never in localStorage, never the password.
   const stored = await page.evaluate(() => ({ local: JSON.stringify(localStorage), session: JSON.stringify(sessionStorage) }));
   assert.equal(stored.local, "{}");
@@ -104,6 +105,7 @@ test("store a secret with two replicas and watch them reach InSync", { skip }, a
 
   await page.getByRole("heading", { name: SECRET, level: 1 }).waitFor();
   await assertAccessible(page, "the secret's Overview");
+  await screenshot(page, "secret-overview");
   await page.getByRole("tab", { name: "Replication" }).click();
   const table = page.getByRole("table").filter({ hasText: "eu-central-1" });
   // The page polls DescribeSecret while a replica is InProgress: no reload here.
@@ -147,6 +149,7 @@ test("a denied action shows the API's error in the flashbar; keys and Regions pa
   await page.goto(`${m.url}/console/#/keys`);
   await page.getByRole("heading", { name: "Keys", level: 1 }).waitFor();
   await assertAccessible(page, "the Keys page");
+  await screenshot(page, "keys");
   await page.getByRole("button", { name: "Create key" }).click();
   const dialog = page.getByRole("dialog", { name: "Create key" });
   await dialog.getByLabel("Alias").fill("blue-key");
@@ -160,6 +163,7 @@ test("a denied action shows the API's error in the flashbar; keys and Regions pa
   await page.getByRole("heading", { name: "Regions", level: 1 }).waitFor();
   await page.getByRole("cell", { name: /^eu-west-1/ }).waitFor();
   await assertAccessible(page, "the Regions page");
+  await screenshot(page, "regions");
 });
 
 test("sign out ends the session: back to sign-in, and its credentials are refused", { skip }, async () => {
