@@ -21,6 +21,7 @@ import { BodyTooLarge, DEFAULT_LIMITS, makeAdmission, type AdmissionLimits } fro
 import type { RegionHost } from "../region/region-host.js";
 import type { Logger } from "../util/logger.js";
 import { isClientAbort } from "./client-abort.js";
+import { markArrival } from "../store/arrivals.js";
 import { MAX_BODY_BYTES, PassToWriter, RawRefusal, requestFacts, type Answer, type ApiDeps, type Inspected, type Route } from "./route.js";
 import { healthRoute, metricsRoute, resetRoute } from "./operator-routes.js";
 import { peerRoute } from "./peer-routes.js";
@@ -136,6 +137,7 @@ export function createEdgeServer(opts: EdgeOptions): Server {
   });
 
   const server = serverFor(opts.tls, (req, res) => {
+    markArrival(); // before anything this request reads: what it sent may follow another process's acknowledgement
     const requestId = randomUUID();
     const inspected = inspect(req, requestId, opts.trustForwarded === true);
     const route = routes.find((r) => r.matches(inspected))!; // AWS JSON takes whatever is left

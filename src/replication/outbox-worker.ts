@@ -16,6 +16,7 @@ import { sealForRegion, valueAad } from "./sealed-transfer.js";
 import { NAME_TAKEN, PeerSecretRefused, RegionUnreachable, type ApplyOutcome, type ReplicationMessage, type SyncMessage } from "./replication-types.js";
 import type { ReplicaStatus } from "../contract/replication-records.js";
 import type { ReplicationTransport } from "./transport.js";
+import { markArrival } from "../store/arrivals.js";
 import type { ReplicationMetrics } from "./replication-metrics.js";
 
 export interface WorkerDeps {
@@ -325,6 +326,7 @@ export function makeOutboxWorker(deps: WorkerDeps) {
   }
 
   async function run() {
+    markArrival(); // a pass reads what other processes may have changed meanwhile
     if (running) {
       again = true;
       wake();

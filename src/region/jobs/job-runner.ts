@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { LockRepo, MetaRepo } from "../../store/store.js";
 import { StoreFault } from "../../store/store-fault.js";
+import { markArrival } from "../../store/arrivals.js";
 import type { Cancel, Clock, Timers } from "../../util/clock.js";
 import type { Logger } from "../../util/logger.js";
 
@@ -63,6 +64,7 @@ export function makeJobRunner(deps: JobRunnerDeps) {
 
   /** One attempt under the job's lock; a scheduled one (`force` false) skips a job not yet due. */
   async function attempt({ job }: Slot, force: boolean): Promise<Outcome> {
+    markArrival(); // a run reads what other processes may have changed meanwhile
     const now = clock.now();
     if (!(await store.tryLock(lockName(job.name), owner, job.lockMs ?? DEFAULT_LOCK_MS, now))) {
       return { ran: false, reason: "held", waitMs: job.everyMs }; // another node is running it

@@ -6,13 +6,15 @@
 // told of them by the code that made them.
 //
 // A request looks several times (its caller's keys, its secret, the secret's KMS key), and each
-// look is a read transaction (~4 µs of locking). One look serves until the event loop next reads
-// from the network: whatever a client sent after another process's acknowledgement reaches this
-// process through a later read, so it is always checked afresh (issue 14, item 4). A commit by
-// another connection of this same process (tests open two stores on one file) ends it at once.
+// look is a read transaction (~4 µs of locking, more under load). One look serves every check until
+// the next arrival of work in this process (arrivals.ts: whatever a client sends after another
+// process's acknowledgement arrives later), or for one turn of the event loop in a process that
+// marks no arrivals. A commit by another connection of this same process (tests open two stores on
+// one file) ends it at once.
 
 import type Database from "better-sqlite3";
 import type { Generations } from "../store.js";
+import { arrivalCount } from "../arrivals.js";
 
 const GENERATION_KINDS = ["secrets", "keys", "identities"] as const;
 type Kind = (typeof GENERATION_KINDS)[number];
@@ -43,17 +45,20 @@ export function makeGenerations(db: Database.Database): GenerationCounters {
   const bumps = new Map(GENERATION_KINDS.map((k) => [k, db.prepare("UPDATE generations SET n = n + 1 WHERE kind = ?")]));
   let seenVersion: number | undefined;
   let last: Generations = { secrets: 0, keys: 0, identities: 0 };
-  /** `commitsHere` when this turn's look was taken; undefined: none taken this turn */
+  /** `commitsHere` and `arrivalCount()` when the look that still serves was taken; undefined: none serves */
   let lookedAt: number | undefined;
+  let lookedAfter = 0;
   return {
     bump(kind) {
       bumps.get(kind)!.run(kind);
       commitsHere++;
     },
     current() {
-      if (lookedAt === commitsHere) return last;
-      if (lookedAt === undefined) afterThisTurn(() => (lookedAt = undefined));
+      const arrived = arrivalCount();
+      if (lookedAt === commitsHere && lookedAfter === arrived) return last;
+      if (arrived === 0 && lookedAt === undefined) afterThisTurn(() => (lookedAt = undefined));
       lookedAt = commitsHere;
+      lookedAfter = arrived;
       const version = dataVersion.get() as number;
       if (version !== seenVersion) {
         const next = { ...last };
