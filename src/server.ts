@@ -126,6 +126,8 @@ async function serve(opts: ServerOptions, lock: Pick<DataDirLock, "release">, { 
     auditMaxBytes: opts.auditMaxBytes,
     lambda: lambdaSettings(opts.lambdaEndpoint ?? (env.MERIDIAN_LAMBDA_ENDPOINT || undefined), env),
     readOnly: worker !== undefined,
+    // one process serving alone: no worker or writer beside it opens its stores (the data directory is locked)
+    soleProcess: opts.role === undefined,
     store: opts.store,
   });
   if (!worker) authMode.record();

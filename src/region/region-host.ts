@@ -69,6 +69,8 @@ export interface HostOptions {
   readOnly?: boolean;
   /** the store of every hosted Region whose topology entry names none; SQLite in the data directory when absent */
   store?: StoreConfig;
+  /** no other process opens this process's stores (one process serving, not a writer with workers) */
+  soleProcess?: boolean;
 }
 
 /** Anti-entropy runs once every this many periods of the other jobs (every fifth minute by default). */
@@ -140,6 +142,7 @@ export async function openRegionHost(opts: HostOptions): Promise<RegionHost> {
     clock: opts.clock,
     log: opts.log,
     storeConfig: opts.store,
+    soleProcess: opts.soleProcess,
     transport,
     partitionOf: (region: string) => findRegion(opts.topology, region)?.partition,
     isEnabled: (accountId: string, region: string) => host.isEnabled(accountId, region),

@@ -66,6 +66,8 @@ export interface RegionEnvironment {
   lambda?: LambdaSettings;
   /** the store of every Region whose topology entry names none (`--store`); SQLite in the data directory when absent */
   storeConfig?: StoreConfig;
+  /** this process alone opens the Region's store (no worker processes beside it): see StorePlace.sole */
+  soleProcess?: boolean;
   /** the Region's store met damage while serving: called once, to take the Region out of service */
   onStoreFault?(info: RegionInfo, fault: StoreFault): void;
 }
@@ -79,9 +81,9 @@ export async function openSealedStore(
   region: string,
   dataDir: string,
   rootKey: Buffer,
-  opts: { log?: Logger; onFault?: (fault: StoreFault) => void; store?: StoreConfig } = {},
+  opts: { log?: Logger; onFault?: (fault: StoreFault) => void; store?: StoreConfig; sole?: boolean } = {},
 ): Promise<{ store: RegionStore; wrapper: RegionWrapper }> {
-  const store = await openStore({ dataDir, region, log: opts.log }, opts.store, opts.onFault);
+  const store = await openStore({ dataDir, region, log: opts.log, sole: opts.sole }, opts.store, opts.onFault);
   try {
     const wrapper = makeRegionWrapper(rootKey, region);
     const check = await store.getMeta(ROOT_CHECK);
@@ -103,6 +105,7 @@ export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey:
     log: env.log,
     onFault: (fault) => env.onStoreFault?.(info, fault),
     store: info.store ? parseStoreConfig(info.store) : env.storeConfig,
+    sole: env.soleProcess,
   });
   try {
     return await wireRegion(info, store, wrapper, env);

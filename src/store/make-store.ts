@@ -36,6 +36,11 @@ export interface StorePlace {
   region: string;
   /** where the store tells operators what they must act on (a full disk); stderr by default */
   log?: Logger;
+  /**
+   * no other process opens this store (`meridian serve --workers 1`, a data directory's lock held):
+   * its caches need not look for other processes' changes. Other processes may when absent.
+   */
+  sole?: boolean;
 }
 
 // Opening is asynchronous, though SQLite's is not: a server-backed store connects first.
@@ -76,7 +81,7 @@ const NO_BACKUP = "this is a PostgreSQL store: back it up with pg_dump (or your 
 const kinds: { [K in StoreKind]: Kind<Extract<StoreConfig, { kind: K }>> } = {
   // one file per Region in the data directory (DESIGN §7)
   sqlite: {
-    open: async (place) => openSqliteStore(sqliteFile(place), place.region, place.log),
+    open: async (place) => openSqliteStore(sqliteFile(place), place.region, place.log, { sole: place.sole }),
     where: sqliteFile,
     isDamage: isSqliteDamage,
     openAuditReader: async (place) => openSqliteAuditReader(sqliteFile(place)),

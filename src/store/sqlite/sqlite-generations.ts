@@ -39,7 +39,8 @@ let commitsHere = 0;
  */
 const afterThisTurn = (fn: () => void) => queueMicrotask(() => process.nextTick(fn));
 
-export function makeGenerations(db: Database.Database): GenerationCounters {
+/** `sole`: no other process opens this file, so only this process's own commits can move the counters. */
+export function makeGenerations(db: Database.Database, sole = false): GenerationCounters {
   const dataVersion = db.prepare("PRAGMA data_version").pluck();
   const read = db.prepare("SELECT kind, n FROM generations");
   const bumps = new Map(GENERATION_KINDS.map((k) => [k, db.prepare("UPDATE generations SET n = n + 1 WHERE kind = ?")]));
@@ -55,7 +56,7 @@ export function makeGenerations(db: Database.Database): GenerationCounters {
     },
     current() {
       const arrived = arrivalCount();
-      if (lookedAt === commitsHere && lookedAfter === arrived) return last;
+      if (lookedAt === commitsHere && (sole || lookedAfter === arrived)) return last;
       if (arrived === 0 && lookedAt === undefined) afterThisTurn(() => (lookedAt = undefined));
       lookedAt = commitsHere;
       lookedAfter = arrived;

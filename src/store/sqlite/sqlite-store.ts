@@ -27,7 +27,12 @@ import { makeSyncMetrics } from "../store-metrics.js";
 const WAL_SIZE_LIMIT = 8 * 1024 * 1024;
 
 /** `region` labels the store's metrics; by default the file's name without its extension. */
-export function openSqliteStore(file: string, region = basename(file).replace(/\.[^.]*$/, ""), log: Logger = makeLogger()): RegionStore {
+export function openSqliteStore(
+  file: string,
+  region = basename(file).replace(/\.[^.]*$/, ""),
+  log: Logger = makeLogger(),
+  { sole = false }: { sole?: boolean } = {},
+): RegionStore {
   // The owner's alone whatever the umask: SQLite gives the -wal and -shm files this file's mode.
   closeSync(openSync(file, "a", 0o600));
   const db = new Database(file);
@@ -62,7 +67,7 @@ export function openSqliteStore(file: string, region = basename(file).replace(/\
     for (const t of resettableTables) db.prepare(`DELETE FROM ${t}`).run();
   });
 
-  const generations = makeGenerations(db);
+  const generations = makeGenerations(db, sole);
   const { clearCache, ...secretRepo } = makeSqliteSecretRepo(db, durability, generations);
   const { insertInTransaction, ...auditRepo } = makeSqliteAuditRepo(db, durability);
   insertEvents = insertInTransaction;
