@@ -25,7 +25,7 @@ import {
   type KeyMetadata,
 } from "@aws-sdk/client-kms";
 import type { Clients } from "../clients";
-import { useFlash } from "../flash";
+import { useAction } from "../use-action";
 import { useLoad } from "../use-load";
 
 interface KeyRow {
@@ -42,7 +42,6 @@ async function loadKeys(clients: Clients): Promise<KeyRow[]> {
 }
 
 export function KeysPage({ clients }: { clients: Clients }) {
-  const flash = useFlash();
   const keys = useLoad(() => loadKeys(clients), [clients], "Listing keys failed");
   const [selected, setSelected] = useState<KeyRow[]>([]);
   const [creating, setCreating] = useState(false);
@@ -50,25 +49,13 @@ export function KeysPage({ clients }: { clients: Clients }) {
   const [alias, setAlias] = useState("");
   const [description, setDescription] = useState("");
   const [days, setDays] = useState("30");
-  const [busy, setBusy] = useState(false);
   const choice = selected[0]?.meta;
   const customer = choice?.KeyManager === "CUSTOMER";
 
-  async function run(what: string, call: () => Promise<unknown>, done: string) {
-    setBusy(true);
-    try {
-      await call();
-      flash.success(done);
-      setSelected([]);
-      await keys.reload();
-      return true;
-    } catch (e) {
-      flash.error(e, what);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, run } = useAction(() => {
+    setSelected([]);
+    return keys.reload();
+  });
 
   const create = () =>
     run(

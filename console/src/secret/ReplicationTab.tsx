@@ -20,32 +20,17 @@ import {
   type ReplicationStatusType,
 } from "@aws-sdk/client-secrets-manager";
 import type { Clients } from "../clients";
-import { useFlash } from "../flash";
+import { useAction } from "../use-action";
 import { ReplicaRegionsEditor, replicaInput, type ReplicaChoice } from "../components/ReplicaRegionsEditor";
 
 const statusType: Record<string, StatusIndicatorProps.Type> = { InSync: "success", InProgress: "in-progress", Failed: "error" };
 
 export function ReplicationTab({ clients, secret, replica, regions, onChanged }: { clients: Clients; secret: DescribeSecretResponse; replica: boolean; regions: Region[]; onChanged: () => void }) {
-  const flash = useFlash();
   const [selected, setSelected] = useState<ReplicationStatusType[]>([]);
   const [adding, setAdding] = useState<ReplicaChoice[] | undefined>();
   const [promoting, setPromoting] = useState(false);
-  const [busy, setBusy] = useState(false);
 
-  async function run(what: string, call: () => Promise<unknown>, done: string) {
-    setBusy(true);
-    try {
-      await call();
-      flash.success(done);
-      onChanged();
-      return true;
-    } catch (e) {
-      flash.error(e, what);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, run } = useAction(onChanged);
 
   if (replica) {
     return (

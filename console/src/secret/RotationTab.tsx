@@ -15,30 +15,19 @@ import SpaceBetween from "@cloudscape-design/components/space-between";
 import Toggle from "@cloudscape-design/components/toggle";
 import { CancelRotateSecretCommand, RotateSecretCommand, type DescribeSecretResponse } from "@aws-sdk/client-secrets-manager";
 import type { Clients } from "../clients";
-import { useFlash } from "../flash";
+import { useAction } from "../use-action";
 import { dateTime } from "../format";
 
 export function RotationTab({ clients, secret, replica, onChanged }: { clients: Clients; secret: DescribeSecretResponse; replica: boolean; onChanged: () => void }) {
-  const flash = useFlash();
   const [editing, setEditing] = useState(false);
   const [enabled, setEnabled] = useState(secret.RotationEnabled ?? false);
   const [days, setDays] = useState(String(secret.RotationRules?.AutomaticallyAfterDays ?? 30));
   const [fn, setFn] = useState(secret.RotationLambdaARN ?? "");
-  const [busy, setBusy] = useState(false);
 
-  async function run(what: string, call: () => Promise<unknown>, done: string) {
-    setBusy(true);
-    try {
-      await call();
-      flash.success(done);
-      setEditing(false);
-      onChanged();
-    } catch (e) {
-      flash.error(e, what);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, run } = useAction(() => {
+    setEditing(false);
+    onChanged();
+  });
 
   const save = () =>
     run(
