@@ -8,28 +8,8 @@
 import type { OutboxEntry, ReplicationRepo } from "../store.js";
 import type { ReplicaStatus } from "../../contract/replication-records.js";
 import type { PostgresDb, Queryable } from "./postgres-db.js";
+import { outboxEntryOf, type OutboxRow } from "../sql-rows.js";
 
-interface OutboxRow {
-  arn: string;
-  region: string;
-  account_id: string;
-  op: "sync" | "remove";
-  revision: number;
-  attempts: number;
-  next_attempt_at: number;
-  queued_at: number;
-}
-
-const toEntry = (r: OutboxRow): OutboxEntry => ({
-  arn: r.arn,
-  region: r.region,
-  accountId: r.account_id,
-  op: r.op,
-  revision: r.revision,
-  attempts: r.attempts,
-  nextAttemptAt: r.next_attempt_at,
-  queuedAt: r.queued_at,
-});
 
 /**
  * A newer change replaces what was queued and keeps when the oldest undelivered change was queued.
@@ -67,11 +47,11 @@ export function makePostgresReplicationRepo(db: PostgresDb): ReplicationRepo {
   };
   return {
     async dueOutbox(now, limit) {
-      return (await db.rows<OutboxRow>("SELECT * FROM outbox WHERE next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2", [now, limit])).map(toEntry);
+      return (await db.rows<OutboxRow>("SELECT * FROM outbox WHERE next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2", [now, limit])).map(outboxEntryOf);
     },
     async claimOutbox(now, limit, leaseMs, owner) {
       const rows = await relaxed((tx) => tx.rows<OutboxRow>(CLAIM, [now, limit, now + leaseMs, owner]));
-      return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at).map((r) => ({ ...toEntry(r), leaseOwner: owner }));
+      return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at).map((r) => ({ ...outboxEntryOf(r), leaseOwner: owner }));
     },
     async releaseOutbox(entries) {
       await relaxed(async (tx) => {

@@ -6,36 +6,15 @@
 
 import type { SealedValue, SecretRecord } from "../../contract/secret-types.js";
 import { StoreConflict, type SecretPageQuery, type SecretRepo } from "../store.js";
-import { decodeDoc, encodeDoc } from "../json-codec.js";
+import { secretDoc, secretOfRow, SECRET_KEY, type AccessDoc, type SecretRow } from "../sql-rows.js";
 import type { PostgresDb } from "./postgres-db.js";
 import { UPSERT_OUTBOX } from "./postgres-replication-repo.js";
 import { bump } from "./postgres-generations.js";
 import { isUniqueViolation } from "./postgres-errors.js";
 import type { GenerationReader } from "./postgres-generations.js";
 
-interface SecretRow {
-  doc: string;
-  revision: number;
-  access_doc: string;
-}
-
-type AccessDoc = Record<string, number>; // "" → secret, versionId → version
-const SECRET_KEY = "";
 const COLUMNS = "doc, revision, access_doc";
 
-function toRecord(row: SecretRow): SecretRecord {
-  const record = decodeDoc<SecretRecord>(row.doc);
-  record.revision = row.revision;
-  const access = JSON.parse(row.access_doc) as AccessDoc;
-  record.lastAccessedDate = access[SECRET_KEY];
-  for (const v of record.versions) v.lastAccessedDate = access[v.versionId];
-  return record;
-}
-
-function docOf(record: SecretRecord): string {
-  const { lastAccessedDate: _a, revision: _r, ...rest } = record;
-  return encodeDoc({ ...rest, versions: rest.versions.map(({ lastAccessedDate: _v, ...v }) => v) });
-}
 
 function pageSql(q: SecretPageQuery): string {
   const dir = q.order === "desc" ? "DESC" : "ASC";
@@ -99,7 +78,7 @@ function makeCache(generations: GenerationReader) {
 }
 
 export function makePostgresSecretRepo(db: PostgresDb, generations: GenerationReader): SecretRepo {
-  const records = async (sql: string, params: (string | number)[]) => (await db.rows<SecretRow>(sql, params)).map(toRecord);
+  const records = async (sql: string, params: (string | number)[]) => (await db.rows<SecretRow>(sql, params)).map(secretOfRow);
   const one = async (sql: string, params: string[]) => (await records(sql, params))[0];
   const cache = makeCache(generations);
   return {
@@ -136,7 +115,7 @@ export function makePostgresSecretRepo(db: PostgresDb, generations: GenerationRe
       const r = c.record;
       cache.forget();
       await db.write(async (tx) => {
-        const doc = docOf(r);
+        const doc = secretDoc(r);
         if (c.expectedRevision === 0) {
           try {
             // a savepoint-free insert: a unique violation aborts the transaction, which is what we want

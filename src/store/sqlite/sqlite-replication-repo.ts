@@ -5,29 +5,9 @@ import type Database from "better-sqlite3";
 import type { OutboxEntry, ReplicationRepo } from "../store.js";
 import type { ReplicaStatus } from "../../contract/replication-records.js";
 import type { Durability } from "./sqlite-durability.js";
+import { outboxEntryOf, type OutboxRow as SqlOutboxRow } from "../sql-rows.js";
 
-interface OutboxRow {
-  arn: string;
-  region: string;
-  account_id: string;
-  op: "sync" | "remove";
-  revision: number;
-  attempts: number;
-  next_attempt_at: number;
-  queued_at: number;
-  lease_owner: string | null;
-}
-
-const toEntry = (r: OutboxRow): OutboxEntry => ({
-  arn: r.arn,
-  region: r.region,
-  accountId: r.account_id,
-  op: r.op,
-  revision: r.revision,
-  attempts: r.attempts,
-  nextAttemptAt: r.next_attempt_at,
-  queuedAt: r.queued_at,
-});
+type OutboxRow = SqlOutboxRow & { lease_owner: string | null };
 
 /**
  * The statement commitSecret runs per outbox entry: a newer change replaces what was queued, and
@@ -72,7 +52,7 @@ export function makeSqliteReplicationRepo(db: Database.Database, { relaxed }: Pi
   const claimTx = db.transaction((now: number, limit: number, leaseMs: number, owner: string) => {
     const rows = claimable.all(now, now, owner, limit) as OutboxRow[];
     for (const r of rows) lease.run(now + leaseMs, owner, r.arn, r.region);
-    return rows.map((r) => ({ ...toEntry(r), leaseOwner: owner }));
+    return rows.map((r) => ({ ...outboxEntryOf(r), leaseOwner: owner }));
   });
   const claimRelaxed = relaxed((now: number, limit: number, leaseMs: number, owner: string) => claimTx.immediate(now, limit, leaseMs, owner));
   const releaseRelaxed = relaxed(
@@ -120,7 +100,7 @@ export function makeSqliteReplicationRepo(db: Database.Database, { relaxed }: Pi
 
   return {
     async dueOutbox(now, limit) {
-      return (due.all(now, limit) as OutboxRow[]).map(toEntry);
+      return (due.all(now, limit) as OutboxRow[]).map(outboxEntryOf);
     },
     async claimOutbox(now, limit, leaseMs, owner) {
       return claimRelaxed(now, limit, leaseMs, owner);

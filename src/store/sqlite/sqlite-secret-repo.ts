@@ -3,34 +3,12 @@
 import type Database from "better-sqlite3";
 import type { SealedValue, SecretRecord } from "../../contract/secret-types.js";
 import { StoreConflict, type SecretCommit, type SecretPageQuery, type SecretRepo } from "../store.js";
-import { decodeDoc, encodeDoc } from "../json-codec.js";
+import { secretDoc, secretOfRow, SECRET_KEY, type AccessDoc, type SecretRow } from "../sql-rows.js";
 import { UPSERT_OUTBOX } from "./sqlite-replication-repo.js";
 import type { GenerationCounters } from "./sqlite-generations.js";
 import type { Durability } from "./sqlite-durability.js";
 
-interface SecretRow {
-  doc: string;
-  revision: number;
-  access_doc: string;
-}
-
-type AccessDoc = Record<string, number>; // "" → secret, versionId → version
-const SECRET_KEY = "";
-
-function toRecord(row: SecretRow | undefined): SecretRecord | undefined {
-  if (!row) return undefined;
-  const record = decodeDoc<SecretRecord>(row.doc);
-  record.revision = row.revision;
-  const access = JSON.parse(row.access_doc) as AccessDoc;
-  record.lastAccessedDate = access[SECRET_KEY];
-  for (const v of record.versions) v.lastAccessedDate = access[v.versionId];
-  return record;
-}
-
-function docOf(record: SecretRecord): string {
-  const { lastAccessedDate: _a, revision: _r, ...rest } = record;
-  return encodeDoc({ ...rest, versions: rest.versions.map(({ lastAccessedDate: _v, ...v }) => v) });
-}
+const toRecord = (row: SecretRow | undefined): SecretRecord | undefined => row && secretOfRow(row);
 
 /**
  * Decoded records are cached by ARN and by account+name. This connection's changes pass through
@@ -167,7 +145,7 @@ export function makeSqliteSecretRepo(
     const r = c.record;
     cache.forget(r.arn);
     changed();
-    const doc = docOf(r);
+    const doc = secretDoc(r);
     if (c.expectedRevision === 0) {
       try {
         insert.run(r.arn, r.accountId, r.name, r.createdDate, r.purgeDate ?? null, r.revision, doc);
