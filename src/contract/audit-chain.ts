@@ -8,8 +8,7 @@
 // In the contract layer because it is the format of a record the store persists: the store links
 // each event as it writes it, and `meridian audit verify` checks the links; neither owns the other.
 
-import * as crypto from "node:crypto";
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /** The anchor of a chain nothing was ever pruned from. */
 export const GENESIS = "0".repeat(64);
@@ -45,12 +44,9 @@ export interface ChainedRow {
  * which the document rounds to the second, and the document as stored), in lower-case hex.
  */
 export function linkHash(prevHash: string, time: number, doc: string): string {
-  // One call per event on the read path: crypto.hash (node >= 20.12) costs a third of a Hash object.
-  const text = `${prevHash}\n${time}\n${doc}`;
-  return oneShot ? oneShot("sha256", text) : createHash("sha256").update(text).digest("hex");
+  // one per event on the read path: the one-shot crypto.hash costs about a third of a Hash object
+  return hash("sha256", `${prevHash}\n${time}\n${doc}`, "hex");
 }
-
-const oneShot = (crypto as { hash?: (algorithm: string, data: string) => string }).hash;
 
 /** The columns a store derives from an event; verification checks they still agree with it. */
 export function derivedColumns(event: {

@@ -24,6 +24,7 @@ import { chmodSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { StoreSnapshot } from "../store-backup.js";
+import { GENERATIONS_SUFFIX } from "./sqlite-generations.js";
 
 /** How long to look for a moment when no Region is being written before giving up. */
 const GATE_TIMEOUT_MS = 30_000;
@@ -31,7 +32,7 @@ const GATE_TIMEOUT_MS = 30_000;
 const PAGES_PER_STEP = 1_000;
 /** a copy of a Meridian store has these tables */
 const STORE_TABLES = ["meta", "secrets", "secret_values", "kms_keys"];
-const SIDE_FILES = ["-wal", "-shm", "-journal"];
+const SIDE_FILES = ["-wal", "-shm", "-journal", GENERATIONS_SUFFIX];
 
 interface Opened {
   gate: Database.Database;
@@ -145,4 +146,4 @@ export async function installSqliteCopy(copy: string, dataDir: string, region: s
 }
 
 /** A file of a Region's SQLite store: the database and its log or journal. */
-export const isSqliteStoreFile = (name: string) => /\.sqlite(-wal|-shm|-journal)?$/.test(name);
+export const isSqliteStoreFile = (name: string) => /\.sqlite(-wal|-shm|-journal|-generations)?$/.test(name);

@@ -99,7 +99,10 @@ export function openSqliteStore(
     async close() {
       await checkpoints.stop();
       // closing checkpoints the WAL into the database file and syncs it
-      await durability.close(() => db.open && db.close());
+      await durability.close(() => {
+        generations.close();
+        if (db.open) db.close();
+      });
       await wal.close();
     },
   };
