@@ -271,6 +271,16 @@ function makePartitionDirectory(home: PartitionStore, clock: Clock) {
     },
     /** a stored key and its secret, active or not (IAM's UpdateAccessKey rewrites the record) */
     storedKey: (accessKeyId: string): ActiveKey | undefined => keys.get(accessKeyId),
+    /**
+     * A key's last use as GetAccessKeyLastUsed reports it: the later of this process's note and the
+     * store's, where the other processes serving the store (workers, nodes) write theirs; a use is
+     * not an identity change, so the copy in memory does not follow them.
+     */
+    async lastUsedOf(accessKeyId: string): Promise<AccessKeyRecord["lastUsed"]> {
+      const here = keys.get(accessKeyId)?.record.lastUsed;
+      const stored = (await store.getAccessKey(accessKeyId))?.lastUsed;
+      return !stored || (here && here.date >= stored.date) ? here : stored;
+    },
     accounts: () => list(undefined, "account"),
     hasAccount: (accountId: string) => get(accountId, "account", accountId) !== undefined,
     /** an account and its root access key, in one change */

@@ -22,7 +22,7 @@ import {
   UpdateSecretCommand,
 } from "@aws-sdk/client-secrets-manager";
 import { CreateKeyCommand, DescribeKeyCommand, DisableKeyCommand, KMSClient } from "@aws-sdk/client-kms";
-import { CreateAccessKeyCommand, CreateUserCommand, DeleteAccessKeyCommand, IAMClient, PutUserPolicyCommand } from "@aws-sdk/client-iam";
+import { CreateAccessKeyCommand, CreateUserCommand, DeleteAccessKeyCommand, GetAccessKeyLastUsedCommand, IAMClient, PutUserPolicyCommand } from "@aws-sdk/client-iam";
 import { ADMIN, spawnMeridian, waitForExit } from "../support/meridian.js";
 import { waitFor } from "../support/wait-for.js";
 
@@ -98,7 +98,7 @@ test("a KMS key disabled through the writer is disabled on every worker at once"
   assert.deepEqual(await readsAll(state), Array(READS).fill("Disabled"));
 });
 
-test("a new access key signs on every worker at once, and a deleted one on none", async () => {
+test("a new access key signs on every worker at once, its use is reported whichever process answers, and a deleted one signs on none", async () => {
   const i = iam();
   await i.send(new CreateUserCommand({ UserName: "reader" }));
   await i.send(
@@ -109,6 +109,8 @@ test("a new access key signs on every worker at once, and a deleted one on none"
     }),
   );
   const { AccessKey } = await i.send(new CreateAccessKeyCommand({ UserName: "reader" }));
+  const lastUsed = async () => (await i.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: AccessKey!.AccessKeyId! }))).AccessKeyLastUsed;
+  assert.equal((await lastUsed())?.ServiceName, "N/A", "not used yet");
   const reader = secrets({ accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! });
   const outcome = () =>
     reader.send(new GetSecretValueCommand({ SecretId: "shared" })).then(
@@ -116,6 +118,10 @@ test("a new access key signs on every worker at once, and a deleted one on none"
       (e: Error) => e.name,
     );
   assert.deepEqual(await readsAll(outcome), Array(READS).fill("v2"));
+  // The reads were answered by the workers; IAM's answer comes from the writer, which noted none.
+  const used = await lastUsed();
+  assert.deepEqual([used?.ServiceName, used?.Region], ["secretsmanager", "us-east-1"]);
+  assert.ok(used?.LastUsedDate instanceof Date);
   await i.send(new DeleteAccessKeyCommand({ UserName: "reader", AccessKeyId: AccessKey!.AccessKeyId! }));
   assert.deepEqual(await readsAll(outcome), Array(READS).fill("UnrecognizedClientException"));
 });

@@ -111,7 +111,7 @@ export function accessKeyOperations(deps: IamDeps): OperationTable<IamOperations
       const dir = directoryOf(deps, ctx);
       const key = dir.storedKey(input.AccessKeyId);
       if (!key || key.record.accountId !== ctx.accountId) throw accessKeyNotFound(input.AccessKeyId);
-      const used = key.record.lastUsed;
+      const used = await dir.lastUsedOf(key.record.accessKeyId);
       return {
         ...(key.record.userName !== undefined ? { UserName: key.record.userName } : {}),
         // IAM's answer for a key it has not seen used: N/A for the Region and the service.
