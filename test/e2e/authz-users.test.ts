@@ -16,7 +16,7 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { PutUserPolicyCommand } from "@aws-sdk/client-iam";
-import { startMeridian, ADMIN, ACCOUNT_ID, cliPath, type TestServer } from "../support/meridian.js";
+import { startMeridian, ADMIN, ACCOUNT_ID, cliPath, storeEnv, type TestServer } from "../support/meridian.js";
 import { rejects } from "../support/service-errors.js";
 import { awsCliMissing, emptyAwsHome, run, runProgram } from "../support/aws-cli.js";
 import { allow, iamClient, makeUser, secretsAs, type Credentials } from "./authz-support.js";
@@ -190,7 +190,8 @@ test("a denied call is in the audit trail with its error code, and no secret val
   // Read-only events are written in batches a few milliseconds apart; ask until they are there.
   const { bobs, alices } = await waitFor(
     async () => {
-      const out = await runProgram(process.execPath, [cliPath, "audit", "--data-dir", m.dataDir, "--json", "--event-name", "GetSecretValue"], process.env);
+      const env = { ...process.env, ...(await storeEnv(m.dataDir)) };
+      const out = await runProgram(process.execPath, [cliPath, "audit", "--data-dir", m.dataDir, "--json", "--event-name", "GetSecretValue"], env);
       assert.equal(out.code, 0, out.stderr);
       assert.doesNotMatch(out.stdout, /team-password/);
       const events = out.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as CloudTrailEvent);

@@ -1,7 +1,10 @@
 // Starting a real Meridian for end-to-end tests: an ephemeral port on 127.0.0.1, a fresh data
 // directory, known admin credentials. In-process (startMeridian) or as a child process (spawnMeridian).
+// With MERIDIAN_TEST_STORE=postgres, startMeridian keeps every Region's store in a database of its
+// own on the test PostgreSQL (issue 14 item 5: the end-to-end suites on both stores); a test that
+// restarts a server on the same data directory gets the same database back.
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -12,6 +15,8 @@ import type { AuthMode } from "../../src/edge/authenticate.js";
 import type { Clock, Timers } from "../../src/util/clock.js";
 import { makeLogger } from "../../src/util/logger.js";
 import type { Topology } from "../../src/config/topology.js";
+import type { StoreConfig } from "../../src/store/make-store.js";
+import { freshDatabase, noPostgres, type TestDatabase } from "./postgres-database.js";
 
 export const ADMIN = { accessKeyId: "AKIAMERIDIANTESTADMN", secretAccessKey: "meridian-test-secret-access-key-0123456789" };
 export const ROOT_KEY = Buffer.alloc(32, 7).toString("base64");
@@ -40,7 +45,9 @@ export async function startMeridian(
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "meridian-test-"));
   const logs: string[] = [];
+  const store = await storeFor(dataDir);
   const server = await startServer({
+    store,
     host: "127.0.0.1",
     port: 0,
     dataDir,
@@ -53,6 +60,9 @@ export async function startMeridian(
     env: testEnv(opts.env),
     log: makeLogger((line) => logs.push(line)),
   });
+  // the pass on PostgreSQL must not run on SQLite unnoticed
+  const files = store ? readdirSync(dataDir).filter((f) => f.endsWith(".sqlite")) : [];
+  if (files.length > 0) throw new Error(`MERIDIAN_TEST_STORE=postgres, yet the server made SQLite stores: ${files.join(", ")}`);
   const clients: SecretsManagerClient[] = [];
   return {
     url: server.url,
@@ -67,10 +77,44 @@ export async function startMeridian(
     async stop() {
       for (const c of clients) c.destroy();
       await server.close();
-      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.dataDir) {
+        rmSync(dataDir, { recursive: true, force: true });
+        await dropDatabaseOf(dataDir);
+      }
     },
   };
 }
+
+/** The store the suites run against: SQLite in the data directory, or MERIDIAN_TEST_STORE's. */
+export const testStoreKind = process.env.MERIDIAN_TEST_STORE === "postgres" ? "postgres" : "sqlite";
+if (testStoreKind === "postgres" && noPostgres) throw new Error(`MERIDIAN_TEST_STORE=postgres needs PostgreSQL: ${noPostgres}`);
+
+/** Each data directory's database, while MERIDIAN_TEST_STORE=postgres. */
+const databases = new Map<string, Promise<TestDatabase>>();
+
+async function storeFor(dataDir: string): Promise<StoreConfig | undefined> {
+  if (testStoreKind !== "postgres") return undefined;
+  let database = databases.get(dataDir);
+  if (!database) databases.set(dataDir, (database = freshDatabase("meridian_e2e")));
+  return { kind: "postgres", url: (await database).url };
+}
+
+/** What a `meridian` command reading a test server's stores must be told beside --data-dir (MERIDIAN_STORE). */
+export async function storeEnv(dataDir: string): Promise<Record<string, string>> {
+  const store = await storeFor(dataDir);
+  return store?.kind === "postgres" ? { MERIDIAN_STORE: store.url } : {};
+}
+
+async function dropDatabaseOf(dataDir: string): Promise<void> {
+  const database = databases.get(dataDir);
+  databases.delete(dataDir);
+  await (await database)?.drop();
+}
+
+// Databases of data directories a test keeps (it gave its own) go when the test file is done.
+process.once("beforeExit", () => {
+  for (const dataDir of [...databases.keys()]) void dropDatabaseOf(dataDir).catch(() => undefined);
+});
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 export const cliPath = join(repoRoot, "dist", "src", "cli", "main.js");
