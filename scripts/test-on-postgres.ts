@@ -1,9 +1,10 @@
 // `npm test`'s second pass (issue 14 item 5: the same behaviour on both stores). The end-to-end
-// and parity suites that start Meridian in-process (test/support/meridian.ts `startMeridian`) run
-// again with every Region's store in a PostgreSQL database of their own (MERIDIAN_TEST_STORE=postgres),
+// and parity suites whose servers take their store from test/support/meridian.ts (`startMeridian`
+// in-process, `storeArgs` for `meridian serve` spawned: the workers suite) run again with every
+// Region's store in a PostgreSQL database of their own (MERIDIAN_TEST_STORE=postgres),
 // on the PostgreSQL at MERIDIAN_TEST_POSTGRES_URL (.ci/run sets it; without it the pass says so and
-// is skipped). Suites that spawn `meridian serve` choose their store on its command line, and those
-// below are about SQLite's own files and so are not run twice.
+// is skipped). Other suites that spawn `meridian serve` choose their store on its command line, and
+// those below are about SQLite's own files and so are not run twice.
 // Usage: node dist/scripts/test-on-postgres.js [test file …]   (default: every such suite)
 
 import { spawnSync } from "node:child_process";
@@ -31,12 +32,12 @@ export function suitesOnPostgres(): string[] {
     readdirSync(join(distTest, folder))
       .filter((f) => f.endsWith(".test.js") && !(f in SQLITE_ONLY))
       .map((f) => join(distTest, folder, f))
-      .filter((file) => STARTS_IN_PROCESS.test(readFileSync(file, "utf8"))),
+      .filter((file) => TAKES_TEST_STORE.test(readFileSync(file, "utf8"))),
   );
 }
 
-/** a suite that imports the tests' in-process server (test/support/meridian.ts) */
-const STARTS_IN_PROCESS = /import\s*\{[^}]*\bstartMeridian\b[^}]*\}\s*from\s*"\.\.\/support\/meridian\.js"/;
+/** a suite that takes its servers' store from test/support/meridian.ts: its in-process server, or storeArgs for a spawned one */
+const TAKES_TEST_STORE = /import\s*\{[^}]*\b(startMeridian|storeArgs)\b[^}]*\}\s*from\s*"\.\.\/support\/meridian\.js"/;
 
 function main(): number {
   if (!process.env.MERIDIAN_TEST_POSTGRES_URL) {

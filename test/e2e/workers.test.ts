@@ -3,7 +3,8 @@
 // a connection of its own, taken by whichever worker accepts it first, so the reads after a write
 // land on both workers, each having cached what it read before the write. (Clients time out after
 // ten seconds: a connection that hangs is a failure here, never a wait for ever.) A worker
-// killed with kill -9 under load is replaced and costs no acknowledged write.
+// killed with kill -9 under load is replaced and costs no acknowledged write. `npm test` runs it
+// twice: on SQLite files, then with the node's stores in PostgreSQL (storeArgs).
 
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
@@ -23,7 +24,7 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { CreateKeyCommand, DescribeKeyCommand, DisableKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { CreateAccessKeyCommand, CreateUserCommand, DeleteAccessKeyCommand, GetAccessKeyLastUsedCommand, IAMClient, PutUserPolicyCommand } from "@aws-sdk/client-iam";
-import { ADMIN, spawnMeridian, waitForExit } from "../support/meridian.js";
+import { ADMIN, assertTestStore, spawnMeridian, storeArgs, waitForExit } from "../support/meridian.js";
 import { waitFor } from "../support/wait-for.js";
 
 const WORKERS = 2;
@@ -35,9 +36,10 @@ let child: ChildProcess;
 let url: string;
 
 before(async () => {
-  const started = spawnMeridian(dataDir, ["--workers", String(WORKERS)]);
+  const started = spawnMeridian(dataDir, ["--workers", String(WORKERS), ...(await storeArgs(dataDir))]);
   child = started.child;
   url = await started.url;
+  assertTestStore(dataDir);
 });
 
 after(async () => {

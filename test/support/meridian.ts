@@ -1,8 +1,9 @@
 // Starting a real Meridian for end-to-end tests: an ephemeral port on 127.0.0.1, a fresh data
 // directory, known admin credentials. In-process (startMeridian) or as a child process (spawnMeridian).
 // With MERIDIAN_TEST_STORE=postgres, startMeridian keeps every Region's store in a database of its
-// own on the test PostgreSQL (issue 14 item 5: the end-to-end suites on both stores); a test that
-// restarts a server on the same data directory gets the same database back.
+// own on the test PostgreSQL (issue 14 item 5: the end-to-end suites on both stores), as does a
+// spawned server given storeArgs; a test that restarts a server on the same data directory gets the
+// same database back.
 
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -60,9 +61,7 @@ export async function startMeridian(
     env: testEnv(opts.env),
     log: makeLogger((line) => logs.push(line)),
   });
-  // the pass on PostgreSQL must not run on SQLite unnoticed
-  const files = store ? readdirSync(dataDir).filter((f) => f.endsWith(".sqlite")) : [];
-  if (files.length > 0) throw new Error(`MERIDIAN_TEST_STORE=postgres, yet the server made SQLite stores: ${files.join(", ")}`);
+  assertTestStore(dataDir);
   const clients: SecretsManagerClient[] = [];
   return {
     url: server.url,
@@ -97,6 +96,18 @@ async function storeFor(dataDir: string): Promise<StoreConfig | undefined> {
   let database = databases.get(dataDir);
   if (!database) databases.set(dataDir, (database = freshDatabase("meridian_e2e")));
   return { kind: "postgres", url: (await database).url };
+}
+
+/** The pass on PostgreSQL must not run on SQLite unnoticed: throws if a server made SQLite stores there. */
+export function assertTestStore(dataDir: string): void {
+  const files = testStoreKind === "postgres" ? readdirSync(dataDir).filter((f) => f.endsWith(".sqlite")) : [];
+  if (files.length > 0) throw new Error(`MERIDIAN_TEST_STORE=postgres, yet the server made SQLite stores: ${files.join(", ")}`);
+}
+
+/** The arguments that give `meridian serve` (spawnMeridian) the store the suites run against, for this data directory. */
+export async function storeArgs(dataDir: string): Promise<string[]> {
+  const store = await storeFor(dataDir);
+  return store?.kind === "postgres" ? ["--store", store.url] : [];
 }
 
 /** What a `meridian` command reading a test server's stores must be told beside --data-dir (MERIDIAN_STORE). */
