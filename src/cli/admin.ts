@@ -1,7 +1,8 @@
 // `meridian admin reset-key`: the way back when the admin (operator) key is lost. Whoever holds the
-// data directory and its seal, with the server stopped, gets a new key for the operator account's
-// root user; the old one is revoked. The new key is printed before it is stored, and stored only
-// if printing succeeded, so no key is ever kept that nobody was shown.
+// data directory and its seal, with every server of the home Region's store stopped (SQLite in the
+// data directory, or PostgreSQL), gets a new key for the operator account's root user; the old one
+// is revoked. The new key is printed before it is stored, and stored only if printing succeeded, so
+// no key is ever kept that nobody was shown.
 
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
@@ -12,6 +13,7 @@ import { loadTopologyFile } from "../config/topology-file.js";
 import { newAccessKeyId, newSecretAccessKey } from "../identity/directory.js";
 import { prepareAdminKeyReset, ResetIncomplete } from "../region/admin-key-reset.js";
 import { systemClock } from "../util/clock.js";
+import { parseStoreConfig } from "../store/make-store.js";
 import { adminKeyLines, writeStdout } from "./banner.js";
 
 const ADMIN_USAGE = `Usage: meridian admin reset-key [options]
@@ -19,11 +21,14 @@ const ADMIN_USAGE = `Usage: meridian admin reset-key [options]
 Recovers a lost admin access key. The operator account's root user (serve --account-id) gets a new
 access key, printed here once; every other access key of that root user is deleted, so the old admin
 key stops working; a ResetAdminKey event is recorded in the audit trail of the Region that holds the
-account's identities (the partition's home Region). Needs the data directory and the seal that
-protects its root key, and the server stopped: it refuses while a \`meridian serve\` holds the data
-directory. In the one-process-per-Region shape, run it on the data directory of the process serving
-the home Region; the other processes receive the new key with the next copy of the identities.
-Temporary credentials the old key obtained (GetSessionToken, an hour at most) last until they expire.
+account's identities (the partition's home Region). Each Region's store is the one meridian serve
+opens with the same options: SQLite in the data directory, or PostgreSQL (--store, or a Region's
+store: in the topology file). Needs the data directory and the seal that protects its root key, and
+the server stopped: it refuses while a \`meridian serve\` holds the data directory, and while any node,
+on any machine, serves the home Region's PostgreSQL store. In the one-process-per-Region shape, run
+it on the data directory of the process serving the home Region; the other processes receive the
+new key with the next copy of the identities. Temporary credentials the old key obtained
+(GetSessionToken, an hour at most) last until they expire.
 
 Options (environment variable in brackets), as meridian serve takes them:
   --data-dir <dir>     the data directory (MERIDIAN_DATA_DIR, default ./.meridian)
@@ -31,6 +36,8 @@ Options (environment variable in brackets), as meridian serve takes them:
   --seal <kind>        what protects the root key: file, kms or pkcs11 (MERIDIAN_SEAL, default file),
                        with its MERIDIAN_ROOT_KEY or MERIDIAN_SEAL_* variables (meridian serve --help)
   --topology <file>    the topology file meridian serve runs with (MERIDIAN_TOPOLOGY)
+  --store <store>      sqlite (default) or the PostgreSQL connection string meridian serve runs with
+                       (MERIDIAN_STORE); a Region's store: in the topology file wins
 `;
 
 /** Runs `meridian admin …`; returns the exit code. */
@@ -45,6 +52,7 @@ export async function admin(argv: string[], env: NodeJS.ProcessEnv, version: str
       "account-id": { type: "string" },
       seal: { type: "string" },
       topology: { type: "string" },
+      store: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -54,12 +62,14 @@ export async function admin(argv: string[], env: NodeJS.ProcessEnv, version: str
   const dataDir = resolve(values["data-dir"] ?? env.MERIDIAN_DATA_DIR ?? ".meridian");
   const topologyFile = values.topology ?? env.MERIDIAN_TOPOLOGY;
   const topology = topologyFile ? loadTopologyFile(resolve(topologyFile)) : defaultTopology;
+  const store = withPrefix("--store", () => parseStoreConfig(values.store ?? env.MERIDIAN_STORE));
   process.umask(0o077); // as serve: every file under the data directory is the owner's alone
 
   const reset = await prepareAdminKeyReset({
     dataDir,
     seal: makeSeal(readSealConfig(env, values.seal), dataDir, env),
     topology,
+    store,
     accountId,
     clock: systemClock,
     operator: { user: userInfo().username, host: hostname(), userAgent: `meridian/${version} admin reset-key` },
@@ -67,10 +77,11 @@ export async function admin(argv: string[], env: NodeJS.ProcessEnv, version: str
   try {
     const key = { accessKeyId: newAccessKeyId(), secretAccessKey: newSecretAccessKey() };
     const revokes = reset.partitions.flatMap((p) => p.revokes);
+    const where = reset.partitions.map((p) => `${p.partition} (${p.region}, ${p.where})`).join(", ");
     // Shown first: if stdout cannot take it, this throws and nothing is stored.
     writeStdout(
       [
-        `New admin access key for account ${accountId} (data directory ${dataDir}):`,
+        `New admin access key for account ${accountId} (partition ${where}):`,
         ...adminKeyLines(key),
         "",
       ].join("\n"),
@@ -86,11 +97,19 @@ export async function admin(argv: string[], env: NodeJS.ProcessEnv, version: str
       process.stderr.write(`meridian: ${what}; run meridian admin reset-key again\n`);
       return 1;
     }
-    const where = reset.partitions.map((p) => `${p.partition} (${p.region})`).join(", ");
     const revoked = revokes.length ? `revoked ${[...new Set(revokes)].join(", ")}` : "no key to revoke";
-    writeStdout(`Stored in ${where}; ${revoked}; recorded as ResetAdminKey in the audit trail. Start meridian serve again to use it.\n`);
+    writeStdout(`Stored; ${revoked}; recorded as ResetAdminKey in the audit trail. Start meridian serve again to use it.\n`);
     return 0;
   } finally {
     await reset.close();
+  }
+}
+
+/** `f`'s one-line error, prefixed with the option it is about (as meridian serve says it). */
+function withPrefix<T>(option: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw new Error(`${option}: ${(e as Error).message}`, { cause: e });
   }
 }

@@ -38,7 +38,8 @@ Commands:
             read from the data directory (no server needed; a running one may stay up).
             \`audit verify\` checks each Region's hash chain (exit 1 if an event was edited or removed).
   admin     \`admin reset-key\`: a new admin access key when it is lost, from the data directory and its
-            seal, with the server stopped; the old key is revoked (--help for options).
+            seal (and --store, as serve), with every server of the store stopped; the old key is
+            revoked (--help for options).
   backup    Copy a data directory into one file, while Meridian serves it or not: every Region's
             store as it was at one moment, the sealed root key as it is on disk (--help for options).
   restore   Put a backup back in a data directory, checked first (refused while a server holds the

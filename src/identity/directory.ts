@@ -3,7 +3,7 @@
 // policies and access keys. Changes to a partition run one at a time (`change`), each computed
 // from the current state and stored in one transaction before memory is updated.
 
-import { randomBytes, randomInt } from "node:crypto";
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import type { IdentityRepo, RegionStore } from "../store/store.js";
 import { declareAnswer } from "../store/call-events.js";
 import type { RegionWrapper } from "../kms/root-key.js";
@@ -20,7 +20,7 @@ import { rootArn } from "../util/arn.js";
 type KeyUseListener = (accessKeyId: string, lastUsed: { date: number; region: string; service: string }) => void;
 export interface PartitionStore {
   partition: string;
-  store: IdentityRepo & Pick<RegionStore, "generations" | "onChange">;
+  store: IdentityRepo & Pick<RegionStore, "generations" | "onChange" | "tryLock" | "releaseLock">;
   wrapper: RegionWrapper;
 }
 
@@ -30,6 +30,10 @@ interface ActiveKey {
 }
 
 const ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+/** How long a node may hold a partition's lock in the store (`exclusively`) before another may take it: it died. */
+const EXCLUSIVE_TTL_MS = 60_000;
+/** How often a node waiting for that lock asks again. */
+const EXCLUSIVE_RETRY_MS = 50;
 /** The context an access key's secret is wrapped under, in every Region that holds it. */
 export const accessKeyWrapContext = (accessKeyId: string) => `access-key:${accessKeyId}`;
 
@@ -229,6 +233,24 @@ function makePartitionDirectory(home: PartitionStore, clock: Clock) {
     }, { from: "home" });
   }
 
+  /**
+   * Run `body` holding the lock `name` in the store, on a copy read again once it is held: of the
+   * nodes sharing the store (PostgreSQL's), one at a time, each seeing what those before it stored.
+   * A node waits for the lock (polling: the store's locks have leases, not waiters).
+   */
+  async function exclusively<T>(name: string, body: () => Promise<T>): Promise<T> {
+    const owner = randomUUID();
+    while (!(await store.tryLock(name, owner, EXCLUSIVE_TTL_MS, clock.now()))) {
+      await new Promise((resolve) => setTimeout(resolve, EXCLUSIVE_RETRY_MS));
+    }
+    try {
+      await ensureCurrent();
+      return await body();
+    } finally {
+      await store.releaseLock(name, owner);
+    }
+  }
+
   // A store shared with other nodes announces their changes: read the new copy now, before a request
   // needs it (the generation check in ensureCurrent still decides what a request is answered from).
   store.onChange?.((kind) => {
@@ -239,6 +261,7 @@ function makePartitionDirectory(home: PartitionStore, clock: Clock) {
     partition,
     load,
     ensureCurrent,
+    exclusively,
     get,
     list,
     change,
@@ -338,18 +361,23 @@ export function makeIdentityDirectory(homes: PartitionStore[], clock: Clock) {
         // A copy of another process's identities: the admin key is that process's, and arrives with
         // the copy. One made here would be replaced by the copy, and a printed key would not work.
         if (p.isFollower()) continue;
-        const hasKey = p.accessKeys(accountId).some((k) => k.userName === undefined);
-        if (hasKey) {
-          // Stores from before accounts were recorded: the account is the one its key names.
-          if (!p.hasAccount(accountId)) {
-            await p.change(() => ({ change: { put: [{ kind: "account", accountId, name: accountId, createDate: clock.now() }] }, result: undefined }), { from: "bootstrap" });
+        // Nodes of one Region sharing its store (PostgreSQL) may start at the same instant: the key
+        // is made under a lock in the store, after the identities are read again, so only the first
+        // node makes (and prints) one; the others find it.
+        await p.exclusively(`identities/bootstrap-admin/${accountId}`, async () => {
+          const hasKey = p.accessKeys(accountId).some((k) => k.userName === undefined);
+          if (hasKey) {
+            // Stores from before accounts were recorded: the account is the one its key names.
+            if (!p.hasAccount(accountId)) {
+              await p.change(() => ({ change: { put: [{ kind: "account", accountId, name: accountId, createDate: clock.now() }] }, result: undefined }), { from: "bootstrap" });
+            }
+            return;
           }
-          continue;
-        }
-        created ??= env.MERIDIAN_ADMIN_ACCESS_KEY_ID && env.MERIDIAN_ADMIN_SECRET_ACCESS_KEY
-          ? { accessKeyId: env.MERIDIAN_ADMIN_ACCESS_KEY_ID, secretAccessKey: env.MERIDIAN_ADMIN_SECRET_ACCESS_KEY, fromEnv: true }
-          : { accessKeyId: newAccessKeyId(), secretAccessKey: newSecretAccessKey(), fromEnv: false };
-        await p.createAccount(accountId, created, { from: "bootstrap" });
+          created ??= env.MERIDIAN_ADMIN_ACCESS_KEY_ID && env.MERIDIAN_ADMIN_SECRET_ACCESS_KEY
+            ? { accessKeyId: env.MERIDIAN_ADMIN_ACCESS_KEY_ID, secretAccessKey: env.MERIDIAN_ADMIN_SECRET_ACCESS_KEY, fromEnv: true }
+            : { accessKeyId: newAccessKeyId(), secretAccessKey: newSecretAccessKey(), fromEnv: false };
+          await p.createAccount(accountId, created, { from: "bootstrap" });
+        });
       }
       return created;
     },

@@ -1,18 +1,20 @@
 // Recovering a lost admin key (issue 12 item 5, `meridian admin reset-key`): with the data directory
-// and its seal, and no server running on it, the operator account's root user gets a new access key
-// in every partition whose identities this data directory owns, every other root key of the account
-// is deleted, and a ResetAdminKey event goes into the audit trail of the Region holding them. Done in
-// two steps so the caller can show the new key before anything is stored: `prepareAdminKeyReset`
+// and its seal, and no server running on the stores, the operator account's root user gets a new
+// access key in every partition whose identities these stores own, every other root key of the
+// account is deleted, and a ResetAdminKey event goes into the audit trail of the Region holding them.
+// Each Region's store is the one `meridian serve` would open (SQLite in the data directory, or the
+// PostgreSQL of --store or of the Region's `store:`, issue 14), held alone while the reset runs. Done
+// in two steps so the caller can show the new key before anything is stored: `prepareAdminKeyReset`
 // checks everything and changes nothing; `commit` stores.
 
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { identityPlaces } from "../config/identity-home.js";
-import type { Topology } from "../config/topology.js";
+import { allRegions, findRegion, type Topology } from "../config/topology.js";
 import type { CloudTrailEvent } from "../contract/audit-records.js";
 import { makeIdentityDirectory } from "../identity/directory.js";
 import type { Seal } from "../seal/seal.js";
-import { storedRegions } from "../store/make-store.js";
+import { holdStore, regionStoreConfig, storedRegions, storeWhere, type StoreConfig } from "../store/make-store.js";
 import type { RegionStore } from "../store/store.js";
 import type { Clock } from "../util/clock.js";
 import { lockDataDir } from "./data-dir-lock.js";
@@ -27,12 +29,16 @@ export interface AdminKeyResetOptions {
   clock: Clock;
   /** who ran it, as the audit event names them: the local user and host, the tool's user agent */
   operator: { user: string; host: string; userAgent: string };
+  /** the store of every Region whose topology entry names none, as `meridian serve --store` takes it; SQLite when absent */
+  store?: StoreConfig;
 }
 
 interface PartitionReset {
   partition: string;
   /** the Region whose store holds the partition's identities, and its audit trail of the reset */
   region: string;
+  /** where that store lives (a file, a schema of a database) */
+  where: string;
   /** the root keys the reset deletes */
   revokes: string[];
 }
@@ -61,33 +67,43 @@ export class ResetIncomplete extends Error {
 
 export async function prepareAdminKeyReset(opts: AdminKeyResetOptions): Promise<AdminKeyReset> {
   const { dataDir, topology, accountId } = opts;
+  // Needed whatever the store: the seal's files live there, and a seal must not make a new root key.
   if (!existsSync(dataDir)) throw new Error(`no data directory at ${dataDir}`);
-  const stored = await storedRegions(dataDir);
-  if (stored.length === 0) throw new Error(`${dataDir} holds no Region store: a first start of meridian serve makes the admin key`);
-  const places = identityPlaces(topology, (r) => stored.includes(r));
-  if (places.length === 0) {
-    throw new Error(`no Region store in ${dataDir} (${stored.join(", ")}) is a Region of the topology: give the --topology meridian serve runs with`);
+  const configOf = (region: string) => regionStoreConfig(findRegion(topology, region)!, opts.store);
+  const stored = await regionsWithStore(dataDir, topology, opts.store);
+  const searched = allRegions(topology).some((r) => configOf(r.name).kind === "postgres")
+    ? `${dataDir} or the PostgreSQL stores of --store and the topology`
+    : dataDir;
+  if (stored.length === 0) {
+    throw new Error(
+      `no Region of the topology has a store in ${searched}: give the --data-dir, --store and --topology meridian serve runs with (its first start makes the admin key)`,
+    );
   }
+  const places = identityPlaces(topology, (r) => stored.includes(r));
   const owned = places.filter((p) => p.follows === undefined);
   if (owned.length === 0) {
     const homes = [...new Set(places.map((p) => p.follows))].join(", ");
     throw new Error(
-      `the identities in ${dataDir} are a copy of those of the process serving ${homes}: reset the admin key on that process's data directory; the copy brings the new key here`,
+      `the identities in ${searched} are a copy of those of the process serving ${homes}: reset the admin key on that process's data directory; the copy brings the new key here`,
     );
   }
 
   const lock = lockDataDir(dataDir); // refuses while a server holds the directory, naming it
+  const held: (() => Promise<void>)[] = [];
   const stores: RegionStore[] = [];
   const close = async () => {
     for (const s of stores) await s.close();
+    for (const giveUp of held) await giveUp();
     lock.release();
   };
   try {
+    // Before anything is read: refused while a node serves a store (PostgreSQL's, from any machine).
+    for (const place of owned) held.push(await holdStore({ dataDir, region: place.region }, configOf(place.region), "alone"));
     const rootKey = await opts.seal.loadRootKey();
     const homes = [];
     try {
       for (const place of owned) {
-        const { store, wrapper } = await openSealedStore(place.region, dataDir, rootKey);
+        const { store, wrapper } = await openSealedStore(place.region, dataDir, rootKey, { store: configOf(place.region) });
         stores.push(store);
         homes.push({ partition: place.partition, store, wrapper });
       }
@@ -98,15 +114,16 @@ export async function prepareAdminKeyReset(opts: AdminKeyResetOptions): Promise<
     await identity.load();
     const partitions = owned.map((place, i) => {
       const dir = identity.partition(place.partition)!;
+      const where = storeWhere({ dataDir, region: place.region }, configOf(place.region));
       const revokes = dir.accessKeys(accountId).filter((k) => k.userName === undefined).map((k) => k.accessKeyId);
       if (revokes.length === 0 && !dir.hasAccount(accountId)) {
         const known = dir.accounts().map((a) => a.accountId).join(", ") || "none";
-        throw new Error(`account ${accountId} has no admin key in ${dataDir} (accounts there: ${known}): give the --account-id meridian serve runs with`);
+        throw new Error(`account ${accountId} has no admin key in ${where} (accounts there: ${known}): give the --account-id meridian serve runs with`);
       }
-      return { partition: place.partition, region: place.region, revokes, dir, store: stores[i]! };
+      return { partition: place.partition, region: place.region, where, revokes, dir, store: stores[i]! };
     });
     return {
-      partitions: partitions.map(({ partition, region, revokes }) => ({ partition, region, revokes })),
+      partitions: partitions.map(({ partition, region, where, revokes }) => ({ partition, region, where, revokes })),
       async commit(key) {
         for (const p of partitions) {
           const revoked = await p.dir.replaceRootKeys(accountId, key).catch((e: Error) => {
@@ -123,6 +140,23 @@ export async function prepareAdminKeyReset(opts: AdminKeyResetOptions): Promise<
     await close();
     throw e;
   }
+}
+
+/** The Regions of the topology with a store, each looked for where `meridian serve` would open it. */
+async function regionsWithStore(dataDir: string, topology: Topology, processStore: StoreConfig | undefined): Promise<string[]> {
+  const found: string[] = [];
+  const byStore = new Map<string, { config: StoreConfig; regions: string[] }>();
+  for (const r of allRegions(topology)) {
+    const config = regionStoreConfig(r, processStore);
+    const key = JSON.stringify(config);
+    if (!byStore.has(key)) byStore.set(key, { config, regions: [] });
+    byStore.get(key)!.regions.push(r.name);
+  }
+  for (const { config, regions } of byStore.values()) {
+    const there = await storedRegions(dataDir, config);
+    found.push(...regions.filter((r) => there.includes(r)));
+  }
+  return found;
 }
 
 /** The reset as a CloudTrail event in the Region holding the partition's identities, durable before it returns. */

@@ -2,7 +2,7 @@
 // background jobs (jobs/region-jobs.ts). A Region never reads another Region's store.
 
 import type { RegionInfo } from "../config/topology.js";
-import { openStore, parseStoreConfig, type StoreConfig } from "../store/make-store.js";
+import { holdStore, openStore, regionStoreConfig, type StoreConfig } from "../store/make-store.js";
 import type { RegionStore } from "../store/store.js";
 import type { StoreFault } from "../store/store-fault.js";
 import { makeRegionWrapper, sameCheckValue, type RegionWrapper } from "../kms/root-key.js";
@@ -101,16 +101,32 @@ export async function openSealedStore(
 }
 
 export async function openRegionNode(info: RegionInfo, dataDir: string, rootKey: Buffer, env: RegionEnvironment): Promise<RegionNode> {
-  const { store, wrapper } = await openSealedStore(info.name, dataDir, rootKey, {
-    log: env.log,
-    onFault: (fault) => env.onStoreFault?.(info, fault),
-    store: info.store ? parseStoreConfig(info.store) : env.storeConfig,
-    sole: env.soleProcess,
-  });
+  const config = regionStoreConfig(info, env.storeConfig);
+  // Held as served for as long as the Region is: `meridian admin reset-key` refuses a store that
+  // any node serves (for PostgreSQL, nodes on other machines), and a start waits for one under way.
+  const giveUp = await holdStore({ dataDir, region: info.name, log: env.log }, config, "serving");
   try {
-    return await wireRegion(info, store, wrapper, env);
+    const { store, wrapper } = await openSealedStore(info.name, dataDir, rootKey, {
+      log: env.log,
+      onFault: (fault) => env.onStoreFault?.(info, fault),
+      store: config,
+      sole: env.soleProcess,
+    });
+    try {
+      const node = await wireRegion(info, store, wrapper, env);
+      return {
+        ...node,
+        async close() {
+          await node.close();
+          await giveUp();
+        },
+      };
+    } catch (e) {
+      await store.close().catch(() => undefined);
+      throw e;
+    }
   } catch (e) {
-    await store.close().catch(() => undefined);
+    await giveUp();
     throw e;
   }
 }

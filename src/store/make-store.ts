@@ -4,7 +4,8 @@
 // (test/conformance/store-conformance.ts). Each kind also
 // says which Regions have a store in a data directory, opens one to read its audit trail only
 // (`meridian audit`), and copies, checks and installs stores for `meridian backup` and `meridian
-// restore` (store-backup.ts), so nothing outside store/ knows how a kind keeps its data. A store
+// restore` (store-backup.ts), and is held while served so that `meridian admin` can refuse a store
+// in use (holdStore), so nothing outside store/ knows how a kind keeps its data. A store
 // that is damaged or cannot be opened is a StoreFault naming its Region and where it lives; one
 // open is guarded against damage met later (damage-guard.ts).
 
@@ -14,7 +15,7 @@ import { openSqliteStore } from "./sqlite/sqlite-store.js";
 import { openSqliteAuditReader } from "./sqlite/sqlite-audit-reader.js";
 import { isSqliteDamage } from "./sqlite/sqlite-damage.js";
 import type { AuditReader, RegionStore } from "./store.js";
-import type { Logger } from "../util/logger.js";
+import { makeLogger, type Logger } from "../util/logger.js";
 import { StoreFault } from "./store-fault.js";
 import { guardAgainstDamage, type DamageWatch } from "./damage-guard.js";
 import { checkSqliteCopy, installSqliteCopy, isSqliteStoreFile, snapshotSqliteStores } from "./sqlite/sqlite-backup.js";
@@ -23,6 +24,7 @@ import { openPostgresStore } from "./postgres/postgres-store.js";
 import { openPostgresAuditReader } from "./postgres/postgres-audit-reader.js";
 import { isPostgresDamage } from "./postgres/postgres-errors.js";
 import { postgresRegions, schemaFor } from "./postgres/postgres-schema.js";
+import { holdAlone, holdServing } from "./postgres/postgres-serving-lock.js";
 
 export type StoreConfig =
   | { kind: "sqlite" }
@@ -61,7 +63,15 @@ interface Kind<C> {
   installCopy(file: string, place: StorePlace, config: C): Promise<void>;
   /** whether a file in a data directory belongs to a Region's store (a backup takes it through snapshot) */
   isStoreFile(name: string): boolean;
+  /** hold the store as `holdStore` says; resolves to what gives it up */
+  hold(place: StorePlace, config: C, how: StoreHolding): Promise<() => Promise<void>>;
 }
+
+/**
+ * `serving`: a node serves the store (any number may at once); `alone`: an operator tool must be the
+ * only one using it (`meridian admin reset-key`), refused while a node serves it.
+ */
+export type StoreHolding = "serving" | "alone";
 
 const SQLITE = ".sqlite";
 const sqliteFile = ({ dataDir, region }: StorePlace) => join(dataDir, `${region}${SQLITE}`);
@@ -76,6 +86,7 @@ function redactUrl(url: string): string {
     return "a PostgreSQL connection string that is not a URL";
   }
 }
+const pgWhere = (place: StorePlace, config: { url: string; schema?: string }) => `schema ${pgSchema(place, config)} of ${redactUrl(config.url)}`;
 const DEFAULT_STORE: StoreConfig = { kind: "sqlite" };
 const NO_BACKUP = "this is a PostgreSQL store: back it up with pg_dump (or your PostgreSQL's own backups), not meridian backup";
 const kinds: { [K in StoreKind]: Kind<Extract<StoreConfig, { kind: K }>> } = {
@@ -91,11 +102,14 @@ const kinds: { [K in StoreKind]: Kind<Extract<StoreConfig, { kind: K }>> } = {
     checkCopy: (file) => checkSqliteCopy(file),
     installCopy: (file, { dataDir, region }) => installSqliteCopy(file, dataDir, region),
     isStoreFile: isSqliteStoreFile,
+    // Nothing to hold: a SQLite store lives in the data directory, which a server and a tool lock
+    // whole (region/data-dir-lock.ts).
+    hold: async () => async () => undefined,
   },
   // a schema per Region in the database of a connection string, shared by the Region's nodes
   postgres: {
     open: (place, config) => openPostgresStore({ url: config.url, schema: pgSchema(place, config), region: place.region, log: place.log }),
-    where: (place, config) => `schema ${pgSchema(place, config)} of ${redactUrl(config.url)}`,
+    where: pgWhere,
     isDamage: isPostgresDamage,
     openAuditReader: (place, config) => openPostgresAuditReader(config.url, pgSchema(place, config), place.region),
     regions: (_dataDir, config) => postgresRegions(config.url),
@@ -103,6 +117,15 @@ const kinds: { [K in StoreKind]: Kind<Extract<StoreConfig, { kind: K }>> } = {
     checkCopy: () => Promise.reject(new Error(NO_BACKUP)),
     installCopy: () => Promise.reject(new Error(NO_BACKUP)),
     isStoreFile: () => false,
+    hold: (place, config, how) =>
+      how === "alone"
+        ? holdAlone(config.url, pgSchema(place, config), pgWhere(place, config))
+        : holdServing(config.url, pgSchema(place, config), (e) =>
+            (place.log ?? makeLogger()).error("the connection holding the Region's PostgreSQL store as served was lost; it is opened again", {
+              region: place.region,
+              error: e.message,
+            }),
+          ),
   },
 };
 
@@ -125,6 +148,28 @@ export function parseStoreConfig(text: string | undefined): StoreConfig {
 }
 
 const kindOf = (config: StoreConfig) => kinds[config.kind] as Kind<StoreConfig>;
+
+/** A Region's store, as `meridian serve` chooses it: its topology entry's `store:`, else the process's (`--store`). */
+export function regionStoreConfig(region: { store?: string }, processStore: StoreConfig = DEFAULT_STORE): StoreConfig {
+  return region.store ? parseStoreConfig(region.store) : processStore;
+}
+
+/** Where a Region's store lives, as messages name it (a file, a schema of a database). */
+export function storeWhere(place: StorePlace, config: StoreConfig = DEFAULT_STORE): string {
+  return kindOf(config).where(place, config);
+}
+
+/**
+ * Hold `place`'s store until the returned function is called: as served by this process, or alone
+ * (StoreHolding). Serving, what stops it is a StoreFault as for `openStore`; alone, the refusal
+ * names the nodes serving the store when the kind can tell.
+ */
+export async function holdStore(place: StorePlace, config: StoreConfig, how: StoreHolding): Promise<() => Promise<void>> {
+  const kind = kindOf(config);
+  if (how === "alone") return kind.hold(place, config, how);
+  const watch = { region: place.region, place: kind.where(place, config), isDamage: kind.isDamage };
+  return faultNamed(watch, () => kind.hold(place, config, how));
+}
 
 /**
  * Open (creating when absent) and check the store of one Region; a StoreFault when it is damaged or
