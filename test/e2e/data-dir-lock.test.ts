@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { startMeridian, spawnMeridian, waitForExit } from "../support/meridian.js";
+import { spawnMeridian, startMeridian, storeArgs, storeFor, waitForExit } from "../support/meridian.js";
 
 const freshDir = () => mkdtempSync(join(tmpdir(), "meridian-lock-"));
 
@@ -29,7 +29,7 @@ test("a second server on a served data directory is refused, naming the process;
 
 test("a server process holding the directory refuses an in-process start, and its lock is taken over after kill -9", async () => {
   const dataDir = freshDir();
-  const child = spawnMeridian(dataDir);
+  const child = spawnMeridian(dataDir, await storeArgs(dataDir));
   try {
     await child.url;
     await assert.rejects(startMeridian({ dataDir }), new RegExp(`in use by process ${child.child.pid} `));
@@ -59,7 +59,15 @@ test("a start that fails after taking the lock gives it back", async () => {
     const { startServer } = await import("../../src/server.js");
     const port = Number(new URL(holder.url).port);
     await assert.rejects(
-      startServer({ host: "127.0.0.1", port, dataDir, auth: "strict", accountId: "111111111111", env: { MERIDIAN_ROOT_KEY: Buffer.alloc(32, 7).toString("base64") } }),
+      startServer({
+        host: "127.0.0.1",
+        port,
+        dataDir,
+        store: await storeFor(dataDir),
+        auth: "strict",
+        accountId: "111111111111",
+        env: { MERIDIAN_ROOT_KEY: Buffer.alloc(32, 7).toString("base64") },
+      }),
       /EADDRINUSE/,
     );
   } finally {

@@ -61,7 +61,12 @@ export async function startMeridian(
     env: testEnv(opts.env),
     log: makeLogger((line) => logs.push(line)),
   });
-  assertTestStore(dataDir);
+  try {
+    assertTestStore(dataDir);
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
   const clients: SecretsManagerClient[] = [];
   return {
     url: server.url,
@@ -91,7 +96,8 @@ if (testStoreKind === "postgres" && noPostgres) throw new Error(`MERIDIAN_TEST_S
 /** Each data directory's database, while MERIDIAN_TEST_STORE=postgres. */
 const databases = new Map<string, Promise<TestDatabase>>();
 
-async function storeFor(dataDir: string): Promise<StoreConfig | undefined> {
+/** The store a test server on `dataDir` is given (ServerOptions.store): undefined for SQLite in it. */
+export async function storeFor(dataDir: string): Promise<StoreConfig | undefined> {
   if (testStoreKind !== "postgres") return undefined;
   let database = databases.get(dataDir);
   if (!database) databases.set(dataDir, (database = freshDatabase("meridian_e2e")));
