@@ -335,6 +335,7 @@ export function makeStackEngine(deps: EngineDeps) {
     for (const cs of await repo.changeSets(stack.accountId)) if (cs.StackId === stack.StackId) await repo.deleteChangeSet(cs);
   }
 
+  /** a stack DeleteStack has put in DELETE_IN_PROGRESS (`begin`) */
   async function remove(stack: Stack, invoke: Invoke): Promise<void> {
     // a stack in REVIEW_IN_PROGRESS (a CREATE change set never executed) has no template
     const template = stack.templateBody ? parseTemplate(stack.templateBody) : undefined;
@@ -342,7 +343,6 @@ export function makeStackEngine(deps: EngineDeps) {
     for (const [name, users] of importers) {
       return setStatus(stack, "DELETE_FAILED", `Delete canceled. Cannot delete export ${name} as it is in use by ${users.join(", ")}.`);
     }
-    await setStatus(stack, "DELETE_IN_PROGRESS");
     const failed = await deleteResources(stack, template, Object.values(stack.resources), invoke, { track: true, retain: (r) => policyOf(template, r.logicalId, "DeletionPolicy") === "Retain" });
     await deleteChangeSetsOf(stack);
     if (failed.length) return setStatus(stack, "DELETE_FAILED", `The following resource(s) failed to delete: [${failed.join(", ")}]. `);

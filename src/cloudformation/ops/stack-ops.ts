@@ -82,6 +82,8 @@ export function stackOperations(deps: CloudFormationDeps): OperationTable<CloudF
       if (stack.EnableTerminationProtection) throw validationError(`Stack [${stack.StackName}] cannot be deleted while TerminationProtection is enabled`);
       refuseBusy(stack, "deleted");
       const invoke = await invokeOf(ctx, input.RoleARN ?? stack.RoleARN);
+      // in progress before the answer, as on AWS: a DescribeStacks right after never sees the stack as it was
+      await engine.begin(stack, "DELETE_IN_PROGRESS");
       engine.start("delete", stack, () => engine.remove(stack, invoke));
       return {};
     },
