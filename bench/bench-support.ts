@@ -29,10 +29,10 @@ export function startChild(args: string[], env: Record<string, string>): Promise
   });
 }
 
-/** `meridian serve` in a child process with a fresh data directory (or the given one). */
-export async function startMeridian(args: string[] = [], env: Record<string, string> = {}, dataDir?: string) {
+/** `meridian serve` (this checkout's, or the build at `cliPath`) in a child process with a fresh data directory (or the given one). */
+export async function startMeridian(args: string[] = [], env: Record<string, string> = {}, dataDir?: string, cliPath = cli) {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "meridian-bench-"));
-  const { child, url } = await startChild([cli, "serve", "--port", "0", "--data-dir", dir, ...args], {
+  const { child, url } = await startChild([cliPath, "serve", "--port", "0", "--data-dir", dir, ...args], {
     MERIDIAN_ADMIN_ACCESS_KEY_ID: ADMIN.accessKeyId,
     MERIDIAN_ADMIN_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
     ...env,

@@ -1,4 +1,4 @@
-// `npm run bench [-- get-secret-value|kms|replication|rss|policy|catch-up|audit-growth|postgres]`: the figures BENCHMARKS.md keeps.
+// `npm run bench [-- get-secret-value|kms|replication|rss|policy|catch-up|audit-growth|postgres|ab]`: the figures BENCHMARKS.md keeps.
 //   get-secret-value: GetSecretValue throughput and p50/p99 with 50 connections against one Region,
 //                     and a bare node:http server answering a same-sized body in the same run.
 //   kms:              Encrypt, Decrypt, GenerateDataKey; GetSecretValue under a customer key vs the default key.
@@ -8,6 +8,7 @@
 //   catch-up:         a replica process down 60 s, then restarted: how long until it has caught up.
 //   audit-growth:     bytes per audit event of a read, and the WAL's peak under load.
 //   postgres:         CreateSecret on SQLite vs PostgreSQL; GetSecretValue on one and two PostgreSQL nodes.
+//   ab:               GetSecretValue's CPU per request on the builds of several checkouts, alternated (BENCH_AB).
 // Servers run as child processes on 127.0.0.1; every load stops by itself.
 
 import { readFileSync } from "node:fs";
@@ -30,8 +31,8 @@ function load(url: string, headers: Record<string, string>, body: string): Promi
 }
 
 /** One `meridian serve` shape under GetSecretValue load: its result and the CPU its processes used per request. */
-async function getSecretValueRun(args: string[]) {
-  const meridian = await startMeridian(args);
+async function getSecretValueRun(args: string[], cliPath?: string) {
+  const meridian = await startMeridian(args, {}, undefined, cliPath);
   try {
     await call(meridian.url, "CreateSecret", {
       Name: "bench/db-credentials",
@@ -74,6 +75,31 @@ async function getSecretValueBench() {
   console.log(`${row(`Meridian, default (${availableParallelism()} workers + writer)`, workers.result)} ${workers.cpuPerRequestUs.toFixed(0)} |`);
   console.log(`${row("bare node:http, one process", b)} |`);
   console.log(`ratio to bare: one process ${(one.result.requests.average / b.requests.average).toFixed(2)}, workers ${(workers.result.requests.average / b.requests.average).toFixed(2)}`);
+}
+
+/**
+ * GetSecretValue with the default workers against the builds of several checkouts (BENCH_AB, their
+ * directories, comma-separated, each built: dist/ and node_modules/), alternated BENCH_ROUNDS times
+ * (5): this machine's speed drifts by tens of per cent within minutes, so only runs interleaved in
+ * time compare builds, and CPU per request is the figure to compare.
+ */
+async function abBench() {
+  const checkouts = (process.env.BENCH_AB ?? "").split(",").filter(Boolean);
+  if (checkouts.length < 2) throw new Error("ab: set BENCH_AB to two or more built checkouts, comma-separated");
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  const cpu = new Map(checkouts.map((c) => [c, [] as number[]]));
+  for (let round = 0; round < rounds; round++) {
+    for (const checkout of checkouts) {
+      const run = await getSecretValueRun([], join(checkout, "dist", "src", "cli", "main.js"));
+      cpu.get(checkout)!.push(run.cpuPerRequestUs);
+      console.log(`${checkout}: ${run.result.requests.average.toFixed(0)} req/s, p99 ${run.result.latency.p99} ms, ${run.cpuPerRequestUs.toFixed(0)} µs/request`);
+    }
+  }
+  console.log(`\nGetSecretValue, default workers, ${CONNECTIONS} connections, ${DURATION_S} s, ${rounds} alternating rounds: CPU µs/request`);
+  for (const [checkout, runs] of cpu) {
+    const median = [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+    console.log(`| ${checkout} | ${runs.map((r) => r.toFixed(0)).join(", ")} | ${median.toFixed(0)} |`);
+  }
 }
 
 /** CPU time of a process and its children (a primary and its workers). */
@@ -178,9 +204,11 @@ const benches: Record<string, () => Promise<void>> = {
   "catch-up": catchUpBench,
   "audit-growth": auditGrowthBench,
   postgres: postgresBench,
+  ab: abBench,
 };
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith("-"));
-for (const name of chosen.length ? chosen : Object.keys(benches)) {
+// ab compares builds it is given: it runs only when named
+for (const name of chosen.length ? chosen : Object.keys(benches).filter((n) => n !== "ab")) {
   const bench = benches[name];
   if (!bench) {
     console.error(`unknown bench '${name}'; choose from ${Object.keys(benches).join(", ")}`);
