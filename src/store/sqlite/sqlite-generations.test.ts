@@ -6,7 +6,8 @@
 
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, openSync, readFileSync, closeSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { mkdtempSync, openSync, readFileSync, readdirSync, closeSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -105,4 +106,13 @@ test("a file ahead of the rows (a copy restored under it) is named again when th
     writeSignal(file, named(rows(other)));
   })();
   assert.equal((await check(store)).identities, before.identities! + 1);
+});
+
+test("only sqlite-generations.ts moves the counters' rows, so every move is named in the file", () => {
+  // the sources beside this test's compiled file: dist/src/store/sqlite -> src/store/sqlite
+  const dir = fileURLToPath(new URL("../../../../src/store/sqlite/", import.meta.url));
+  const movers = readdirSync(dir)
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && f !== "sqlite-generations.ts")
+    .filter((f) => /UPDATE\s+generations\b|INTO\s+generations\b/i.test(readFileSync(join(dir, f), "utf8")));
+  assert.deepEqual(movers, []);
 });
