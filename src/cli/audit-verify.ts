@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { openAuditReader } from "../store/make-store.js";
 import type { AuditReader } from "../store/store.js";
 import { verifyChain, type ChainVerdict } from "../contract/audit-chain.js";
-import { regionsToRead } from "./audit-regions.js";
+import { regionsToRead, TOPOLOGY_OPTION, TOPOLOGY_USAGE } from "./audit-regions.js";
 
 const AUDIT_VERIFY_USAGE = `Usage: meridian audit verify [options]
 
@@ -22,21 +22,21 @@ Options:
   --region <names>   only these Regions, comma-separated (default: every Region with a store)
   --store <store>    the Regions' store when not SQLite files in the data directory: a PostgreSQL
                      connection string, as meridian serve --store (MERIDIAN_STORE)
-`;
+${TOPOLOGY_USAGE}`;
 
 /** Runs `meridian audit verify`; returns the exit code (0 when every chain is intact). */
 export async function verifyAudit(argv: string[], env: NodeJS.ProcessEnv, write: (text: string) => void): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { "data-dir": { type: "string" }, region: { type: "string" }, store: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: { "data-dir": { type: "string" }, region: { type: "string" }, store: { type: "string" }, ...TOPOLOGY_OPTION, help: { type: "boolean", short: "h" } },
   });
   if (values.help) return write(AUDIT_VERIFY_USAGE), 0;
-  const { dataDir, wanted, store } = await regionsToRead(values["data-dir"], values.region, env, values.store);
-  if (wanted.length === 0) throw new Error(`no Region store in ${store.kind === "sqlite" ? dataDir : "the PostgreSQL database of --store"}`);
+  const { dataDir, wanted, where } = await regionsToRead(values, env);
+  if (wanted.length === 0) throw new Error(`no Region store in ${where}`);
 
-  const width = Math.max(...wanted.map((r) => r.length));
+  const width = Math.max(...wanted.map((w) => w.region.length));
   let broken = 0;
-  for (const region of wanted) {
+  for (const { region, store } of wanted) {
     const reader = await openAuditReader({ dataDir, region }, store);
     try {
       const line = await verifyRegion(reader, region);

@@ -7,14 +7,14 @@ import { openAuditReader } from "../store/make-store.js";
 import type { AuditPosition, AuditQuery, AuditReader, AuditRepo, StoredAuditEvent } from "../store/store.js";
 import type { CloudTrailEvent } from "../contract/audit-records.js";
 import { verifyAudit } from "./audit-verify.js";
-import { regionsToRead } from "./audit-regions.js";
+import { regionsToRead, TOPOLOGY_OPTION, TOPOLOGY_USAGE } from "./audit-regions.js";
 
 export const AUDIT_USAGE = `Options for audit (newest event first; \`meridian audit verify --help\` for the hash chain check):
   --data-dir <dir>     the data directory of the stores (MERIDIAN_DATA_DIR, default ./.meridian)
   --region <names>     only these Regions, comma-separated (default: every Region with a store)
   --store <store>      the Regions' store when not SQLite files in the data directory: a PostgreSQL
                        connection string, as meridian serve --store (MERIDIAN_STORE)
-  --since <time>       events at or after this time (ISO 8601, e.g. 2026-11-28T17:00:00Z)
+${TOPOLOGY_USAGE}  --since <time>       events at or after this time (ISO 8601, e.g. 2026-11-28T17:00:00Z)
   --until <time>       events at or before this time
   --user <text>        events of callers whose ARN or user name contains the text
   --event-name <name>  events of this operation only, e.g. GetSecretValue
@@ -39,6 +39,7 @@ async function list(argv: string[], env: NodeJS.ProcessEnv, write: (text: string
       "data-dir": { type: "string" },
       region: { type: "string" },
       store: { type: "string" },
+      ...TOPOLOGY_OPTION,
       since: { type: "string" },
       until: { type: "string" },
       user: { type: "string" },
@@ -58,10 +59,10 @@ async function list(argv: string[], env: NodeJS.ProcessEnv, write: (text: string
   if (values.limit !== undefined && !/^[1-9]\d*$/.test(values.limit)) throw new Error(`--limit must be a positive number, not '${values.limit}'`);
   const limit = values.limit !== undefined ? Number(values.limit) : values.json ? Infinity : TABLE_LIMIT;
 
-  const { dataDir, wanted, store } = await regionsToRead(values["data-dir"], values.region, env, values.store);
+  const { dataDir, wanted } = await regionsToRead(values, env);
   const readers: AuditReader[] = [];
   try {
-    for (const region of wanted) readers.push(await openAuditReader({ dataDir, region }, store));
+    for (const { region, store } of wanted) readers.push(await openAuditReader({ dataDir, region }, store));
     const events = newestFirst(readers, query, limit);
     if (values.json) {
       for await (const event of events) write(JSON.stringify(event) + "\n");

@@ -14,7 +14,8 @@ import { allRegions, findRegion, type Topology } from "../config/topology.js";
 import type { CloudTrailEvent } from "../contract/audit-records.js";
 import { makeIdentityDirectory } from "../identity/directory.js";
 import type { Seal } from "../seal/seal.js";
-import { holdStore, regionStoreConfig, storedRegions, storeWhere, type StoreConfig } from "../store/make-store.js";
+import { holdStore, regionStoreConfig, storeWhere, type StoreConfig } from "../store/make-store.js";
+import { regionsWithStore } from "./region-stores.js";
 import type { RegionStore } from "../store/store.js";
 import type { Clock } from "../util/clock.js";
 import { lockDataDir } from "./data-dir-lock.js";
@@ -70,7 +71,7 @@ export async function prepareAdminKeyReset(opts: AdminKeyResetOptions): Promise<
   // Needed whatever the store: the seal's files live there, and a seal must not make a new root key.
   if (!existsSync(dataDir)) throw new Error(`no data directory at ${dataDir}`);
   const configOf = (region: string) => regionStoreConfig(findRegion(topology, region)!, opts.store);
-  const stored = await regionsWithStore(dataDir, topology, opts.store);
+  const stored = [...(await regionsWithStore(dataDir, topology, opts.store)).keys()];
   const searched = allRegions(topology).some((r) => configOf(r.name).kind === "postgres")
     ? `${dataDir} or the PostgreSQL stores of --store and the topology`
     : dataDir;
@@ -140,23 +141,6 @@ export async function prepareAdminKeyReset(opts: AdminKeyResetOptions): Promise<
     await close();
     throw e;
   }
-}
-
-/** The Regions of the topology with a store, each looked for where `meridian serve` would open it. */
-async function regionsWithStore(dataDir: string, topology: Topology, processStore: StoreConfig | undefined): Promise<string[]> {
-  const found: string[] = [];
-  const byStore = new Map<string, { config: StoreConfig; regions: string[] }>();
-  for (const r of allRegions(topology)) {
-    const config = regionStoreConfig(r, processStore);
-    const key = JSON.stringify(config);
-    if (!byStore.has(key)) byStore.set(key, { config, regions: [] });
-    byStore.get(key)!.regions.push(r.name);
-  }
-  for (const { config, regions } of byStore.values()) {
-    const there = await storedRegions(dataDir, config);
-    found.push(...regions.filter((r) => there.includes(r)));
-  }
-  return found;
 }
 
 /** The reset as a CloudTrail event in the Region holding the partition's identities, durable before it returns. */
