@@ -64,26 +64,32 @@ function writeTopology(file: string, store?: string): string {
   return file;
 }
 
-describe("meridian admin reset-key on a PostgreSQL Region", { skip: noPostgres }, () => {
-  let db: TestDatabase;
-  let root: string;
-  const children: ChildProcess[] = [];
-
+/**
+ * A suite's database and directory, made before its tests and dropped after, and the processes it
+ * started (killed after): `db` and `root` are set once the suite's before hook has run.
+ */
+function suiteFixture(name: string) {
+  const fixture = { db: undefined as unknown as TestDatabase, root: "", children: [] as ChildProcess[] };
   before(async () => {
-    db = await freshDatabase("meridian_admin_reset");
-    root = mkdtempSync(join(tmpdir(), "meridian-pg-admin-"));
+    fixture.db = await freshDatabase(`meridian_${name.replace(/-/g, "_")}`);
+    fixture.root = mkdtempSync(join(tmpdir(), `meridian-pg-${name}-`));
   });
-
   after(async () => {
-    for (const c of children) {
+    for (const c of fixture.children) {
       c.kill("SIGKILL");
       await waitForExit(c);
     }
-    await db?.drop();
-    if (root) rmSync(root, { recursive: true, force: true });
+    await fixture.db?.drop();
+    if (fixture.root) rmSync(fixture.root, { recursive: true, force: true });
   });
+  return fixture;
+}
+
+describe("meridian admin reset-key on a PostgreSQL Region", { skip: noPostgres }, () => {
+  const fixture = suiteFixture("admin-reset");
 
   it("refuses while a node serves the store, naming it; then the old key is refused, the new one works on every node, and the trail shows it", async () => {
+    const { db, root, children } = fixture;
     const topology = writeTopology(join(root, "topology.json"));
     const serveArgs = ["--store", db.url, "--topology", topology];
     const first = await startNode(join(root, "node-a"), serveArgs);
@@ -133,25 +139,10 @@ describe("meridian admin reset-key on a PostgreSQL Region", { skip: noPostgres }
 });
 
 describe("two PostgreSQL nodes of one Region starting at the same instant", { skip: noPostgres }, () => {
-  let db: TestDatabase;
-  let root: string;
-  const children: ChildProcess[] = [];
-
-  before(async () => {
-    db = await freshDatabase("meridian_admin_race");
-    root = mkdtempSync(join(tmpdir(), "meridian-pg-admin-race-"));
-  });
-
-  after(async () => {
-    for (const c of children) {
-      c.kill("SIGKILL");
-      await waitForExit(c);
-    }
-    await db?.drop();
-    if (root) rmSync(root, { recursive: true, force: true });
-  });
+  const fixture = suiteFixture("admin-race");
 
   it("make one admin key: one node prints it, the other prints none, and the key works on both", async () => {
+    const { db, root, children } = fixture;
     const serveArgs = ["--store", db.url, "--topology", writeTopology(join(root, "topology.json"))];
     const starts = ["a", "b"].map((n) => spawnServe(join(root, n), [...serveArgs, "--workers", "1"]));
     children.push(...starts.map((s) => s.child));
@@ -177,6 +168,7 @@ describe("two PostgreSQL nodes of one Region starting at the same instant", { sk
   });
 
   it("make one admin key even when both have read the identities before either makes it", async () => {
+    const { db, root } = fixture;
     // The processes above start at nearly the same instant, but not always within each other's
     // window; two directories on one schema, both loaded first, always are.
     const schema = "meridian_eu_west_1";
