@@ -56,25 +56,56 @@ async function getSecretValueRun(args: string[], cliPath?: string) {
 
 /**
  * GetSecretValue against `meridian serve` as one process and with its default worker processes
- * (one per core), and a bare node:http server answering the same bytes, in the same run.
+ * (one per core), and a bare node:http server answering the same bytes, in the same run; then what
+ * the issue's target (half the bare server's requests/s) leaves Meridian's processes per request on
+ * this machine, given what the load generator itself costs per request.
  */
 async function getSecretValueBench() {
   const one = await getSecretValueRun(["--workers", "1"]);
   const workers = await getSecretValueRun([]);
   const bare = await startChild([join(benchDir, "bare-server.js")], { BARE_BODY: one.sample });
   let b: autocannon.Result;
+  let bareCpuUs: number;
+  let loadCpuUs: number;
   try {
     await load(bare.url, one.signed.headers, one.signed.body);
+    const serverBefore = cpuMsOf(bare.child.pid!);
+    const loadBefore = process.cpuUsage();
     b = await load(bare.url, one.signed.headers, one.signed.body);
+    const used = process.cpuUsage(loadBefore);
+    loadCpuUs = (used.user + used.system) / b.requests.total;
+    bareCpuUs = ((cpuMsOf(bare.child.pid!) - serverBefore) * 1000) / b.requests.total;
   } finally {
     bare.child.kill("SIGTERM");
   }
-  console.log(`\nGetSecretValue, ${CONNECTIONS} connections, ${DURATION_S} s, response ${one.sample.length} bytes, ${availableParallelism()} cores`);
+  const cores = availableParallelism();
+  console.log(`\nGetSecretValue, ${CONNECTIONS} connections, ${DURATION_S} s, response ${one.sample.length} bytes, ${cores} cores`);
   console.log("| server | requests/s | p50 ms | p99 ms | errors | CPU µs/request |\n| --- | --- | --- | --- | --- | --- |");
   console.log(`${row("Meridian, one process (--workers 1)", one.result)} ${one.cpuPerRequestUs.toFixed(0)} |`);
-  console.log(`${row(`Meridian, default (${availableParallelism()} workers + writer)`, workers.result)} ${workers.cpuPerRequestUs.toFixed(0)} |`);
-  console.log(`${row("bare node:http, one process", b)} |`);
+  console.log(`${row(`Meridian, default (${cores} workers + writer)`, workers.result)} ${workers.cpuPerRequestUs.toFixed(0)} |`);
+  console.log(`${row("bare node:http, one process", b)} ${bareCpuUs.toFixed(0)} |`);
   console.log(`ratio to bare: one process ${(one.result.requests.average / b.requests.average).toFixed(2)}, workers ${(workers.result.requests.average / b.requests.average).toFixed(2)}`);
+  const budget = targetBudget(b.requests.average, loadCpuUs, cores);
+  console.log(
+    `the load generator spends ${loadCpuUs.toFixed(0)} µs of CPU per request; at half the bare server's rate ` +
+      `(${budget.rate.toFixed(0)} requests/s) it leaves Meridian's processes ${budget.perRequestUs.toFixed(0)} µs per request on ${cores} cores; ` +
+      `at the workers' ${workers.cpuPerRequestUs.toFixed(0)} µs that rate needs ${budget.coresFor(workers.cpuPerRequestUs).toFixed(1)} cores`,
+  );
+}
+
+/**
+ * The CPU per request Meridian may spend to serve `rate` = half the bare server's requests/s on a
+ * machine of `cores` cores shared with the load generator (which spends `loadCpuUs` per request),
+ * and the cores a given cost per request would need at that rate. The bare server is one process:
+ * its rate does not grow with the machine, so neither does the target.
+ */
+function targetBudget(bareRate: number, loadCpuUs: number, cores: number) {
+  const rate = bareRate / 2;
+  return {
+    rate,
+    perRequestUs: (cores * 1e6) / rate - loadCpuUs,
+    coresFor: (meridianCpuUs: number) => (rate * (meridianCpuUs + loadCpuUs)) / 1e6,
+  };
 }
 
 /**

@@ -16,10 +16,38 @@ export type GenerationKind = keyof Generations;
 /** The channel a schema's changes are announced on. */
 const channelOf = (schema: string) => `meridian_changes_${schema}`.slice(0, 63);
 
-/** Move `kind`'s counter and announce it: inside the transaction that changes such a record, as its last statements. */
-export async function bump(tx: Queryable, schema: string, kind: GenerationKind): Promise<void> {
-  await tx.run("UPDATE generations SET n = n + 1 WHERE kind = $1", [kind]);
-  await tx.run("SELECT pg_notify($1, $2)", [channelOf(schema), kind]);
+/** the moves of each counter `generation_changes` keeps (sqlite-generations.ts's CHANGES_KEPT) */
+const CHANGES_KEPT = 10_000;
+
+/**
+ * Move `kind`'s counter, name what moved it (`subject`, a secret's ARN; none: anything) in
+ * `generation_changes`, and announce it: inside the transaction that changes such a record, as its
+ * last statement (one round trip: the counter's row is locked until COMMIT).
+ */
+export async function bump(tx: Queryable, schema: string, kind: GenerationKind, subject?: string): Promise<void> {
+  await tx.run(
+    `WITH moved AS (UPDATE generations SET n = n + 1 WHERE kind = $1 RETURNING n),
+     logged AS (INSERT INTO generation_changes (kind, n, subject) SELECT $1, n, $2 FROM moved),
+     pruned AS (DELETE FROM generation_changes WHERE kind = $1 AND n <= (SELECT n FROM moved) - ${CHANGES_KEPT})
+     SELECT pg_notify($3, $1)`,
+    [kind, subject ?? null, channelOf(schema)],
+  );
+}
+
+/**
+ * What the moves of `kind` after `from`, up to `to`, changed; undefined when the log cannot say (a
+ * move named no subject, or it is no longer kept).
+ */
+export async function changedBetween(db: Pick<PostgresDb, "rows">, kind: GenerationKind, from: number, to: number): Promise<Set<string> | undefined> {
+  if (to < from) return undefined;
+  const rows = await db.rows<{ subject: string | null }>("SELECT subject FROM generation_changes WHERE kind = $1 AND n > $2 AND n <= $3", [kind, from, to]);
+  if (rows.length !== to - from) return undefined;
+  const subjects = new Set<string>();
+  for (const { subject } of rows) {
+    if (subject === null) return undefined;
+    subjects.add(subject);
+  }
+  return subjects;
 }
 
 export interface GenerationReader {

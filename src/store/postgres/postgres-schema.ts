@@ -99,6 +99,10 @@ INSERT INTO generations VALUES ('secrets', 0), ('keys', 0), ('identities', 0);
   `
 CREATE TABLE documents (kind ${T} NOT NULL, account_id ${T} NOT NULL, key ${T} NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (kind, account_id, key));
 `,
+  // 3: what each move of a change counter changed (postgres-generations.ts), so caches forget only that
+  `
+CREATE TABLE generation_changes (kind TEXT NOT NULL, n BIGINT NOT NULL, subject TEXT, PRIMARY KEY (kind, n));
+`,
 ];
 
 /** tables a permissive-mode reset empties (as sqlite-schema.ts's: meta, identities and the audit trail stay) */

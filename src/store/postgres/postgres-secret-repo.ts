@@ -9,7 +9,7 @@ import { StoreConflict, type SecretPageQuery, type SecretRepo } from "../store.j
 import { secretDoc, secretOfRow, SECRET_KEY, type AccessDoc, type SecretRow } from "../sql-rows.js";
 import type { PostgresDb } from "./postgres-db.js";
 import { UPSERT_OUTBOX } from "./postgres-replication-repo.js";
-import { bump } from "./postgres-generations.js";
+import { bump, changedBetween } from "./postgres-generations.js";
 import { isUniqueViolation } from "./postgres-errors.js";
 import type { GenerationReader } from "./postgres-generations.js";
 
@@ -26,30 +26,48 @@ function pageSql(q: SecretPageQuery): string {
 const MAX_CACHED = 10_000;
 
 /**
- * What was read at one secrets generation. `epoch` moves whenever the cache is emptied: a read that
- * checked the generation before a clear and finishes after it keeps its answer out of the cache.
+ * What was read at one secrets generation. When the generation has moved, the moves since are read
+ * from `generation_changes` and just the secrets they name are forgotten (everything when the log
+ * cannot say), one catch-up at a time. `epoch` moves whenever anything is forgotten: a read that
+ * checked before and finishes after keeps its answer out of the cache.
  */
-function makeCache(generations: GenerationReader) {
+function makeCache(db: Pick<PostgresDb, "rows">, generations: GenerationReader) {
   const byArn = new Map<string, SecretRecord | undefined>();
   const arnByName = new Map<string, string>();
-  const values = new Map<string, SealedValue>();
+  const values = new Map<string, Map<string, SealedValue>>();
   let cachedAt: number | undefined;
   let epoch = 0;
+  let catchingUp: Promise<void> = Promise.resolve();
   const nameKey = (accountId: string, name: string) => `${accountId}\u0000${name}`;
-  const valueKey = (arn: string, versionId: string) => `${arn}\u0000${versionId}`;
   const clear = () => {
     byArn.clear();
     arnByName.clear();
     values.clear();
     epoch++;
   };
+  const forget = (arn: string) => {
+    const record = byArn.get(arn);
+    if (record) arnByName.delete(nameKey(record.accountId, record.name));
+    byArn.delete(arn);
+    values.delete(arn);
+    epoch++;
+  };
+  /** forget what moved the generation after `cachedAt` up to `now` */
+  async function catchUp(now: number): Promise<void> {
+    if (cachedAt !== undefined && now <= cachedAt) return; // a catch-up before this one went as far
+    const changed = cachedAt === undefined ? undefined : await changedBetween(db, "secrets", cachedAt, now);
+    if (changed) for (const arn of changed) forget(arn);
+    else clear();
+    cachedAt = now;
+  }
   return {
-    /** check the generation (read after this call began), emptying the cache if it moved; the epoch to remember under */
+    /** check the generation (read after this call began), forgetting what moved it; the epoch to remember under */
     async check(): Promise<number> {
       const now = (await generations.current()).secrets;
       if (now !== cachedAt) {
-        clear();
-        cachedAt = now;
+        const step = catchingUp.then(() => catchUp(now));
+        catchingUp = step.catch(() => undefined);
+        await step;
       }
       return epoch;
     },
@@ -58,7 +76,7 @@ function makeCache(generations: GenerationReader) {
       return arn === undefined ? undefined : byArn.get(arn);
     },
     byArn: (arn: string) => byArn.get(arn),
-    value: (arn: string, versionId: string) => values.get(valueKey(arn, versionId)),
+    value: (arn: string, versionId: string) => values.get(arn)?.get(versionId),
     remember(at: number, record: SecretRecord | undefined) {
       if (!record || at !== epoch) return record;
       if (byArn.size >= MAX_CACHED) clear();
@@ -69,18 +87,20 @@ function makeCache(generations: GenerationReader) {
     rememberValue(at: number, arn: string, value: SealedValue | undefined) {
       if (!value || at !== epoch) return value;
       if (values.size >= MAX_CACHED) clear();
-      values.set(valueKey(arn, value.versionId), value);
+      let versions = values.get(arn);
+      if (!versions) values.set(arn, (versions = new Map()));
+      versions.set(value.versionId, value);
       return value;
     },
     /** this node is changing a secret: reads under way keep what they read out of the cache */
-    forget: clear,
+    forget,
   };
 }
 
 export function makePostgresSecretRepo(db: PostgresDb, generations: GenerationReader): SecretRepo {
   const records = async (sql: string, params: (string | number)[]) => (await db.rows<SecretRow>(sql, params)).map(secretOfRow);
   const one = async (sql: string, params: string[]) => (await records(sql, params))[0];
-  const cache = makeCache(generations);
+  const cache = makeCache(db, generations);
   return {
     async findSecretByName(accountId, name) {
       const at = await cache.check();
@@ -113,7 +133,7 @@ export function makePostgresSecretRepo(db: PostgresDb, generations: GenerationRe
     },
     async commitSecret(c) {
       const r = c.record;
-      cache.forget();
+      cache.forget(r.arn);
       await db.write(async (tx) => {
         const doc = secretDoc(r);
         if (c.expectedRevision === 0) {
@@ -142,11 +162,11 @@ export function makePostgresSecretRepo(db: PostgresDb, generations: GenerationRe
         }
         for (const id of c.deleteValues ?? []) await tx.run("DELETE FROM secret_values WHERE arn = $1 AND version_id = $2", [r.arn, id]);
         for (const o of c.outbox ?? []) await tx.run(UPSERT_OUTBOX, [r.arn, o.region, r.accountId, o.op, r.revision, 0, c.at ?? 0]);
-        await bump(tx, db.schema, "secrets");
+        await bump(tx, db.schema, "secrets", r.arn);
       });
     },
     async touchAccessed(arn, versionId, day) {
-      cache.forget();
+      cache.forget(arn);
       try {
         await db.write(
           async (tx) => {
@@ -156,7 +176,7 @@ export function makePostgresSecretRepo(db: PostgresDb, generations: GenerationRe
             access[SECRET_KEY] = day;
             access[versionId] = day;
             await tx.run("UPDATE secrets SET access_doc = $1 WHERE arn = $2", [JSON.stringify(access), arn]);
-            await bump(tx, db.schema, "secrets");
+            await bump(tx, db.schema, "secrets", arn);
           },
           { relaxed: true },
         );
@@ -165,12 +185,12 @@ export function makePostgresSecretRepo(db: PostgresDb, generations: GenerationRe
       }
     },
     purgeSecret(arn, expectedRevision) {
-      cache.forget();
+      cache.forget(arn);
       return db.write(async (tx) => {
         const n = await tx.run("DELETE FROM secrets WHERE arn = $1 AND ($2::bigint IS NULL OR revision = $2::bigint)", [arn, expectedRevision ?? null]);
         if (n === 0) return false;
         await tx.run("DELETE FROM secret_values WHERE arn = $1", [arn]);
-        await bump(tx, db.schema, "secrets");
+        await bump(tx, db.schema, "secrets", arn);
         return true;
       });
     },

@@ -12,6 +12,8 @@ import { storeConformance } from "../../../test/conformance/store-conformance.js
 import { openAuditReader, openStore, parseStoreConfig } from "../make-store.js";
 import { openPostgresStore } from "./postgres-store.js";
 import type { GenerationKind } from "./postgres-generations.js";
+import { secret } from "../../../test/conformance/store/fixtures.js";
+import { SECRET_KEY } from "../sql-rows.js";
 
 const URL_ = process.env.MERIDIAN_TEST_POSTGRES_URL;
 const skip = URL_ ? undefined : "MERIDIAN_TEST_POSTGRES_URL is unset: no PostgreSQL to test against (.ci/run sets it)";
@@ -51,8 +53,34 @@ describe("PostgreSQL store: several nodes", { skip }, () => {
     await client.connect();
     t.after(() => client.end());
     const { rows } = await client.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
-    // every migration once, in order (two: the first schema, then capabilities' documents)
-    assert.deepEqual(rows.map((r: { version: number }) => r.version), [1, 2]);
+    // every migration once, in order (the first schema, capabilities' documents, the counters' change log)
+    assert.deepEqual(rows.map((r: { version: number }) => r.version), [1, 2, 3]);
+  });
+
+  it("a secret another node changed is forgotten alone; a move the log cannot explain empties the cache", async (t) => {
+    const schema = freshSchema();
+    t.after(() => dropSchema(schema));
+    const a = await openPostgresStore({ url: URL_!, schema, region: REGION });
+    const b = await openPostgresStore({ url: URL_!, schema, region: REGION });
+    const raw = new pg.Client({ connectionString: URL_ });
+    await raw.connect();
+    t.after(async () => {
+      await raw.end();
+      await a.close();
+      await b.close();
+    });
+    const [x, y] = [secret("app/x"), secret("app/y")];
+    for (const record of [x, y]) await b.commitSecret({ record, expectedRevision: 0 });
+    for (const record of [x, y]) assert.ok(await a.findSecretByArn(record.arn)); // both cached
+    // a probe no node knows of: whoever reads y's row again sees this access date
+    await raw.query(`UPDATE "${schema}".secrets SET access_doc = $1 WHERE arn = $2`, [JSON.stringify({ [SECRET_KEY]: 1234 }), y.arn]);
+
+    await b.commitSecret({ record: { ...x, revision: 2 }, expectedRevision: 1 });
+    assert.equal((await a.findSecretByArn(x.arn))?.revision, 2, "the changed secret is read again");
+    assert.equal((await a.findSecretByArn(y.arn))?.lastAccessedDate, undefined, "the other is still served from the cache");
+
+    await raw.query(`UPDATE "${schema}".generations SET n = n + 1 WHERE kind = 'secrets'`); // naming no secret
+    assert.equal((await a.findSecretByArn(y.arn))?.lastAccessedDate, 1234, "emptied: read again");
   });
 
   it("announces another node's change of identities to the listening node", async (t) => {

@@ -15,6 +15,7 @@ import { openSqliteStore } from "./sqlite-store.js";
 import { GENERATIONS_SUFFIX } from "./sqlite-generations.js";
 import { markArrival } from "../arrivals.js";
 import { key, secret } from "../../../test/conformance/store/fixtures.js";
+import { SECRET_KEY } from "../sql-rows.js";
 
 function tempFile(t: TestContext) {
   const dir = mkdtempSync(join(tmpdir(), "meridian-generations-"));
@@ -108,11 +109,36 @@ test("a file ahead of the rows (a copy restored under it) is named again when th
   assert.equal((await check(store)).identities, before.identities! + 1);
 });
 
+test("a secret another process changed is forgotten alone; a move the log cannot explain empties the cache", async (t) => {
+  const file = tempFile(t);
+  const { store, other } = openPair(t, file);
+  const writer = openSqliteStore(file); // another process's store: it names what it changed
+  t.after(() => writer.close());
+  const [x, y] = [secret("app/x"), secret("app/y")];
+  for (const record of [x, y]) await writer.commitSecret({ record, expectedRevision: 0 });
+  markArrival();
+  for (const record of [x, y]) assert.ok(await store.findSecretByArn(record.arn)); // both cached
+  // a probe no store knows of: whoever reads y's row again sees this access date
+  other.prepare("UPDATE secrets SET access_doc = ? WHERE arn = ?").run(JSON.stringify({ [SECRET_KEY]: 1234 }), y.arn);
+
+  await writer.commitSecret({ record: { ...x, revision: 2 }, expectedRevision: 1 });
+  markArrival();
+  assert.equal((await store.findSecretByArn(x.arn))?.revision, 2, "the changed secret is read again");
+  assert.equal((await store.findSecretByArn(y.arn))?.lastAccessedDate, undefined, "the other is still served from the cache");
+
+  other.transaction(() => {
+    other.prepare("UPDATE generations SET n = n + 1 WHERE kind = 'secrets'").run(); // naming no secret
+    writeSignal(file, named(rows(other)));
+  })();
+  markArrival();
+  assert.equal((await store.findSecretByArn(y.arn))?.lastAccessedDate, 1234, "emptied: read again");
+});
+
 test("only sqlite-generations.ts moves the counters' rows, so every move is named in the file", () => {
   // the sources beside this test's compiled file: dist/src/store/sqlite -> src/store/sqlite
   const dir = fileURLToPath(new URL("../../../../src/store/sqlite/", import.meta.url));
   const movers = readdirSync(dir)
     .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && f !== "sqlite-generations.ts")
-    .filter((f) => /UPDATE\s+generations\b|INTO\s+generations\b/i.test(readFileSync(join(dir, f), "utf8")));
+    .filter((f) => /UPDATE\s+generations\b|INTO\s+generations\b|generation_changes/i.test(readFileSync(join(dir, f), "utf8")));
   assert.deepEqual(movers, []);
 });

@@ -13,6 +13,11 @@
 // file ahead of the rows: readers read the rows at every check until the next write names newer
 // ones (slower, never stale); so does a process that dies before it commits.
 //
+// Each move of a counter also names what it changed (a secret's ARN) in `generation_changes`, in the
+// same transaction: a cache that sees a counter move from a to b forgets just what the moves in
+// (a, b] changed, and empties itself only when the log cannot say (a move naming nothing, a reset,
+// or moves older than the log keeps).
+//
 // One check of the file serves every check until the next arrival of work in this process
 // (arrivals.ts: whatever a client sends after another process's acknowledgement arrives later), or
 // for one turn of the event loop in a process that marks no arrivals. A process whose stores no
@@ -31,15 +36,27 @@ const SIGNAL_BYTES = GENERATION_KINDS.length * 8;
 /** The file beside a store's database that names its latest counters. */
 export const GENERATIONS_SUFFIX = "-generations";
 
+/** the moves of each counter the log keeps: a cache further behind than this empties itself */
+export const CHANGES_KEPT = 10_000;
+
 export const generationsSchema = `
 CREATE TABLE IF NOT EXISTS generations (kind TEXT PRIMARY KEY, n INTEGER NOT NULL);
 ${GENERATION_KINDS.map((k) => `INSERT OR IGNORE INTO generations (kind, n) VALUES ('${k}', 0);`).join("\n")}
+CREATE TABLE IF NOT EXISTS generation_changes (kind TEXT NOT NULL, n INTEGER NOT NULL, subject TEXT, PRIMARY KEY (kind, n)) WITHOUT ROWID;
 `;
 
 export interface GenerationCounters {
-  /** move `kind`'s counter: call inside the transaction that changes such a record */
-  bump(kind: Kind): void;
+  /**
+   * move `kind`'s counter: call inside the transaction that changes such a record, naming it
+   * (`subject`) when the change is to one record; a move naming none changes anything
+   */
+  bump(kind: Kind, subject?: string): void;
   current(): Generations;
+  /**
+   * What the moves of `kind` after `from`, up to `to` (both read from current()), changed;
+   * undefined when the log cannot say: a move named no subject, or the log no longer holds it.
+   */
+  changedBetween(kind: Kind, from: number, to: number): Set<string> | undefined;
   close(): void;
 }
 
@@ -58,7 +75,10 @@ const afterThisTurn = (fn: () => void) => queueMicrotask(() => process.nextTick(
  */
 export function makeGenerations(db: Database.Database, sole = false): GenerationCounters {
   const read = db.prepare("SELECT kind, n FROM generations");
-  const bumpRow = db.prepare("UPDATE generations SET n = n + 1 WHERE kind = ?");
+  const bumpRow = db.prepare("UPDATE generations SET n = n + 1 WHERE kind = ? RETURNING n");
+  const logChange = db.prepare("INSERT INTO generation_changes (kind, n, subject) VALUES (?, ?, ?)");
+  const pruneChanges = db.prepare("DELETE FROM generation_changes WHERE kind = ? AND n <= ?");
+  const changes = db.prepare("SELECT subject FROM generation_changes WHERE kind = ? AND n > ? AND n <= ?");
   const readRows = (): Generations => {
     const g: Generations = { secrets: 0, keys: 0, identities: 0 };
     for (const row of read.all() as { kind: Kind; n: number }[]) if (row.kind in g) g[row.kind] = row.n;
@@ -81,12 +101,25 @@ export function makeGenerations(db: Database.Database, sole = false): Generation
         }
       },
   });
-  const bumpInTransaction = db.transaction((kind: Kind): void => bump(kind));
-  function bump(kind: Kind): void {
-    if (!db.inTransaction) return bumpInTransaction(kind); // named before its commit, like any other
-    bumpRow.run(kind);
+  const bumpInTransaction = db.transaction((kind: Kind, subject?: string): void => bump(kind, subject));
+  function bump(kind: Kind, subject?: string): void {
+    if (!db.inTransaction) return bumpInTransaction(kind, subject); // named before its commit, like any other
+    const { n } = bumpRow.get(kind) as { n: number };
+    logChange.run(kind, n, subject ?? null);
+    pruneChanges.run(kind, n - CHANGES_KEPT);
     moved = true;
     commitsHere++;
+  }
+  function changedBetween(kind: Kind, from: number, to: number): Set<string> | undefined {
+    if (to < from) return undefined;
+    const rows = changes.all(kind, from, to) as { subject: string | null }[];
+    if (rows.length !== to - from) return undefined; // pruned, or moved before the log existed
+    const subjects = new Set<string>();
+    for (const { subject } of rows) {
+      if (subject === null) return undefined;
+      subjects.add(subject);
+    }
+    return subjects;
   }
 
   let last: Generations = readRows();
@@ -110,6 +143,7 @@ export function makeGenerations(db: Database.Database, sole = false): Generation
       trusted = named !== undefined && covers(last, named) ? named : undefined;
       return last;
     },
+    changedBetween,
     close: () => signal?.close(),
   };
 }

@@ -13,7 +13,8 @@ const toRecord = (row: SecretRow | undefined): SecretRecord | undefined => row &
 /**
  * Decoded records are cached by ARN and by account+name. This connection's changes pass through
  * commit, touch or purge, which drop the entries; another's (a worker process sharing the file)
- * move the secrets generation, and the caches are emptied before they answer again.
+ * move the secrets generation, naming the secret, and the caches drop what the moves since they
+ * last looked changed before they answer again (all of it when the log cannot say).
  * The caches hold what the file holds: metadata and ciphertext, never a plaintext value.
  */
 const MAX_CACHED = 10_000;
@@ -89,16 +90,17 @@ export function makeSqliteSecretRepo(
       records.clear();
       values.clear();
     },
-    /** empty the caches if another connection changed a secret since they were filled */
+    /** drop what another connection changed since the caches last looked */
     check() {
       const now = generations.current().secrets;
-      if (now !== cachedAt) {
-        cache.clear();
-        cachedAt = now;
-      }
+      if (now === cachedAt) return;
+      const changed = generations.changedBetween("secrets", cachedAt, now);
+      if (changed) for (const arn of changed) cache.forget(arn);
+      else cache.clear();
+      cachedAt = now;
     },
   };
-  const changed = () => generations.bump("secrets");
+  const changed = (arn: string) => generations.bump("secrets", arn);
   const byName = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE account_id = ? AND name = ?");
   const byArn = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE arn = ?");
   const all = db.prepare("SELECT doc, revision, access_doc FROM secrets WHERE account_id = ?");
@@ -144,7 +146,7 @@ export function makeSqliteSecretRepo(
   const commit = db.transaction((c: SecretCommit) => {
     const r = c.record;
     cache.forget(r.arn);
-    changed();
+    changed(r.arn);
     const doc = secretDoc(r);
     if (c.expectedRevision === 0) {
       try {
@@ -170,14 +172,14 @@ export function makeSqliteSecretRepo(
     access[SECRET_KEY] = day;
     access[versionId] = day;
     setAccess.run(JSON.stringify(access), arn);
-    changed();
+    changed(arn);
   }));
 
   const purge = db.transaction((arn: string, revision: number | null) => {
     cache.forget(arn);
     if (deleteSecret.run(arn, revision, revision).changes === 0) return false;
     deleteValues.run(arn);
-    changed();
+    changed(arn);
     return true;
   });
 

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import type { FreshStore } from "../store-conformance.js";
-import { ACCOUNT, accessKey, iamUser, key, plain, sealed, secret } from "./fixtures.js";
+import { ACCOUNT, DAY, T0, accessKey, iamUser, key, plain, sealed, secret } from "./fixtures.js";
 
 export function sharingConformance(fresh: FreshStore): void {
   it("a secret changed through one store is read through the other at once, though it had read it before", async (t) => {
@@ -23,6 +23,45 @@ export function sharingConformance(fresh: FreshStore): void {
     await store.purgeSecret(record.arn);
     assert.equal(await other.findSecretByArn(record.arn), undefined);
     assert.equal(await other.getValue(record.arn, "v2"), undefined);
+  });
+
+  it("after another store's changes to some secrets, reads through this one see each change: values, a rename, an access, a purge", async (t) => {
+    const { store, sharing } = await fresh(t);
+    const other = await sharing();
+    const names = ["app/a", "app/b", "app/c", "app/d"];
+    for (const name of names) await store.commitSecret({ record: secret(name), expectedRevision: 0, putValues: [sealed("v1")] });
+    for (const name of names) {
+      assert.ok(await other.findSecretByName(ACCOUNT, name)); // cached by name and ARN
+      assert.ok(await other.getValue(secret(name).arn, "v1"));
+    }
+    const [a, b, c, d] = names.map((name) => secret(name));
+    const renamed = { ...a!, name: "app/a-renamed", revision: 2 };
+    await store.commitSecret({ record: renamed, expectedRevision: 1 });
+    const v2 = sealed("v2");
+    await store.commitSecret({ record: { ...b!, revision: 2, versions: [...b!.versions, { versionId: "v2", stages: [], createdDate: T0 }] }, expectedRevision: 1, putValues: [v2] });
+    await store.touchAccessed(c!.arn, "v1", T0 + DAY);
+    await store.purgeSecret(d!.arn);
+
+    assert.equal(await other.findSecretByName(ACCOUNT, "app/a"), undefined, "the old name names nothing");
+    assert.deepEqual(plain(await other.findSecretByName(ACCOUNT, "app/a-renamed")), renamed);
+    assert.deepEqual(plain(await other.getValue(b!.arn, "v2")), plain(v2));
+    assert.equal((await other.findSecretByArn(b!.arn))?.revision, 2);
+    assert.equal((await other.findSecretByName(ACCOUNT, "app/c"))?.lastAccessedDate, T0 + DAY);
+    assert.equal(await other.findSecretByArn(d!.arn), undefined);
+    assert.equal(await other.getValue(d!.arn, "v1"), undefined);
+  });
+
+  it("after another store's wipe, reads through this one find none of the secrets it had read", async (t) => {
+    const { store, sharing } = await fresh(t);
+    const other = await sharing();
+    const record = secret("app/db");
+    await store.commitSecret({ record, expectedRevision: 0, putValues: [sealed("v1")] });
+    assert.ok(await other.findSecretByName(ACCOUNT, "app/db"));
+    assert.ok(await other.getValue(record.arn, "v1"));
+    await store.wipe();
+    assert.equal(await other.findSecretByName(ACCOUNT, "app/db"), undefined);
+    assert.equal(await other.findSecretByArn(record.arn), undefined);
+    assert.equal(await other.getValue(record.arn, "v1"), undefined);
   });
 
   it("moves the generation of the kind of record another store changed, and not the others", async (t) => {
