@@ -37,7 +37,7 @@ const SIGNAL_BYTES = GENERATION_KINDS.length * 8;
 export const GENERATIONS_SUFFIX = "-generations";
 
 /** the moves of each counter the log keeps: a cache further behind than this empties itself */
-export const CHANGES_KEPT = 10_000;
+const CHANGES_KEPT = 10_000;
 
 export const generationsSchema = `
 CREATE TABLE IF NOT EXISTS generations (kind TEXT PRIMARY KEY, n INTEGER NOT NULL);
