@@ -2,7 +2,7 @@
 // signed calls to them.
 
 import { createServer } from "node:net";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -77,3 +77,16 @@ export function freePort(): Promise<number> {
     s.on("error", reject);
   });
 }
+
+/** CPU time of a process and its children (a primary and its workers). */
+export function treeCpuMs(pid: number): number {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  return cpuMsOf(pid) + children.reduce((sum, child) => sum + cpuMsOf(child), 0);
+}
+
+/** User + system CPU time a process has used, from /proc (clock ticks of 10 ms). */
+export function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime: fields 14 and 15 of stat
+}
+

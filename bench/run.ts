@@ -1,4 +1,4 @@
-// `npm run bench [-- get-secret-value|kms|replication|rss|policy|catch-up|audit-growth|postgres|ab]`: the figures BENCHMARKS.md keeps.
+// `npm run bench [-- get-secret-value|kms|replication|rss|policy|catch-up|audit-growth|postgres|mixed|ab]`: the figures BENCHMARKS.md keeps.
 //   get-secret-value: GetSecretValue throughput and p50/p99 with 50 connections against one Region,
 //                     and a bare node:http server answering a same-sized body in the same run.
 //   kms:              Encrypt, Decrypt, GenerateDataKey; GetSecretValue under a customer key vs the default key.
@@ -8,7 +8,9 @@
 //   catch-up:         a replica process down 60 s, then restarted: how long until it has caught up.
 //   audit-growth:     bytes per audit event of a read, and the WAL's peak under load.
 //   postgres:         CreateSecret on SQLite vs PostgreSQL; GetSecretValue on one and two PostgreSQL nodes.
-//   ab:               GetSecretValue's CPU per request on the builds of several checkouts, alternated (BENCH_AB).
+//   mixed:            GetSecretValue over 1,000 secrets with the default workers, alone and with PutSecretValue alongside.
+//   ab:               GetSecretValue's CPU per request on the builds of several checkouts, alternated (BENCH_AB;
+//                     BENCH_AB_LOAD=mixed: the mixed bench's load with writes).
 // Servers run as child processes on 127.0.0.1; every load stops by itself.
 
 import { readFileSync } from "node:fs";
@@ -16,7 +18,8 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { signJson } from "./signed-request.js";
-import { ADMIN, benchDir, call, startChild, startMeridian } from "./bench-support.js";
+import { ADMIN, benchDir, call, cpuMsOf, startChild, startMeridian, treeCpuMs } from "./bench-support.js";
+import { mixedBench, mixedRun } from "./mixed.js";
 import { replicationBench } from "./replication.js";
 import { policyBench } from "./policy.js";
 import { catchUpBench } from "./catch-up.js";
@@ -118,31 +121,23 @@ async function abBench() {
   const checkouts = (process.env.BENCH_AB ?? "").split(",").filter(Boolean);
   if (checkouts.length < 2) throw new Error("ab: set BENCH_AB to two or more built checkouts, comma-separated");
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+  // BENCH_AB_LOAD=mixed: the mixed bench's reads over many secrets with writes alongside
+  const mixed = process.env.BENCH_AB_LOAD === "mixed";
   const cpu = new Map(checkouts.map((c) => [c, [] as number[]]));
   for (let round = 0; round < rounds; round++) {
     for (const checkout of checkouts) {
-      const run = await getSecretValueRun([], join(checkout, "dist", "src", "cli", "main.js"));
+      const cli = join(checkout, "dist", "src", "cli", "main.js");
+      const run = mixed ? await mixedRun(Number(process.env.BENCH_WRITES ?? 50), cli).then((m) => ({ result: m.result, cpuPerRequestUs: m.cpuUsPerRead })) : await getSecretValueRun([], cli);
       cpu.get(checkout)!.push(run.cpuPerRequestUs);
       console.log(`${checkout}: ${run.result.requests.average.toFixed(0)} req/s, p99 ${run.result.latency.p99} ms, ${run.cpuPerRequestUs.toFixed(0)} µs/request`);
     }
   }
-  console.log(`\nGetSecretValue, default workers, ${CONNECTIONS} connections, ${DURATION_S} s, ${rounds} alternating rounds: CPU µs/request`);
+  const what = mixed ? "GetSecretValue over many secrets with writes alongside" : "GetSecretValue";
+  console.log(`\n${what}, default workers, ${CONNECTIONS} connections, ${DURATION_S} s, ${rounds} alternating rounds: CPU µs/request`);
   for (const [checkout, runs] of cpu) {
     const median = [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
     console.log(`| ${checkout} | ${runs.map((r) => r.toFixed(0)).join(", ")} | ${median.toFixed(0)} |`);
   }
-}
-
-/** CPU time of a process and its children (a primary and its workers). */
-function treeCpuMs(pid: number): number {
-  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-  return cpuMsOf(pid) + children.reduce((sum, child) => sum + cpuMsOf(child), 0);
-}
-
-/** User + system CPU time a process has used, from /proc (clock ticks of 10 ms). */
-function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime: fields 14 and 15 of stat
 }
 
 function rssOf(pid: number): number {
@@ -235,6 +230,7 @@ const benches: Record<string, () => Promise<void>> = {
   "catch-up": catchUpBench,
   "audit-growth": auditGrowthBench,
   postgres: postgresBench,
+  mixed: mixedBench,
   ab: abBench,
 };
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith("-"));

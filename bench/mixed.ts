@@ -1,0 +1,71 @@
+// `npm run bench -- mixed`: reads spread over many secrets while other secrets change. With worker
+// processes each process caches what it read, and a change made anywhere must reach every cache
+// before it answers again (issue 14): what that costs the reads is the difference between the runs
+// with and without writes. 1,000 secrets (BENCH_SECRETS), GetSecretValue over all of them at 50
+// connections, and PutSecretValue at 50 per second (BENCH_WRITES) in the background on the second run.
+
+import { randomUUID } from "node:crypto";
+import autocannon from "autocannon";
+import { signJson } from "./signed-request.js";
+import { ADMIN, call, startMeridian, treeCpuMs } from "./bench-support.js";
+
+const CONNECTIONS = 50;
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const SECRETS = Number(process.env.BENCH_SECRETS ?? 1000);
+const WRITES_PER_S = Number(process.env.BENCH_WRITES ?? 50);
+
+const name = (i: number) => `bench/mixed-${i}`;
+const value = (tag: string) => JSON.stringify({ username: "app", password: tag.repeat(200) });
+
+/**
+ * One `meridian serve` (default workers; the build at `cliPath` when given) under GetSecretValue
+ * spread over SECRETS secrets, with `writesPerS` PutSecretValue per second alongside: reads/s, p99,
+ * and the CPU its processes spent per read (writes included: they are part of the load).
+ */
+export async function mixedRun(writesPerS: number, cliPath?: string) {
+  const meridian = await startMeridian([], {}, undefined, cliPath);
+  try {
+    for (let i = 0; i < SECRETS; i += CONNECTIONS) {
+      const batch = Array.from({ length: Math.min(CONNECTIONS, SECRETS - i) }, (_, j) => i + j);
+      await Promise.all(batch.map((n) => call(meridian.url, "CreateSecret", { Name: name(n), SecretString: value("c"), ClientRequestToken: randomUUID() })));
+    }
+    const requests: autocannon.Request[] = [];
+    for (let i = 0; i < SECRETS; i++) {
+      const signed = await signJson(meridian.url, "us-east-1", ADMIN, "secretsmanager.GetSecretValue", { SecretId: name(i) });
+      requests.push({ method: "POST", headers: signed.headers, body: signed.body });
+    }
+    const load = () => autocannon({ url: meridian.url, requests, connections: CONNECTIONS, duration: DURATION_S });
+    await load(); // warm-up, not counted: every secret read (and its access noted) once
+    let writing = writesPerS > 0;
+    let writes = 0;
+    const writer = (async () => {
+      for (let i = 0; writing; i++) {
+        const started = Date.now();
+        await call(meridian.url, "PutSecretValue", { SecretId: name(i % SECRETS), SecretString: value("w"), ClientRequestToken: randomUUID() });
+        writes++;
+        await new Promise((r) => setTimeout(r, Math.max(0, 1000 / writesPerS - (Date.now() - started))));
+      }
+    })();
+    const cpuBefore = treeCpuMs(meridian.child.pid!);
+    const started = Date.now();
+    const result = await load();
+    const cpuUsPerRead = ((treeCpuMs(meridian.child.pid!) - cpuBefore) * 1000) / result.requests.total;
+    const seconds = (Date.now() - started) / 1000;
+    writing = false;
+    await writer;
+    return { result, cpuUsPerRead, writesPerS: writes / seconds };
+  } finally {
+    await meridian.stop();
+  }
+}
+
+export async function mixedBench() {
+  const quiet = await mixedRun(0);
+  const busy = await mixedRun(WRITES_PER_S);
+  console.log(`\nGetSecretValue over ${SECRETS} secrets, default workers, ${CONNECTIONS} connections, ${DURATION_S} s`);
+  console.log("| other secrets changing | reads/s | p50 ms | p99 ms | errors | CPU µs/read |\n| --- | --- | --- | --- | --- | --- |");
+  for (const [label, run] of [["none", quiet], [`${busy.writesPerS.toFixed(0)} PutSecretValue/s`, busy]] as const) {
+    const r = run.result;
+    console.log(`| ${label} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx + r.errors} | ${run.cpuUsPerRead.toFixed(0)} |`);
+  }
+}
