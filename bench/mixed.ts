@@ -2,9 +2,12 @@
 // processes each process caches what it read, and a change made anywhere must reach every cache
 // before it answers again (issue 14): what that costs the reads is the difference between the runs
 // with and without writes. 1,000 secrets (BENCH_SECRETS), GetSecretValue over all of them at 50
-// connections, and PutSecretValue at 50 per second (BENCH_WRITES) in the background on the second run.
+// connections, and PutSecretValue at 50 per second (BENCH_WRITES) in the background on the second run;
+// then the same against one PostgreSQL node (BENCH_POSTGRES_URL, else MERIDIAN_TEST_POSTGRES_URL;
+// a fresh database per run), where a read the cache cannot answer is a round trip.
 
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import pg from "pg";
 import autocannon from "autocannon";
 import { signJson } from "./signed-request.js";
 import { ADMIN, call, startMeridian, treeCpuMs } from "./bench-support.js";
@@ -14,16 +17,43 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const SECRETS = Number(process.env.BENCH_SECRETS ?? 1000);
 const WRITES_PER_S = Number(process.env.BENCH_WRITES ?? 50);
 
+const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? process.env.MERIDIAN_TEST_POSTGRES_URL;
+
+export type MixedStore = "sqlite" | "postgres";
+
+async function onPostgres(sql: string) {
+  const c = new pg.Client({ connectionString: POSTGRES_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/** The server's arguments for `store` (PostgreSQL: one node, in a database of its own), and what removes that database. */
+async function storeFor(store: MixedStore): Promise<{ args: string[]; drop(): Promise<void> }> {
+  if (store === "sqlite") return { args: [], drop: async () => undefined };
+  if (!POSTGRES_URL) throw new Error("mixed on PostgreSQL: set BENCH_POSTGRES_URL or MERIDIAN_TEST_POSTGRES_URL");
+  const database = `meridian_bench_${randomBytes(4).toString("hex")}`;
+  await onPostgres(`CREATE DATABASE "${database}"`);
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${database}`;
+  return { args: ["--store", url.toString(), "--workers", "1"], drop: () => onPostgres(`DROP DATABASE "${database}" WITH (FORCE)`) };
+}
+
 const name = (i: number) => `bench/mixed-${i}`;
 const value = (tag: string) => JSON.stringify({ username: "app", password: tag.repeat(200) });
 
 /**
- * One `meridian serve` (default workers; the build at `cliPath` when given) under GetSecretValue
+ * One `meridian serve` (SQLite with the default workers, or one PostgreSQL node; the build at
+ * `cliPath` when given) under GetSecretValue
  * spread over SECRETS secrets, with `writesPerS` PutSecretValue per second alongside: reads/s, p99,
  * and the CPU its processes spent per read (writes included: they are part of the load).
  */
-export async function mixedRun(writesPerS: number, cliPath?: string) {
-  const meridian = await startMeridian([], {}, undefined, cliPath);
+export async function mixedRun(writesPerS: number, cliPath?: string, store: MixedStore = "sqlite") {
+  const place = await storeFor(store);
+  const meridian = await startMeridian(place.args, {}, undefined, cliPath);
   try {
     for (let i = 0; i < SECRETS; i += CONNECTIONS) {
       const batch = Array.from({ length: Math.min(CONNECTIONS, SECRETS - i) }, (_, j) => i + j);
@@ -56,16 +86,21 @@ export async function mixedRun(writesPerS: number, cliPath?: string) {
     return { result, cpuUsPerRead, writesPerS: writes / seconds };
   } finally {
     await meridian.stop();
+    await place.drop();
   }
 }
 
 export async function mixedBench() {
-  const quiet = await mixedRun(0);
-  const busy = await mixedRun(WRITES_PER_S);
-  console.log(`\nGetSecretValue over ${SECRETS} secrets, default workers, ${CONNECTIONS} connections, ${DURATION_S} s`);
-  console.log("| other secrets changing | reads/s | p50 ms | p99 ms | errors | CPU µs/read |\n| --- | --- | --- | --- | --- | --- |");
-  for (const [label, run] of [["none", quiet], [`${busy.writesPerS.toFixed(0)} PutSecretValue/s`, busy]] as const) {
-    const r = run.result;
-    console.log(`| ${label} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx + r.errors} | ${run.cpuUsPerRead.toFixed(0)} |`);
+  for (const store of POSTGRES_URL ? (["sqlite", "postgres"] as const) : (["sqlite"] as const)) {
+    const quiet = await mixedRun(0, undefined, store);
+    const busy = await mixedRun(WRITES_PER_S, undefined, store);
+    const server = store === "sqlite" ? "SQLite, default workers" : "PostgreSQL, one node";
+    console.log(`\nGetSecretValue over ${SECRETS} secrets, ${server}, ${CONNECTIONS} connections, ${DURATION_S} s`);
+    console.log("| other secrets changing | reads/s | p50 ms | p99 ms | errors | CPU µs/read |\n| --- | --- | --- | --- | --- | --- |");
+    for (const [label, run] of [["none", quiet], [`${busy.writesPerS.toFixed(0)} PutSecretValue/s`, busy]] as const) {
+      const r = run.result;
+      console.log(`| ${label} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx + r.errors} | ${run.cpuUsPerRead.toFixed(0)} |`);
+    }
   }
+  if (!POSTGRES_URL) console.log("\nmixed on PostgreSQL: skipped, BENCH_POSTGRES_URL (or MERIDIAN_TEST_POSTGRES_URL) is unset");
 }

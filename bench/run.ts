@@ -8,9 +8,9 @@
 //   catch-up:         a replica process down 60 s, then restarted: how long until it has caught up.
 //   audit-growth:     bytes per audit event of a read, and the WAL's peak under load.
 //   postgres:         CreateSecret on SQLite vs PostgreSQL; GetSecretValue on one and two PostgreSQL nodes.
-//   mixed:            GetSecretValue over 1,000 secrets with the default workers, alone and with PutSecretValue alongside.
+//   mixed:            GetSecretValue over 1,000 secrets (default workers; one PostgreSQL node), alone and with PutSecretValue alongside.
 //   ab:               GetSecretValue's CPU per request on the builds of several checkouts, alternated (BENCH_AB;
-//                     BENCH_AB_LOAD=mixed: the mixed bench's load with writes).
+//                     BENCH_AB_LOAD=mixed|mixed-postgres: the mixed bench's load with writes).
 // Servers run as child processes on 127.0.0.1; every load stops by itself.
 
 import { readFileSync } from "node:fs";
@@ -121,19 +121,20 @@ async function abBench() {
   const checkouts = (process.env.BENCH_AB ?? "").split(",").filter(Boolean);
   if (checkouts.length < 2) throw new Error("ab: set BENCH_AB to two or more built checkouts, comma-separated");
   const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
-  // BENCH_AB_LOAD=mixed: the mixed bench's reads over many secrets with writes alongside
-  const mixed = process.env.BENCH_AB_LOAD === "mixed";
+  // BENCH_AB_LOAD=mixed (or mixed-postgres: one PostgreSQL node): the mixed bench's reads over many secrets with writes alongside
+  const abLoad = process.env.BENCH_AB_LOAD;
+  const mixed = abLoad === "mixed" || abLoad === "mixed-postgres";
   const cpu = new Map(checkouts.map((c) => [c, [] as number[]]));
   for (let round = 0; round < rounds; round++) {
     for (const checkout of checkouts) {
       const cli = join(checkout, "dist", "src", "cli", "main.js");
-      const run = mixed ? await mixedRun(Number(process.env.BENCH_WRITES ?? 50), cli).then((m) => ({ result: m.result, cpuPerRequestUs: m.cpuUsPerRead })) : await getSecretValueRun([], cli);
+      const run = mixed ? await mixedRun(Number(process.env.BENCH_WRITES ?? 50), cli, abLoad === "mixed-postgres" ? "postgres" : "sqlite").then((m) => ({ result: m.result, cpuPerRequestUs: m.cpuUsPerRead })) : await getSecretValueRun([], cli);
       cpu.get(checkout)!.push(run.cpuPerRequestUs);
       console.log(`${checkout}: ${run.result.requests.average.toFixed(0)} req/s, p99 ${run.result.latency.p99} ms, ${run.cpuPerRequestUs.toFixed(0)} µs/request`);
     }
   }
-  const what = mixed ? "GetSecretValue over many secrets with writes alongside" : "GetSecretValue";
-  console.log(`\n${what}, default workers, ${CONNECTIONS} connections, ${DURATION_S} s, ${rounds} alternating rounds: CPU µs/request`);
+  const what = mixed ? `GetSecretValue over many secrets with writes alongside (${abLoad})` : "GetSecretValue, default workers";
+  console.log(`\n${what}, ${CONNECTIONS} connections, ${DURATION_S} s, ${rounds} alternating rounds: CPU µs/request`);
   for (const [checkout, runs] of cpu) {
     const median = [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
     console.log(`| ${checkout} | ${runs.map((r) => r.toFixed(0)).join(", ")} | ${median.toFixed(0)} |`);
