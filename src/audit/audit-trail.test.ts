@@ -133,6 +133,27 @@ test("a change whose Region has no store here is refused; a lost batch of reads 
   assert.equal(errors.length, 1);
 });
 
+test("flush waits for a batch already being written: a store closed after it loses no read event", async () => {
+  // a store that writes after a round trip (PostgreSQL), and refuses once closed
+  const written: StoredAuditEvent[] = [];
+  let closed = false;
+  const store = {
+    async appendAuditEvents(events: StoredAuditEvent[]) {
+      await new Promise((r) => setTimeout(r, 30));
+      if (closed) throw new Error("Cannot use a pool after calling end on the pool");
+      written.push(...events);
+    },
+  };
+  const errors: unknown[] = [];
+  const trail = makeAuditTrail({ storeOf: () => store, batchSize: 1, onError: (e) => errors.push(e) });
+  await trail.record(call("GetSecretValue")); // the batch is full: its write begins now
+  await trail.flush(); // as a server's close does, before it closes the stores
+  closed = true;
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(errors, []);
+  assert.deepEqual(written.map((e) => e.event.eventName), ["GetSecretValue"]);
+});
+
 test("queries: newest first, by time, caller, event name, and a page at a time", async (t) => {
   const { storeOf } = stores(t, "eu-west-1");
   const store = storeOf("eu-west-1")!;

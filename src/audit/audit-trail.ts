@@ -79,10 +79,16 @@ export function makeAuditTrail(deps: AuditTrailDeps): AuditSink {
     }
   }
 
+  /** every batch begun and not yet written (writeQueued never rejects) */
+  let writing: Promise<void> = Promise.resolve();
+
+  /** Writes what is queued, and resolves once every batch begun before, by the timer or a full batch, is written too. */
   async function flush(): Promise<void> {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    await Promise.all([...queued.keys()].map(writeQueued));
+    const batch = Promise.all([...queued.keys()].map(writeQueued));
+    writing = Promise.all([writing, batch]).then(() => undefined);
+    await writing;
   }
 
   const stored = (call: AuditedCall): StoredAuditEvent => ({ time: call.time, event: toCloudTrailEvent(call, newEventId()) });
