@@ -10,14 +10,12 @@
 import pg from "pg";
 import type { Generations } from "../store.js";
 import type { PostgresDb, Queryable } from "./postgres-db.js";
+import { CHANGES_KEPT, subjectsOfMoves } from "../generation-log.js";
 
 export type GenerationKind = keyof Generations;
 
 /** The channel a schema's changes are announced on. */
 const channelOf = (schema: string) => `meridian_changes_${schema}`.slice(0, 63);
-
-/** the moves of each counter `generation_changes` keeps (sqlite-generations.ts's CHANGES_KEPT) */
-const CHANGES_KEPT = 10_000;
 
 /**
  * Move `kind`'s counter, name what moved it (`subject`, a secret's ARN; none: anything) in
@@ -34,20 +32,11 @@ export async function bump(tx: Queryable, schema: string, kind: GenerationKind, 
   );
 }
 
-/**
- * What the moves of `kind` after `from`, up to `to`, changed; undefined when the log cannot say (a
- * move named no subject, or it is no longer kept).
- */
+/** What the moves of `kind` after `from`, up to `to`, changed (generation-log.ts); undefined when the log cannot say. */
 export async function changedBetween(db: Pick<PostgresDb, "rows">, kind: GenerationKind, from: number, to: number): Promise<Set<string> | undefined> {
   if (to < from) return undefined;
   const rows = await db.rows<{ subject: string | null }>("SELECT subject FROM generation_changes WHERE kind = $1 AND n > $2 AND n <= $3", [kind, from, to]);
-  if (rows.length !== to - from) return undefined;
-  const subjects = new Set<string>();
-  for (const { subject } of rows) {
-    if (subject === null) return undefined;
-    subjects.add(subject);
-  }
-  return subjects;
+  return subjectsOfMoves(rows, from, to);
 }
 
 export interface GenerationReader {

@@ -13,10 +13,8 @@
 // file ahead of the rows: readers read the rows at every check until the next write names newer
 // ones (slower, never stale); so does a process that dies before it commits.
 //
-// Each move of a counter also names what it changed (a secret's ARN) in `generation_changes`, in the
-// same transaction: a cache that sees a counter move from a to b forgets just what the moves in
-// (a, b] changed, and empties itself only when the log cannot say (a move naming nothing, a reset,
-// or moves older than the log keeps).
+// Each move of a counter also names what it changed in `generation_changes` (generation-log.ts), in
+// the same transaction.
 //
 // One check of the file serves every check until the next arrival of work in this process
 // (arrivals.ts: whatever a client sends after another process's acknowledgement arrives later), or
@@ -28,6 +26,7 @@ import type Database from "better-sqlite3";
 import type { Generations } from "../store.js";
 import { arrivalCount } from "../arrivals.js";
 import { wrapWrites } from "./sqlite-wrap.js";
+import { CHANGES_KEPT, subjectsOfMoves } from "../generation-log.js";
 
 const GENERATION_KINDS = ["secrets", "keys", "identities"] as const;
 type Kind = (typeof GENERATION_KINDS)[number];
@@ -35,9 +34,6 @@ const SIGNAL_BYTES = GENERATION_KINDS.length * 8;
 
 /** The file beside a store's database that names its latest counters. */
 export const GENERATIONS_SUFFIX = "-generations";
-
-/** the moves of each counter the log keeps: a cache further behind than this empties itself */
-const CHANGES_KEPT = 10_000;
 
 export const generationsSchema = `
 CREATE TABLE IF NOT EXISTS generations (kind TEXT PRIMARY KEY, n INTEGER NOT NULL);
@@ -110,17 +106,8 @@ export function makeGenerations(db: Database.Database, sole = false): Generation
     moved = true;
     commitsHere++;
   }
-  function changedBetween(kind: Kind, from: number, to: number): Set<string> | undefined {
-    if (to < from) return undefined;
-    const rows = changes.all(kind, from, to) as { subject: string | null }[];
-    if (rows.length !== to - from) return undefined; // pruned, or moved before the log existed
-    const subjects = new Set<string>();
-    for (const { subject } of rows) {
-      if (subject === null) return undefined;
-      subjects.add(subject);
-    }
-    return subjects;
-  }
+  const changedBetween = (kind: Kind, from: number, to: number) =>
+    subjectsOfMoves(to < from ? [] : (changes.all(kind, from, to) as { subject: string | null }[]), from, to);
 
   let last: Generations = readRows();
   /** what the file named when `last` was read, if those rows covered it; undefined: read the rows again */
