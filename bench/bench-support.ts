@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
 import { signJson } from "./signed-request.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -90,3 +91,14 @@ export function cpuMsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime: fields 14 and 15 of stat
 }
 
+
+/** One statement on a connection of its own to the PostgreSQL at `url` (CREATE/DROP DATABASE). */
+export async function onPostgres(url: string, sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}

@@ -7,10 +7,9 @@
 // a fresh database per run), where a read the cache cannot answer is a round trip.
 
 import { randomBytes, randomUUID } from "node:crypto";
-import pg from "pg";
 import autocannon from "autocannon";
 import { signJson } from "./signed-request.js";
-import { ADMIN, call, startMeridian, treeCpuMs } from "./bench-support.js";
+import { ADMIN, call, onPostgres, startMeridian, treeCpuMs } from "./bench-support.js";
 
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
@@ -21,25 +20,15 @@ const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? process.env.MERIDIAN_TEST
 
 export type MixedStore = "sqlite" | "postgres";
 
-async function onPostgres(sql: string) {
-  const c = new pg.Client({ connectionString: POSTGRES_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
 /** The server's arguments for `store` (PostgreSQL: one node, in a database of its own), and what removes that database. */
 async function storeFor(store: MixedStore): Promise<{ args: string[]; drop(): Promise<void> }> {
   if (store === "sqlite") return { args: [], drop: async () => undefined };
   if (!POSTGRES_URL) throw new Error("mixed on PostgreSQL: set BENCH_POSTGRES_URL or MERIDIAN_TEST_POSTGRES_URL");
   const database = `meridian_bench_${randomBytes(4).toString("hex")}`;
-  await onPostgres(`CREATE DATABASE "${database}"`);
+  await onPostgres(POSTGRES_URL, `CREATE DATABASE "${database}"`);
   const url = new URL(POSTGRES_URL);
   url.pathname = `/${database}`;
-  return { args: ["--store", url.toString(), "--workers", "1"], drop: () => onPostgres(`DROP DATABASE "${database}" WITH (FORCE)`) };
+  return { args: ["--store", url.toString(), "--workers", "1"], drop: () => onPostgres(POSTGRES_URL!, `DROP DATABASE "${database}" WITH (FORCE)`) };
 }
 
 const name = (i: number) => `bench/mixed-${i}`;

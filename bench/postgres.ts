@@ -10,23 +10,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import pg from "pg";
-import { ADMIN, benchDir, call, percentile, startChild, startMeridian } from "./bench-support.js";
+import { ADMIN, benchDir, call, onPostgres, percentile, startChild, startMeridian } from "./bench-support.js";
 import { signJson } from "./signed-request.js";
 
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const BASE_URL = process.env.BENCH_POSTGRES_URL ?? process.env.MERIDIAN_TEST_POSTGRES_URL;
-
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: BASE_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 /** CreateSecret by 50 callers for DURATION_S: created per second, p50 and p99 ms. */
 async function createSecrets(url: string) {
@@ -68,7 +57,7 @@ export async function postgresBench() {
     return;
   }
   const database = `meridian_bench_${randomBytes(4).toString("hex")}`;
-  await admin(`CREATE DATABASE "${database}"`);
+  await onPostgres(BASE_URL, `CREATE DATABASE "${database}"`);
   const u = new URL(BASE_URL);
   u.pathname = `/${database}`;
   const store = u.toString();
@@ -108,6 +97,6 @@ export async function postgresBench() {
   } finally {
     for (const s of servers.reverse()) await s.stop();
     rmSync(root, { recursive: true, force: true });
-    await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await onPostgres(BASE_URL, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   }
 }
