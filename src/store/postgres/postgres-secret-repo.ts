@@ -173,6 +173,7 @@ export function makePostgresSecretRepo(db: PostgresDb, generations: GenerationRe
             const [row] = await tx.rows<{ access_doc: string }>("SELECT access_doc FROM secrets WHERE arn = $1 FOR UPDATE", [arn]);
             if (!row) return;
             const access = JSON.parse(row.access_doc) as AccessDoc;
+            if (access[SECRET_KEY] === day && access[versionId] === day) return; // noted already (another node, a read beside this one)
             access[SECRET_KEY] = day;
             access[versionId] = day;
             await tx.run("UPDATE secrets SET access_doc = $1 WHERE arn = $2", [JSON.stringify(access), arn]);
@@ -183,6 +184,9 @@ export function makePostgresSecretRepo(db: PostgresDb, generations: GenerationRe
       } catch {
         // bookkeeping never fails a read
       }
+      // Reads beside the touch may have cached the row as it was before it: each would see the day
+      // missing and touch again, and so on. Forgotten again now, the next read sees the day noted.
+      cache.forget(arn);
     },
     purgeSecret(arn, expectedRevision) {
       cache.forget(arn);

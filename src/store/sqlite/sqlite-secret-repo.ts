@@ -169,6 +169,7 @@ export function makeSqliteSecretRepo(
     const row = accessOf.get(arn) as { access_doc: string } | undefined;
     if (!row) return;
     const access = JSON.parse(row.access_doc) as AccessDoc;
+    if (access[SECRET_KEY] === day && access[versionId] === day) return; // noted already (another worker)
     access[SECRET_KEY] = day;
     access[versionId] = day;
     setAccess.run(JSON.stringify(access), arn);

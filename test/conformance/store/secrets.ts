@@ -148,6 +148,18 @@ export function secretsConformance(fresh: FreshStore): void {
     assert.deepEqual(await byPrefix(), []);
   });
 
+  it("a touchAccessed that changes nothing (that day already noted) moves no counter", async (t) => {
+    const { store } = await fresh(t);
+    const record = secret("app/db");
+    await store.commitSecret({ record, expectedRevision: 0 });
+    await store.touchAccessed(record.arn, "v1", T0 + DAY);
+    const before = await store.generations();
+    await store.touchAccessed(record.arn, "v1", T0 + DAY);
+    assert.equal((await store.generations()).secrets, before.secrets, "no other cache need forget it");
+    await store.touchAccessed(record.arn, "v1", T0 + 2 * DAY);
+    assert.ok((await store.generations()).secrets > before.secrets, "a new day is a change");
+  });
+
   it("touchAccessed notes the day on the secret and the version read, without a new revision, and a later commit keeps it", async (t) => {
     const { store } = await fresh(t);
     const record = secret("app/db", {
