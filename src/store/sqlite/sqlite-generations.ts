@@ -71,7 +71,9 @@ const afterThisTurn = (fn: () => void) => queueMicrotask(() => process.nextTick(
  */
 export function makeGenerations(db: Database.Database, sole = false): GenerationCounters {
   const read = db.prepare("SELECT kind, n FROM generations");
-  const bumpRow = db.prepare("UPDATE generations SET n = n + 1 WHERE kind = ? RETURNING n");
+  // run, then read: every writing statement is watched through its run (sqlite-wrap.ts)
+  const bumpRow = db.prepare("UPDATE generations SET n = n + 1 WHERE kind = ?");
+  const counter = db.prepare("SELECT n FROM generations WHERE kind = ?");
   const logChange = db.prepare("INSERT INTO generation_changes (kind, n, subject) VALUES (?, ?, ?)");
   const pruneChanges = db.prepare("DELETE FROM generation_changes WHERE kind = ? AND n <= ?");
   const changes = db.prepare("SELECT subject FROM generation_changes WHERE kind = ? AND n > ? AND n <= ?");
@@ -100,7 +102,8 @@ export function makeGenerations(db: Database.Database, sole = false): Generation
   const bumpInTransaction = db.transaction((kind: Kind, subject?: string): void => bump(kind, subject));
   function bump(kind: Kind, subject?: string): void {
     if (!db.inTransaction) return bumpInTransaction(kind, subject); // named before its commit, like any other
-    const { n } = bumpRow.get(kind) as { n: number };
+    bumpRow.run(kind);
+    const { n } = counter.get(kind) as { n: number };
     logChange.run(kind, n, subject ?? null);
     pruneChanges.run(kind, n - CHANGES_KEPT);
     moved = true;
