@@ -8,34 +8,16 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { model as secretsmanager } from "../generated/secretsmanager-model.js";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { RegionStore, StoredAuditEvent } from "../store/store.js";
 import type { AuditedCall } from "./audit-types.js";
 import { makeAuditTrail, type AuditTrailDeps } from "./audit-trail.js";
+import { auditedCall, bob } from "../../test/support/audited-call.js";
 
 const CANARY = "audit-plaintext-canary";
 const T0 = Date.UTC(2026, 10, 28, 17, 0, 0);
 
-const alice = { arn: "arn:aws:iam::111122223333:user/alice", account: "111122223333", type: "User" as const, username: "alice", userId: "AIDAALICE" };
-const bob = { arn: "arn:aws:iam::111122223333:user/ops/bob", account: "111122223333", type: "User" as const, username: "bob", userId: "AIDABOB" };
-
-function call(operation: string, over: Partial<AuditedCall> = {}): AuditedCall {
-  return {
-    time: T0,
-    service: "secretsmanager",
-    model: secretsmanager,
-    operation,
-    region: "eu-west-1",
-    sourceIp: "127.0.0.1",
-    userAgent: "test",
-    principal: alice,
-    accessKeyId: "AKIAALICE",
-    input: { SecretId: "app/db" },
-    requestId: `req-${operation}`,
-    ...over,
-  };
-}
+const call = (operation: string, over: Partial<AuditedCall> = {}) => auditedCall(T0, "eu-west-1", operation, over);
 
 /** Region stores in a temporary directory, closed and removed when the test ends. */
 function stores(t: { after(fn: () => Promise<void>): void }, ...regions: string[]) {

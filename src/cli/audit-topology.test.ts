@@ -7,16 +7,15 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { model as secretsmanager } from "../generated/secretsmanager-model.js";
 import { openStore } from "../store/make-store.js";
 import type { RegionStore } from "../store/store.js";
 import { makeAuditTrail } from "../audit/audit-trail.js";
 import type { CloudTrailEvent } from "../contract/audit-records.js";
 import { audit } from "./audit.js";
 import { freshDatabase, noPostgres } from "../../test/support/postgres-database.js";
+import { auditedCall } from "../../test/support/audited-call.js";
 
 const T0 = Date.UTC(2026, 11, 6, 3, 0, 0);
-const alice = { arn: "arn:aws:iam::111122223333:user/alice", account: "111122223333", type: "User" as const, username: "alice", userId: "AIDAALICE" };
 
 test("audit and audit verify read a Region where its topology entry's store: keeps it", { skip: noPostgres }, async (t) => {
   const db = await freshDatabase("meridian_audit_topology");
@@ -33,19 +32,7 @@ test("audit and audit verify read a Region where its topology entry's store: kee
   });
   const trail = makeAuditTrail({ storeOf: (r) => stores[r] });
   for (const [i, region] of ["us-east-1", "us-west-2"].entries()) {
-    await trail.record({
-      time: T0 + i * 60_000,
-      service: "secretsmanager",
-      model: secretsmanager,
-      operation: "DescribeSecret",
-      region,
-      sourceIp: "127.0.0.1",
-      userAgent: "test",
-      principal: alice,
-      accessKeyId: "AKIAALICE",
-      input: { SecretId: "app/db" },
-      requestId: `req-${i}`,
-    });
+    await trail.record(auditedCall(T0 + i * 60_000, region, "DescribeSecret"));
   }
   await trail.flush();
   const topology = join(dir, "topology.json");

@@ -10,7 +10,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { model as secretsmanager } from "../generated/secretsmanager-model.js";
 import { model as kms } from "../generated/kms-model.js";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { RegionStore } from "../store/store.js";
@@ -18,32 +17,17 @@ import type { AuditedCall } from "../audit/audit-types.js";
 import { makeAuditTrail } from "../audit/audit-trail.js";
 import type { CloudTrailEvent } from "../contract/audit-records.js";
 import { audit } from "./audit.js";
+import { alice, auditedCall, bob } from "../../test/support/audited-call.js";
 
 const CANARY = "audit-plaintext-canary";
 const T0 = Date.UTC(2026, 10, 28, 17, 0, 0);
 const minute = 60_000;
-const alice = { arn: "arn:aws:iam::111122223333:user/alice", account: "111122223333", type: "User" as const, username: "alice", userId: "AIDAALICE" };
-const bob = { arn: "arn:aws:iam::111122223333:user/ops/bob", account: "111122223333", type: "User" as const, username: "bob", userId: "AIDABOB" };
 
 let dir: string;
 let running: RegionStore;
 
-function call(region: string, minutes: number, operation: string, over: Partial<AuditedCall> = {}): AuditedCall {
-  return {
-    time: T0 + minutes * minute,
-    service: "secretsmanager",
-    model: secretsmanager,
-    operation,
-    region,
-    sourceIp: "127.0.0.1",
-    userAgent: "test",
-    principal: alice,
-    accessKeyId: "AKIAALICE",
-    input: { SecretId: "app/db" },
-    requestId: `req-${minutes}`,
-    ...over,
-  };
-}
+const call = (region: string, minutes: number, operation: string, over: Partial<AuditedCall> = {}) =>
+  auditedCall(T0 + minutes * minute, region, operation, over);
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "meridian-audit-cli-"));

@@ -10,7 +10,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { ListSecretsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { keyAccepted } from "../support/key-check.js";
 import { IAMClient, ListAccessKeysCommand } from "@aws-sdk/client-iam";
 import { openStore } from "../../src/store/make-store.js";
 import { makeRegionWrapper } from "../../src/kms/root-key.js";
@@ -37,18 +38,7 @@ async function stopNode(child: ChildProcess) {
 }
 
 /** Whether `key` signs a request `url` accepts. */
-async function works(url: string, key: Key): Promise<boolean> {
-  const client = new SecretsManagerClient({ endpoint: url, region: REGION, credentials: key, maxAttempts: 1 });
-  try {
-    await client.send(new ListSecretsCommand({}));
-    return true;
-  } catch (e) {
-    assert.equal((e as Error).name, "UnrecognizedClientException");
-    return false;
-  } finally {
-    client.destroy();
-  }
-}
+const works = (url: string, key: Key) => keyAccepted(new SecretsManagerClient({ endpoint: url, region: REGION, credentials: key, maxAttempts: 1 }));
 
 function meridian(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) =>
