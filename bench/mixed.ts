@@ -38,7 +38,7 @@ const value = (tag: string) => JSON.stringify({ username: "app", password: tag.r
  * One `meridian serve` (SQLite with the default workers, or one PostgreSQL node; the build at
  * `cliPath` when given) under GetSecretValue
  * spread over SECRETS secrets, with `writesPerS` PutSecretValue per second alongside: reads/s, p99,
- * and the CPU its processes spent per read (writes included: they are part of the load).
+ * and the CPU its processes spent per read (writes included: they are part of the load), as getSecretValueRun reports it.
  */
 export async function mixedRun(writesPerS: number, cliPath?: string, store: MixedStore = "sqlite") {
   const place = await storeFor(store);
@@ -68,11 +68,11 @@ export async function mixedRun(writesPerS: number, cliPath?: string, store: Mixe
     const cpuBefore = treeCpuMs(meridian.child.pid!);
     const started = Date.now();
     const result = await load();
-    const cpuUsPerRead = ((treeCpuMs(meridian.child.pid!) - cpuBefore) * 1000) / result.requests.total;
+    const cpuPerRequestUs = ((treeCpuMs(meridian.child.pid!) - cpuBefore) * 1000) / result.requests.total;
     const seconds = (Date.now() - started) / 1000;
     writing = false;
     await writer;
-    return { result, cpuUsPerRead, writesPerS: writes / seconds };
+    return { result, cpuPerRequestUs, writesPerS: writes / seconds };
   } finally {
     await meridian.stop();
     await place.drop();
@@ -88,7 +88,7 @@ export async function mixedBench() {
     console.log("| other secrets changing | reads/s | p50 ms | p99 ms | errors | CPU µs/read |\n| --- | --- | --- | --- | --- | --- |");
     for (const [label, run] of [["none", quiet], [`${busy.writesPerS.toFixed(0)} PutSecretValue/s`, busy]] as const) {
       const r = run.result;
-      console.log(`| ${label} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx + r.errors} | ${run.cpuUsPerRead.toFixed(0)} |`);
+      console.log(`| ${label} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx + r.errors} | ${run.cpuPerRequestUs.toFixed(0)} |`);
     }
   }
   if (!POSTGRES_URL) console.log("\nmixed on PostgreSQL: skipped, BENCH_POSTGRES_URL (or MERIDIAN_TEST_POSTGRES_URL) is unset");

@@ -128,7 +128,7 @@ async function abBench() {
   for (let round = 0; round < rounds; round++) {
     for (const checkout of checkouts) {
       const cli = join(checkout, "dist", "src", "cli", "main.js");
-      const run = mixed ? await mixedRun(Number(process.env.BENCH_WRITES ?? 50), cli, abLoad === "mixed-postgres" ? "postgres" : "sqlite").then((m) => ({ result: m.result, cpuPerRequestUs: m.cpuUsPerRead })) : await getSecretValueRun([], cli);
+      const run = mixed ? await mixedRun(Number(process.env.BENCH_WRITES ?? 50), cli, abLoad === "mixed-postgres" ? "postgres" : "sqlite") : await getSecretValueRun([], cli);
       cpu.get(checkout)!.push(run.cpuPerRequestUs);
       console.log(`${checkout}: ${run.result.requests.average.toFixed(0)} req/s, p99 ${run.result.latency.p99} ms, ${run.cpuPerRequestUs.toFixed(0)} µs/request`);
     }
